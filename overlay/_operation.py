@@ -1,0 +1,34 @@
+"""Static description of one API operation, rendered into `sendmux.OPERATIONS`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    http_method: str
+    """Upper-case HTTP method."""
+    path: str
+    """Route template relative to the base URL, e.g. ``/domains/{public_id}``."""
+    resource: str
+    """Dotted resource path on the client, e.g. ``domains.filters``."""
+    method: str
+    """Method name on that resource, e.g. ``get``."""
+    permission: str | None
+    """Permission (oauth2 scope) the operation needs; None where the spec names none."""
+    summary: str = ""
+    idempotency_key: bool = False
+    """The operation accepts an ``Idempotency-Key`` header."""
+    if_match: bool = False
+    if_none_match: bool = False
+    paginated: bool = False
+    """The response is a cursor page (``data`` list plus ``pagination``)."""
+    response: Literal["envelope", "text", "empty"] = "envelope"
+    """How the success body is read: the JSON envelope, plain text, or nothing."""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.resource}.{self.method}"
