@@ -1,0 +1,334 @@
+"""The error hierarchy: every failure the client raises is a `SendmuxError`.
+
+Nothing here holds a credential: exceptions keep the response headers (with any auth header redacted), the
+method and URL, never the `httpx.Request` (whose headers carry Authorization).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "SendmuxError",
+    "ConfigurationError",
+    "PaginationError",
+    "NotModifiedError",
+    "WebhookSignatureError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "ErrorDetail",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "LimitExceededError",
+    "IdempotencyConflictError",
+    "PayloadTooLargeError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "ServiceUnavailableError",
+    "make_status_error",
+]
+
+_REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+class SendmuxError(Exception):
+    """Root of every error this package raises."""
+
+
+class ConfigurationError(SendmuxError, ValueError):
+    """The client was set up wrongly (no credential, a bad credential, an insecure base URL, ...)."""
+
+
+class PaginationError(SendmuxError):
+    """The server's cursors would make pagination loop (a repeated cursor, or has_more without a cursor)."""
+
+
+class WebhookSignatureError(SendmuxError, ValueError):
+    """A webhook delivery's signature is missing, malformed, stale or wrong."""
+
+
+class NotModifiedError(SendmuxError):
+    """A GET sent with an explicit ``if_none_match=`` got ``304 Not Modified``: your copy is current.
+
+    Only raised when you pass ``if_none_match=`` yourself; the built-in ETag cache handles 304s silently.
+    """
+
+    def __init__(self, *, etag: str | None, request_id: str | None, headers: httpx.Headers | None = None):
+        self.etag = etag
+        self.request_id = request_id
+        self.headers = headers
+        super().__init__(f"304 not modified (etag={etag}, request_id={request_id})")
+
+
+class APIConnectionError(SendmuxError):
+    """The request failed below HTTP: DNS, refused connection, reset, TLS, protocol error."""
+
+    def __init__(self, message: str = "Connection error.", *, method: str | None = None, url: str | None = None):
+        self.message = message
+        self.method = method
+        self.url = url
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or waiting for a pooled connection)."""
+
+    def __init__(self, message: str = "Request timed out.", *, method: str | None = None, url: str | None = None):
+        super().__init__(message, method=method, url=url)
+
+
+def _safe_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers | None:
+    if headers is None:
+        return None
+    import httpx
+
+    out = httpx.Headers(headers)
+    for name in _REDACTED_HEADERS:
+        if name in out:
+            out[name] = "[redacted]"
+    return out
+
+
+class APIResponseValidationError(SendmuxError):
+    """A success response whose body is not valid JSON or not the documented shape."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        request_id: str | None = None,
+        body: object = None,
+        headers: httpx.Headers | Mapping[str, str] | None = None,
+    ):
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.headers = _safe_headers(headers)
+        super().__init__(f"{status_code} invalid response: {message} (request_id={request_id})")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """One entry of an error's ``errors[]`` (validation failures accumulate several)."""
+
+    field: str | None
+    code: str | None
+    message: str | None
+
+
+class APIStatusError(SendmuxError):
+    """The API answered with a non-success status. Subclasses name the status; see `make_status_error`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        param: str | None = None,
+        doc_url: str | None = None,
+        retryable: bool | None = None,
+        errors: Sequence[ErrorDetail] = (),
+        request_id: str | None = None,
+        headers: httpx.Headers | Mapping[str, str] | None = None,
+        body: object = None,
+        permission: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ):
+        self.message = message
+        self.status_code = status_code
+        self.code = code
+        self.param = param
+        self.doc_url = doc_url
+        self.retryable = retryable
+        self.errors: tuple[ErrorDetail, ...] = tuple(errors)
+        self.request_id = request_id
+        self.headers = _safe_headers(headers)
+        self.body = body
+        self.permission = permission
+        """The permission the operation needs (from the spec); named in ``str()`` of a 403."""
+        self.method = method
+        self.url = url
+        super().__init__(self._line())
+
+    def _line(self) -> str:
+        head = f"{self.status_code} {self.code}" if self.code else str(self.status_code)
+        parts = [f"{head}: {self.message}"]
+        if self.errors:
+            shown = "; ".join(f"{e.field or '?'}: {e.message or e.code}" for e in self.errors[:3])
+            more = f" (+{len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
+            parts.append(f" [{shown}{more}]")
+        extra = []
+        if self.status_code == 403 and self.permission:
+            extra.append(f"requires permission {self.permission!r}")
+        extra.append(f"request_id={self.request_id}")
+        parts.append(f" ({'; '.join(extra)})")
+        # One line, whatever the server put in its message.
+        return "".join(parts).replace("\r", " ").replace("\n", " ")
+
+    def __str__(self) -> str:
+        return self._line()
+
+
+class BadRequestError(APIStatusError):
+    """400: a malformed or missing parameter."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: no or invalid credential."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credential lacks the permission the operation needs (see ``.permission``)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource in your team."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource's state forbids the operation (e.g. an If-Match mismatch)."""
+
+
+class LimitExceededError(ConflictError):
+    """409 ``limit_exceeded``: a team resource limit is reached."""
+
+
+class IdempotencyConflictError(ConflictError):
+    """409 ``idempotency_conflict``: the Idempotency-Key was reused with another body, or is in flight."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """413: the request body is too large."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the body parsed but breaks a semantic rule."""
+
+
+class RateLimitError(APIStatusError):
+    """429: rate limit hit (see ``headers['retry-after']``)."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: a server-side failure."""
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503: a downstream component is briefly unavailable."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    503: ServiceUnavailableError,
+}
+_CONFLICT_BY_CODE: dict[str, type[APIStatusError]] = {
+    "limit_exceeded": LimitExceededError,
+    "idempotency_conflict": IdempotencyConflictError,
+}
+
+
+def error_class(status_code: int, code: str | None) -> type[APIStatusError]:
+    """The class for a status and error code: by code within 409, otherwise by status."""
+    if status_code == 409 and code is not None:
+        by_code = _CONFLICT_BY_CODE.get(code)
+        if by_code is not None:
+            return by_code
+    cls = _BY_STATUS.get(status_code)
+    if cls is not None:
+        return cls
+    if status_code >= 500:
+        return InternalServerError
+    return APIStatusError
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def make_status_error(
+    status_code: int,
+    headers: httpx.Headers | Mapping[str, str],
+    content: bytes,
+    *,
+    permission: str | None = None,
+    method: str | None = None,
+    url: str | None = None,
+    reason: str = "",
+) -> APIStatusError:
+    """Build the typed error for a non-success response; any body (HTML, empty, garbage) is accepted."""
+    body: object
+    err: Mapping[str, Any] = {}
+    request_id: str | None = None
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:
+        body = content.decode("utf-8", "replace")
+    if isinstance(body, dict):
+        e = body.get("error")
+        if isinstance(e, dict):
+            err = e
+        meta = body.get("meta")
+        if isinstance(meta, dict):
+            request_id = _opt_str(meta.get("request_id"))
+    if request_id is None:
+        request_id = headers.get("x-request-id")
+    code = _opt_str(err.get("code"))
+    message = _opt_str(err.get("message"))
+    if message is None:
+        snippet = ""
+        if isinstance(body, str) and body.strip():
+            snippet = " ".join(body.split())[:120]
+            snippet = f"; non-JSON body: {snippet!r}"
+        message = f"{reason or 'HTTP error'}{snippet}"
+    retryable = err.get("retryable")
+    details: list[ErrorDetail] = []
+    raw_errors = err.get("errors")
+    if isinstance(raw_errors, list):
+        for item in raw_errors:
+            if isinstance(item, dict):
+                details.append(
+                    ErrorDetail(
+                        field=_opt_str(item.get("field")),
+                        code=_opt_str(item.get("code")),
+                        message=_opt_str(item.get("message")),
+                    )
+                )
+    cls = error_class(status_code, code)
+    return cls(
+        message,
+        status_code=status_code,
+        code=code,
+        param=_opt_str(err.get("param")),
+        doc_url=_opt_str(err.get("doc_url")),
+        retryable=retryable if isinstance(retryable, bool) else None,
+        errors=details,
+        request_id=request_id,
+        headers=headers,
+        body=body,
+        permission=permission,
+        method=method,
+        url=url,
+    )
