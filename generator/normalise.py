@@ -1,0 +1,116 @@
+"""Stage: generic rewrites that make any version of the spec digestible for openapi-python-client.
+
+Each rule handles a construct, never a schema name, so every historical version generates:
+
+* `allOf: [{$ref: X}, {type: object}]` (a reference narrowed by a bare type constraint) becomes
+  `$ref: X`.  openapi-python-client refuses it ("Cannot take allOf a non-object" when X is nullable,
+  "Invalid property in union" inside anyOf).  The constraint adds nothing a Python client can use.
+* The response envelope `{ok, data, meta[, pagination]}` is unwrapped: the success response schema
+  becomes the `data` schema and the operation is marked `x-sendmux-envelope` (`paginated` when the
+  envelope carries `pagination`).  Models are generated for what users get back, and the runtime
+  handles the envelope once for all operations.  Inline `data` object schemas are hoisted into
+  components, named after their envelope (`DomainDeletedResponse` -> `DomainDeleted`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .surface import iter_operations
+
+ENVELOPE_MARK = "x-sendmux-envelope"
+_CONSTRAINT_KEYS = frozenset({"type", "description", "title", "nullable"})
+
+
+def _is_bare_constraint(node: Any) -> bool:
+    return isinstance(node, dict) and bool(node) and set(node) <= _CONSTRAINT_KEYS and "type" in node
+
+
+def simplify_ref_allof(node: Any) -> Any:
+    """Rewrite `allOf` of one `$ref` plus bare type constraints into that `$ref`, everywhere."""
+    if isinstance(node, list):
+        return [simplify_ref_allof(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: simplify_ref_allof(v) for k, v in node.items()}
+    members = out.get("allOf")
+    if isinstance(members, list) and len(members) >= 2:
+        refs = [m for m in members if isinstance(m, dict) and set(m) == {"$ref"}]
+        rest = [m for m in members if m not in refs]
+        if len(refs) == 1 and all(_is_bare_constraint(m) for m in rest):
+            del out["allOf"]
+            # Keep siblings such as description; OpenAPI 3.1 allows them beside $ref.
+            out = {"$ref": refs[0]["$ref"], **{k: v for k, v in out.items() if k != "$ref"}}
+    return out
+
+
+def _resolve(spec: dict[str, Any], node: Any) -> Any:
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if ref in seen or not ref.startswith("#/"):
+            return node
+        seen.add(ref)
+        target: Any = spec
+        for part in ref[2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+        node = target
+    return node
+
+
+def _envelope_parts(spec: dict[str, Any], schema: Any) -> tuple[Any, bool] | None:
+    """(data schema, paginated) when `schema` is a success envelope, else None."""
+    resolved = _resolve(spec, schema)
+    if not isinstance(resolved, dict):
+        return None
+    members = [_resolve(spec, m) for m in resolved.get("allOf", [])] or [resolved]
+    props: dict[str, Any] = {}
+    for member in members:
+        if isinstance(member, dict):
+            props.update(member.get("properties") or {})
+    if "data" not in props or "ok" not in props and "meta" not in props:
+        return None
+    return props["data"], "pagination" in props
+
+
+def _hoist_name(spec: dict[str, Any], schema: Any, operation_id: str) -> str:
+    base = schema["$ref"].rsplit("/", 1)[-1] if isinstance(schema, dict) and "$ref" in schema else ""
+    if base.endswith("Response") and len(base) > len("Response"):
+        base = base[: -len("Response")]
+    base = base or operation_id[:1].upper() + operation_id[1:] + "Data"
+    existing = spec.setdefault("components", {}).setdefault("schemas", {})
+    name, n = base, 2
+    while name in existing:
+        name, n = f"{base}{n}", n + 1
+    return name
+
+
+def unwrap_envelopes(spec: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(spec)
+    hoisted: dict[str, str] = {}  # envelope $ref -> hoisted component name (shared envelopes)
+    for _path, _method, op in iter_operations(out):
+        for status, response in (op.get("responses") or {}).items():
+            if not str(status).startswith("2"):
+                continue
+            response = _resolve(out, response)
+            media = (response.get("content") or {}).get("application/json") if isinstance(response, dict) else None
+            if not isinstance(media, dict) or "schema" not in media:
+                continue
+            parts = _envelope_parts(out, media["schema"])
+            if parts is None:
+                continue
+            data, paginated = parts
+            if isinstance(data, dict) and "$ref" not in data and data.get("type") == "object":
+                key = str(media["schema"].get("$ref", id(media)))
+                if key not in hoisted:
+                    hoisted[key] = _hoist_name(out, media["schema"], str(op.get("operationId", "")))
+                    out["components"]["schemas"][hoisted[key]] = copy.deepcopy(data)
+                data = {"$ref": f"#/components/schemas/{hoisted[key]}"}
+            media["schema"] = copy.deepcopy(data)
+            op[ENVELOPE_MARK] = {"paginated": paginated}
+    return out
+
+
+def normalise(spec: dict[str, Any]) -> dict[str, Any]:
+    return unwrap_envelopes(simplify_ref_allof(spec))
