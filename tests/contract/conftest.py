@@ -1,0 +1,81 @@
+"""Fixtures for the Prism contract tests: the Management-subset spec and two Prism servers.
+
+`prism_static` serves the spec's examples and validates every request (Prism's default);
+`prism_dynamic` (`-d`) answers with random data generated from the response schemas.
+Prism comes from `npm ci` (`make prism`) into ./node_modules; without it these tests skip
+locally, and fail in CI (CI=true), where a skipped contract suite would hide a broken setup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prism_support import PRISM_BIN, ROOT, PrismServer
+
+# `generator` lives at the repo root, which pytest does not put on sys.path by itself.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from generator import fetch, surface  # noqa: E402
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.prism)
+
+
+def _require_prism() -> None:
+    if PRISM_BIN.exists():
+        return
+    msg = f"{PRISM_BIN.relative_to(ROOT)} is missing: run `make prism` (npm ci) to install Prism"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{msg}; CI must install it, so the contract tests may not skip there", pytrace=False)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def management_spec() -> dict[str, Any]:
+    """The pinned spec reduced to the Management surface the client covers (54 operations)."""
+    return surface.prune(surface.select_management(fetch.load_spec()))
+
+
+@pytest.fixture(scope="session")
+def management_spec_path(management_spec: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("prism") / "management.json"
+    path.write_text(json.dumps(management_spec, indent=1))
+    return path
+
+
+def _serve(
+    spec_path: Path, tmp_path_factory: pytest.TempPathFactory, *, dynamic: bool
+) -> Iterator[PrismServer]:
+    _require_prism()
+    log_dir = tmp_path_factory.mktemp("prism-log")
+    server = PrismServer(spec_path, log_dir / ("dynamic.log" if dynamic else "static.log"), dynamic=dynamic)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def prism_static(
+    management_spec_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrismServer]:
+    yield from _serve(management_spec_path, tmp_path_factory, dynamic=False)
+
+
+@pytest.fixture(scope="session")
+def prism_dynamic(
+    management_spec_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrismServer]:
+    yield from _serve(management_spec_path, tmp_path_factory, dynamic=True)
