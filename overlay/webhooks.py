@@ -215,10 +215,10 @@ class WebhookEvent:
         return self.payload.team_public_id
 
 
-def _type_value(value: object) -> str:
+def _type_value(value: object) -> str | None:
     # Open enum: known types are enum members, unknown ones plain strings.
     inner = getattr(value, "value", value)
-    return inner if isinstance(inner, str) else str(inner)
+    return inner if isinstance(inner, str) else None
 
 
 def construct_event(payload: BytesLike, headers: Mapping[str, str], secret: Secrets) -> WebhookEvent:
@@ -253,8 +253,13 @@ def construct_event(payload: BytesLike, headers: Mapping[str, str], secret: Secr
             f"webhook body does not match the WebhookEventPayload schema ({type(exc).__name__})"
         ) from exc
 
-    body_id = event.id
+    # Checked here, not trusted to the model: these become the str fields of WebhookEvent.
+    body_id: object = event.id
     body_type = _type_value(event.type)
+    if not isinstance(body_id, str) or not body_id:
+        raise WebhookPayloadError("webhook body's id must be a non-empty string")
+    if body_type is None or not body_type:
+        raise WebhookPayloadError("webhook body's type must be a non-empty string")
     header_id = _header(headers, EVENT_ID_HEADER)
     if header_id is not None and header_id.strip() != body_id:
         raise WebhookPayloadError(f"{EVENT_ID_HEADER} header does not match the event id in the body")
