@@ -29,10 +29,10 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 
 from sendmux._errors import SendmuxError, WebhookSignatureError
 
@@ -45,6 +45,7 @@ __all__ = [
     "EVENT_ID_HEADER",
     "EVENT_TYPE_HEADER",
     "SIGNATURE_HEADER",
+    "SupportsHeaderItems",
     "WebhookEvent",
     "WebhookPayloadError",
     "WebhookSignatureError",
@@ -65,6 +66,16 @@ _HEX64: Final = re.compile(r"[0-9a-fA-F]{64}")
 
 BytesLike: TypeAlias = bytes | bytearray | memoryview
 Secrets: TypeAlias = str | Sequence[str]
+
+
+class SupportsHeaderItems(Protocol):
+    """Anything with ``items()`` of (name, value): dict, ``httpx.Headers``, werkzeug/Starlette/Django headers,
+    and ``BaseHTTPRequestHandler.headers`` (an ``email.message.Message``, which is not a ``Mapping``)."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+Headers: TypeAlias = Mapping[str, str] | SupportsHeaderItems
 
 
 class WebhookPayloadError(SendmuxError, ValueError):
@@ -164,7 +175,7 @@ def verify_signature(payload: BytesLike, signature: str | None, secret: Secrets)
         raise WebhookSignatureError("webhook signature does not match the payload and secret")
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: Headers, name: str) -> str | None:
     """Case-insensitive lookup that works for dicts, ``httpx.Headers`` and werkzeug-style ``Headers``.
 
     Scans ``items()`` rather than iterating keys: werkzeug's ``Headers`` iterates as (key, value) pairs.  A name
@@ -221,7 +232,7 @@ def _type_value(value: object) -> str | None:
     return inner if isinstance(inner, str) else None
 
 
-def construct_event(payload: BytesLike, headers: Mapping[str, str], secret: Secrets) -> WebhookEvent:
+def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> WebhookEvent:
     """Verify a delivery and parse it into a :class:`WebhookEvent`.
 
     ``headers`` is the request's header mapping (looked up case-insensitively); ``payload`` the raw body bytes.
@@ -232,7 +243,7 @@ def construct_event(payload: BytesLike, headers: Mapping[str, str], secret: Secr
     ``ValueError`` for an empty secret.
     """
     body = _raw_bytes(payload)
-    if not isinstance(headers, Mapping) and not hasattr(headers, "items"):
+    if not callable(getattr(headers, "items", None)):
         raise TypeError(f"headers must be a mapping, not {type(headers).__name__}")
     verify_signature(body, _header(headers, SIGNATURE_HEADER), secret)
 
