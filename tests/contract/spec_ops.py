@@ -1,0 +1,101 @@
+"""The Management operations as the spec states them, and a raw-httpx rendering of a table `Call`.
+
+The raw rendering lets a test check the argument table against Prism without the client, so a
+violation seen through the client is the client's, not the table's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from operation_args import Call
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+# Header parameters the client takes as keyword arguments.
+HEADER_KWARGS = {
+    "Idempotency-Key": "idempotency_key",
+    "If-Match": "if_match",
+    "If-None-Match": "if_none_match",
+}
+
+
+@dataclass(frozen=True)
+class SpecOperation:
+    operation_id: str
+    http_method: str
+    path: str
+    path_params: tuple[str, ...]
+    query: dict[str, bool]
+    """Query parameter name -> required."""
+    headers: dict[str, bool]
+    """Header parameter name -> required."""
+    body: dict[str, bool] | None
+    """Top-level body field -> required; None when the operation takes no body."""
+
+
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        _, _, section, name = node["$ref"].split("/", 3)
+        node = spec["components"][section][name]
+    return node
+
+
+def spec_operations(spec: dict[str, Any]) -> dict[str, SpecOperation]:
+    out: dict[str, SpecOperation] = {}
+    for path, item in spec["paths"].items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            params = [_resolve(spec, p) for p in item.get("parameters", []) + op.get("parameters", [])]
+            body: dict[str, bool] | None = None
+            if "requestBody" in op:
+                schema = _resolve(
+                    spec, _resolve(spec, op["requestBody"])["content"]["application/json"]["schema"]
+                )
+                required = set(schema.get("required", ()))
+                body = {name: name in required for name in schema.get("properties", {})}
+            out[op["operationId"]] = SpecOperation(
+                operation_id=op["operationId"],
+                http_method=method.upper(),
+                path=path,
+                path_params=tuple(re.findall(r"{([^}]+)}", path)),
+                query={p["name"]: bool(p.get("required")) for p in params if p["in"] == "query"},
+                headers={p["name"]: bool(p.get("required")) for p in params if p["in"] == "header"},
+                body=body,
+            )
+    return out
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def build_request(base_url: str, op: SpecOperation, call: Call, headers: dict[str, str]) -> httpx.Request:
+    """The HTTP request the client should send for `call` (by the spec's wire names)."""
+    path = op.path
+    for name, value in zip(op.path_params, call.args, strict=True):
+        path = path.replace("{" + name + "}", value)
+    by_kwarg = {kw: header for header, kw in HEADER_KWARGS.items()}
+    query: dict[str, Any] = {}
+    body: dict[str, Any] = {}
+    sent_headers = dict(headers)
+    for name, value in call.kwargs.items():
+        if name in by_kwarg:
+            sent_headers[by_kwarg[name]] = value
+        elif name in op.query:
+            query[name] = _query_value(value)
+        else:
+            body[name] = value
+    return httpx.Request(
+        op.http_method,
+        base_url + path,
+        params=query,
+        headers=sent_headers,
+        json=body if op.body is not None else None,
+    )
