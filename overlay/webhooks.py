@@ -259,9 +259,13 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
     try:
         event = WebhookEventPayload.from_dict(decoded)
     except (SendmuxError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        # Only the exception type goes into the message: the body may hold personal data.
+        # Name the field, never echo its value: the body may hold personal data.
+        where = type(exc).__name__
+        model, path = getattr(exc, "model", None), getattr(exc, "field", None)
+        if isinstance(model, str) and isinstance(path, str):  # sendmux._decoding.ModelDecodeError
+            where = f"{model}.{path}" if path else model
         raise WebhookPayloadError(
-            f"webhook body does not match the WebhookEventPayload schema ({type(exc).__name__})"
+            f"webhook body does not match the WebhookEventPayload schema ({where})"
         ) from exc
 
     # Checked here, not trusted to the model: these become the str fields of WebhookEvent.
