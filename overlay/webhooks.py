@@ -13,8 +13,8 @@ Decisions (documented in the README, "Webhooks"):
 - The ``sha256=`` prefix must be lowercase, but the hex digest is accepted in either case: it is normalised to
   lowercase before the constant-time compare.  Hex case carries no information, so this loses nothing.
 - A ``str`` payload is refused with ``TypeError``: decoded or re-serialised JSON is not the signed bytes.
-- Secrets are a configuration matter: an empty secret (or an empty list of them) is a ``ValueError``, not a
-  signature failure, so a misconfigured receiver fails loudly instead of rejecting every delivery as forged.
+- Secrets are a configuration matter: an empty secret (or an empty list of them) is a ``ConfigurationError``
+  (a ``ValueError``), not a signature failure, so a misconfigured receiver fails loudly instead of rejecting every delivery as forged.
 - A correctly signed body that cannot become an event (not JSON, wrong shape, headers that disagree with the
   body) raises ``WebhookPayloadError``.  Both it and ``WebhookSignatureError`` are ``SendmuxError`` and
   ``ValueError``, so ``except ValueError`` (or both names) rejects every bad delivery with a 400.
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 
-from sendmux._errors import SendmuxError, WebhookSignatureError
+from sendmux._errors import ConfigurationError, SendmuxError, WebhookSignatureError
 
 if TYPE_CHECKING:
     from sendmux._generated.models.webhook_event_data import WebhookEventData
@@ -104,13 +104,15 @@ def _secret_list(secret: object) -> list[bytes]:
     # A str is itself a Sequence[str]; treat it as one secret, never as a list of one-character secrets.
     candidates: Sequence[object] = [secret] if isinstance(secret, str) else _as_sequence(secret)
     if not candidates:
-        raise ValueError("no webhook secret given: pass the subscription's secret (or a list of them)")
+        raise ConfigurationError(
+            "no webhook secret given: pass the subscription's secret (or a list of them)"
+        )
     keys: list[bytes] = []
     for candidate in candidates:
         if not isinstance(candidate, str):
             raise TypeError(f"webhook secret must be str, not {type(candidate).__name__}")
         if not candidate:
-            raise ValueError("webhook secret is empty: check the configuration that supplies it")
+            raise ConfigurationError("webhook secret is empty: check the configuration that supplies it")
         keys.append(candidate.encode("utf-8"))
     return keys
 
@@ -146,7 +148,7 @@ def verify_signature(payload: BytesLike, signature: str | None, secret: Secrets)
     accepted if any of them produced it (use ``[old, new]`` for the window after ``rotate_secret``).
 
     Raises :class:`WebhookSignatureError` for a missing or empty, malformed, wrong-prefix or wrong signature;
-    ``TypeError`` for a ``str`` payload; ``ValueError`` for an empty secret.
+    ``TypeError`` for a ``str`` payload; ``ConfigurationError`` for an empty secret.
     """
     body = _raw_bytes(payload)
     keys = _secret_list(secret)
@@ -240,7 +242,7 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
 
     Raises :class:`WebhookSignatureError` (bad or missing signature), :class:`WebhookPayloadError` (signed body
     that is not a valid event, or headers that disagree with it), ``TypeError`` for a ``str`` payload and
-    ``ValueError`` for an empty secret.
+    ``ConfigurationError`` for an empty secret.
     """
     body = _raw_bytes(payload)
     if not callable(getattr(headers, "items", None)):

@@ -12,7 +12,7 @@ import hmac
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sendmux._errors import SendmuxError, WebhookSignatureError
+from sendmux._errors import ConfigurationError, SendmuxError, WebhookSignatureError
 from sendmux.webhooks import sign, verify_signature
 
 SECRET = "whsec_test_3f9a2c"
@@ -253,8 +253,9 @@ def test_verify_refuses_non_bytes_payload(payload: object) -> None:
 
 @pytest.mark.parametrize("secret", ["", [], (), [SECRET, ""], [""]])
 def test_verify_refuses_empty_secret_as_configuration_error(secret: str | list[str]) -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ConfigurationError) as info:
         verify_signature(BODY, expected(BODY, SECRET), secret)
+    assert isinstance(info.value, ValueError)
     # Not a signature failure: a misconfigured receiver must not look like it received forgeries.
     assert not isinstance(info.value, WebhookSignatureError)
 
