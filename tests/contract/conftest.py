@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.prism)
+
+
+# Figures for the closing note, printed at the end of the run.
+_STATS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="session")
+def prism_stats() -> Counter[str]:
+    return _STATS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _STATS:
+        terminalreporter.write_sep("-", "prism contract figures")
+        for key in sorted(_STATS):
+            terminalreporter.write_line(f"{key}: {_STATS[key]}")
 
 
 def _require_prism() -> None:

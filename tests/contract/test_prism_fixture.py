@@ -6,6 +6,7 @@ vacuous — a bad request really does produce a violation we can see.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -82,3 +83,9 @@ def test_dynamic_validates_requests_too(prism_dynamic: PrismServer) -> None:
     response = httpx.post(f"{prism_dynamic.url}/domains", headers=AUTH, json={})
     assert response.status_code == 400
     assert any(v.is_request for v in parse_violations(response.headers))
+
+
+def test_a_truncated_violation_header_keeps_its_complete_entries() -> None:
+    entry = {"location": ["response", "body", "meta"], "severity": "Error", "code": "x", "message": "m"}
+    cut = "Too many violations! " + json.dumps([entry, entry])[:-30]
+    assert [v.location for v in parse_violations({"sl-violations": cut})] == [("response", "body", "meta")]
