@@ -1,0 +1,107 @@
+"""Python client for the Sendmux Management API.
+
+``import sendmux`` is cheap: names resolve on first use (module ``__getattr__``), so neither httpx nor any
+generated module loads until you touch a client, an operation table or a runtime type.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from sendmux._version import __version__
+
+if TYPE_CHECKING:
+    from sendmux._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
+    from sendmux._errors import (
+        APIConnectionError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        ConflictError,
+        ErrorDetail,
+        IdempotencyConflictError,
+        InternalServerError,
+        LimitExceededError,
+        NotFoundError,
+        NotModifiedError,
+        PaginationError,
+        PayloadTooLargeError,
+        PermissionDeniedError,
+        RateLimitError,
+        SendmuxError,
+        ServiceUnavailableError,
+        UnprocessableEntityError,
+        WebhookSignatureError,
+    )
+    from sendmux._generated.client import AsyncSendmux, Sendmux
+    from sendmux._generated.operations import OPERATIONS
+    from sendmux._operation import Operation
+    from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+    from sendmux._rate_limit import RateLimit
+    from sendmux._raw_response import RawResponse
+    from sendmux._types import NOT_GIVEN, UNSET, NotGiven, Unset
+
+_ERRORS = (
+    "SendmuxError",
+    "ConfigurationError",
+    "PaginationError",
+    "NotModifiedError",
+    "WebhookSignatureError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "ErrorDetail",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "LimitExceededError",
+    "IdempotencyConflictError",
+    "PayloadTooLargeError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "ServiceUnavailableError",
+)
+
+_LAZY: dict[str, str] = {
+    "Sendmux": "sendmux._generated.client",
+    "AsyncSendmux": "sendmux._generated.client",
+    "OPERATIONS": "sendmux._generated.operations",
+    "SyncAPIClient": "sendmux._base_client",
+    "AsyncAPIClient": "sendmux._base_client",
+    "DEFAULT_TIMEOUT": "sendmux._base_client",
+    "get_request_id": "sendmux._base_client",
+    "Operation": "sendmux._operation",
+    "SyncCursorPage": "sendmux._pagination",
+    "AsyncCursorPage": "sendmux._pagination",
+    "AsyncPaginator": "sendmux._pagination",
+    "RateLimit": "sendmux._rate_limit",
+    "RawResponse": "sendmux._raw_response",
+    "UNSET": "sendmux._types",
+    "Unset": "sendmux._types",
+    "NOT_GIVEN": "sendmux._types",
+    "NotGiven": "sendmux._types",
+    **{name: "sendmux._errors" for name in _ERRORS},
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sendmux' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # resolve once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,82 @@
+"""Credentials: an API key or OAuth access token, static or a zero-argument callable (called per request)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from sendmux._errors import ConfigurationError
+
+__all__ = ["Credential", "CredentialSource", "resolve_credential", "check_secret"]
+
+CredentialSource = str | Callable[[], str]
+
+
+def check_secret(value: object, kind: str) -> str:
+    """Refuse anything that is not printable ASCII without spaces; never echo the value."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"the {kind} must be a str, got {type(value).__name__}")
+    if not value:
+        raise ConfigurationError(f"the {kind} is empty")
+    # Printable ASCII minus space: whitespace/control chars would split or smuggle headers.
+    if not value.isascii() or not value.isprintable() or " " in value:
+        raise ConfigurationError(
+            f"the {kind} contains whitespace, control or non-ASCII characters; check for a stray newline"
+        )
+    return value
+
+
+class Credential:
+    """Holds the secret; its repr and str never show it."""
+
+    __slots__ = ("_source", "kind", "_static_header")
+
+    def __init__(self, source: CredentialSource, kind: str) -> None:
+        self.kind = kind
+        self._source = source
+        self._static_header: str | None = None
+        if isinstance(source, str):
+            self._static_header = "Bearer " + check_secret(source, kind)
+        elif not callable(source):
+            raise ConfigurationError(f"the {kind} must be a str or a zero-argument callable returning one")
+
+    @property
+    def is_static(self) -> bool:
+        return self._static_header is not None
+
+    def header_value(self) -> str:
+        """``Bearer <secret>``; a callable source is called now (tokens may refresh)."""
+        static = self._static_header
+        if static is not None:
+            return static
+        source = self._source
+        assert callable(source)
+        try:
+            value = source()
+        except Exception as exc:  # the provider's own error may be anything; keep its type, not its args
+            raise ConfigurationError(f"the {self.kind} provider raised {type(exc).__name__}") from exc
+        return "Bearer " + check_secret(value, f"{self.kind} returned by the provider")
+
+    def __repr__(self) -> str:
+        return f"<Credential {self.kind} {'static' if self.is_static else 'callable'} [redacted]>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> object:
+        raise TypeError("credentials are not picklable")
+
+
+def resolve_credential(api_key: CredentialSource | None, access_token: CredentialSource | None) -> Credential:
+    """api_key, else access_token, else env SENDMUX_API_KEY; both given is an error."""
+    if api_key is not None and access_token is not None:
+        raise ConfigurationError("pass either api_key or access_token, not both")
+    if access_token is not None:
+        return Credential(access_token, "access_token")
+    if api_key is None:
+        env = os.environ.get("SENDMUX_API_KEY")
+        if env is None or not env.strip():
+            raise ConfigurationError(
+                "no credential: pass api_key=... (or access_token=...) or set the SENDMUX_API_KEY environment variable"
+            )
+        return Credential(env, "api_key (from SENDMUX_API_KEY)")
+    return Credential(api_key, "api_key")

@@ -1,0 +1,877 @@
+"""`SyncAPIClient` / `AsyncAPIClient`: the one request path every generated method goes through.
+
+prepare (auth, headers, idempotency key, ETag, URL) → pace → send with retries → envelope → ``cast``.
+The success path does no logging formatting unless enabled, builds no exception and copies one small dict.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import platform
+import random
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+import httpx
+
+from sendmux._auth import Credential, CredentialSource, resolve_credential
+from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
+from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination
+from sendmux._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    ConfigurationError,
+    NotModifiedError,
+    SendmuxError,
+    make_status_error,
+)
+from sendmux._etag_cache import CacheEntry, ETagCache
+from sendmux._logging import logger, setup_from_env
+from sendmux._operation import Operation
+from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+from sendmux._rate_limit import RateLimit, RateLimitState, parse_rate_limit
+from sendmux._raw_response import RAW_RESPONSE, RawResponse
+from sendmux._resource import AsyncAPIResource, SyncAPIResource
+from sendmux._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
+from sendmux._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
+from sendmux._version import __version__
+
+if TYPE_CHECKING:
+    from typing import Self
+
+__all__ = ["SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES"]
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://app.sendmux.ai/api/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRY_WAIT = 60.0
+
+USER_AGENT = f"sendmux-python/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+
+_DEBUG = logging.DEBUG
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Transport failures that prove the request never left: safe to retry even a non-idempotent POST.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_PATH_PARTS: dict[str, list[str]] = {}
+
+
+def _format_path(template: str, params: Sequence[object]) -> str:
+    parts = _PATH_PARTS.get(template)
+    if parts is None:
+        parts = _PLACEHOLDER.split(template)
+        _PATH_PARTS[template] = parts
+    if len(parts) - 1 != len(params):
+        raise TypeError(f"{template} takes {len(parts) - 1} path parameter(s), got {len(params)}")
+    if len(parts) == 1:
+        return template
+    out = [parts[0]]
+    for value, literal in zip(params, parts[1:], strict=True):
+        out.append(encode_path_param(value))
+        out.append(literal)
+    return "".join(out)
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+    if parts.username is not None or parts.password is not None:
+        # Never echo it: the userinfo may be a secret.
+        raise ConfigurationError("base_url must not contain credentials (user:password@)")
+    if parts.query or parts.fragment:
+        raise ConfigurationError("base_url must not have a query or fragment")
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"refusing plain-HTTP base_url {base_url!r}: the credential would travel in clear text; "
+            "use https, a loopback host, or allow_insecure_http=True"
+        )
+    return base_url.rstrip("/")
+
+
+def _header_text(value: object) -> str:
+    return value if type(value) is str else _query_scalar(value)
+
+
+def _find_header(headers: Mapping[str, object], lower_name: str) -> object | None:
+    for key, value in headers.items():
+        if key.lower() == lower_name:
+            return value
+    return None
+
+
+def _attach_request_id(value: object, request_id: str | None) -> None:
+    # Generated models are plain (non-slotted) attrs classes: an underscore attribute never collides with
+    # an API field and stays out of to_dict()/eq.
+    if hasattr(value, "__dict__"):
+        try:
+            object.__setattr__(value, "_request_id", request_id)
+        except (AttributeError, TypeError):
+            pass
+
+
+def get_request_id(value: object) -> str | None:
+    """The request id of the response a returned model or page came from (None if unknown)."""
+    rid = getattr(value, "request_id", None) if isinstance(value, (SyncCursorPage, AsyncCursorPage)) else None
+    if rid is None:
+        rid = getattr(value, "_request_id", None)
+    return rid if isinstance(rid, str) else None
+
+
+class _Prepared:
+    """Everything about one logical call that stays the same across its attempts."""
+
+    __slots__ = (
+        "op",
+        "method",
+        "url",
+        "path",
+        "headers",
+        "content",
+        "timeout",
+        "max_retries",
+        "retry_safe",
+        "cache_key",
+        "cache_entry",
+    )
+
+    def __init__(
+        self,
+        op: Operation,
+        method: str,
+        url: str,
+        path: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        retry_safe: bool,
+        cache_key: str | None,
+        cache_entry: CacheEntry | None,
+    ) -> None:
+        self.op = op
+        self.method = method
+        self.url = url
+        self.path = path
+        self.headers = headers
+        self.content = content
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.retry_safe = retry_safe
+        self.cache_key = cache_key
+        self.cache_entry = cache_entry
+
+
+class _Result:
+    """The final response of a call (for a cache hit: the 304's headers with the cached body)."""
+
+    __slots__ = ("prep", "status_code", "headers", "content", "from_cache", "elapsed_ms", "seen_at")
+
+    def __init__(
+        self,
+        prep: _Prepared,
+        status_code: int,
+        headers: httpx.Headers,
+        content: bytes,
+        from_cache: bool,
+        elapsed_ms: float,
+        seen_at: float,
+    ) -> None:
+        self.prep = prep
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        self.from_cache = from_cache
+        self.elapsed_ms = elapsed_ms
+        self.seen_at = seen_at
+
+
+_Outcome = _Result | tuple[SendmuxError, float | None]
+
+
+class _BaseClient:
+    """Configuration and the I/O-free halves of the request path, shared by the sync and async clients."""
+
+    base_url: str
+    max_retries: int
+    max_retry_wait: float
+    timeout: TimeoutTypes
+
+    def __init__(
+        self,
+        api_key: CredentialSource | None = None,
+        *,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        etag_cache: bool = True,
+        etag_cache_size: int = 256,
+        default_headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+    ) -> None:
+        setup_from_env()
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be >= 0")
+        if max_retry_wait < 0:
+            raise ConfigurationError("max_retry_wait must be >= 0")
+        self._credential: Credential = resolve_credential(api_key, access_token)
+        if base_url is None:
+            base_url = os.environ.get("SENDMUX_BASE_URL") or DEFAULT_BASE_URL
+        self._allow_insecure_http = allow_insecure_http
+        self.base_url = _check_base_url(base_url, allow_insecure_http)
+        self.max_retries = max_retries
+        self.max_retry_wait = float(max_retry_wait)
+        self.timeout = timeout
+        self._default_headers: dict[str, str] = dict(default_headers or {})
+        self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
+        self._rate = RateLimitState()
+        # Injectable for tests: no test needs to really sleep or read the wall clock.
+        self._clock: Callable[[], float] = time.time
+        self._random: Callable[[], float] = random.random
+        self._build_static_headers()
+
+    def _build_static_headers(self) -> None:
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if self._credential.is_static:
+            headers["Authorization"] = self._credential.header_value()
+        headers.update(self._default_headers)
+        self._static_headers = headers
+
+    # -- public state -------------------------------------------------------------------------------------
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit state of the last response that reported one."""
+        return self._rate.last
+
+    @property
+    def etag_cache(self) -> ETagCache | None:
+        return self._etag
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.base_url!r} credential={self._credential.kind} [redacted]>"
+
+    def _copy_with(
+        self,
+        *,
+        api_key: CredentialSource | None,
+        access_token: CredentialSource | None,
+        base_url: str | None,
+        max_retries: int | NotGiven,
+        timeout: TimeoutTypes | NotGiven,
+        default_headers: Mapping[str, str] | None,
+        max_retry_wait: float | NotGiven,
+        etag_cache: bool | NotGiven,
+    ) -> Self:
+        new = object.__new__(type(self))
+        # Resources cached on the original point at it: the copy builds its own.
+        new.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if not isinstance(v, (SyncAPIResource, AsyncAPIResource))}
+        )
+        if api_key is not None or access_token is not None:
+            new._credential = resolve_credential(api_key, access_token)
+        if base_url is not None:
+            new.base_url = _check_base_url(base_url, self._allow_insecure_http)
+        if not isinstance(max_retries, NotGiven):
+            if max_retries < 0:
+                raise ConfigurationError("max_retries must be >= 0")
+            new.max_retries = max_retries
+        if not isinstance(timeout, NotGiven):
+            new.timeout = timeout
+        if default_headers is not None:
+            new._default_headers = {**self._default_headers, **default_headers}
+        if not isinstance(max_retry_wait, NotGiven):
+            new.max_retry_wait = float(max_retry_wait)
+        if not isinstance(etag_cache, NotGiven):
+            new._etag = (self._etag or ETagCache()) if etag_cache else None
+        new._owns_http = False  # the pool stays the original's to close
+        new._build_static_headers()
+        return new
+
+    # -- request preparation ------------------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        op: Operation,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        extra_headers: Mapping[str, str | None] | None,
+        extra_query: Mapping[str, object] | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+    ) -> _Prepared:
+        method = op.http_method
+        path = _format_path(op.path, path_params)
+        qs = encode_query(query, extra_query) if (query or extra_query) else ""
+        url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
+
+        h = self._static_headers.copy()
+        if not self._credential.is_static:
+            h["Authorization"] = self._credential.header_value()
+        if headers:
+            for name, value in headers.items():
+                if value is not None and not isinstance(value, Unset):
+                    h[name] = _header_text(value)
+        if extra_headers:
+            for name, extra_value in extra_headers.items():
+                lower = name.lower()
+                for existing in [k for k in h if k.lower() == lower]:
+                    del h[existing]
+                if extra_value is not None:  # None removes a header
+                    h[name] = extra_value
+
+        has_key = False
+        if op.idempotency_key or method == "POST" or method == "PATCH":
+            has_key = _find_header(h, "idempotency-key") is not None
+            if op.idempotency_key and not has_key:
+                # One key per logical call, reused by every retry: a retried create never creates twice.
+                h["Idempotency-Key"] = str(uuid.uuid4())
+                has_key = True
+
+        content: bytes | None = None
+        if body is not None:
+            content = encode_body(body)
+            h["Content-Type"] = "application/json"
+
+        cache_key: str | None = None
+        cache_entry: CacheEntry | None = None
+        etag_cache = self._etag
+        if etag_cache is not None:
+            if method == "GET":
+                # An explicit If-None-Match is the caller's own conditional request: leave the cache out.
+                if (headers is None or not _has_value(headers.get("If-None-Match"))) and (
+                    extra_headers is None or _find_header(extra_headers, "if-none-match") is None
+                ):
+                    cache_key = url
+                    cache_entry = etag_cache.get(url)
+                    if cache_entry is not None:
+                        h["If-None-Match"] = cache_entry.etag
+            elif method in _WRITE_METHODS:
+                etag_cache.evict_related(url)
+
+        return _Prepared(
+            op,
+            method,
+            url,
+            path,
+            h,
+            content,
+            self.timeout if isinstance(timeout, NotGiven) else timeout,
+            self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            method_is_retry_safe(method, has_key),
+            cache_key,
+            cache_entry,
+        )
+
+    # -- response handling (no I/O) -----------------------------------------------------------------------
+
+    def _after_response(self, prep: _Prepared, response: httpx.Response, attempt: int, started: float) -> _Outcome:
+        status = response.status_code
+        headers = response.headers
+        now = self._clock()
+        self._rate.observe(headers, now)
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        if logger.isEnabledFor(_DEBUG):
+            logger.debug(
+                "%s %s -> %d request_id=%s attempt=%d elapsed_ms=%.1f",
+                prep.method,
+                prep.path,
+                status,
+                headers.get("x-request-id"),
+                attempt,
+                elapsed_ms,
+            )
+        if 200 <= status < 300:
+            content = response.content
+            if prep.cache_key is not None:
+                etag = headers.get("etag")
+                if etag:
+                    self._etag.put(prep.cache_key, etag, content)  # type: ignore[union-attr]
+            elif prep.method in _WRITE_METHODS and self._etag is not None:
+                # Again after the write: a concurrent GET may have re-cached the old state meanwhile.
+                self._etag.evict_related(prep.url)
+            return _Result(prep, status, headers, content, False, elapsed_ms, now)
+        if status == 304:
+            entry = prep.cache_entry
+            if entry is not None:
+                return _Result(prep, status, headers, entry.body, True, elapsed_ms, now)
+            return NotModifiedError(etag=headers.get("etag"), request_id=headers.get("x-request-id"), headers=headers), None
+        if prep.cache_key is not None and status in (404, 410):
+            self._etag.discard(prep.cache_key)  # type: ignore[union-attr]
+        error = make_status_error(
+            status,
+            headers,
+            response.content,
+            permission=prep.op.permission,
+            method=prep.method,
+            url=prep.url,
+            reason=response.reason_phrase,
+        )
+        wait: float | None = None
+        if status in RETRYABLE_STATUSES and error.retryable is not False and prep.retry_safe:
+            wait = server_requested_wait(status, headers, now)
+            if wait is None:
+                wait = backoff_delay(attempt - 1, self._random)
+            elif wait > self.max_retry_wait:
+                wait = None  # the server wants longer than we may wait: fail now rather than draw another 429
+        return error, wait
+
+    def _after_transport_error(self, prep: _Prepared, exc: Exception, attempt: int, started: float) -> _Outcome:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        auth = prep.headers.get("Authorization")
+        if auth and len(auth) > 7:
+            text = text.replace(auth[7:], "[redacted]")  # belt and braces: no secret in any message
+        where = f"{prep.method} {prep.path}"
+        if isinstance(exc, httpx.TimeoutException):
+            error: APIConnectionError = APITimeoutError(
+                f"request timed out ({text}) on {where}", method=prep.method, url=prep.url
+            )
+        else:
+            error = APIConnectionError(f"connection error ({text}) on {where}", method=prep.method, url=prep.url)
+        if logger.isEnabledFor(_DEBUG):
+            logger.debug(
+                "%s %s -> %s attempt=%d elapsed_ms=%.1f",
+                prep.method,
+                prep.path,
+                type(exc).__name__,
+                attempt,
+                (time.perf_counter() - started) * 1000.0,
+            )
+        wait: float | None = None
+        if prep.retry_safe or isinstance(exc, _NEVER_SENT):
+            wait = backoff_delay(attempt - 1, self._random)
+        return error, wait
+
+    def _log_retry(self, prep: _Prepared, error: SendmuxError, wait: float, attempt: int) -> None:
+        if logger.isEnabledFor(logging.INFO):
+            reason = (
+                f"{error.status_code} {error.code or ''}".rstrip()
+                if hasattr(error, "status_code")
+                else type(error).__name__
+            )
+            logger.info(
+                "retrying %s %s in %.2f s (attempt %d of %d) after %s",
+                prep.method,
+                prep.path,
+                wait,
+                attempt + 1,
+                prep.max_retries + 1,
+                reason,
+            )
+
+    def _pacing_delay(self) -> float:
+        delay = self._rate.pacing_delay(self._clock(), self.max_retry_wait)
+        if delay > 0:
+            logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+        return delay
+
+    def _raw(self, result: _Result, parse: Callable[[], T]) -> RawResponse[T]:
+        return RawResponse(
+            status_code=result.status_code,
+            headers=result.headers,
+            content=result.content,
+            elapsed_ms=result.elapsed_ms,
+            from_cache=result.from_cache,
+            rate_limit=parse_rate_limit(result.headers, result.seen_at),
+            parse=parse,
+        )
+
+    def _parse(self, result: _Result, cast_to: Callable[[Any], T]) -> T:
+        op = result.prep.op
+        kind = op.response
+        if kind == "empty":
+            return cast(T, None)
+        headers = result.headers
+        if kind == "text":
+            value = self._cast(result, cast_to, result.content.decode("utf-8", "replace"), headers.get("x-request-id"))
+            return value
+        envelope = parse_envelope(result.content, result.status_code, headers)
+        request_id = envelope_request_id(envelope, headers)
+        value = self._cast(result, cast_to, envelope["data"], request_id)
+        _attach_request_id(value, request_id)
+        return value
+
+    @staticmethod
+    def _cast(result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
+        try:
+            return cast_to(data)
+        except (SendmuxError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            # ModelDecodeError (a SendmuxError) or a generated from_dict tripping over a wrong shape.
+            raise APIResponseValidationError(
+                f"the response data does not match the documented shape: {exc}",
+                status_code=result.status_code,
+                request_id=request_id,
+                body=data,
+                headers=result.headers,
+            ) from exc
+
+    def _page_parts(self, result: _Result, cast_to: Callable[[Any], T]) -> tuple[list[T], bool, str | None, str | None]:
+        headers = result.headers
+        envelope = parse_envelope(result.content, result.status_code, headers)
+        request_id = envelope_request_id(envelope, headers)
+        data, has_more, cursor = parse_pagination(envelope, result.status_code, headers)
+        items = self._cast(result, lambda d: [cast_to(x) for x in d], data, request_id)
+        return items, has_more, cursor, request_id
+
+
+def _has_value(value: object) -> bool:
+    return value is not None and not isinstance(value, Unset)
+
+
+def _next_query(query: Mapping[str, object] | None, cursor: str) -> dict[str, object]:
+    q = dict(query or {})
+    q["cursor"] = cursor
+    return q
+
+
+class SyncAPIClient(_BaseClient):
+    """The synchronous client core: one `httpx.Client` pool, safe to share across threads."""
+
+    def __init__(
+        self,
+        api_key: CredentialSource | None = None,
+        *,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        etag_cache: bool = True,
+        etag_cache_size: int = 256,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+    ) -> None:
+        super().__init__(
+            api_key,
+            access_token=access_token,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            etag_cache=etag_cache,
+            etag_cache_size=etag_cache_size,
+            default_headers=default_headers,
+            allow_insecure_http=allow_insecure_http,
+            max_retry_wait=max_retry_wait,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise ConfigurationError("http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)")
+        # An injected client is the caller's to close; ours is closed by close().
+        self._owns_http = http_client is None
+        self._http: httpx.Client = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def with_options(
+        self,
+        *,
+        api_key: CredentialSource | None = None,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
+        etag_cache: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
+        return self._copy_with(
+            api_key=api_key,
+            access_token=access_token,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            default_headers=default_headers,
+            max_retry_wait=max_retry_wait,
+            etag_cache=etag_cache,
+        )
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _send(self, prep: _Prepared) -> _Result:
+        http = self._http
+        rate = self._rate
+        retries_left = prep.max_retries
+        attempt = 0
+        while True:
+            attempt += 1
+            if rate.paced_until:
+                delay = self._pacing_delay()
+                if delay > 0:
+                    self._sleep(delay)
+            started = time.perf_counter()
+            try:
+                request = http.build_request(
+                    prep.method, prep.url, headers=prep.headers, content=prep.content, timeout=prep.timeout
+                )
+                response = http.send(request, follow_redirects=False)
+            except httpx.RequestError as exc:
+                error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+            else:
+                outcome = self._after_response(prep, response, attempt, started)
+                if type(outcome) is _Result:
+                    return outcome
+                error, wait = outcome  # type: ignore[misc]
+            # Raised here, outside the except block, so no httpx exception (holding the request and its
+            # Authorization header) hangs off ours as __context__.
+            if wait is None or retries_left <= 0:
+                raise error
+            retries_left -= 1
+            self._log_retry(prep, error, wait, attempt)
+            self._sleep(wait)
+
+    def _request(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> T:
+        prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+        result = self._send(prep)
+        if RAW_RESPONSE.get():
+            return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
+        return self._parse(result, cast)
+
+    def _request_page(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncCursorPage[T]:
+        def fetch(cursor: str | None) -> SyncCursorPage[T]:
+            q = query if cursor is None else _next_query(query, cursor)
+            prep = self._prepare(op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries)
+            return self._make_page(self._send(prep), cast, fetch)
+
+        if RAW_RESPONSE.get():
+            prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+            result = self._send(prep)
+            return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
+        return fetch(None)
+
+    def _make_page(
+        self, result: _Result, cast_to: Callable[[Any], T], fetch: Callable[[str], SyncCursorPage[T]]
+    ) -> SyncCursorPage[T]:
+        items, has_more, cursor, request_id = self._page_parts(result, cast_to)
+        return SyncCursorPage(items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch)
+
+
+class AsyncAPIClient(_BaseClient):
+    """The asynchronous client core: one `httpx.AsyncClient` pool, safe for concurrent tasks."""
+
+    def __init__(
+        self,
+        api_key: CredentialSource | None = None,
+        *,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        etag_cache: bool = True,
+        etag_cache_size: int = 256,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+    ) -> None:
+        super().__init__(
+            api_key,
+            access_token=access_token,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            etag_cache=etag_cache,
+            etag_cache_size=etag_cache_size,
+            default_headers=default_headers,
+            allow_insecure_http=allow_insecure_http,
+            max_retry_wait=max_retry_wait,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError("http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)")
+        self._owns_http = http_client is None
+        self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
+
+    def with_options(
+        self,
+        *,
+        api_key: CredentialSource | None = None,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
+        etag_cache: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
+        return self._copy_with(
+            api_key=api_key,
+            access_token=access_token,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            default_headers=default_headers,
+            max_retry_wait=max_retry_wait,
+            etag_cache=etag_cache,
+        )
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    aclose = close
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _send(self, prep: _Prepared) -> _Result:
+        http = self._http
+        rate = self._rate
+        retries_left = prep.max_retries
+        attempt = 0
+        while True:
+            attempt += 1
+            if rate.paced_until:
+                delay = self._pacing_delay()
+                if delay > 0:
+                    await self._sleep(delay)
+            started = time.perf_counter()
+            try:
+                request = http.build_request(
+                    prep.method, prep.url, headers=prep.headers, content=prep.content, timeout=prep.timeout
+                )
+                response = await http.send(request, follow_redirects=False)
+            except httpx.RequestError as exc:
+                error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+            else:
+                outcome = self._after_response(prep, response, attempt, started)
+                if type(outcome) is _Result:
+                    return outcome
+                error, wait = outcome  # type: ignore[misc]
+            if wait is None or retries_left <= 0:
+                raise error
+            retries_left -= 1
+            self._log_retry(prep, error, wait, attempt)
+            await self._sleep(wait)
+
+    async def _request(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> T:
+        prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+        result = await self._send(prep)
+        if RAW_RESPONSE.get():
+            return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
+        return self._parse(result, cast)
+
+    def _request_page(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPaginator[T]:
+        """No I/O here: the returned paginator fetches when awaited or iterated."""
+
+        async def fetch(cursor: str) -> AsyncCursorPage[T]:
+            q = _next_query(query, cursor)
+            prep = self._prepare(op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries)
+            result = await self._send(prep)
+            return self._make_page(result, cast, fetch)
+
+        async def first() -> AsyncCursorPage[T]:
+            prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+            result = await self._send(prep)
+            if RAW_RESPONSE.get():
+                return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
+            return self._make_page(result, cast, fetch)
+
+        return AsyncPaginator(first)
+
+    def _make_page(
+        self, result: _Result, cast_to: Callable[[Any], T], fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]]
+    ) -> AsyncCursorPage[T]:
+        items, has_more, cursor, request_id = self._page_parts(result, cast_to)
+        return AsyncCursorPage(items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch)
+
+
+async def _async_sleep(seconds: float) -> None:
+    # anyio works under asyncio and trio alike; httpx already depends on it.
+    import anyio
+
+    await anyio.sleep(seconds)

@@ -1,0 +1,165 @@
+"""Cursor pages: `SyncCursorPage`, `AsyncCursorPage`, and `AsyncPaginator` (awaitable and async-iterable).
+
+Iterating a page yields every item of it and of every following page, fetching lazily: only the current
+page is held. Pages remember at which depth each cursor was requested, so a server that hands back a cursor
+already used (or says has_more without a cursor) raises `PaginationError` instead of looping forever, while
+calling `next_page()` twice on the same page still simply refetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
+
+from sendmux._errors import PaginationError
+
+__all__ = ["SyncCursorPage", "AsyncCursorPage", "AsyncPaginator"]
+
+T = TypeVar("T")
+
+
+class _PageBase(Generic[T]):
+    __slots__ = ("data", "has_more", "next_cursor", "request_id", "_depth", "_chain")
+
+    def __init__(
+        self,
+        data: list[T],
+        *,
+        has_more: bool,
+        next_cursor: str | None,
+        request_id: str | None,
+        depth: int = 0,
+        chain: dict[str, int] | None = None,
+    ) -> None:
+        self.data = data
+        self.has_more = has_more
+        self.next_cursor = next_cursor
+        self.request_id = request_id
+        self._depth = depth
+        # cursor -> depth of the page it fetched; shared along one chain of pages.
+        self._chain: dict[str, int] = {} if chain is None else chain
+
+    def _next_cursor_checked(self) -> str | None:
+        if not self.has_more:
+            return None
+        cursor = self.next_cursor
+        if not cursor:
+            raise PaginationError("the server said has_more but sent no next_cursor; stopping instead of looping")
+        seen_at = self._chain.get(cursor)
+        if seen_at is not None and seen_at != self._depth + 1:
+            raise PaginationError(f"the server repeated cursor {cursor!r}; stopping instead of looping")
+        self._chain[cursor] = self._depth + 1
+        return cursor
+
+    def _adopt(self, page: _PageBase[T]) -> None:
+        page._depth = self._depth + 1
+        page._chain = self._chain
+
+    def __len__(self) -> int:
+        """Items on this page only."""
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} items={len(self.data)} has_more={self.has_more} "
+            f"next_cursor={self.next_cursor!r} request_id={self.request_id!r}>"
+        )
+
+
+class SyncCursorPage(_PageBase[T]):
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        data: list[T],
+        *,
+        has_more: bool,
+        next_cursor: str | None,
+        request_id: str | None,
+        fetch: Callable[[str], SyncCursorPage[T]] | None = None,
+    ) -> None:
+        super().__init__(data, has_more=has_more, next_cursor=next_cursor, request_id=request_id)
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return self.has_more
+
+    def next_page(self) -> SyncCursorPage[T] | None:
+        """The following page, or None after the last one."""
+        cursor = self._next_cursor_checked()
+        if cursor is None or self._fetch is None:
+            return None
+        page = self._fetch(cursor)
+        self._adopt(page)
+        return page
+
+    def iter_pages(self) -> Iterator[SyncCursorPage[T]]:
+        """This page, then each following page as it is fetched."""
+        page: SyncCursorPage[T] | None = self
+        while page is not None:
+            yield page
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncCursorPage(_PageBase[T]):
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        data: list[T],
+        *,
+        has_more: bool,
+        next_cursor: str | None,
+        request_id: str | None,
+        fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]] | None = None,
+    ) -> None:
+        super().__init__(data, has_more=has_more, next_cursor=next_cursor, request_id=request_id)
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return self.has_more
+
+    async def next_page(self) -> AsyncCursorPage[T] | None:
+        cursor = self._next_cursor_checked()
+        if cursor is None or self._fetch is None:
+            return None
+        page = await self._fetch(cursor)
+        self._adopt(page)
+        return page
+
+    async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
+        page: AsyncCursorPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class AsyncPaginator(Generic[T]):
+    """What an async list method returns: ``await`` it for the first page, ``async for`` it for every item."""
+
+    __slots__ = ("_first",)
+
+    def __init__(self, first: Callable[[], Awaitable[AsyncCursorPage[T]]]) -> None:
+        self._first = first
+
+    def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first()
+        async for item in page:
+            yield item
+
+    async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
+        page = await self._first()
+        async for p in page.iter_pages():
+            yield p
