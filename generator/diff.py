@@ -252,6 +252,7 @@ class View:
     additional: list[Any] = field(default_factory=list)
     name: str | None = None
     cycle: bool = False
+    closed: bool = False
 
 
 def _json_types(schema: dict[str, Any]) -> set[str]:
@@ -283,6 +284,7 @@ def view(r: Resolver, node: Any, stack: tuple[str, ...] = ()) -> View:
     if not isinstance(target, dict):
         return View(types={"any"}, name=name)
     v = View(types=_json_types(target), fmt=target.get("format"), enum=_enum_values(target), name=name)
+    v.closed = target.get("additionalProperties") is False or target.get("unevaluatedProperties") is False
     v.properties = dict(target.get("properties") or {})
     v.required = set(target.get("required") or [])
     if "items" in target:
@@ -314,6 +316,7 @@ def _merge_all_of(v: View, part: View) -> None:
     if part.types and part.types != {"any"}:
         v.types = part.types if not v.types else (v.types & part.types or v.types)
     v.cycle = v.cycle or part.cycle
+    v.closed = v.closed or part.closed
 
 
 def _merge_any_of(v: View, variants: list[View]) -> None:
@@ -404,8 +407,10 @@ class Field:
     types: frozenset[Token]
     required: bool
     enum: frozenset[str] | None
-    # Where the enum lives, to report a shared enum once: (schema name, path inside it).
+    # Where the field is defined, to report a shared schema once: (schema name, path inside it).
     home: tuple[str, str] | None
+    # For objects: do they forbid unknown keys (additionalProperties / unevaluatedProperties false)?
+    closed: bool | None = None
 
 
 def flatten(r: Resolver, node: Any, required: bool = True) -> dict[str, Field]:
@@ -428,7 +433,8 @@ def _flatten(
     if v.name is not None and not v.cycle:
         home = (v.name, "")
     enum = frozenset(v.enum) if v.enum is not None else None
-    out[path] = Field(tokens(r, node, stack), required, enum, home)
+    closed = v.closed if "object" in v.types else None
+    out[path] = Field(tokens(r, node, stack), required, enum, home, closed)
     ref = node.get("$ref") if isinstance(node, dict) else None
     if v.cycle or len(stack) > MAX_DEPTH:
         return
@@ -525,6 +531,8 @@ class Differ:
         # (schema, path, operation) -> side -> (added, removed, operations); a shared enum is
         # keyed by its schema (operation ""), so it is reported once however many operations use it.
         self.enums: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str], set[str]]]] = {}
+        # The same keying for objects that became closed or open: side -> (closed now?, operations).
+        self.closures: dict[tuple[str, str, str], dict[str, tuple[bool, set[str]]]] = {}
 
     def add(self, kind: str, severity: Severity, op: Op | None, path: str, detail: str) -> None:
         self.changes.append(Change(kind, severity, op.label if op else None, None, path, detail))
@@ -538,6 +546,7 @@ class Differ:
         for o, n in pairs:
             self.operation(o, n)
         self.emit_enums()
+        self.emit_closures()
         return sorted(self.changes, key=Change.sort_key)
 
     def operation(self, o: Op, n: Op) -> None:
@@ -554,7 +563,8 @@ class Differ:
         self.leftovers(o, n, explained)
 
     def _enum_marks(self) -> int:
-        return sum(len(ops) for sides in self.enums.values() for _, _, ops in sides.values())
+        enums = sum(len(ops) for sides in self.enums.values() for _, _, ops in sides.values())
+        return enums + sum(len(ops) for sides in self.closures.values() for _, ops in sides.values())
 
     def identity(self, o: Op, n: Op) -> None:
         if o.route != n.route:
@@ -640,38 +650,24 @@ class Differ:
         old = self._error_fields(self.old, o.op, code)
         new = self._error_fields(self.new, n.op, code)
         for path in sorted(set(old) & set(new)):
-            f_old, f_new = old[path], new[path]
-            home = (f_new.home[0], f_new.home[1]) if f_new.home else None
+            f_new = new[path]
             # Shared across operations: keyed by schema, or by field path when the body is inline.
-            self.enum_pair(
-                "error", n, path, f_old, Field(f_new.types, f_new.required, f_new.enum, home or ("", path))
-            )
+            keyed = Field(f_new.types, f_new.required, f_new.enum, f_new.home or ("", path))
+            self.enum_pair("error", n, path, old[path], keyed)
+            self.closure_pair("error", n, path, old[path], keyed)
 
     def _error_fields(self, r: Resolver, op: dict[str, Any], code: str) -> dict[str, Field]:
-        resp, _ = r.deref(op["responses"][code])
-        content = resp.get("content") if isinstance(resp, dict) else None
-        if not content:
-            return {}
-        _, media = _pick_content(content)
-        schema = (media or {}).get("schema")
+        _, schema = _data_schema(r, op["responses"][code])
         return flatten(r, schema) if schema is not None else {}
 
     def _success(self, r: Resolver, op: dict[str, Any]) -> tuple[str | None, str | None, Any]:
         """(status, content type, data schema) of the first 2xx response; looks through the envelope."""
-        codes = sorted(c for c in (op.get("responses") or {}) if str(c).startswith("2"))
+        codes = sorted(str(c) for c in (op.get("responses") or {}) if str(c).startswith("2"))
         for code in codes:
-            resp, _ = r.deref(op["responses"][code])
-            content = resp.get("content") if isinstance(resp, dict) else None
-            if content:
-                ct, media = _pick_content(content)
-                schema = (media or {}).get("schema")
-                if schema is None:
-                    return str(code), ct, None
-                v = view(r, schema)
-                if "data" in v.properties and ENVELOPE_KEYS & set(v.properties):
-                    return str(code), ct, v.properties["data"]
-                return str(code), ct, schema
-        return (str(codes[0]) if codes else None), None, None
+            ct, schema = _data_schema(r, op["responses"][code])
+            if ct is not None:
+                return code, ct, schema
+        return (codes[0] if codes else None), None, None
 
     def fields(self, side: Side, n: Op, old: dict[str, Field], new: dict[str, Field]) -> None:
         prefix = "request" if side == "request" else "response"
@@ -697,6 +693,7 @@ class Differ:
             else:
                 self.field_pair(f"{prefix}-field", side, n, label, old[path], new[path])
                 self.enum_pair(side, n, label, old[path], new[path])
+                self.closure_pair(side, n, label, old[path], new[path])
 
     def _field_added(self, side: Side, n: Op, label: str, f: Field, prefix: str) -> None:
         if side == "request" and f.required:
@@ -744,6 +741,26 @@ class Differ:
                     sev, note = ENUM_ADDED[side]
                     self._enum("enum-value-added", sev, op, schema, path, f"{value} ({used}{note})")
 
+    def closure_pair(self, side: Side, n: Op, where: str, f_old: Field, f_new: Field) -> None:
+        if f_old.closed is None or f_new.closed is None or f_old.closed == f_new.closed:
+            return
+        key = (*f_new.home, "") if f_new.home else ("", where, n.label)
+        _, ops = self.closures.setdefault(key, {}).setdefault(side, (f_new.closed, set()))
+        ops.add(n.label)
+
+    def emit_closures(self) -> None:
+        """Informational: generated models stop (or start) keeping unknown keys in `additional_properties`."""
+        for (schema, path, op), sides in sorted(self.closures.items()):
+            for side in sorted(sides):
+                closed, ops = sides[side]
+                used = f"{side}; {len(ops)} operation(s)" if not op else side
+                kind, what = (
+                    ("object-closed", "unknown keys now forbidden")
+                    if closed
+                    else ("object-opened", "unknown keys now allowed")
+                )
+                self._enum(kind, "additive", op, schema, path, f"{what} ({used})")
+
     def _enum(self, kind: str, severity: Severity, op: str, schema: str, path: str, detail: str) -> None:
         self.changes.append(Change(kind, severity, op or None, schema or None, path, detail))
 
@@ -756,7 +773,7 @@ class Differ:
 
     def leftovers(self, o: Op, n: Op, explained: bool) -> None:
         """Differences no rule named: texts only (patch), or something unclassified (minor)."""
-        a, b = self.old.inline(o.op), self.new.inline(n.op)
+        a, b = _client_view(self.old, o.op), _client_view(self.new, n.op)
         if a == b:
             return
         texts = [p for p in _differences(a, b) if _is_text(p)]
@@ -775,6 +792,38 @@ class Differ:
         if other:
             shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
             self.add("other-changed", "additive", n, "", f"unclassified change at {shown}; review it")
+
+
+def _data_schema(r: Resolver, response: Any) -> tuple[str | None, Any]:
+    """(content type, schema) of a response; for a success envelope, the schema of its `data`."""
+    resp, _ = r.deref(response)
+    content = resp.get("content") if isinstance(resp, dict) else None
+    if not content:
+        return None, None
+    ct, media = _pick_content(content)
+    schema = (media or {}).get("schema")
+    if schema is None:
+        return ct, None
+    v = view(r, schema)
+    if "data" in v.properties and ENVELOPE_KEYS & set(v.properties):
+        return ct, v.properties["data"]
+    return ct, schema
+
+
+def _client_view(r: Resolver, op: dict[str, Any]) -> Any:
+    """The operation fully inlined, success bodies reduced to their `data` (the runtime owns the envelope)."""
+    out = r.inline({k: v for k, v in op.items() if k != "responses"})
+    responses: dict[str, Any] = {}
+    for code, response in (op.get("responses") or {}).items():
+        if str(code).startswith("2"):
+            resp, _ = r.deref(response)
+            ct, schema = _data_schema(r, response)
+            rest = {k: v for k, v in resp.items() if k != "content"} if isinstance(resp, dict) else {}
+            responses[str(code)] = {**r.inline(rest), "content-type": ct, "data": r.inline(schema)}
+        else:
+            responses[str(code)] = r.inline(response)
+    out["responses"] = responses
+    return out
 
 
 def _pick_content(content: dict[str, Any]) -> tuple[str, Any]:
