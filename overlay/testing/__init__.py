@@ -1,0 +1,29 @@
+"""`sendmux.testing`: an embedded fake Sendmux Management API for your tests (stdlib only).
+
+    from sendmux import Sendmux
+    from sendmux.testing import FakeSendmux
+
+    with FakeSendmux() as fake:
+        client = Sendmux(api_key=fake.api_key, base_url=fake.url)
+        fake.seed("sending_accounts", 3, status="inactive")
+        fake.faults.add("unavailable", route="POST /domains", times=2)
+
+Run one by hand with `python -m sendmux.testing --port 8080`.
+"""
+
+from __future__ import annotations
+
+from ._app import Counters, RecordedRequest
+from ._fake import FakeSendmux, SeedKind
+from ._faults import FAULT_KINDS, Fault, FaultKind, Faults
+
+__all__ = [
+    "FAULT_KINDS",
+    "Counters",
+    "FakeSendmux",
+    "Fault",
+    "FaultKind",
+    "Faults",
+    "RecordedRequest",
+    "SeedKind",
+]

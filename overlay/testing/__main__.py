@@ -1,0 +1,36 @@
+"""`python -m sendmux.testing [--port 8080]`: serve a FakeSendmux until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from ._fake import FakeSendmux
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sendmux.testing", description=__doc__)
+    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument(
+        "--rate-limit", type=int, default=600, help="requests per key per window (0: unlimited)"
+    )
+    parser.add_argument("--seed-demo", action="store_true", help="preload a few objects of each kind")
+    args = parser.parse_args(argv)
+    fake = FakeSendmux(port=args.port, rate_limit=args.rate_limit or None)
+    if args.seed_demo:
+        fake.seed("sending_accounts", 3)
+        fake.seed("domains", 2, verification_status="verified")
+        fake.seed("email_logs", 5)
+        fake.seed("transactions", 3)
+    with fake:
+        print(f"FakeSendmux listening on {fake.url}", flush=True)
+        print(f"SENDMUX_BASE_URL={fake.url}", flush=True)
+        print(f"SENDMUX_API_KEY={fake.api_key}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The route table: every Management operation of the pinned spec → its handler."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from . import _billing_logs, _domains, _mailboxes, _sending_accounts, _webhooks
+from ._protocol import ApiError, Result
+from ._spec_data import OPERATIONS
+from ._validate import check
+
+if TYPE_CHECKING:
+    from ._app import Ctx
+
+Handler = Callable[["Ctx"], Result]
+
+HANDLERS: dict[str, Handler] = {
+    **_sending_accounts.HANDLERS,
+    **_domains.HANDLERS,
+    **_mailboxes.HANDLERS,
+    **_webhooks.HANDLERS,
+    **_billing_logs.HANDLERS,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    operation_id: str
+    method: str
+    path: str
+    permission: str | None
+    pattern: re.Pattern[str]
+    query_params: dict[str, dict[str, Any]]
+    body_schema: dict[str, Any] | None
+    idempotency_key: bool
+    handler: Handler
+
+    def parse_query(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+        """Known query parameters, typed and checked against their schemas (unknown ones are ignored)."""
+        out: dict[str, Any] = {}
+        for name, raw in pairs:
+            param = self.query_params.get(name)
+            if param is None:
+                continue
+            schema = param["schema"]
+            value: Any = raw
+            if schema.get("type") == "integer":
+                try:
+                    value = int(raw)
+                except ValueError:
+                    raise ApiError("invalid_parameter", f"{name!r} must be an integer.", param=name) from None
+            issues = check(schema, value, name)
+            if issues:
+                raise ApiError("invalid_parameter", f"{name}: {issues[0].message}", param=name, errors=issues)
+            out[name] = value
+        for name, param in self.query_params.items():
+            if param["required"] and name not in out:
+                raise ApiError("missing_parameter", f"Query parameter {name!r} is required.", param=name)
+        return out
+
+
+def _compile(path: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{regex}$")
+
+
+def _build() -> list[Route]:
+    routes = []
+    for op_id, op in OPERATIONS.items():
+        params = op["params"]
+        routes.append(
+            Route(
+                operation_id=op_id,
+                method=op["method"],
+                path=op["path"],
+                permission=op["permission"],
+                pattern=_compile(op["path"]),
+                query_params={p["name"]: p for p in params if p["in"] == "query"},
+                body_schema=op["body"],
+                idempotency_key=any(p["name"] == "Idempotency-Key" for p in params),
+                handler=HANDLERS[op_id],
+            )
+        )
+    # Literal segments win over parameters (`/providers/limits` before `/providers/{public_id}`).
+    routes.sort(key=lambda r: r.path.count("{"))
+    return routes
+
+
+ROUTES: list[Route] = _build()
+
+
+def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    for route in ROUTES:
+        if route.method != method:
+            continue
+        m = route.pattern.match(path)
+        if m:
+            return route, {k: unquote(v) for k, v in m.groupdict().items()}
+    return None

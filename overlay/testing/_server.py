@@ -1,0 +1,122 @@
+"""The HTTP/1.1 server: keep-alive, daemon threads, loopback only, and the socket-level faults."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import App, Outcome
+
+_REASONS = {429: "Too Many Requests", 422: "Unprocessable Entity"}
+
+
+class FakeHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self._connections: set[socket.socket] = set()
+        self._conn_lock = threading.Lock()
+        super().__init__((host, port), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        sock: socket.socket = request
+        # One write per response plus no Nagle: no 40 ms delayed-ACK stalls on keep-alive connections.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._conn_lock:
+            self._connections.add(sock)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._conn_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Drop idle keep-alive connections so their threads end with the server."""
+        with self._conn_lock:
+            conns = list(self._connections)
+        for sock in conns:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeSendmux/1.0"
+    sys_version = ""
+    server: FakeHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # the fake is quiet; see fake.requests
+        pass
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _dispatch(self) -> None:
+        body = self._read_body()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        outcome = self.server.app.handle(self.command, self.path, headers, body)
+        self._send(outcome)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+
+    def _send(self, outcome: Outcome) -> None:
+        if outcome.action == "reset":
+            self._reset()
+            return
+        response = outcome.response
+        body = response.body
+        reason = _REASONS.get(response.status) or self.responses.get(response.status, ("",))[0]
+        lines = [f"HTTP/1.1 {response.status} {reason}", f"Date: {self.date_time_string()}"]
+        lines.extend(f"{k}: {v}" for k, v in response.headers)
+        if response.status != 304:
+            lines.append(f"Content-Length: {len(body)}")
+        if outcome.action == "truncate":
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if outcome.action == "truncate":
+            self.wfile.write(head + body[: len(body) // 2])
+            self.close_connection = True
+            self._reset()
+            return
+        self.wfile.write(head + (b"" if response.status == 304 else body))
+        if self.headers.get("Connection", "").lower() == "close":
+            self.close_connection = True
+
+    def _reset(self) -> None:
+        """Close with RST (SO_LINGER 0): the client sees a reset, not a clean end of stream."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            # The file objects hold references to the socket; it only really closes once they are gone.
+            self.rfile.close()
+            self.wfile.close()
+            self.connection.close()
+        except (OSError, ValueError):
+            pass
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except (OSError, ValueError):  # the socket was reset on purpose
+            pass
