@@ -62,7 +62,7 @@ class Credential:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("credentials are not picklable")
 
 

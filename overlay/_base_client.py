@@ -26,6 +26,7 @@ from sendmux._envelope import envelope_request_id, parse_envelope, parse_paginat
 from sendmux._errors import (
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     ConfigurationError,
     NotModifiedError,
@@ -120,13 +121,12 @@ def _find_header(headers: Mapping[str, object], lower_name: str) -> object | Non
 
 
 def _attach_request_id(value: object, request_id: str | None) -> None:
-    # Generated models are plain (non-slotted) attrs classes: an underscore attribute never collides with
-    # an API field and stays out of to_dict()/eq.
-    if hasattr(value, "__dict__"):
-        try:
-            object.__setattr__(value, "_request_id", request_id)
-        except (AttributeError, TypeError):
-            pass
+    # Generated models declare a private `_request_id` slot: it never collides with an API field and
+    # stays out of to_dict()/eq.  Anything else without room for it is left alone.
+    try:
+        object.__setattr__(value, "_request_id", request_id)
+    except (AttributeError, TypeError):
+        pass
 
 
 def get_request_id(value: object) -> str | None:
@@ -212,6 +212,7 @@ class _BaseClient:
     """Configuration and the I/O-free halves of the request path, shared by the sync and async clients."""
 
     base_url: str
+    _owns_http: bool
     max_retries: int
     max_retry_wait: float
     timeout: TimeoutTypes
@@ -467,11 +468,10 @@ class _BaseClient:
 
     def _log_retry(self, prep: _Prepared, error: SendmuxError, wait: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.INFO):
-            reason = (
-                f"{error.status_code} {error.code or ''}".rstrip()
-                if hasattr(error, "status_code")
-                else type(error).__name__
-            )
+            if isinstance(error, APIStatusError):
+                reason = f"{error.status_code} {error.code or ''}".rstrip()
+            else:
+                reason = type(error).__name__
             logger.info(
                 "retrying %s %s in %.2f s (attempt %d of %d) after %s",
                 prep.method,

@@ -8,6 +8,7 @@ context variable tells the runtime's request path to hand back the raw response 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
@@ -57,11 +58,20 @@ class RawResponse(Generic[T]):
 
     @property
     def request_id(self) -> str | None:
-        return self.headers.get("x-request-id")
+        """X-Request-Id, else ``meta.request_id`` of the body."""
+        rid: str | None = self.headers.get("x-request-id")
+        if rid is None and self.content:
+            try:
+                meta = json.loads(self.content).get("meta")
+                rid = meta.get("request_id") if isinstance(meta, dict) else None
+            except (ValueError, AttributeError):
+                rid = None
+        return rid if isinstance(rid, str) else None
 
     @property
     def etag(self) -> str | None:
-        return self.headers.get("etag")
+        etag: str | None = self.headers.get("etag")
+        return etag
 
     @property
     def rate_limit(self) -> RateLimit | None:
