@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 
 class _PageBase(Generic[T]):
-    __slots__ = ("data", "has_more", "next_cursor", "request_id", "_depth", "_chain")
+    __slots__ = ("data", "has_more", "next_cursor", "request_id", "_depth", "_chain", "__weakref__")
 
     def __init__(
         self,
