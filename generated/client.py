@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from sendmux._base_client import AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:
-    from .resources.billing import AsyncBilling, Billing
-    from .resources.connection import AsyncConnection, Connection
-    from .resources.domains import AsyncDomains, Domains
-    from .resources.emails import AsyncEmails, Emails
-    from .resources.inboxes import AsyncInboxes, Inboxes
-    from .resources.mailboxes import AsyncMailboxes, Mailboxes
-    from .resources.sending_accounts import AsyncSendingAccounts, SendingAccounts
-    from .resources.webhooks import AsyncWebhooks, Webhooks
+    from .resources.billing import AsyncBillingResource, BillingResource
+    from .resources.connection import AsyncConnectionResource, ConnectionResource
+    from .resources.domains import AsyncDomainsResource, DomainsResource
+    from .resources.emails import AsyncEmailsResource, EmailsResource
+    from .resources.inboxes import AsyncInboxesResource, InboxesResource
+    from .resources.mailboxes import AsyncMailboxesResource, MailboxesResource
+    from .resources.sending_accounts import AsyncSendingAccountsResource, SendingAccountsResource
+    from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 
 class Sendmux(SyncAPIClient):
@@ -26,125 +26,125 @@ class Sendmux(SyncAPIClient):
     """
 
     @cached_property
-    def billing(self) -> Billing:
+    def billing(self) -> BillingResource:
         """`billing`, `.transactions`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.billing import Billing
+        from .resources.billing import BillingResource
 
-        return Billing(self)
+        return BillingResource(self)
 
     @cached_property
-    def connection(self) -> Connection:
+    def connection(self) -> ConnectionResource:
         """`connection`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.connection import Connection
+        from .resources.connection import ConnectionResource
 
-        return Connection(self)
+        return ConnectionResource(self)
 
     @cached_property
-    def domains(self) -> Domains:
+    def domains(self) -> DomainsResource:
         """`domains`, `.filters`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.domains import Domains
+        from .resources.domains import DomainsResource
 
-        return Domains(self)
+        return DomainsResource(self)
 
     @cached_property
-    def emails(self) -> Emails:
+    def emails(self) -> EmailsResource:
         """`emails`, `.logs`, `.metrics`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.emails import Emails
+        from .resources.emails import EmailsResource
 
-        return Emails(self)
+        return EmailsResource(self)
 
     @cached_property
-    def inboxes(self) -> Inboxes:
+    def inboxes(self) -> InboxesResource:
         """`inboxes`, `.logs`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.inboxes import Inboxes
+        from .resources.inboxes import InboxesResource
 
-        return Inboxes(self)
+        return InboxesResource(self)
 
     @cached_property
-    def mailboxes(self) -> Mailboxes:
+    def mailboxes(self) -> MailboxesResource:
         """`mailboxes`, `.filters`, `.keys`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailboxes import Mailboxes
+        from .resources.mailboxes import MailboxesResource
 
-        return Mailboxes(self)
+        return MailboxesResource(self)
 
     @cached_property
-    def sending_accounts(self) -> SendingAccounts:
+    def sending_accounts(self) -> SendingAccountsResource:
         """`sending_accounts`, `.limits`, `.ses_limit_requests`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_accounts import SendingAccounts
+        from .resources.sending_accounts import SendingAccountsResource
 
-        return SendingAccounts(self)
+        return SendingAccountsResource(self)
 
     @cached_property
-    def webhooks(self) -> Webhooks:
+    def webhooks(self) -> WebhooksResource:
         """`webhooks`, `.deliveries`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.webhooks import Webhooks
+        from .resources.webhooks import WebhooksResource
 
-        return Webhooks(self)
+        return WebhooksResource(self)
 
 
 class AsyncSendmux(AsyncAPIClient):
     """Asynchronous client for the Sendmux Management API (every method mirrors `Sendmux`)."""
 
     @cached_property
-    def billing(self) -> AsyncBilling:
+    def billing(self) -> AsyncBillingResource:
         """`billing`, `.transactions`"""
-        from .resources.billing import AsyncBilling
+        from .resources.billing import AsyncBillingResource
 
-        return AsyncBilling(self)
+        return AsyncBillingResource(self)
 
     @cached_property
-    def connection(self) -> AsyncConnection:
+    def connection(self) -> AsyncConnectionResource:
         """`connection`"""
-        from .resources.connection import AsyncConnection
+        from .resources.connection import AsyncConnectionResource
 
-        return AsyncConnection(self)
+        return AsyncConnectionResource(self)
 
     @cached_property
-    def domains(self) -> AsyncDomains:
+    def domains(self) -> AsyncDomainsResource:
         """`domains`, `.filters`"""
-        from .resources.domains import AsyncDomains
+        from .resources.domains import AsyncDomainsResource
 
-        return AsyncDomains(self)
+        return AsyncDomainsResource(self)
 
     @cached_property
-    def emails(self) -> AsyncEmails:
+    def emails(self) -> AsyncEmailsResource:
         """`emails`, `.logs`, `.metrics`"""
-        from .resources.emails import AsyncEmails
+        from .resources.emails import AsyncEmailsResource
 
-        return AsyncEmails(self)
+        return AsyncEmailsResource(self)
 
     @cached_property
-    def inboxes(self) -> AsyncInboxes:
+    def inboxes(self) -> AsyncInboxesResource:
         """`inboxes`, `.logs`"""
-        from .resources.inboxes import AsyncInboxes
+        from .resources.inboxes import AsyncInboxesResource
 
-        return AsyncInboxes(self)
+        return AsyncInboxesResource(self)
 
     @cached_property
-    def mailboxes(self) -> AsyncMailboxes:
+    def mailboxes(self) -> AsyncMailboxesResource:
         """`mailboxes`, `.filters`, `.keys`"""
-        from .resources.mailboxes import AsyncMailboxes
+        from .resources.mailboxes import AsyncMailboxesResource
 
-        return AsyncMailboxes(self)
+        return AsyncMailboxesResource(self)
 
     @cached_property
-    def sending_accounts(self) -> AsyncSendingAccounts:
+    def sending_accounts(self) -> AsyncSendingAccountsResource:
         """`sending_accounts`, `.limits`, `.ses_limit_requests`"""
-        from .resources.sending_accounts import AsyncSendingAccounts
+        from .resources.sending_accounts import AsyncSendingAccountsResource
 
-        return AsyncSendingAccounts(self)
+        return AsyncSendingAccountsResource(self)
 
     @cached_property
-    def webhooks(self) -> AsyncWebhooks:
+    def webhooks(self) -> AsyncWebhooksResource:
         """`webhooks`, `.deliveries`"""
-        from .resources.webhooks import AsyncWebhooks
+        from .resources.webhooks import AsyncWebhooksResource
 
-        return AsyncWebhooks(self)
+        return AsyncWebhooksResource(self)

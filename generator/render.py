@@ -314,7 +314,7 @@ def resource_tree(ops: list[OperationView]) -> list[ResourceView]:
 
     def node(path: str) -> ResourceView:
         if path not in nodes:
-            nodes[path] = ResourceView(path=path, class_name=pascal(path))
+            nodes[path] = ResourceView(path=path, class_name=pascal(path) + "Resource")
             if "." in path:
                 parent = node(path.rsplit(".", 1)[0])
                 parent.children.append(nodes[path])

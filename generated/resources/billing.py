@@ -21,13 +21,13 @@ from ..models import (
 )
 
 
-class BillingTransactions(SyncAPIResource):
+class BillingTransactionsResource(SyncAPIResource):
     """`client.billing.transactions`"""
 
     @cached_property
-    def with_raw_response(self) -> BillingTransactionsWithRawResponse:
+    def with_raw_response(self) -> BillingTransactionsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return BillingTransactionsWithRawResponse(self)
+        return BillingTransactionsResourceWithRawResponse(self)
 
     def list(
         self,
@@ -67,21 +67,21 @@ class BillingTransactions(SyncAPIResource):
         )
 
 
-class BillingTransactionsWithRawResponse:
+class BillingTransactionsResourceWithRawResponse:
     """`client.billing.transactions.with_raw_response`"""
 
-    def __init__(self, resource: BillingTransactions) -> None:
+    def __init__(self, resource: BillingTransactionsResource) -> None:
         self._resource = resource
         self.list = to_raw_response_wrapper(resource.list)
 
 
-class AsyncBillingTransactions(AsyncAPIResource):
+class AsyncBillingTransactionsResource(AsyncAPIResource):
     """`client.billing.transactions`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncBillingTransactionsWithRawResponse:
+    def with_raw_response(self) -> AsyncBillingTransactionsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncBillingTransactionsWithRawResponse(self)
+        return AsyncBillingTransactionsResourceWithRawResponse(self)
 
     def list(
         self,
@@ -121,25 +121,25 @@ class AsyncBillingTransactions(AsyncAPIResource):
         )
 
 
-class AsyncBillingTransactionsWithRawResponse:
+class AsyncBillingTransactionsResourceWithRawResponse:
     """`client.billing.transactions.with_raw_response`"""
 
-    def __init__(self, resource: AsyncBillingTransactions) -> None:
+    def __init__(self, resource: AsyncBillingTransactionsResource) -> None:
         self._resource = resource
         self.list = async_to_raw_response_wrapper(resource.list)
 
 
-class Billing(SyncAPIResource):
+class BillingResource(SyncAPIResource):
     """`client.billing`"""
 
     @cached_property
-    def transactions(self) -> BillingTransactions:
-        return BillingTransactions(self._client)
+    def transactions(self) -> BillingTransactionsResource:
+        return BillingTransactionsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> BillingWithRawResponse:
+    def with_raw_response(self) -> BillingResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return BillingWithRawResponse(self)
+        return BillingResourceWithRawResponse(self)
 
     def get_balance(
         self,
@@ -200,30 +200,30 @@ class Billing(SyncAPIResource):
         )
 
 
-class BillingWithRawResponse:
+class BillingResourceWithRawResponse:
     """`client.billing.with_raw_response`"""
 
-    def __init__(self, resource: Billing) -> None:
+    def __init__(self, resource: BillingResource) -> None:
         self._resource = resource
         self.get_balance = to_raw_response_wrapper(resource.get_balance)
         self.get_spend_summary = to_raw_response_wrapper(resource.get_spend_summary)
 
     @cached_property
-    def transactions(self) -> BillingTransactionsWithRawResponse:
-        return BillingTransactionsWithRawResponse(self._resource.transactions)
+    def transactions(self) -> BillingTransactionsResourceWithRawResponse:
+        return BillingTransactionsResourceWithRawResponse(self._resource.transactions)
 
 
-class AsyncBilling(AsyncAPIResource):
+class AsyncBillingResource(AsyncAPIResource):
     """`client.billing`"""
 
     @cached_property
-    def transactions(self) -> AsyncBillingTransactions:
-        return AsyncBillingTransactions(self._client)
+    def transactions(self) -> AsyncBillingTransactionsResource:
+        return AsyncBillingTransactionsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncBillingWithRawResponse:
+    def with_raw_response(self) -> AsyncBillingResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncBillingWithRawResponse(self)
+        return AsyncBillingResourceWithRawResponse(self)
 
     async def get_balance(
         self,
@@ -284,14 +284,14 @@ class AsyncBilling(AsyncAPIResource):
         )
 
 
-class AsyncBillingWithRawResponse:
+class AsyncBillingResourceWithRawResponse:
     """`client.billing.with_raw_response`"""
 
-    def __init__(self, resource: AsyncBilling) -> None:
+    def __init__(self, resource: AsyncBillingResource) -> None:
         self._resource = resource
         self.get_balance = async_to_raw_response_wrapper(resource.get_balance)
         self.get_spend_summary = async_to_raw_response_wrapper(resource.get_spend_summary)
 
     @cached_property
-    def transactions(self) -> AsyncBillingTransactionsWithRawResponse:
-        return AsyncBillingTransactionsWithRawResponse(self._resource.transactions)
+    def transactions(self) -> AsyncBillingTransactionsResourceWithRawResponse:
+        return AsyncBillingTransactionsResourceWithRawResponse(self._resource.transactions)

@@ -16,13 +16,13 @@ from ..models import (
 )
 
 
-class Connection(SyncAPIResource):
+class ConnectionResource(SyncAPIResource):
     """`client.connection`"""
 
     @cached_property
-    def with_raw_response(self) -> ConnectionWithRawResponse:
+    def with_raw_response(self) -> ConnectionResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return ConnectionWithRawResponse(self)
+        return ConnectionResourceWithRawResponse(self)
 
     def get(
         self,
@@ -58,21 +58,21 @@ class Connection(SyncAPIResource):
         )
 
 
-class ConnectionWithRawResponse:
+class ConnectionResourceWithRawResponse:
     """`client.connection.with_raw_response`"""
 
-    def __init__(self, resource: Connection) -> None:
+    def __init__(self, resource: ConnectionResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
 
 
-class AsyncConnection(AsyncAPIResource):
+class AsyncConnectionResource(AsyncAPIResource):
     """`client.connection`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncConnectionWithRawResponse:
+    def with_raw_response(self) -> AsyncConnectionResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncConnectionWithRawResponse(self)
+        return AsyncConnectionResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -108,9 +108,9 @@ class AsyncConnection(AsyncAPIResource):
         )
 
 
-class AsyncConnectionWithRawResponse:
+class AsyncConnectionResourceWithRawResponse:
     """`client.connection.with_raw_response`"""
 
-    def __init__(self, resource: AsyncConnection) -> None:
+    def __init__(self, resource: AsyncConnectionResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)

@@ -25,13 +25,13 @@ from ..models import (
 )
 
 
-class DomainsFilters(SyncAPIResource):
+class DomainsFiltersResource(SyncAPIResource):
     """`client.domains.filters`"""
 
     @cached_property
-    def with_raw_response(self) -> DomainsFiltersWithRawResponse:
+    def with_raw_response(self) -> DomainsFiltersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return DomainsFiltersWithRawResponse(self)
+        return DomainsFiltersResourceWithRawResponse(self)
 
     def get(
         self,
@@ -116,22 +116,22 @@ class DomainsFilters(SyncAPIResource):
         )
 
 
-class DomainsFiltersWithRawResponse:
+class DomainsFiltersResourceWithRawResponse:
     """`client.domains.filters.with_raw_response`"""
 
-    def __init__(self, resource: DomainsFilters) -> None:
+    def __init__(self, resource: DomainsFiltersResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
         self.set = to_raw_response_wrapper(resource.set)
 
 
-class AsyncDomainsFilters(AsyncAPIResource):
+class AsyncDomainsFiltersResource(AsyncAPIResource):
     """`client.domains.filters`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncDomainsFiltersWithRawResponse:
+    def with_raw_response(self) -> AsyncDomainsFiltersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncDomainsFiltersWithRawResponse(self)
+        return AsyncDomainsFiltersResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -216,26 +216,26 @@ class AsyncDomainsFilters(AsyncAPIResource):
         )
 
 
-class AsyncDomainsFiltersWithRawResponse:
+class AsyncDomainsFiltersResourceWithRawResponse:
     """`client.domains.filters.with_raw_response`"""
 
-    def __init__(self, resource: AsyncDomainsFilters) -> None:
+    def __init__(self, resource: AsyncDomainsFiltersResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
         self.set = async_to_raw_response_wrapper(resource.set)
 
 
-class Domains(SyncAPIResource):
+class DomainsResource(SyncAPIResource):
     """`client.domains`"""
 
     @cached_property
-    def filters(self) -> DomainsFilters:
-        return DomainsFilters(self._client)
+    def filters(self) -> DomainsFiltersResource:
+        return DomainsFiltersResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> DomainsWithRawResponse:
+    def with_raw_response(self) -> DomainsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return DomainsWithRawResponse(self)
+        return DomainsResourceWithRawResponse(self)
 
     def create(
         self,
@@ -485,10 +485,10 @@ class Domains(SyncAPIResource):
         )
 
 
-class DomainsWithRawResponse:
+class DomainsResourceWithRawResponse:
     """`client.domains.with_raw_response`"""
 
-    def __init__(self, resource: Domains) -> None:
+    def __init__(self, resource: DomainsResource) -> None:
         self._resource = resource
         self.create = to_raw_response_wrapper(resource.create)
         self.delete = to_raw_response_wrapper(resource.delete)
@@ -499,21 +499,21 @@ class DomainsWithRawResponse:
         self.verify = to_raw_response_wrapper(resource.verify)
 
     @cached_property
-    def filters(self) -> DomainsFiltersWithRawResponse:
-        return DomainsFiltersWithRawResponse(self._resource.filters)
+    def filters(self) -> DomainsFiltersResourceWithRawResponse:
+        return DomainsFiltersResourceWithRawResponse(self._resource.filters)
 
 
-class AsyncDomains(AsyncAPIResource):
+class AsyncDomainsResource(AsyncAPIResource):
     """`client.domains`"""
 
     @cached_property
-    def filters(self) -> AsyncDomainsFilters:
-        return AsyncDomainsFilters(self._client)
+    def filters(self) -> AsyncDomainsFiltersResource:
+        return AsyncDomainsFiltersResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncDomainsWithRawResponse:
+    def with_raw_response(self) -> AsyncDomainsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncDomainsWithRawResponse(self)
+        return AsyncDomainsResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -763,10 +763,10 @@ class AsyncDomains(AsyncAPIResource):
         )
 
 
-class AsyncDomainsWithRawResponse:
+class AsyncDomainsResourceWithRawResponse:
     """`client.domains.with_raw_response`"""
 
-    def __init__(self, resource: AsyncDomains) -> None:
+    def __init__(self, resource: AsyncDomainsResource) -> None:
         self._resource = resource
         self.create = async_to_raw_response_wrapper(resource.create)
         self.delete = async_to_raw_response_wrapper(resource.delete)
@@ -777,5 +777,5 @@ class AsyncDomainsWithRawResponse:
         self.verify = async_to_raw_response_wrapper(resource.verify)
 
     @cached_property
-    def filters(self) -> AsyncDomainsFiltersWithRawResponse:
-        return AsyncDomainsFiltersWithRawResponse(self._resource.filters)
+    def filters(self) -> AsyncDomainsFiltersResourceWithRawResponse:
+        return AsyncDomainsFiltersResourceWithRawResponse(self._resource.filters)

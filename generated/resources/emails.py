@@ -23,13 +23,13 @@ from ..models import (
 )
 
 
-class EmailsMetrics(SyncAPIResource):
+class EmailsMetricsResource(SyncAPIResource):
     """`client.emails.metrics`"""
 
     @cached_property
-    def with_raw_response(self) -> EmailsMetricsWithRawResponse:
+    def with_raw_response(self) -> EmailsMetricsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return EmailsMetricsWithRawResponse(self)
+        return EmailsMetricsResourceWithRawResponse(self)
 
     def get(
         self,
@@ -77,21 +77,21 @@ class EmailsMetrics(SyncAPIResource):
         )
 
 
-class EmailsMetricsWithRawResponse:
+class EmailsMetricsResourceWithRawResponse:
     """`client.emails.metrics.with_raw_response`"""
 
-    def __init__(self, resource: EmailsMetrics) -> None:
+    def __init__(self, resource: EmailsMetricsResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
 
 
-class AsyncEmailsMetrics(AsyncAPIResource):
+class AsyncEmailsMetricsResource(AsyncAPIResource):
     """`client.emails.metrics`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncEmailsMetricsWithRawResponse:
+    def with_raw_response(self) -> AsyncEmailsMetricsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncEmailsMetricsWithRawResponse(self)
+        return AsyncEmailsMetricsResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -139,21 +139,21 @@ class AsyncEmailsMetrics(AsyncAPIResource):
         )
 
 
-class AsyncEmailsMetricsWithRawResponse:
+class AsyncEmailsMetricsResourceWithRawResponse:
     """`client.emails.metrics.with_raw_response`"""
 
-    def __init__(self, resource: AsyncEmailsMetrics) -> None:
+    def __init__(self, resource: AsyncEmailsMetricsResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
 
 
-class EmailsLogs(SyncAPIResource):
+class EmailsLogsResource(SyncAPIResource):
     """`client.emails.logs`"""
 
     @cached_property
-    def with_raw_response(self) -> EmailsLogsWithRawResponse:
+    def with_raw_response(self) -> EmailsLogsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return EmailsLogsWithRawResponse(self)
+        return EmailsLogsResourceWithRawResponse(self)
 
     def get(
         self,
@@ -243,22 +243,22 @@ class EmailsLogs(SyncAPIResource):
         )
 
 
-class EmailsLogsWithRawResponse:
+class EmailsLogsResourceWithRawResponse:
     """`client.emails.logs.with_raw_response`"""
 
-    def __init__(self, resource: EmailsLogs) -> None:
+    def __init__(self, resource: EmailsLogsResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
         self.list = to_raw_response_wrapper(resource.list)
 
 
-class AsyncEmailsLogs(AsyncAPIResource):
+class AsyncEmailsLogsResource(AsyncAPIResource):
     """`client.emails.logs`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncEmailsLogsWithRawResponse:
+    def with_raw_response(self) -> AsyncEmailsLogsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncEmailsLogsWithRawResponse(self)
+        return AsyncEmailsLogsResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -348,74 +348,74 @@ class AsyncEmailsLogs(AsyncAPIResource):
         )
 
 
-class AsyncEmailsLogsWithRawResponse:
+class AsyncEmailsLogsResourceWithRawResponse:
     """`client.emails.logs.with_raw_response`"""
 
-    def __init__(self, resource: AsyncEmailsLogs) -> None:
+    def __init__(self, resource: AsyncEmailsLogsResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
         self.list = async_to_raw_response_wrapper(resource.list)
 
 
-class Emails(SyncAPIResource):
+class EmailsResource(SyncAPIResource):
     """`client.emails`"""
 
     @cached_property
-    def logs(self) -> EmailsLogs:
-        return EmailsLogs(self._client)
+    def logs(self) -> EmailsLogsResource:
+        return EmailsLogsResource(self._client)
 
     @cached_property
-    def metrics(self) -> EmailsMetrics:
-        return EmailsMetrics(self._client)
+    def metrics(self) -> EmailsMetricsResource:
+        return EmailsMetricsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> EmailsWithRawResponse:
+    def with_raw_response(self) -> EmailsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return EmailsWithRawResponse(self)
+        return EmailsResourceWithRawResponse(self)
 
 
-class EmailsWithRawResponse:
+class EmailsResourceWithRawResponse:
     """`client.emails.with_raw_response`"""
 
-    def __init__(self, resource: Emails) -> None:
+    def __init__(self, resource: EmailsResource) -> None:
         self._resource = resource
 
     @cached_property
-    def logs(self) -> EmailsLogsWithRawResponse:
-        return EmailsLogsWithRawResponse(self._resource.logs)
+    def logs(self) -> EmailsLogsResourceWithRawResponse:
+        return EmailsLogsResourceWithRawResponse(self._resource.logs)
 
     @cached_property
-    def metrics(self) -> EmailsMetricsWithRawResponse:
-        return EmailsMetricsWithRawResponse(self._resource.metrics)
+    def metrics(self) -> EmailsMetricsResourceWithRawResponse:
+        return EmailsMetricsResourceWithRawResponse(self._resource.metrics)
 
 
-class AsyncEmails(AsyncAPIResource):
+class AsyncEmailsResource(AsyncAPIResource):
     """`client.emails`"""
 
     @cached_property
-    def logs(self) -> AsyncEmailsLogs:
-        return AsyncEmailsLogs(self._client)
+    def logs(self) -> AsyncEmailsLogsResource:
+        return AsyncEmailsLogsResource(self._client)
 
     @cached_property
-    def metrics(self) -> AsyncEmailsMetrics:
-        return AsyncEmailsMetrics(self._client)
+    def metrics(self) -> AsyncEmailsMetricsResource:
+        return AsyncEmailsMetricsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncEmailsWithRawResponse:
+    def with_raw_response(self) -> AsyncEmailsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncEmailsWithRawResponse(self)
+        return AsyncEmailsResourceWithRawResponse(self)
 
 
-class AsyncEmailsWithRawResponse:
+class AsyncEmailsResourceWithRawResponse:
     """`client.emails.with_raw_response`"""
 
-    def __init__(self, resource: AsyncEmails) -> None:
+    def __init__(self, resource: AsyncEmailsResource) -> None:
         self._resource = resource
 
     @cached_property
-    def logs(self) -> AsyncEmailsLogsWithRawResponse:
-        return AsyncEmailsLogsWithRawResponse(self._resource.logs)
+    def logs(self) -> AsyncEmailsLogsResourceWithRawResponse:
+        return AsyncEmailsLogsResourceWithRawResponse(self._resource.logs)
 
     @cached_property
-    def metrics(self) -> AsyncEmailsMetricsWithRawResponse:
-        return AsyncEmailsMetricsWithRawResponse(self._resource.metrics)
+    def metrics(self) -> AsyncEmailsMetricsResourceWithRawResponse:
+        return AsyncEmailsMetricsResourceWithRawResponse(self._resource.metrics)

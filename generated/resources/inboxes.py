@@ -19,13 +19,13 @@ from ..models import (
 )
 
 
-class InboxesLogs(SyncAPIResource):
+class InboxesLogsResource(SyncAPIResource):
     """`client.inboxes.logs`"""
 
     @cached_property
-    def with_raw_response(self) -> InboxesLogsWithRawResponse:
+    def with_raw_response(self) -> InboxesLogsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return InboxesLogsWithRawResponse(self)
+        return InboxesLogsResourceWithRawResponse(self)
 
     def get(
         self,
@@ -110,22 +110,22 @@ class InboxesLogs(SyncAPIResource):
         )
 
 
-class InboxesLogsWithRawResponse:
+class InboxesLogsResourceWithRawResponse:
     """`client.inboxes.logs.with_raw_response`"""
 
-    def __init__(self, resource: InboxesLogs) -> None:
+    def __init__(self, resource: InboxesLogsResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
         self.list = to_raw_response_wrapper(resource.list)
 
 
-class AsyncInboxesLogs(AsyncAPIResource):
+class AsyncInboxesLogsResource(AsyncAPIResource):
     """`client.inboxes.logs`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncInboxesLogsWithRawResponse:
+    def with_raw_response(self) -> AsyncInboxesLogsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncInboxesLogsWithRawResponse(self)
+        return AsyncInboxesLogsResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -210,58 +210,58 @@ class AsyncInboxesLogs(AsyncAPIResource):
         )
 
 
-class AsyncInboxesLogsWithRawResponse:
+class AsyncInboxesLogsResourceWithRawResponse:
     """`client.inboxes.logs.with_raw_response`"""
 
-    def __init__(self, resource: AsyncInboxesLogs) -> None:
+    def __init__(self, resource: AsyncInboxesLogsResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
         self.list = async_to_raw_response_wrapper(resource.list)
 
 
-class Inboxes(SyncAPIResource):
+class InboxesResource(SyncAPIResource):
     """`client.inboxes`"""
 
     @cached_property
-    def logs(self) -> InboxesLogs:
-        return InboxesLogs(self._client)
+    def logs(self) -> InboxesLogsResource:
+        return InboxesLogsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> InboxesWithRawResponse:
+    def with_raw_response(self) -> InboxesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return InboxesWithRawResponse(self)
+        return InboxesResourceWithRawResponse(self)
 
 
-class InboxesWithRawResponse:
+class InboxesResourceWithRawResponse:
     """`client.inboxes.with_raw_response`"""
 
-    def __init__(self, resource: Inboxes) -> None:
+    def __init__(self, resource: InboxesResource) -> None:
         self._resource = resource
 
     @cached_property
-    def logs(self) -> InboxesLogsWithRawResponse:
-        return InboxesLogsWithRawResponse(self._resource.logs)
+    def logs(self) -> InboxesLogsResourceWithRawResponse:
+        return InboxesLogsResourceWithRawResponse(self._resource.logs)
 
 
-class AsyncInboxes(AsyncAPIResource):
+class AsyncInboxesResource(AsyncAPIResource):
     """`client.inboxes`"""
 
     @cached_property
-    def logs(self) -> AsyncInboxesLogs:
-        return AsyncInboxesLogs(self._client)
+    def logs(self) -> AsyncInboxesLogsResource:
+        return AsyncInboxesLogsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncInboxesWithRawResponse:
+    def with_raw_response(self) -> AsyncInboxesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncInboxesWithRawResponse(self)
+        return AsyncInboxesResourceWithRawResponse(self)
 
 
-class AsyncInboxesWithRawResponse:
+class AsyncInboxesResourceWithRawResponse:
     """`client.inboxes.with_raw_response`"""
 
-    def __init__(self, resource: AsyncInboxes) -> None:
+    def __init__(self, resource: AsyncInboxesResource) -> None:
         self._resource = resource
 
     @cached_property
-    def logs(self) -> AsyncInboxesLogsWithRawResponse:
-        return AsyncInboxesLogsWithRawResponse(self._resource.logs)
+    def logs(self) -> AsyncInboxesLogsResourceWithRawResponse:
+        return AsyncInboxesLogsResourceWithRawResponse(self._resource.logs)

@@ -29,13 +29,13 @@ from ..models import (
 )
 
 
-class MailboxesKeys(SyncAPIResource):
+class MailboxesKeysResource(SyncAPIResource):
     """`client.mailboxes.keys`"""
 
     @cached_property
-    def with_raw_response(self) -> MailboxesKeysWithRawResponse:
+    def with_raw_response(self) -> MailboxesKeysResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return MailboxesKeysWithRawResponse(self)
+        return MailboxesKeysResourceWithRawResponse(self)
 
     def create(
         self,
@@ -114,22 +114,22 @@ class MailboxesKeys(SyncAPIResource):
         )
 
 
-class MailboxesKeysWithRawResponse:
+class MailboxesKeysResourceWithRawResponse:
     """`client.mailboxes.keys.with_raw_response`"""
 
-    def __init__(self, resource: MailboxesKeys) -> None:
+    def __init__(self, resource: MailboxesKeysResource) -> None:
         self._resource = resource
         self.create = to_raw_response_wrapper(resource.create)
         self.delete = to_raw_response_wrapper(resource.delete)
 
 
-class AsyncMailboxesKeys(AsyncAPIResource):
+class AsyncMailboxesKeysResource(AsyncAPIResource):
     """`client.mailboxes.keys`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncMailboxesKeysWithRawResponse:
+    def with_raw_response(self) -> AsyncMailboxesKeysResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncMailboxesKeysWithRawResponse(self)
+        return AsyncMailboxesKeysResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -208,22 +208,22 @@ class AsyncMailboxesKeys(AsyncAPIResource):
         )
 
 
-class AsyncMailboxesKeysWithRawResponse:
+class AsyncMailboxesKeysResourceWithRawResponse:
     """`client.mailboxes.keys.with_raw_response`"""
 
-    def __init__(self, resource: AsyncMailboxesKeys) -> None:
+    def __init__(self, resource: AsyncMailboxesKeysResource) -> None:
         self._resource = resource
         self.create = async_to_raw_response_wrapper(resource.create)
         self.delete = async_to_raw_response_wrapper(resource.delete)
 
 
-class MailboxesFilters(SyncAPIResource):
+class MailboxesFiltersResource(SyncAPIResource):
     """`client.mailboxes.filters`"""
 
     @cached_property
-    def with_raw_response(self) -> MailboxesFiltersWithRawResponse:
+    def with_raw_response(self) -> MailboxesFiltersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return MailboxesFiltersWithRawResponse(self)
+        return MailboxesFiltersResourceWithRawResponse(self)
 
     def get(
         self,
@@ -307,22 +307,22 @@ class MailboxesFilters(SyncAPIResource):
         )
 
 
-class MailboxesFiltersWithRawResponse:
+class MailboxesFiltersResourceWithRawResponse:
     """`client.mailboxes.filters.with_raw_response`"""
 
-    def __init__(self, resource: MailboxesFilters) -> None:
+    def __init__(self, resource: MailboxesFiltersResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
         self.set = to_raw_response_wrapper(resource.set)
 
 
-class AsyncMailboxesFilters(AsyncAPIResource):
+class AsyncMailboxesFiltersResource(AsyncAPIResource):
     """`client.mailboxes.filters`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncMailboxesFiltersWithRawResponse:
+    def with_raw_response(self) -> AsyncMailboxesFiltersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncMailboxesFiltersWithRawResponse(self)
+        return AsyncMailboxesFiltersResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -406,30 +406,30 @@ class AsyncMailboxesFilters(AsyncAPIResource):
         )
 
 
-class AsyncMailboxesFiltersWithRawResponse:
+class AsyncMailboxesFiltersResourceWithRawResponse:
     """`client.mailboxes.filters.with_raw_response`"""
 
-    def __init__(self, resource: AsyncMailboxesFilters) -> None:
+    def __init__(self, resource: AsyncMailboxesFiltersResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
         self.set = async_to_raw_response_wrapper(resource.set)
 
 
-class Mailboxes(SyncAPIResource):
+class MailboxesResource(SyncAPIResource):
     """`client.mailboxes`"""
 
     @cached_property
-    def filters(self) -> MailboxesFilters:
-        return MailboxesFilters(self._client)
+    def filters(self) -> MailboxesFiltersResource:
+        return MailboxesFiltersResource(self._client)
 
     @cached_property
-    def keys(self) -> MailboxesKeys:
-        return MailboxesKeys(self._client)
+    def keys(self) -> MailboxesKeysResource:
+        return MailboxesKeysResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> MailboxesWithRawResponse:
+    def with_raw_response(self) -> MailboxesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return MailboxesWithRawResponse(self)
+        return MailboxesResourceWithRawResponse(self)
 
     def check_availability(
         self,
@@ -736,10 +736,10 @@ class Mailboxes(SyncAPIResource):
         )
 
 
-class MailboxesWithRawResponse:
+class MailboxesResourceWithRawResponse:
     """`client.mailboxes.with_raw_response`"""
 
-    def __init__(self, resource: Mailboxes) -> None:
+    def __init__(self, resource: MailboxesResource) -> None:
         self._resource = resource
         self.check_availability = to_raw_response_wrapper(resource.check_availability)
         self.create = to_raw_response_wrapper(resource.create)
@@ -751,29 +751,29 @@ class MailboxesWithRawResponse:
         self.update = to_raw_response_wrapper(resource.update)
 
     @cached_property
-    def filters(self) -> MailboxesFiltersWithRawResponse:
-        return MailboxesFiltersWithRawResponse(self._resource.filters)
+    def filters(self) -> MailboxesFiltersResourceWithRawResponse:
+        return MailboxesFiltersResourceWithRawResponse(self._resource.filters)
 
     @cached_property
-    def keys(self) -> MailboxesKeysWithRawResponse:
-        return MailboxesKeysWithRawResponse(self._resource.keys)
+    def keys(self) -> MailboxesKeysResourceWithRawResponse:
+        return MailboxesKeysResourceWithRawResponse(self._resource.keys)
 
 
-class AsyncMailboxes(AsyncAPIResource):
+class AsyncMailboxesResource(AsyncAPIResource):
     """`client.mailboxes`"""
 
     @cached_property
-    def filters(self) -> AsyncMailboxesFilters:
-        return AsyncMailboxesFilters(self._client)
+    def filters(self) -> AsyncMailboxesFiltersResource:
+        return AsyncMailboxesFiltersResource(self._client)
 
     @cached_property
-    def keys(self) -> AsyncMailboxesKeys:
-        return AsyncMailboxesKeys(self._client)
+    def keys(self) -> AsyncMailboxesKeysResource:
+        return AsyncMailboxesKeysResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncMailboxesWithRawResponse:
+    def with_raw_response(self) -> AsyncMailboxesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncMailboxesWithRawResponse(self)
+        return AsyncMailboxesResourceWithRawResponse(self)
 
     async def check_availability(
         self,
@@ -1080,10 +1080,10 @@ class AsyncMailboxes(AsyncAPIResource):
         )
 
 
-class AsyncMailboxesWithRawResponse:
+class AsyncMailboxesResourceWithRawResponse:
     """`client.mailboxes.with_raw_response`"""
 
-    def __init__(self, resource: AsyncMailboxes) -> None:
+    def __init__(self, resource: AsyncMailboxesResource) -> None:
         self._resource = resource
         self.check_availability = async_to_raw_response_wrapper(resource.check_availability)
         self.create = async_to_raw_response_wrapper(resource.create)
@@ -1095,9 +1095,9 @@ class AsyncMailboxesWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
 
     @cached_property
-    def filters(self) -> AsyncMailboxesFiltersWithRawResponse:
-        return AsyncMailboxesFiltersWithRawResponse(self._resource.filters)
+    def filters(self) -> AsyncMailboxesFiltersResourceWithRawResponse:
+        return AsyncMailboxesFiltersResourceWithRawResponse(self._resource.filters)
 
     @cached_property
-    def keys(self) -> AsyncMailboxesKeysWithRawResponse:
-        return AsyncMailboxesKeysWithRawResponse(self._resource.keys)
+    def keys(self) -> AsyncMailboxesKeysResourceWithRawResponse:
+        return AsyncMailboxesKeysResourceWithRawResponse(self._resource.keys)

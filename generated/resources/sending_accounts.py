@@ -35,13 +35,13 @@ from ..models import (
 )
 
 
-class SendingAccountsSesLimitRequests(SyncAPIResource):
+class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
     """`client.sending_accounts.ses_limit_requests`"""
 
     @cached_property
-    def with_raw_response(self) -> SendingAccountsSesLimitRequestsWithRawResponse:
+    def with_raw_response(self) -> SendingAccountsSesLimitRequestsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return SendingAccountsSesLimitRequestsWithRawResponse(self)
+        return SendingAccountsSesLimitRequestsResourceWithRawResponse(self)
 
     def cancel(
         self,
@@ -135,23 +135,23 @@ class SendingAccountsSesLimitRequests(SyncAPIResource):
         )
 
 
-class SendingAccountsSesLimitRequestsWithRawResponse:
+class SendingAccountsSesLimitRequestsResourceWithRawResponse:
     """`client.sending_accounts.ses_limit_requests.with_raw_response`"""
 
-    def __init__(self, resource: SendingAccountsSesLimitRequests) -> None:
+    def __init__(self, resource: SendingAccountsSesLimitRequestsResource) -> None:
         self._resource = resource
         self.cancel = to_raw_response_wrapper(resource.cancel)
         self.create = to_raw_response_wrapper(resource.create)
         self.get = to_raw_response_wrapper(resource.get)
 
 
-class AsyncSendingAccountsSesLimitRequests(AsyncAPIResource):
+class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
     """`client.sending_accounts.ses_limit_requests`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncSendingAccountsSesLimitRequestsWithRawResponse:
+    def with_raw_response(self) -> AsyncSendingAccountsSesLimitRequestsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncSendingAccountsSesLimitRequestsWithRawResponse(self)
+        return AsyncSendingAccountsSesLimitRequestsResourceWithRawResponse(self)
 
     async def cancel(
         self,
@@ -245,23 +245,23 @@ class AsyncSendingAccountsSesLimitRequests(AsyncAPIResource):
         )
 
 
-class AsyncSendingAccountsSesLimitRequestsWithRawResponse:
+class AsyncSendingAccountsSesLimitRequestsResourceWithRawResponse:
     """`client.sending_accounts.ses_limit_requests.with_raw_response`"""
 
-    def __init__(self, resource: AsyncSendingAccountsSesLimitRequests) -> None:
+    def __init__(self, resource: AsyncSendingAccountsSesLimitRequestsResource) -> None:
         self._resource = resource
         self.cancel = async_to_raw_response_wrapper(resource.cancel)
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
 
 
-class SendingAccountsLimits(SyncAPIResource):
+class SendingAccountsLimitsResource(SyncAPIResource):
     """`client.sending_accounts.limits`"""
 
     @cached_property
-    def with_raw_response(self) -> SendingAccountsLimitsWithRawResponse:
+    def with_raw_response(self) -> SendingAccountsLimitsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return SendingAccountsLimitsWithRawResponse(self)
+        return SendingAccountsLimitsResourceWithRawResponse(self)
 
     def get(
         self,
@@ -323,22 +323,22 @@ class SendingAccountsLimits(SyncAPIResource):
         )
 
 
-class SendingAccountsLimitsWithRawResponse:
+class SendingAccountsLimitsResourceWithRawResponse:
     """`client.sending_accounts.limits.with_raw_response`"""
 
-    def __init__(self, resource: SendingAccountsLimits) -> None:
+    def __init__(self, resource: SendingAccountsLimitsResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
         self.request_increase = to_raw_response_wrapper(resource.request_increase)
 
 
-class AsyncSendingAccountsLimits(AsyncAPIResource):
+class AsyncSendingAccountsLimitsResource(AsyncAPIResource):
     """`client.sending_accounts.limits`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncSendingAccountsLimitsWithRawResponse:
+    def with_raw_response(self) -> AsyncSendingAccountsLimitsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncSendingAccountsLimitsWithRawResponse(self)
+        return AsyncSendingAccountsLimitsResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -400,30 +400,30 @@ class AsyncSendingAccountsLimits(AsyncAPIResource):
         )
 
 
-class AsyncSendingAccountsLimitsWithRawResponse:
+class AsyncSendingAccountsLimitsResourceWithRawResponse:
     """`client.sending_accounts.limits.with_raw_response`"""
 
-    def __init__(self, resource: AsyncSendingAccountsLimits) -> None:
+    def __init__(self, resource: AsyncSendingAccountsLimitsResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
         self.request_increase = async_to_raw_response_wrapper(resource.request_increase)
 
 
-class SendingAccounts(SyncAPIResource):
+class SendingAccountsResource(SyncAPIResource):
     """`client.sending_accounts`"""
 
     @cached_property
-    def limits(self) -> SendingAccountsLimits:
-        return SendingAccountsLimits(self._client)
+    def limits(self) -> SendingAccountsLimitsResource:
+        return SendingAccountsLimitsResource(self._client)
 
     @cached_property
-    def ses_limit_requests(self) -> SendingAccountsSesLimitRequests:
-        return SendingAccountsSesLimitRequests(self._client)
+    def ses_limit_requests(self) -> SendingAccountsSesLimitRequestsResource:
+        return SendingAccountsSesLimitRequestsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> SendingAccountsWithRawResponse:
+    def with_raw_response(self) -> SendingAccountsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return SendingAccountsWithRawResponse(self)
+        return SendingAccountsResourceWithRawResponse(self)
 
     def activate(
         self,
@@ -836,10 +836,10 @@ class SendingAccounts(SyncAPIResource):
         )
 
 
-class SendingAccountsWithRawResponse:
+class SendingAccountsResourceWithRawResponse:
     """`client.sending_accounts.with_raw_response`"""
 
-    def __init__(self, resource: SendingAccounts) -> None:
+    def __init__(self, resource: SendingAccountsResource) -> None:
         self._resource = resource
         self.activate = to_raw_response_wrapper(resource.activate)
         self.create = to_raw_response_wrapper(resource.create)
@@ -853,29 +853,29 @@ class SendingAccountsWithRawResponse:
         self.update = to_raw_response_wrapper(resource.update)
 
     @cached_property
-    def limits(self) -> SendingAccountsLimitsWithRawResponse:
-        return SendingAccountsLimitsWithRawResponse(self._resource.limits)
+    def limits(self) -> SendingAccountsLimitsResourceWithRawResponse:
+        return SendingAccountsLimitsResourceWithRawResponse(self._resource.limits)
 
     @cached_property
-    def ses_limit_requests(self) -> SendingAccountsSesLimitRequestsWithRawResponse:
-        return SendingAccountsSesLimitRequestsWithRawResponse(self._resource.ses_limit_requests)
+    def ses_limit_requests(self) -> SendingAccountsSesLimitRequestsResourceWithRawResponse:
+        return SendingAccountsSesLimitRequestsResourceWithRawResponse(self._resource.ses_limit_requests)
 
 
-class AsyncSendingAccounts(AsyncAPIResource):
+class AsyncSendingAccountsResource(AsyncAPIResource):
     """`client.sending_accounts`"""
 
     @cached_property
-    def limits(self) -> AsyncSendingAccountsLimits:
-        return AsyncSendingAccountsLimits(self._client)
+    def limits(self) -> AsyncSendingAccountsLimitsResource:
+        return AsyncSendingAccountsLimitsResource(self._client)
 
     @cached_property
-    def ses_limit_requests(self) -> AsyncSendingAccountsSesLimitRequests:
-        return AsyncSendingAccountsSesLimitRequests(self._client)
+    def ses_limit_requests(self) -> AsyncSendingAccountsSesLimitRequestsResource:
+        return AsyncSendingAccountsSesLimitRequestsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncSendingAccountsWithRawResponse:
+    def with_raw_response(self) -> AsyncSendingAccountsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncSendingAccountsWithRawResponse(self)
+        return AsyncSendingAccountsResourceWithRawResponse(self)
 
     async def activate(
         self,
@@ -1288,10 +1288,10 @@ class AsyncSendingAccounts(AsyncAPIResource):
         )
 
 
-class AsyncSendingAccountsWithRawResponse:
+class AsyncSendingAccountsResourceWithRawResponse:
     """`client.sending_accounts.with_raw_response`"""
 
-    def __init__(self, resource: AsyncSendingAccounts) -> None:
+    def __init__(self, resource: AsyncSendingAccountsResource) -> None:
         self._resource = resource
         self.activate = async_to_raw_response_wrapper(resource.activate)
         self.create = async_to_raw_response_wrapper(resource.create)
@@ -1305,9 +1305,9 @@ class AsyncSendingAccountsWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
 
     @cached_property
-    def limits(self) -> AsyncSendingAccountsLimitsWithRawResponse:
-        return AsyncSendingAccountsLimitsWithRawResponse(self._resource.limits)
+    def limits(self) -> AsyncSendingAccountsLimitsResourceWithRawResponse:
+        return AsyncSendingAccountsLimitsResourceWithRawResponse(self._resource.limits)
 
     @cached_property
-    def ses_limit_requests(self) -> AsyncSendingAccountsSesLimitRequestsWithRawResponse:
-        return AsyncSendingAccountsSesLimitRequestsWithRawResponse(self._resource.ses_limit_requests)
+    def ses_limit_requests(self) -> AsyncSendingAccountsSesLimitRequestsResourceWithRawResponse:
+        return AsyncSendingAccountsSesLimitRequestsResourceWithRawResponse(self._resource.ses_limit_requests)

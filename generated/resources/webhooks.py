@@ -29,13 +29,13 @@ from ..models import (
 )
 
 
-class WebhooksDeliveries(SyncAPIResource):
+class WebhooksDeliveriesResource(SyncAPIResource):
     """`client.webhooks.deliveries`"""
 
     @cached_property
-    def with_raw_response(self) -> WebhooksDeliveriesWithRawResponse:
+    def with_raw_response(self) -> WebhooksDeliveriesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return WebhooksDeliveriesWithRawResponse(self)
+        return WebhooksDeliveriesResourceWithRawResponse(self)
 
     def get_payload(
         self,
@@ -116,22 +116,22 @@ class WebhooksDeliveries(SyncAPIResource):
         )
 
 
-class WebhooksDeliveriesWithRawResponse:
+class WebhooksDeliveriesResourceWithRawResponse:
     """`client.webhooks.deliveries.with_raw_response`"""
 
-    def __init__(self, resource: WebhooksDeliveries) -> None:
+    def __init__(self, resource: WebhooksDeliveriesResource) -> None:
         self._resource = resource
         self.get_payload = to_raw_response_wrapper(resource.get_payload)
         self.list = to_raw_response_wrapper(resource.list)
 
 
-class AsyncWebhooksDeliveries(AsyncAPIResource):
+class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
     """`client.webhooks.deliveries`"""
 
     @cached_property
-    def with_raw_response(self) -> AsyncWebhooksDeliveriesWithRawResponse:
+    def with_raw_response(self) -> AsyncWebhooksDeliveriesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncWebhooksDeliveriesWithRawResponse(self)
+        return AsyncWebhooksDeliveriesResourceWithRawResponse(self)
 
     async def get_payload(
         self,
@@ -212,26 +212,26 @@ class AsyncWebhooksDeliveries(AsyncAPIResource):
         )
 
 
-class AsyncWebhooksDeliveriesWithRawResponse:
+class AsyncWebhooksDeliveriesResourceWithRawResponse:
     """`client.webhooks.deliveries.with_raw_response`"""
 
-    def __init__(self, resource: AsyncWebhooksDeliveries) -> None:
+    def __init__(self, resource: AsyncWebhooksDeliveriesResource) -> None:
         self._resource = resource
         self.get_payload = async_to_raw_response_wrapper(resource.get_payload)
         self.list = async_to_raw_response_wrapper(resource.list)
 
 
-class Webhooks(SyncAPIResource):
+class WebhooksResource(SyncAPIResource):
     """`client.webhooks`"""
 
     @cached_property
-    def deliveries(self) -> WebhooksDeliveries:
-        return WebhooksDeliveries(self._client)
+    def deliveries(self) -> WebhooksDeliveriesResource:
+        return WebhooksDeliveriesResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> WebhooksWithRawResponse:
+    def with_raw_response(self) -> WebhooksResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return WebhooksWithRawResponse(self)
+        return WebhooksResourceWithRawResponse(self)
 
     def create(
         self,
@@ -521,10 +521,10 @@ class Webhooks(SyncAPIResource):
         )
 
 
-class WebhooksWithRawResponse:
+class WebhooksResourceWithRawResponse:
     """`client.webhooks.with_raw_response`"""
 
-    def __init__(self, resource: Webhooks) -> None:
+    def __init__(self, resource: WebhooksResource) -> None:
         self._resource = resource
         self.create = to_raw_response_wrapper(resource.create)
         self.delete = to_raw_response_wrapper(resource.delete)
@@ -535,21 +535,21 @@ class WebhooksWithRawResponse:
         self.update = to_raw_response_wrapper(resource.update)
 
     @cached_property
-    def deliveries(self) -> WebhooksDeliveriesWithRawResponse:
-        return WebhooksDeliveriesWithRawResponse(self._resource.deliveries)
+    def deliveries(self) -> WebhooksDeliveriesResourceWithRawResponse:
+        return WebhooksDeliveriesResourceWithRawResponse(self._resource.deliveries)
 
 
-class AsyncWebhooks(AsyncAPIResource):
+class AsyncWebhooksResource(AsyncAPIResource):
     """`client.webhooks`"""
 
     @cached_property
-    def deliveries(self) -> AsyncWebhooksDeliveries:
-        return AsyncWebhooksDeliveries(self._client)
+    def deliveries(self) -> AsyncWebhooksDeliveriesResource:
+        return AsyncWebhooksDeliveriesResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> AsyncWebhooksWithRawResponse:
+    def with_raw_response(self) -> AsyncWebhooksResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
-        return AsyncWebhooksWithRawResponse(self)
+        return AsyncWebhooksResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -839,10 +839,10 @@ class AsyncWebhooks(AsyncAPIResource):
         )
 
 
-class AsyncWebhooksWithRawResponse:
+class AsyncWebhooksResourceWithRawResponse:
     """`client.webhooks.with_raw_response`"""
 
-    def __init__(self, resource: AsyncWebhooks) -> None:
+    def __init__(self, resource: AsyncWebhooksResource) -> None:
         self._resource = resource
         self.create = async_to_raw_response_wrapper(resource.create)
         self.delete = async_to_raw_response_wrapper(resource.delete)
@@ -853,5 +853,5 @@ class AsyncWebhooksWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
 
     @cached_property
-    def deliveries(self) -> AsyncWebhooksDeliveriesWithRawResponse:
-        return AsyncWebhooksDeliveriesWithRawResponse(self._resource.deliveries)
+    def deliveries(self) -> AsyncWebhooksDeliveriesResourceWithRawResponse:
+        return AsyncWebhooksDeliveriesResourceWithRawResponse(self._resource.deliveries)
