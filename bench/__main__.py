@@ -1,0 +1,67 @@
+"""`python -m bench [--quick]`: run every scenario, print the table, write docs/benchmarks.md.
+
+`--quick` (CI smoke) runs a few iterations of everything and writes `.bench/benchmarks-quick.md`
+instead, so a smoke run never overwrites the committed real run.  Nothing here asserts speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bench import canned, environment, official, report, runner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def validate_canned() -> str:
+    """Check the canned bodies against the pinned spec; a note for the log if the spec is not at hand."""
+    try:
+        from generator.fetch import load_spec
+
+        spec = load_spec()
+    except Exception as exc:  # offline and no cache: the bodies were validated when written
+        return f"canned bodies not re-validated (spec unavailable: {exc})"
+    canned.validate_against_spec(spec)  # an invalid body is a harness bug: let it raise
+    return "canned bodies valid against the pinned spec"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a few iterations of every scenario (CI smoke)")
+    parser.add_argument("--out", type=Path, help="where to write the markdown (default depends on --quick)")
+    args = parser.parse_args(argv)
+    plan = runner.QUICK if args.quick else runner.FULL
+    out = args.out or (
+        ROOT / ".bench" / "benchmarks-quick.md" if args.quick else ROOT / "docs" / "benchmarks.md"
+    )
+
+    started = time.perf_counter()
+    runner.log(validate_canned())
+    sdk = official.ensure()
+    runner.log(sdk.reason or f"official SDK ready: {sdk.python}")
+    try:
+        sendmux_reason = runner.sendmux_status()
+        if sendmux_reason:
+            runner.log(sendmux_reason)
+        results = runner.run_all(plan, sdk, sendmux_reason)
+    except runner.BenchError as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        return 1
+    text = report.render(environment.describe(sdk), plan, results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(text)
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    runner.log(f"wrote {shown} in {time.perf_counter() - started:.0f} s")
+    failures = [f"{r.key}/{name}" for r in results for name in r.errors] + [r.key for r in results if r.error]
+    if failures:
+        runner.log(f"FAILED: {', '.join(failures)} (see the table)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""What the table must say about the machine and the software it ran on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.official import OfficialSDK
+
+ROOT = Path(__file__).resolve().parent.parent
+OUR_PACKAGES = ("sendmux", "httpx", "httpcore", "h11", "urllib3", "attrs", "python-dateutil")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return rev or "unknown"
+
+
+def version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def describe(official: OfficialSDK, now: dt.datetime | None = None) -> list[tuple[str, str]]:
+    now = now or dt.datetime.now(dt.UTC)
+    ours = ", ".join(f"{name} {version(name)}" for name in OUR_PACKAGES)
+    if official.available:
+        pkgs = dict(official.versions)
+        theirs = ", ".join(f"{k} {v}" for k, v in pkgs.items() if k != "python")
+        theirs += f" (Python {pkgs.get('python', '?')}, own venv)"
+    else:
+        theirs = official.reason
+    return [
+        ("Date", now.strftime("%Y-%m-%d %H:%M UTC")),
+        ("CPU", f"{cpu_model()} ({os.cpu_count()} logical cores)"),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
+        ("Commit", git_revision()),
+        ("Our venv", ours),
+        ("Official SDK venv", theirs),
+    ]
