@@ -1,8 +1,8 @@
 """`python -m generator`: the build pipeline.
 
-    python -m generator [--spec PATH_OR_URL] [--out DIR] [--lenient]   generate (default: pinned spec)
-    python -m generator check [--out DIR]                              regenerate to a temp dir, fail on drift
-    python -m generator diff OLD NEW [--json]                          what changed for client users
+python -m generator [--spec PATH_OR_URL] [--out DIR] [--lenient]   generate (default: pinned spec)
+python -m generator check [--out DIR]                              regenerate to a temp dir, fail on drift
+python -m generator diff OLD NEW [--json]                          what changed for client users
 """
 
 from __future__ import annotations

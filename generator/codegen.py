@@ -249,7 +249,11 @@ def _union_lines(prop: UnionProperty, var: str, depth: int) -> list[str]:
         cond = f"type({var}) is {kind}"
         if kind == "float":
             cond = f"(type({var}) is float or type({var}) is int)"
-        body = [line for line in decode_lines(branch, var, depth + 1) if not line.startswith(("if type(", "    raise expected("))]
+        body = [
+            line
+            for line in decode_lines(branch, var, depth + 1)
+            if not line.startswith(("if type(", "    raise expected("))
+        ]
         lines.append(f"{keyword} {cond}:")
         lines.extend(f"    {line}" for line in body or ["pass"])
         keyword = "elif"

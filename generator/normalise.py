@@ -54,7 +54,9 @@ def _resolve(spec: dict[str, Any], node: Any) -> Any:
         seen.add(ref)
         target: Any = spec
         for part in ref[2:].split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+            target = (
+                target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+            )
         node = target
     return node
 
@@ -94,7 +96,11 @@ def unwrap_envelopes(spec: dict[str, Any]) -> dict[str, Any]:
             if not str(status).startswith("2"):
                 continue
             response = _resolve(out, response)
-            media = (response.get("content") or {}).get("application/json") if isinstance(response, dict) else None
+            media = (
+                (response.get("content") or {}).get("application/json")
+                if isinstance(response, dict)
+                else None
+            )
             if not isinstance(media, dict) or "schema" not in media:
                 continue
             parts = _envelope_parts(out, media["schema"])

@@ -34,9 +34,9 @@ class _OpenEnumMixin:
         base = cls._member_type_  # type: ignore[attr-defined]
         if base is object or type(value) is not base:
             return None
-        member = base.__new__(cls, value)
-        member._name_ = "UNKNOWN"
-        member._value_ = value
+        member = base.__new__(cls, value)  # type: ignore[call-arg]
+        member._name_ = "UNKNOWN"  # type: ignore[attr-defined]
+        member._value_ = value  # type: ignore[attr-defined]
         # Cached in the value map so the next decode of this value is one dict lookup.
         cls._value2member_map_[value] = member  # type: ignore[attr-defined]
         return member

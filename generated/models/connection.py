@@ -14,7 +14,7 @@ from .connection_credential import ConnectionCredential
 from .connection_mailboxes_item import ConnectionMailboxesItem
 from .connection_team import ConnectionTeam
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "credential",
         "label",

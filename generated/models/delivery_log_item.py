@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -13,8 +13,10 @@ from sendmux._encoding import encode_value
 
 from .delivery_log_item_status import DeliveryLogItemStatus
 
-_DeliveryLogItemStatus_member = DeliveryLogItemStatus._value2member_map_.get
-_KNOWN = frozenset(
+_DeliveryLogItemStatus_member = cast(
+    "Callable[[Any], DeliveryLogItemStatus | None]", DeliveryLogItemStatus._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "accepted_recipient_count",
         "attempts",

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,9 +13,13 @@ from sendmux._encoding import encode_value
 from .delivery_log_recipient_status import DeliveryLogRecipientStatus
 from .delivery_log_recipient_type import DeliveryLogRecipientType
 
-_DeliveryLogRecipientStatus_member = DeliveryLogRecipientStatus._value2member_map_.get
-_DeliveryLogRecipientType_member = DeliveryLogRecipientType._value2member_map_.get
-_KNOWN = frozenset(
+_DeliveryLogRecipientStatus_member = cast(
+    "Callable[[Any], DeliveryLogRecipientStatus | None]", DeliveryLogRecipientStatus._value2member_map_.get
+)
+_DeliveryLogRecipientType_member = cast(
+    "Callable[[Any], DeliveryLogRecipientType | None]", DeliveryLogRecipientType._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "email",
         "reason",

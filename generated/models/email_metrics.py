@@ -14,7 +14,7 @@ from .email_metrics_comparison import EmailMetricsComparison
 from .email_metrics_summary import EmailMetricsSummary
 from .email_metrics_timeseries_item import EmailMetricsTimeseriesItem
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "comparison",
         "summary",

@@ -12,7 +12,7 @@ from sendmux._encoding import encode_value
 
 from .email_metrics_comparison_change_pct import EmailMetricsComparisonChangePct
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "change_pct",
         "failed",

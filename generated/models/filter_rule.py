@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,8 +13,8 @@ from sendmux._types import UNSET, Unset
 
 from .filter_rule_type import FilterRuleType
 
-_FilterRuleType_member = FilterRuleType._value2member_map_.get
-_KNOWN = frozenset(
+_FilterRuleType_member = cast("Callable[[Any], FilterRuleType | None]", FilterRuleType._value2member_map_.get)
+_KNOWN: frozenset[str] = frozenset(
     {
         "pattern",
         "type",

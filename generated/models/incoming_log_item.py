@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -13,8 +13,10 @@ from sendmux._encoding import encode_value
 
 from .incoming_log_item_event_type import IncomingLogItemEventType
 
-_IncomingLogItemEventType_member = IncomingLogItemEventType._value2member_map_.get
-_KNOWN = frozenset(
+_IncomingLogItemEventType_member = cast(
+    "Callable[[Any], IncomingLogItemEventType | None]", IncomingLogItemEventType._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "amount",
         "billing_bucket_start",

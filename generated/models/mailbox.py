@@ -13,7 +13,7 @@ from sendmux._encoding import encode_value
 
 from .mailbox_send_scope_type_0 import MailboxSendScopeType0
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "created_at",
         "display_name",

@@ -12,7 +12,7 @@ from sendmux._encoding import encode_value
 
 from .mailbox_credential import MailboxCredential
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "credential",
     }

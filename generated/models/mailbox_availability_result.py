@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -12,8 +12,10 @@ from sendmux._encoding import encode_value
 
 from .mailbox_availability_reason import MailboxAvailabilityReason
 
-_MailboxAvailabilityReason_member = MailboxAvailabilityReason._value2member_map_.get
-_KNOWN = frozenset(
+_MailboxAvailabilityReason_member = cast(
+    "Callable[[Any], MailboxAvailabilityReason | None]", MailboxAvailabilityReason._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "available",
         "email",

@@ -13,7 +13,7 @@ from sendmux._encoding import encode_value
 from .mailbox import Mailbox
 from .mailbox_credential import MailboxCredential
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "credential",
         "mailbox",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -15,9 +15,14 @@ from .mailbox_domain_dns_records import MailboxDomainDnsRecords
 from .mailbox_domain_mode import MailboxDomainMode
 from .mailbox_domain_verification_status import MailboxDomainVerificationStatus
 
-_MailboxDomainMode_member = MailboxDomainMode._value2member_map_.get
-_MailboxDomainVerificationStatus_member = MailboxDomainVerificationStatus._value2member_map_.get
-_KNOWN = frozenset(
+_MailboxDomainMode_member = cast(
+    "Callable[[Any], MailboxDomainMode | None]", MailboxDomainMode._value2member_map_.get
+)
+_MailboxDomainVerificationStatus_member = cast(
+    "Callable[[Any], MailboxDomainVerificationStatus | None]",
+    MailboxDomainVerificationStatus._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "created_at",
         "dns_records",

@@ -17,7 +17,7 @@ from .mailbox_domain_mail_from_records import MailboxDomainMailFromRecords
 from .mailbox_domain_mx_record import MailboxDomainMxRecord
 from .mailbox_domain_name_value_record import MailboxDomainNameValueRecord
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "dkim",
         "dmarc",

@@ -13,7 +13,7 @@ from sendmux._encoding import encode_value
 from .mailbox_domain_name_value_record import MailboxDomainNameValueRecord
 from .mailbox_domain_named_mx_record import MailboxDomainNamedMxRecord
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "mx",
         "spf",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -14,8 +14,11 @@ from sendmux._encoding import encode_value
 from .mailbox_domain_verify_checks import MailboxDomainVerifyChecks
 from .mailbox_domain_verify_result_status import MailboxDomainVerifyResultStatus
 
-_MailboxDomainVerifyResultStatus_member = MailboxDomainVerifyResultStatus._value2member_map_.get
-_KNOWN = frozenset(
+_MailboxDomainVerifyResultStatus_member = cast(
+    "Callable[[Any], MailboxDomainVerifyResultStatus | None]",
+    MailboxDomainVerifyResultStatus._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "checks",
         "ses_dkim_signing_enabled",

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,8 +13,10 @@ from sendmux._types import UNSET, Unset
 
 from .mailbox_send_scope_type_0_type import MailboxSendScopeType0Type
 
-_MailboxSendScopeType0Type_member = MailboxSendScopeType0Type._value2member_map_.get
-_KNOWN = frozenset(
+_MailboxSendScopeType0Type_member = cast(
+    "Callable[[Any], MailboxSendScopeType0Type | None]", MailboxSendScopeType0Type._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "type",
         "group_public_ids",

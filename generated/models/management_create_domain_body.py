@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,8 +13,11 @@ from sendmux._types import UNSET, Unset
 
 from .management_create_domain_body_mode import ManagementCreateDomainBodyMode
 
-_ManagementCreateDomainBodyMode_member = ManagementCreateDomainBodyMode._value2member_map_.get
-_KNOWN = frozenset(
+_ManagementCreateDomainBodyMode_member = cast(
+    "Callable[[Any], ManagementCreateDomainBodyMode | None]",
+    ManagementCreateDomainBodyMode._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "domain",
         "mode",

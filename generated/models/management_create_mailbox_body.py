@@ -13,7 +13,7 @@ from sendmux._types import UNSET, Unset
 
 from .management_create_mailbox_body_send_scope import ManagementCreateMailboxBodySendScope
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "email",
         "display_name",

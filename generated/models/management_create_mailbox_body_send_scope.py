@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,10 +13,11 @@ from sendmux._types import UNSET, Unset
 
 from .management_create_mailbox_body_send_scope_type import ManagementCreateMailboxBodySendScopeType
 
-_ManagementCreateMailboxBodySendScopeType_member = (
-    ManagementCreateMailboxBodySendScopeType._value2member_map_.get
+_ManagementCreateMailboxBodySendScopeType_member = cast(
+    "Callable[[Any], ManagementCreateMailboxBodySendScopeType | None]",
+    ManagementCreateMailboxBodySendScopeType._value2member_map_.get,
 )
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "type",
         "group_public_ids",

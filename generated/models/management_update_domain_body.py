@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, not_an_object
@@ -12,8 +12,11 @@ from sendmux._encoding import encode_value
 
 from .management_update_domain_body_mode import ManagementUpdateDomainBodyMode
 
-_ManagementUpdateDomainBodyMode_member = ManagementUpdateDomainBodyMode._value2member_map_.get
-_KNOWN = frozenset(
+_ManagementUpdateDomainBodyMode_member = cast(
+    "Callable[[Any], ManagementUpdateDomainBodyMode | None]",
+    ManagementUpdateDomainBodyMode._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "mode",
     }

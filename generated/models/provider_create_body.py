@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -15,8 +15,11 @@ from .provider_create_body_quotas import ProviderCreateBodyQuotas
 from .provider_create_body_smtp_protocol import ProviderCreateBodySmtpProtocol
 from .provider_variables import ProviderVariables
 
-_ProviderCreateBodySmtpProtocol_member = ProviderCreateBodySmtpProtocol._value2member_map_.get
-_KNOWN = frozenset(
+_ProviderCreateBodySmtpProtocol_member = cast(
+    "Callable[[Any], ProviderCreateBodySmtpProtocol | None]",
+    ProviderCreateBodySmtpProtocol._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "name",
         "smtp_host",

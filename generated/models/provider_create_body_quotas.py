@@ -13,7 +13,7 @@ from sendmux._types import UNSET, Unset
 
 from .provider_quota_range import ProviderQuotaRange
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "per_day",
         "per_hour",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -17,9 +17,13 @@ from .provider_item_type import ProviderItemType
 from .provider_quotas import ProviderQuotas
 from .provider_variables import ProviderVariables
 
-_ProviderItemStatus_member = ProviderItemStatus._value2member_map_.get
-_ProviderItemType_member = ProviderItemType._value2member_map_.get
-_KNOWN = frozenset(
+_ProviderItemStatus_member = cast(
+    "Callable[[Any], ProviderItemStatus | None]", ProviderItemStatus._value2member_map_.get
+)
+_ProviderItemType_member = cast(
+    "Callable[[Any], ProviderItemType | None]", ProviderItemType._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "allowed_actions",
         "created_at",

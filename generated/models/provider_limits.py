@@ -13,7 +13,7 @@ from sendmux._encoding import encode_value
 from .resource_limit_snapshot import ResourceLimitSnapshot
 from .shared_amazon_ses_limit import SharedAmazonSesLimit
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "sending_accounts",
         "shared_amazon_ses",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -16,9 +16,13 @@ from .provider_list_item_status import ProviderListItemStatus
 from .provider_list_item_type import ProviderListItemType
 from .provider_quotas import ProviderQuotas
 
-_ProviderListItemStatus_member = ProviderListItemStatus._value2member_map_.get
-_ProviderListItemType_member = ProviderListItemType._value2member_map_.get
-_KNOWN = frozenset(
+_ProviderListItemStatus_member = cast(
+    "Callable[[Any], ProviderListItemStatus | None]", ProviderListItemStatus._value2member_map_.get
+)
+_ProviderListItemType_member = cast(
+    "Callable[[Any], ProviderListItemType | None]", ProviderListItemType._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "allowed_actions",
         "created_at",

@@ -12,7 +12,7 @@ from sendmux._encoding import encode_value
 
 from .provider_quota_range import ProviderQuotaRange
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "per_day",
         "per_hour",

@@ -13,7 +13,7 @@ from sendmux._encoding import encode_value
 from .provider_status_counts import ProviderStatusCounts
 from .provider_type_counts import ProviderTypeCounts
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "active",
         "by_status",

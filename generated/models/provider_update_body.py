@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -15,8 +15,11 @@ from .provider_update_body_quotas import ProviderUpdateBodyQuotas
 from .provider_update_body_smtp_protocol import ProviderUpdateBodySmtpProtocol
 from .provider_variables import ProviderVariables
 
-_ProviderUpdateBodySmtpProtocol_member = ProviderUpdateBodySmtpProtocol._value2member_map_.get
-_KNOWN = frozenset(
+_ProviderUpdateBodySmtpProtocol_member = cast(
+    "Callable[[Any], ProviderUpdateBodySmtpProtocol | None]",
+    ProviderUpdateBodySmtpProtocol._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "from_email",
         "from_name",

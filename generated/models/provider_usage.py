@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,8 +13,10 @@ from sendmux._encoding import encode_value
 from .provider_usage_item import ProviderUsageItem
 from .provider_usage_window_days import ProviderUsageWindowDays
 
-_ProviderUsageWindowDays_member = ProviderUsageWindowDays._value2member_map_.get
-_KNOWN = frozenset(
+_ProviderUsageWindowDays_member = cast(
+    "Callable[[Any], ProviderUsageWindowDays | None]", ProviderUsageWindowDays._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "providers",
         "window_days",

@@ -9,7 +9,7 @@ from typing import Any, Self
 from attrs import define, field
 from sendmux._decoding import not_an_object
 
-_KNOWN = frozenset({})
+_KNOWN: frozenset[str] = frozenset({})
 _new = object.__new__
 
 

@@ -12,7 +12,7 @@ from sendmux._encoding import encode_value
 
 from .resource_limit_snapshot import ResourceLimitSnapshot
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "limit",
         "request_id",

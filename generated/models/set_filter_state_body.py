@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -13,8 +13,10 @@ from sendmux._encoding import encode_value
 from .filter_rule import FilterRule
 from .set_filter_state_body_mode import SetFilterStateBodyMode
 
-_SetFilterStateBodyMode_member = SetFilterStateBodyMode._value2member_map_.get
-_KNOWN = frozenset(
+_SetFilterStateBodyMode_member = cast(
+    "Callable[[Any], SetFilterStateBodyMode | None]", SetFilterStateBodyMode._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "mode",
         "rules",

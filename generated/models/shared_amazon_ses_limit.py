@@ -10,7 +10,7 @@ from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
 from sendmux._encoding import encode_value
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "can_request_increase",
         "daily_limit",

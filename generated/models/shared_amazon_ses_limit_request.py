@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -13,8 +13,11 @@ from sendmux._encoding import encode_value
 
 from .shared_amazon_ses_limit_request_status import SharedAmazonSesLimitRequestStatus
 
-_SharedAmazonSesLimitRequestStatus_member = SharedAmazonSesLimitRequestStatus._value2member_map_.get
-_KNOWN = frozenset(
+_SharedAmazonSesLimitRequestStatus_member = cast(
+    "Callable[[Any], SharedAmazonSesLimitRequestStatus | None]",
+    SharedAmazonSesLimitRequestStatus._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "approved_daily_limit",
         "created_at",

@@ -13,7 +13,7 @@ from sendmux._encoding import encode_value
 from .shared_amazon_ses_limit import SharedAmazonSesLimit
 from .shared_amazon_ses_limit_request import SharedAmazonSesLimitRequest
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "limit",
         "pending_request",

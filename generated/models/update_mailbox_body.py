@@ -13,7 +13,7 @@ from sendmux._types import UNSET, Unset
 
 from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
 
-_KNOWN = frozenset(
+_KNOWN: frozenset[str] = frozenset(
     {
         "display_name",
         "quota_bytes",

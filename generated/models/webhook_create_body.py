@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -14,8 +14,11 @@ from sendmux._types import UNSET, Unset
 from .webhook_create_body_event_types_item import WebhookCreateBodyEventTypesItem
 from .webhook_create_body_filters import WebhookCreateBodyFilters
 
-_WebhookCreateBodyEventTypesItem_member = WebhookCreateBodyEventTypesItem._value2member_map_.get
-_KNOWN = frozenset(
+_WebhookCreateBodyEventTypesItem_member = cast(
+    "Callable[[Any], WebhookCreateBodyEventTypesItem | None]",
+    WebhookCreateBodyEventTypesItem._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "event_types",
         "url",

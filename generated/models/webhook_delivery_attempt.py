@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -14,9 +14,15 @@ from sendmux._encoding import encode_value
 from .webhook_delivery_attempt_event_type import WebhookDeliveryAttemptEventType
 from .webhook_delivery_attempt_result import WebhookDeliveryAttemptResult
 
-_WebhookDeliveryAttemptEventType_member = WebhookDeliveryAttemptEventType._value2member_map_.get
-_WebhookDeliveryAttemptResult_member = WebhookDeliveryAttemptResult._value2member_map_.get
-_KNOWN = frozenset(
+_WebhookDeliveryAttemptEventType_member = cast(
+    "Callable[[Any], WebhookDeliveryAttemptEventType | None]",
+    WebhookDeliveryAttemptEventType._value2member_map_.get,
+)
+_WebhookDeliveryAttemptResult_member = cast(
+    "Callable[[Any], WebhookDeliveryAttemptResult | None]",
+    WebhookDeliveryAttemptResult._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "created_at",
         "delivery_attempt",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -14,9 +14,14 @@ from sendmux._encoding import encode_value
 from .webhook_event_data_bounce_type import WebhookEventDataBounceType
 from .webhook_event_data_message_id_kind import WebhookEventDataMessageIdKind
 
-_WebhookEventDataBounceType_member = WebhookEventDataBounceType._value2member_map_.get
-_WebhookEventDataMessageIdKind_member = WebhookEventDataMessageIdKind._value2member_map_.get
-_KNOWN = frozenset(
+_WebhookEventDataBounceType_member = cast(
+    "Callable[[Any], WebhookEventDataBounceType | None]", WebhookEventDataBounceType._value2member_map_.get
+)
+_WebhookEventDataMessageIdKind_member = cast(
+    "Callable[[Any], WebhookEventDataMessageIdKind | None]",
+    WebhookEventDataMessageIdKind._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "bounce_subtype",
         "bounce_type",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -14,8 +14,10 @@ from sendmux._encoding import encode_value
 from .webhook_event_data import WebhookEventData
 from .webhook_event_payload_type import WebhookEventPayloadType
 
-_WebhookEventPayloadType_member = WebhookEventPayloadType._value2member_map_.get
-_KNOWN = frozenset(
+_WebhookEventPayloadType_member = cast(
+    "Callable[[Any], WebhookEventPayloadType | None]", WebhookEventPayloadType._value2member_map_.get
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "data",
         "id",

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
@@ -14,8 +14,11 @@ from sendmux._encoding import encode_value
 from .webhook_filters import WebhookFilters
 from .webhook_subscription_event_types_item import WebhookSubscriptionEventTypesItem
 
-_WebhookSubscriptionEventTypesItem_member = WebhookSubscriptionEventTypesItem._value2member_map_.get
-_KNOWN = frozenset(
+_WebhookSubscriptionEventTypesItem_member = cast(
+    "Callable[[Any], WebhookSubscriptionEventTypesItem | None]",
+    WebhookSubscriptionEventTypesItem._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "created_at",
         "enabled",

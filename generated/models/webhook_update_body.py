@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, cast
 
 from attrs import define, field
 from sendmux._decoding import decode_failure, expected, not_an_object
@@ -14,8 +14,11 @@ from sendmux._types import UNSET, Unset
 from .webhook_update_body_event_types_item import WebhookUpdateBodyEventTypesItem
 from .webhook_update_body_filters import WebhookUpdateBodyFilters
 
-_WebhookUpdateBodyEventTypesItem_member = WebhookUpdateBodyEventTypesItem._value2member_map_.get
-_KNOWN = frozenset(
+_WebhookUpdateBodyEventTypesItem_member = cast(
+    "Callable[[Any], WebhookUpdateBodyEventTypesItem | None]",
+    WebhookUpdateBodyEventTypesItem._value2member_map_.get,
+)
+_KNOWN: frozenset[str] = frozenset(
     {
         "enabled",
         "event_types",
