@@ -533,6 +533,8 @@ class Differ:
         self.enums: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str], set[str]]]] = {}
         # The same keying for objects that became closed or open: side -> (closed now?, operations).
         self.closures: dict[tuple[str, str, str], dict[str, tuple[bool, set[str]]]] = {}
+        # Error body fields: (kind, schema, path, detail) -> operations.
+        self.error_fields: dict[tuple[str, str, str, str], set[str]] = {}
 
     def add(self, kind: str, severity: Severity, op: Op | None, path: str, detail: str) -> None:
         self.changes.append(Change(kind, severity, op.label if op else None, None, path, detail))
@@ -547,6 +549,7 @@ class Differ:
             self.operation(o, n)
         self.emit_enums()
         self.emit_closures()
+        self.emit_error_fields()
         return sorted(self.changes, key=Change.sort_key)
 
     def operation(self, o: Op, n: Op) -> None:
@@ -564,7 +567,8 @@ class Differ:
 
     def _enum_marks(self) -> int:
         enums = sum(len(ops) for sides in self.enums.values() for _, _, ops in sides.values())
-        return enums + sum(len(ops) for sides in self.closures.values() for _, ops in sides.values())
+        closures = sum(len(ops) for sides in self.closures.values() for _, ops in sides.values())
+        return enums + closures + sum(len(ops) for ops in self.error_fields.values())
 
     def identity(self, o: Op, n: Op) -> None:
         if o.route != n.route:
@@ -646,15 +650,38 @@ class Differ:
             self.error_body(o, n, code)
 
     def error_body(self, o: Op, n: Op, code: str) -> None:
-        """Error bodies reach users as `SendmuxError.code` etc. (strings), so only their enums are noted."""
+        """Error bodies are decoded by the runtime into `SendmuxError` (strings, no generated models),
+        so their changes are noted as additive, once per schema."""
         old = self._error_fields(self.old, o.op, code)
         new = self._error_fields(self.new, n.op, code)
-        for path in sorted(set(old) & set(new)):
-            f_new = new[path]
+        for path in sorted(set(old) | set(new)):
+            f_old, f_new = old.get(path), new.get(path)
+            either = f_new or f_old
+            assert either is not None
             # Shared across operations: keyed by schema, or by field path when the body is inline.
-            keyed = Field(f_new.types, f_new.required, f_new.enum, f_new.home or ("", path))
-            self.enum_pair("error", n, path, old[path], keyed)
-            self.closure_pair("error", n, path, old[path], keyed)
+            home = either.home or ("", path)
+            if f_old is None or f_new is None:
+                parent = _parent(path)
+                if parent is not None and parent not in (old if f_old is None else new):
+                    continue  # reported with its parent
+                kind = "error-field-added" if f_old is None else "error-field-removed"
+                self._error_field(kind, home, n, render(either.types))
+                continue
+            if f_old.types != f_new.types:
+                self._error_field(
+                    "error-field-retyped", home, n, f"{render(f_old.types)} -> {render(f_new.types)}"
+                )
+            keyed = Field(f_new.types, f_new.required, f_new.enum, home)
+            self.enum_pair("error", n, path, f_old, keyed)
+            self.closure_pair("error", n, path, f_old, keyed)
+
+    def _error_field(self, kind: str, home: tuple[str, str], n: Op, detail: str) -> None:
+        self.error_fields.setdefault((kind, *home, detail), set()).add(n.label)
+
+    def emit_error_fields(self) -> None:
+        for (kind, schema, path, detail), ops in sorted(self.error_fields.items()):
+            note = f"{detail} (error body; {len(ops)} operation(s))"
+            self.changes.append(Change(kind, "additive", None, schema or None, path, note))
 
     def _error_fields(self, r: Resolver, op: dict[str, Any], code: str) -> dict[str, Field]:
         _, schema = _data_schema(r, op["responses"][code])

@@ -486,6 +486,19 @@ def test_error_codes_are_additive_either_way() -> None:
     }
 
 
+def test_error_body_fields_are_noted_once_as_additive() -> None:
+    def edit(s: Spec) -> None:
+        error = schemas(s)["ApiError"]["properties"]["error"]
+        error["properties"]["doc_url"] = {"type": "string"}
+        error["properties"]["retry"] = {"type": "object", "properties": {"after": {"type": "integer"}}}
+
+    report = changed(edit)
+    assert [(c.kind, c.severity, c.schema, c.path, c.detail) for c in report.changes] == [
+        ("error-field-added", "additive", "ApiError", "error.doc_url", "string (error body; 1 operation(s))"),
+        ("error-field-added", "additive", "ApiError", "error.retry", "object (error body; 1 operation(s))"),
+    ]
+
+
 def test_enum_becoming_a_plain_string_widens_requests_and_breaks_responses() -> None:
     report = changed(lambda s: schemas(s).update(Status={"type": "string"}))
     assert {(c.operation, c.severity) for c in report.changes} == {
