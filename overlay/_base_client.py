@@ -137,6 +137,15 @@ def get_request_id(value: object) -> str | None:
     return rid if isinstance(rid, str) else None
 
 
+class _HeaderDict(dict[str, str]):
+    """The per-client header template: a plain dict whose repr hides the Authorization value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr({k: ("[redacted]" if k.lower() == "authorization" else v) for k, v in self.items()})
+
+
 class _Prepared:
     """Everything about one logical call that stays the same across its attempts."""
 
@@ -257,7 +266,7 @@ class _BaseClient:
         if self._credential.is_static:
             headers["Authorization"] = self._credential.header_value()
         headers.update(self._default_headers)
-        self._static_headers = headers
+        self._static_headers = _HeaderDict(headers)
 
     # -- public state -------------------------------------------------------------------------------------
 
@@ -329,7 +338,7 @@ class _BaseClient:
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
         url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
 
-        h = self._static_headers.copy()
+        h = dict(self._static_headers)
         if not self._credential.is_static:
             h["Authorization"] = self._credential.header_value()
         if headers:
@@ -509,7 +518,7 @@ class _BaseClient:
             value = self._cast(result, cast_to, result.content.decode("utf-8", "replace"), headers.get("x-request-id"))
             return value
         envelope = parse_envelope(result.content, result.status_code, headers)
-        request_id = envelope_request_id(envelope, headers)
+        request_id = _result_request_id(result, envelope)
         value = self._cast(result, cast_to, envelope["data"], request_id)
         _attach_request_id(value, request_id)
         return value
@@ -531,10 +540,19 @@ class _BaseClient:
     def _page_parts(self, result: _Result, cast_to: Callable[[Any], T]) -> tuple[list[T], bool, str | None, str | None]:
         headers = result.headers
         envelope = parse_envelope(result.content, result.status_code, headers)
-        request_id = envelope_request_id(envelope, headers)
+        request_id = _result_request_id(result, envelope)
         data, has_more, cursor = parse_pagination(envelope, result.status_code, headers)
         items = self._cast(result, lambda d: [cast_to(x) for x in d], data, request_id)
         return items, has_more, cursor, request_id
+
+
+def _result_request_id(result: _Result, envelope: Mapping[str, Any]) -> str | None:
+    if result.from_cache:
+        # The body is the cached one; this exchange is the 304's.
+        rid: str | None = result.headers.get("x-request-id")
+        if rid is not None:
+            return rid
+    return envelope_request_id(envelope, result.headers)
 
 
 def _has_value(value: object) -> bool:

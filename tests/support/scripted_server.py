@@ -112,6 +112,9 @@ class ScriptedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # One buffered write per response and no Nagle: keep-alive exchanges stay sub-millisecond.
+            wbufsize = -1
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
