@@ -342,10 +342,22 @@ def _infer_types(v: View) -> set[str]:
     if v.items:
         return {"array"}
     if v.enum is not None:
-        return {
-            type(json.loads(x)).__name__.replace("str", "string").replace("bool", "boolean") for x in v.enum
-        }
+        return {_json_type_of(json.loads(x)) for x in v.enum}
     return {"any"}
+
+
+def _json_type_of(value: Any) -> str:
+    if isinstance(value, bool):  # before int: bool is an int in Python
+        return "boolean"
+    names = {
+        str: "string",
+        int: "integer",
+        float: "number",
+        type(None): "null",
+        list: "array",
+        dict: "object",
+    }
+    return names.get(type(value), "any")
 
 
 def tokens(r: Resolver, node: Any, stack: tuple[str, ...] = ()) -> frozenset[Token]:
