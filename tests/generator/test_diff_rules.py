@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -678,3 +679,23 @@ def test_newest_shared_spec_against_the_pinned_one() -> None:
     report = compare(fetch.load_spec(str(SPECS[-1])), pinned)
     assert (report.old_operations, report.new_operations) == (53, 54)
     assert [c.operation for c in report.changes if c.kind == "operation-added"] == ["managementGetConnection"]
+
+
+def test_python_m_generator_diff_dispatches_here(tmp_path: Path) -> None:
+    if not (ROOT / "generator" / "__main__.py").is_file():
+        pytest.skip("the generator CLI is not there yet")
+    old, new = base(), base()
+    schemas(new)["Status"]["enum"].append("archived")
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "diff",
+        str(tmp_path / "old.json"),
+        str(tmp_path / "new.json"),
+        "--json",
+    ]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(proc.stdout)["bump"] == "minor"
