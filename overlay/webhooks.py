@@ -272,7 +272,7 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
 
     # Checked here, not trusted to the model: these become the str fields of WebhookEvent.
     body_id: object = event.id
-    body_type = _type_value(event.type)
+    body_type = _type_value(event.type_)
     if not isinstance(body_id, str) or not body_id:
         raise WebhookPayloadError("webhook body's id must be a non-empty string")
     if body_type is None or not body_type:

@@ -184,6 +184,10 @@ def test_unsubscribed_receivers_get_nothing_and_others_are_isolated(
         other.server.server_close()
 
 
+def _no_log(*args: object) -> None:
+    pass
+
+
 def _readme_receiver() -> str:
     """The receiver snippet from README "Webhooks", minus its serve_forever line."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -202,8 +206,8 @@ def test_readme_receiver_accepts_signed_deliveries_and_rejects_forgeries(
     monkeypatch.setitem(os.environ, "SENDMUX_WEBHOOK_SECRET", secret)
     namespace: dict[str, Any] = {"__name__": "readme_receiver"}
     exec(compile(_readme_receiver(), "README.md#webhooks", "exec"), namespace)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), namespace["Receiver"])
-    server.RequestHandlerClass.log_message = lambda *a: None  # type: ignore[method-assign]
+    quiet: type[BaseHTTPRequestHandler] = type("Quiet", (namespace["Receiver"],), {"log_message": _no_log})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -28,29 +28,55 @@ NEW_SECRET = "whsec_evt_secret_rotated_9d2e"
 def event_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": "evt_clabc123",
-        "type": "message.received",
+        "type": "message.bounced",
         "team_public_id": "team_clxyz",
         "occurred_at": "2026-05-21T09:12:00Z",
         "data": {
-            "bounce_subtype": None,
-            "bounce_type": None,
+            "bounce_subtype": "General",
+            "bounce_type": "Permanent",
             "complaint_subtype": None,
             "complaint_type": None,
             "delay_expires_at": None,
             "delay_type": None,
-            "is_spam": False,
-            "mailbox_id": "mbx_123",
-            "message_id": "<abc@example.com>",
-            "message_id_kind": "rfc5322",
+            "is_spam": None,
+            "mailbox_id": None,
+            "message_id": "0100018f2a3b4c5d-provider-id",
+            "message_id_kind": "provider",
             "recipients": ["inbox@example.com"],
             "reject_reason": None,
             "sender": "sender@example.com",
-            "sendmux_message_id": None,
+            "sendmux_message_id": "msg_cl123",
             "webhook_id": None,
         },
     }
     body.update(overrides)
     return body
+
+
+# The spec's own example of WebhookEventPayload (an inbound event: bounce_type and friends are null).
+SPEC_EXAMPLE: dict[str, Any] = {
+    "data": {
+        "bounce_subtype": None,
+        "bounce_type": None,
+        "complaint_subtype": None,
+        "complaint_type": None,
+        "delay_expires_at": None,
+        "delay_type": None,
+        "is_spam": False,
+        "mailbox_id": "mbx_123",
+        "message_id": "ME3P282MB076951B3AAD3255D686EA8EDCA0F2@example.com",
+        "message_id_kind": "rfc5322",
+        "recipients": ["inbox@example.com"],
+        "reject_reason": None,
+        "sender": "sender@example.com",
+        "sendmux_message_id": None,
+        "webhook_id": None,
+    },
+    "id": "evt_clxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "occurred_at": "2026-05-21T09:12:00Z",
+    "team_public_id": "team_clxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "type": "message.received",
+}
 
 
 def raw(body: object) -> bytes:
@@ -114,7 +140,7 @@ def test_construct_event_verifies_and_parses() -> None:
 
     assert isinstance(event, WebhookEvent)
     assert event.event_id == "evt_clabc123"
-    assert event.event_type == "message.received"
+    assert event.event_type == "message.bounced"
     assert event.delivery_attempt == 3
     assert event.raw == payload
     assert event.payload.id == "evt_clabc123"
@@ -122,6 +148,18 @@ def test_construct_event_verifies_and_parses() -> None:
     assert event.occurred_at == datetime(2026, 5, 21, 9, 12, tzinfo=UTC)
     assert event.data is event.payload.data
     assert event.data.recipients == ["inbox@example.com"]
+    assert event.data.bounce_type == "Permanent"
+    assert event.data.mailbox_id is None
+
+
+def test_the_spec_example_decodes_with_its_null_fields() -> None:
+    # Most real events carry null in the enum-typed fields that do not apply to them (bounce_type,
+    # message_id_kind): the spec declares them `type: [string, "null"]` with an enum that omits null.
+    payload = raw(SPEC_EXAMPLE)
+    event = construct_event(payload, headers_for(payload), SECRET)
+    assert event.event_type == "message.received"
+    assert event.data.bounce_type is None
+    assert event.data.message_id_kind == "rfc5322"
     assert event.data.mailbox_id == "mbx_123"
     assert event.data.is_spam is False
 
@@ -133,7 +171,7 @@ def test_payload_is_the_generated_model_with_an_open_enum_type() -> None:
     payload = raw(event_body(type="message.bounced"))
     event = construct_event(payload, headers_for(payload), SECRET)
     assert isinstance(event.payload, WebhookEventPayload)
-    assert event.payload.type == WebhookEventPayloadType("message.bounced")
+    assert event.payload.type_ == WebhookEventPayloadType("message.bounced")
     assert event.event_type == "message.bounced"
 
 
@@ -181,7 +219,7 @@ def test_optional_headers_fall_back_to_the_body() -> None:
     payload = raw(event_body())
     event = construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET)
     assert event.event_id == "evt_clabc123"
-    assert event.event_type == "message.received"
+    assert event.event_type == "message.bounced"
     assert event.delivery_attempt is None
 
 
@@ -217,7 +255,7 @@ def test_stdlib_http_server_headers() -> None:
     block = "".join(f"{k.lower()}: {v}\r\n" for k, v in headers_for(payload).items()) + "\r\n"
     message = parse_headers(io.BytesIO(block.encode("latin-1")))
     event = construct_event(payload, message, SECRET)
-    assert event.event_type == "message.received"
+    assert event.event_type == "message.bounced"
 
 
 def test_conflicting_duplicate_signature_headers_are_rejected() -> None:
@@ -306,7 +344,9 @@ def test_event_id_mismatch_between_header_and_body() -> None:
 def test_event_type_mismatch_between_header_and_body() -> None:
     payload = raw(event_body())
     with pytest.raises(WebhookPayloadError, match="X-Sendmux-Event-Type"):
-        construct_event(payload, headers_for(payload, **{"X-Sendmux-Event-Type": "message.bounced"}), SECRET)
+        construct_event(
+            payload, headers_for(payload, **{"X-Sendmux-Event-Type": "message.delivered"}), SECRET
+        )
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "", "+1", "1_0", "\u0661", "99999999999999"])
@@ -369,7 +409,7 @@ def test_event_is_frozen_and_its_repr_hides_payload_and_secret() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.event_id = "evt_x"  # type: ignore[misc]
     text = repr(event)
-    assert "evt_clabc123" in text and "message.received" in text
+    assert "evt_clabc123" in text and "message.bounced" in text
     for hidden in (SECRET, "inbox@example.com", "sender@example.com", "team_clxyz"):
         assert hidden not in text
 
