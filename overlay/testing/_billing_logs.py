@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -166,17 +166,17 @@ def metrics(ctx: Ctx) -> Result:
     ]
     span = stop - start
 
-    def within(lo: datetime, hi: datetime) -> Callable[[], list[dict[str, Any]]]:
-        return lambda: [d for t, d in rows if lo <= t < hi]
+    def within(lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+        return [d for t, d in rows if lo <= t < hi]
 
-    current = _counts(within(start, stop)())
-    previous = _counts(within(start - span, start)())
+    current = _counts(within(start, stop))
+    previous = _counts(within(start - span, start))
     step = timedelta(hours=1) if ctx.query.get("granularity") == "hourly" else timedelta(days=1)
-    series = []
+    series: list[dict[str, Any]] = []
     bucket = start
     while bucket < stop and len(series) < 2000:
         series.append(
-            {"timestamp": bucket.strftime("%Y-%m-%dT%H:%M:%SZ"), **_counts(within(bucket, bucket + step)())}
+            {"timestamp": bucket.strftime("%Y-%m-%dT%H:%M:%SZ"), **_counts(within(bucket, bucket + step))}
         )
         bucket += step
     comparison: dict[str, Any] = dict(previous)

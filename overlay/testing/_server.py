@@ -61,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -95,9 +95,9 @@ class _Handler(BaseHTTPRequestHandler):
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if outcome.action == "truncate":
+            # A clean close after half the body: the client reads a short body, then end of stream.
             self.wfile.write(head + body[: len(body) // 2])
             self.close_connection = True
-            self._reset()
             return
         self.wfile.write(head + (b"" if response.status == 304 else body))
         if self.headers.get("Connection", "").lower() == "close":
@@ -114,6 +114,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
         except (OSError, ValueError):
             pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (OSError, ValueError):  # the socket was reset on purpose, or the client went away
+            self.close_connection = True
 
     def finish(self) -> None:
         try:
