@@ -33,13 +33,6 @@ class CodegenError(Exception):
     """A schema construct the templates cannot express."""
 
 
-def snake_upper(text: str) -> str:
-    """`managementGetDomain` -> `MANAGEMENT_GET_DOMAIN` (constant names)."""
-    import re
-
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).replace("-", "_").upper()
-
-
 def raw(value: Any) -> str:
     """The plain text of a spec string (names, descriptions)."""
     if isinstance(value, UntrustedString):

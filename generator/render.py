@@ -21,7 +21,7 @@ from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import EnumProperty, ListProperty, ModelProperty
 
 from . import codegen
-from .naming import METHOD_KEY, RESOURCE_KEY
+from .naming import METHOD_KEY, RESOURCE_KEY, snake
 from .normalise import ENVELOPE_MARK
 from .surface import iter_operations
 
@@ -107,7 +107,7 @@ class OperationView:
 
     @property
     def const(self) -> str:
-        return f"OP_{codegen.snake_upper(self.operation_id)}"
+        return f"OP_{snake(self.operation_id).upper()}"
 
     @property
     def keyword_params(self) -> list[Param]:
@@ -294,7 +294,7 @@ def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method
         elif type(prop).__name__ != "NoneProperty":
             response, returns, cast = "envelope", "Any", "_identity"
     return OperationView(
-        operation_id=str(raw_op.get("operationId") or f"{http_method}_{path}"),
+        operation_id=str(raw_op.get("operationId") or endpoint.name),
         http_method=http_method.upper(),
         path=path,
         resource=str(raw_op[RESOURCE_KEY]),
@@ -347,7 +347,6 @@ def environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals.update(header=HEADER.rstrip("\n"), pascal=pascal)
-    env.filters.update(snake_upper=codegen.snake_upper)
     return env
 
 
