@@ -184,6 +184,106 @@ def test_unsubscribed_receivers_get_nothing_and_others_are_isolated(
         other.server.server_close()
 
 
+def attempts_for(client: Sendmux, webhook_id: str, event_id: str) -> list[Any]:
+    return sorted(
+        (a for a in client.webhooks.deliveries.list(webhook_id) if a.event_id == event_id),
+        key=lambda a: a.delivery_attempt,
+    )
+
+
+def test_retries_reuse_the_event_id_and_every_attempt_verifies(
+    fake: FakeSendmux, client: Sendmux, receiver: Receiver
+) -> None:
+    receiver.statuses = [500, 503]  # then 200
+    sub = client.webhooks.create(url=receiver.url, event_types=["sendmux.test"])
+    event_id = client.webhooks.test(sub.id).event_id
+
+    events = [construct_event(d.body, d.headers, sub.secret) for d in (receiver.next() for _ in range(3))]
+    assert [e.event_id for e in events] == [event_id] * 3  # what a receiver deduplicates on
+    assert [e.delivery_attempt for e in events] == [1, 2, 3]
+    assert events[0].raw == events[1].raw == events[2].raw
+
+    assert fake.wait_for_deliveries()
+    log = attempts_for(client, sub.id, event_id)
+    assert [(str(a.result), a.response_status) for a in log] == [
+        ("retrying", 500),
+        ("retrying", 503),
+        ("success", 200),
+    ]
+    assert client.webhooks.get(sub.id).failing is False
+
+
+def test_exhausted_retries_mark_the_subscription_failing(
+    fake: FakeSendmux, client: Sendmux, receiver: Receiver
+) -> None:
+    receiver.statuses = [500, 500, 500]
+    sub = client.webhooks.create(url=receiver.url, event_types=["sendmux.test"])
+    event_id = client.webhooks.test(sub.id).event_id
+    for attempt in (1, 2, 3):
+        d = receiver.next()
+        assert construct_event(d.body, d.headers, sub.secret).delivery_attempt == attempt
+    assert fake.wait_for_deliveries()
+    receiver.assert_quiet()
+    log = attempts_for(client, sub.id, event_id)
+    assert [str(a.result) for a in log] == ["retrying", "retrying", "failed"]
+    assert client.webhooks.get(sub.id).failing is True
+
+
+def test_a_real_event_reaches_only_matching_subscriptions(
+    fake: FakeSendmux, client: Sendmux, receiver: Receiver
+) -> None:
+    other = Receiver()
+    other.thread.start()
+    try:
+        bounces = client.webhooks.create(url=receiver.url, event_types=["message.bounced"])
+        client.webhooks.create(url=other.url, event_types=["message.delivered"])
+        event_id = fake.emit_event(
+            "message.bounced",
+            {
+                "recipients": ["gone@example.com"],
+                "bounce_type": "Permanent",
+                "bounce_subtype": "General",
+                "sender": "sender@example.com",
+                "message_id": "0100018f-provider-id",
+                "message_id_kind": "provider",
+            },
+        )
+        d = receiver.next()
+        event = construct_event(d.body, d.headers, bounces.secret)
+        assert event.event_id == event_id
+        assert event.event_type == "message.bounced"
+        assert event.data.recipients == ["gone@example.com"]
+        assert event.data.bounce_type == "Permanent"
+        assert fake.wait_for_deliveries()
+        other.assert_quiet()
+    finally:
+        other.server.shutdown()
+        other.server.server_close()
+
+
+def test_rotation_between_attempts_needs_both_secrets(receiver: Receiver) -> None:
+    # The fake signs every attempt with the subscription's current secret, as the API does after
+    # rotate_secret: a retry of an event first signed with the old secret arrives signed with the new one.
+    receiver.statuses = [500]
+    with (
+        FakeSendmux(webhook_retry_delay=1.0) as fake,
+        Sendmux(api_key=fake.api_key, base_url=fake.url) as client,
+    ):
+        sub = client.webhooks.create(url=receiver.url, event_types=["sendmux.test"])
+        event_id = client.webhooks.test(sub.id).event_id
+        first = receiver.next()
+        new_secret = client.webhooks.rotate_secret(sub.id).secret
+        retry = receiver.next()
+
+        both = [sub.secret, new_secret]
+        assert construct_event(first.body, first.headers, sub.secret).event_id == event_id
+        with pytest.raises(WebhookSignatureError):
+            construct_event(retry.body, retry.headers, sub.secret)
+        assert construct_event(retry.body, retry.headers, new_secret).delivery_attempt == 2
+        assert {construct_event(d.body, d.headers, both).event_id for d in (first, retry)} == {event_id}
+        assert fake.wait_for_deliveries()
+
+
 def _no_log(*args: object) -> None:
     pass
 
