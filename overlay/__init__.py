@@ -45,7 +45,25 @@ if TYPE_CHECKING:
     from sendmux._raw_response import RawResponse
     from sendmux._types import NOT_GIVEN, UNSET, NotGiven, Unset
 
-_ERRORS = (
+__all__ = [
+    "__version__",
+    "Sendmux",
+    "AsyncSendmux",
+    "OPERATIONS",
+    "SyncAPIClient",
+    "AsyncAPIClient",
+    "DEFAULT_TIMEOUT",
+    "get_request_id",
+    "Operation",
+    "SyncCursorPage",
+    "AsyncCursorPage",
+    "AsyncPaginator",
+    "RateLimit",
+    "RawResponse",
+    "UNSET",
+    "Unset",
+    "NOT_GIVEN",
+    "NotGiven",
     "SendmuxError",
     "ConfigurationError",
     "PaginationError",
@@ -68,7 +86,7 @@ _ERRORS = (
     "RateLimitError",
     "InternalServerError",
     "ServiceUnavailableError",
-)
+]
 
 _LAZY: dict[str, str] = {
     "Sendmux": "sendmux._generated.client",
@@ -88,10 +106,29 @@ _LAZY: dict[str, str] = {
     "Unset": "sendmux._types",
     "NOT_GIVEN": "sendmux._types",
     "NotGiven": "sendmux._types",
-    **{name: "sendmux._errors" for name in _ERRORS},
+    "SendmuxError": "sendmux._errors",
+    "ConfigurationError": "sendmux._errors",
+    "PaginationError": "sendmux._errors",
+    "NotModifiedError": "sendmux._errors",
+    "WebhookSignatureError": "sendmux._errors",
+    "APIConnectionError": "sendmux._errors",
+    "APITimeoutError": "sendmux._errors",
+    "APIResponseValidationError": "sendmux._errors",
+    "ErrorDetail": "sendmux._errors",
+    "APIStatusError": "sendmux._errors",
+    "BadRequestError": "sendmux._errors",
+    "AuthenticationError": "sendmux._errors",
+    "PermissionDeniedError": "sendmux._errors",
+    "NotFoundError": "sendmux._errors",
+    "ConflictError": "sendmux._errors",
+    "LimitExceededError": "sendmux._errors",
+    "IdempotencyConflictError": "sendmux._errors",
+    "PayloadTooLargeError": "sendmux._errors",
+    "UnprocessableEntityError": "sendmux._errors",
+    "RateLimitError": "sendmux._errors",
+    "InternalServerError": "sendmux._errors",
+    "ServiceUnavailableError": "sendmux._errors",
 }
-
-__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import httpx
-
 from sendmux._auth import Credential, CredentialSource, resolve_credential
 from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
 from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination
@@ -121,8 +120,8 @@ def _find_header(headers: Mapping[str, object], lower_name: str) -> object | Non
 
 
 def _attach_request_id(value: object, request_id: str | None) -> None:
-    # Generated models declare a private `_request_id` slot: it never collides with an API field and
-    # stays out of to_dict()/eq.  Anything else without room for it is left alone.
+    # Generated models declare a private `_request_id` attribute (never an API field name, out of
+    # to_dict()/eq); a text response's str simply has nowhere to put it.
     try:
         object.__setattr__(value, "_request_id", request_id)
     except (AttributeError, TypeError):
@@ -398,7 +397,9 @@ class _BaseClient:
 
     # -- response handling (no I/O) -----------------------------------------------------------------------
 
-    def _after_response(self, prep: _Prepared, response: httpx.Response, attempt: int, started: float) -> _Outcome:
+    def _after_response(
+        self, prep: _Prepared, response: httpx.Response, attempt: int, started: float
+    ) -> _Outcome:
         status = response.status_code
         headers = response.headers
         now = self._clock()
@@ -428,7 +429,9 @@ class _BaseClient:
             entry = prep.cache_entry
             if entry is not None:
                 return _Result(prep, status, headers, entry.body, True, elapsed_ms, now)
-            return NotModifiedError(etag=headers.get("etag"), request_id=headers.get("x-request-id"), headers=headers), None
+            return NotModifiedError(
+                etag=headers.get("etag"), request_id=headers.get("x-request-id"), headers=headers
+            ), None
         if prep.cache_key is not None and status in (404, 410):
             self._etag.discard(prep.cache_key)  # type: ignore[union-attr]
         error = make_status_error(
@@ -449,7 +452,9 @@ class _BaseClient:
                 wait = None  # the server wants longer than we may wait: fail now rather than draw another 429
         return error, wait
 
-    def _after_transport_error(self, prep: _Prepared, exc: Exception, attempt: int, started: float) -> _Outcome:
+    def _after_transport_error(
+        self, prep: _Prepared, exc: Exception, attempt: int, started: float
+    ) -> _Outcome:
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         auth = prep.headers.get("Authorization")
         if auth and len(auth) > 7:
@@ -460,7 +465,9 @@ class _BaseClient:
                 f"request timed out ({text}) on {where}", method=prep.method, url=prep.url
             )
         else:
-            error = APIConnectionError(f"connection error ({text}) on {where}", method=prep.method, url=prep.url)
+            error = APIConnectionError(
+                f"connection error ({text}) on {where}", method=prep.method, url=prep.url
+            )
         if logger.isEnabledFor(_DEBUG):
             logger.debug(
                 "%s %s -> %s attempt=%d elapsed_ms=%.1f",
@@ -515,7 +522,9 @@ class _BaseClient:
             return cast(T, None)
         headers = result.headers
         if kind == "text":
-            value = self._cast(result, cast_to, result.content.decode("utf-8", "replace"), headers.get("x-request-id"))
+            value = self._cast(
+                result, cast_to, result.content.decode("utf-8", "replace"), headers.get("x-request-id")
+            )
             return value
         envelope = parse_envelope(result.content, result.status_code, headers)
         request_id = _result_request_id(result, envelope)
@@ -537,7 +546,9 @@ class _BaseClient:
                 headers=result.headers,
             ) from exc
 
-    def _page_parts(self, result: _Result, cast_to: Callable[[Any], T]) -> tuple[list[T], bool, str | None, str | None]:
+    def _page_parts(
+        self, result: _Result, cast_to: Callable[[Any], T]
+    ) -> tuple[list[T], bool, str | None, str | None]:
         headers = result.headers
         envelope = parse_envelope(result.content, result.status_code, headers)
         request_id = _result_request_id(result, envelope)
@@ -596,7 +607,9 @@ class SyncAPIClient(_BaseClient):
             max_retry_wait=max_retry_wait,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise ConfigurationError("http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)")
+            raise ConfigurationError(
+                "http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)"
+            )
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
         self._http: httpx.Client = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
@@ -686,7 +699,9 @@ class SyncAPIClient(_BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> T:
-        prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
         result = self._send(prep)
         if RAW_RESPONSE.get():
             return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
@@ -708,11 +723,15 @@ class SyncAPIClient(_BaseClient):
     ) -> SyncCursorPage[T]:
         def fetch(cursor: str | None) -> SyncCursorPage[T]:
             q = query if cursor is None else _next_query(query, cursor)
-            prep = self._prepare(op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries)
+            prep = self._prepare(
+                op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries
+            )
             return self._make_page(self._send(prep), cast, fetch)
 
         if RAW_RESPONSE.get():
-            prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+            prep = self._prepare(
+                op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+            )
             result = self._send(prep)
             return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
         return fetch(None)
@@ -721,7 +740,9 @@ class SyncAPIClient(_BaseClient):
         self, result: _Result, cast_to: Callable[[Any], T], fetch: Callable[[str], SyncCursorPage[T]]
     ) -> SyncCursorPage[T]:
         items, has_more, cursor, request_id = self._page_parts(result, cast_to)
-        return SyncCursorPage(items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch)
+        return SyncCursorPage(
+            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch
+        )
 
 
 class AsyncAPIClient(_BaseClient):
@@ -755,9 +776,13 @@ class AsyncAPIClient(_BaseClient):
             max_retry_wait=max_retry_wait,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError("http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)")
+            raise ConfigurationError(
+                "http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)"
+            )
         self._owns_http = http_client is None
-        self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False
+        )
         self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
 
     def with_options(
@@ -844,7 +869,9 @@ class AsyncAPIClient(_BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> T:
-        prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
         result = await self._send(prep)
         if RAW_RESPONSE.get():
             return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
@@ -868,12 +895,16 @@ class AsyncAPIClient(_BaseClient):
 
         async def fetch(cursor: str) -> AsyncCursorPage[T]:
             q = _next_query(query, cursor)
-            prep = self._prepare(op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries)
+            prep = self._prepare(
+                op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries
+            )
             result = await self._send(prep)
             return self._make_page(result, cast, fetch)
 
         async def first() -> AsyncCursorPage[T]:
-            prep = self._prepare(op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries)
+            prep = self._prepare(
+                op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+            )
             result = await self._send(prep)
             if RAW_RESPONSE.get():
                 return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
@@ -882,10 +913,15 @@ class AsyncAPIClient(_BaseClient):
         return AsyncPaginator(first)
 
     def _make_page(
-        self, result: _Result, cast_to: Callable[[Any], T], fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]]
+        self,
+        result: _Result,
+        cast_to: Callable[[Any], T],
+        fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]],
     ) -> AsyncCursorPage[T]:
         items, has_more, cursor, request_id = self._page_parts(result, cast_to)
-        return AsyncCursorPage(items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch)
+        return AsyncCursorPage(
+            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch
+        )
 
 
 async def _async_sleep(seconds: float) -> None:

@@ -7,8 +7,6 @@ import pickle
 
 import pytest
 from sendmux import AuthenticationError, ConfigurationError
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
 from support.mini_client import SECRET, Mini, make_async_client, make_client, thing
 from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope
 
@@ -35,7 +33,9 @@ def test_default_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
         assert c.base_url == "https://app.sendmux.ai/api/v1"
 
 
-@pytest.mark.parametrize("bad", ["sk live", "sk\n", "\tsk", "sk\x00x", "sk\x7f", "sk\u00e9", "", "sk\r\nX-Evil: 1"])
+@pytest.mark.parametrize(
+    "bad", ["sk live", "sk\n", "\tsk", "sk\x00x", "sk\x7f", "sk\u00e9", "", "sk\r\nX-Evil: 1"]
+)
 def test_bad_credentials_refused_before_any_request(server: ScriptedServer, bad: str) -> None:
     with pytest.raises(ConfigurationError) as info:
         Mini(api_key=bad, base_url=server.base_url)
@@ -98,7 +98,14 @@ def test_secret_never_shown(server: ScriptedServer, caplog: pytest.LogCaptureFix
             c.things.get("t1")
             with pytest.raises(AuthenticationError) as info:
                 c.things.get("t2")
-            shown = [repr(c), str(c), repr(vars(c)), repr(c._credential), str(info.value), repr(info.value.args)]
+            shown = [
+                repr(c),
+                str(c),
+                repr(vars(c)),
+                repr(c._credential),
+                str(info.value),
+                repr(info.value.args),
+            ]
             shown.append(repr(vars(info.value)))
     shown.extend(r.getMessage() for r in caplog.records)
     assert caplog.records  # debug lines were written

@@ -20,8 +20,6 @@ from sendmux import (
     ServiceUnavailableError,
     UnprocessableEntityError,
 )
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
 from support.mini_client import SECRET, AsyncMini, Mini, make_client
 from support.scripted_server import Reply, ScriptedServer, error_envelope, free_port
 
@@ -44,8 +42,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("status", "code", "cls"), CASES)
-def test_status_maps_to_class(server: ScriptedServer, client: Mini, status: int, code: str, cls: type) -> None:
-    server.on("GET", "/things/t1", Reply(status, json=error_envelope(code, "boom", retryable=False, request_id="req_e")))
+def test_status_maps_to_class(
+    server: ScriptedServer, client: Mini, status: int, code: str, cls: type
+) -> None:
+    server.on(
+        "GET",
+        "/things/t1",
+        Reply(status, json=error_envelope(code, "boom", retryable=False, request_id="req_e")),
+    )
     with pytest.raises(cls) as info:
         client.things.get("t1")
     err = info.value
@@ -58,7 +62,11 @@ def test_status_maps_to_class(server: ScriptedServer, client: Mini, status: int,
 
 
 def test_403_names_permission(server: ScriptedServer, client: Mini) -> None:
-    server.on("GET", "/things/t1", Reply(403, json=error_envelope("insufficient_permissions", "Key lacks permission")))
+    server.on(
+        "GET",
+        "/things/t1",
+        Reply(403, json=error_envelope("insufficient_permissions", "Key lacks permission")),
+    )
     with pytest.raises(PermissionDeniedError) as info:
         client.things.get("t1")
     assert info.value.permission == "thing.read"
@@ -71,14 +79,20 @@ def test_validation_details_and_fields(server: ScriptedServer, client: Mini) -> 
         "Invalid body",
         param="name",
         doc_url="https://example.invalid/docs#validation_error",
-        errors=[{"field": "name", "code": "too_long", "message": "max 64"}, {"field": "tags[0]", "code": "bad"}],
+        errors=[
+            {"field": "name", "code": "too_long", "message": "max 64"},
+            {"field": "tags[0]", "code": "bad"},
+        ],
     )
     server.on("POST", "/things", Reply(422, json=body))
     with pytest.raises(UnprocessableEntityError) as info:
         client.things.create(name="x" * 100)
     err = info.value
     assert err.param == "name" and err.doc_url and err.doc_url.endswith("validation_error")
-    assert [(e.field, e.code, e.message) for e in err.errors] == [("name", "too_long", "max 64"), ("tags[0]", "bad", None)]
+    assert [(e.field, e.code, e.message) for e in err.errors] == [
+        ("name", "too_long", "max 64"),
+        ("tags[0]", "bad", None),
+    ]
     assert err.body == body
     assert "name: max 64" in str(err)
     assert err.method == "POST" and err.url and err.url.endswith("/things")
@@ -88,7 +102,11 @@ def test_non_json_error_bodies_still_map_by_status(server: ScriptedServer, clien
     server.on(
         "GET",
         "/things/t1",
-        Reply(502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>", headers={"X-Request-Id": "req_px"}),
+        Reply(
+            502,
+            body=b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            headers={"X-Request-Id": "req_px"},
+        ),
     )
     with pytest.raises(InternalServerError) as info:
         client.things.get("t1", max_retries=0)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sendmux import NotModifiedError, get_request_id
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
+from sendmux import NotFoundError, NotModifiedError, get_request_id
 from support.mini_client import AsyncMini, Mini, make_client, thing
 from support.scripted_server import Recorded, Reply, ScriptedServer, envelope
 
@@ -107,7 +105,7 @@ def test_explicit_if_none_match_bypasses_cache(server: ScriptedServer, client: M
 def test_404_drops_entry(server: ScriptedServer, client: Mini) -> None:
     server.on("GET", "/things/t1", Reply(json=envelope(thing()), headers={"ETag": 'W/"v1"'}), Reply(404))
     client.things.get("t1")
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError):
         client.things.get("t1")
     assert client.etag_cache is not None and len(client.etag_cache) == 0
 

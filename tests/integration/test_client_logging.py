@@ -9,13 +9,13 @@ import sys
 import textwrap
 
 import pytest
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
 from support.mini_client import SECRET, AsyncMini, Mini, thing
 from support.scripted_server import Reply, ScriptedServer, envelope
 
 
-def test_debug_line_per_attempt(server: ScriptedServer, client: Mini, caplog: pytest.LogCaptureFixture) -> None:
+def test_debug_line_per_attempt(
+    server: ScriptedServer, client: Mini, caplog: pytest.LogCaptureFixture
+) -> None:
     server.on(
         "GET",
         "/things/t1",
@@ -41,7 +41,9 @@ def test_silent_by_default(server: ScriptedServer, client: Mini, caplog: pytest.
 
 @pytest.mark.parametrize("level", ["debug", "info"])
 def test_sendmux_log_env(server: ScriptedServer, level: str) -> None:
-    server.on("GET", "/things/t1", Reply(503), Reply(json=envelope(thing()), headers={"X-Request-Id": "req_env"}))
+    server.on(
+        "GET", "/things/t1", Reply(503), Reply(json=envelope(thing()), headers={"X-Request-Id": "req_env"})
+    )
     code = textwrap.dedent(
         f"""
         import sys
@@ -60,7 +62,9 @@ def test_sendmux_log_env(server: ScriptedServer, level: str) -> None:
 
 
 @pytest.mark.anyio
-async def test_async_logging(server: ScriptedServer, aclient: AsyncMini, caplog: pytest.LogCaptureFixture) -> None:
+async def test_async_logging(
+    server: ScriptedServer, aclient: AsyncMini, caplog: pytest.LogCaptureFixture
+) -> None:
     server.on("GET", "/things/t1", Reply(502), Reply(json=envelope(thing()), headers={"X-Request-Id": "r"}))
     with caplog.at_level(logging.DEBUG, logger="sendmux"):
         await aclient.things.get("t1")

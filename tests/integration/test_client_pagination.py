@@ -7,8 +7,6 @@ import weakref
 
 import pytest
 from sendmux import AsyncCursorPage, PaginationError, SendmuxError, SyncCursorPage
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
 from support.mini_client import AsyncMini, Mini, thing
 from support.scripted_server import Recorded, Reply, ScriptedServer, page_envelope
 
@@ -16,9 +14,13 @@ from support.scripted_server import Recorded, Reply, ScriptedServer, page_envelo
 def three_pages(r: Recorded) -> Reply:
     cursor = r.query_dict.get("cursor")
     if cursor is None:
-        return Reply(json=page_envelope([thing("a"), thing("b")], has_more=True, next_cursor="c1", request_id="r0"))
+        return Reply(
+            json=page_envelope([thing("a"), thing("b")], has_more=True, next_cursor="c1", request_id="r0")
+        )
     if cursor == "c1":
-        return Reply(json=page_envelope([thing("c"), thing("d")], has_more=True, next_cursor="c2", request_id="r1"))
+        return Reply(
+            json=page_envelope([thing("c"), thing("d")], has_more=True, next_cursor="c2", request_id="r1")
+        )
     return Reply(json=page_envelope([thing("e")], has_more=False, next_cursor=None, request_id="r2"))
 
 

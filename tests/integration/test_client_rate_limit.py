@@ -7,8 +7,6 @@ import threading
 
 import pytest
 from sendmux import RateLimit
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
 from support.mini_client import AsyncMini, FakeTime, Mini, thing
 from support.scripted_server import Reply, ScriptedServer, envelope
 
@@ -75,7 +73,9 @@ def test_reset_in_the_past_does_not_wait(server: ScriptedServer, client: Mini, f
     assert fake_time.sleeps == []
 
 
-def test_pacing_shared_across_threads_and_copies(server: ScriptedServer, client: Mini, fake_time: FakeTime) -> None:
+def test_pacing_shared_across_threads_and_copies(
+    server: ScriptedServer, client: Mini, fake_time: FakeTime
+) -> None:
     lock = threading.Lock()
     waits: list[float] = []
 
@@ -88,7 +88,9 @@ def test_pacing_shared_across_threads_and_copies(server: ScriptedServer, client:
     server.fallback = lambda r: Reply(json=envelope(thing()))
     client.things.get("t0")  # one response exhausts the window for the whole client
     copy = client.with_options(timeout=5.0)
-    threads = [threading.Thread(target=(client if i % 2 else copy).things.get, args=(f"t{i + 1}",)) for i in range(4)]
+    threads = [
+        threading.Thread(target=(client if i % 2 else copy).things.get, args=(f"t{i + 1}",)) for i in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -97,7 +99,9 @@ def test_pacing_shared_across_threads_and_copies(server: ScriptedServer, client:
 
 
 @pytest.mark.anyio
-async def test_async_pacing_shared_across_tasks(server: ScriptedServer, aclient: AsyncMini, fake_time: FakeTime) -> None:
+async def test_async_pacing_shared_across_tasks(
+    server: ScriptedServer, aclient: AsyncMini, fake_time: FakeTime
+) -> None:
     import anyio
 
     waits: list[float] = []

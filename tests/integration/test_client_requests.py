@@ -6,15 +6,13 @@ import enum
 import json
 import platform
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 import sendmux
 from sendmux import APIResponseValidationError, ConfigurationError, RawResponse, get_request_id
 from sendmux._base_client import DEFAULT_TIMEOUT
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
 from support.mini_client import SECRET, AsyncMini, Mini, Thing, make_async_client, make_client, thing
 from support.scripted_server import Reply, ScriptedServer, envelope, page_envelope
 
@@ -30,7 +28,10 @@ def test_get_returns_typed_data_with_request_id(server: ScriptedServer, client: 
     assert rec.headers["authorization"] == f"Bearer {SECRET}"
     assert rec.headers["accept"] == "application/json"
     ua = rec.headers["user-agent"]
-    assert ua == f"sendmux-python/{sendmux.__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+    assert (
+        ua
+        == f"sendmux-python/{sendmux.__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+    )
 
 
 def test_request_id_attribute_does_not_collide_with_fields(server: ScriptedServer, client: Mini) -> None:
@@ -42,7 +43,9 @@ def test_request_id_attribute_does_not_collide_with_fields(server: ScriptedServe
 
 
 def test_request_id_falls_back_to_header(server: ScriptedServer, client: Mini) -> None:
-    server.on("GET", "/things/t1", Reply(json={"ok": True, "data": thing()}, headers={"X-Request-Id": "req_hdr"}))
+    server.on(
+        "GET", "/things/t1", Reply(json={"ok": True, "data": thing()}, headers={"X-Request-Id": "req_hdr"})
+    )
     assert get_request_id(client.things.get("t1")) == "req_hdr"
 
 
@@ -63,7 +66,7 @@ def test_query_encoding_and_extra_query(server: ScriptedServer, client: Mini) ->
 
     server.on("GET", "/things", Reply(json=page_envelope([], has_more=False, next_cursor=None)))
     client.things.list(limit=5, status=Status.ACTIVE.value, extra_query={"ids": ["a", "b"], "flag": True})
-    client.things.list(extra_query={"since": datetime(2026, 3, 19, 10, 30, tzinfo=timezone.utc), "limit": 7})
+    client.things.list(extra_query={"since": datetime(2026, 3, 19, 10, 30, tzinfo=UTC), "limit": 7})
     q1, q2 = (r.query for r in server.requests)
     assert q1 == [("limit", "5"), ("status", "active"), ("ids", "a"), ("ids", "b"), ("flag", "true")]
     assert q2 == [("limit", "7"), ("since", "2026-03-19T10:30:00Z")]
@@ -81,7 +84,11 @@ def test_path_params_are_percent_encoded(server: ScriptedServer, client: Mini) -
 
 
 def test_text_and_empty_responses(server: ScriptedServer, client: Mini) -> None:
-    server.on("GET", "/things/t1/zone", Reply(body=b"$ORIGIN example.com.\n", headers={"Content-Type": "text/plain"}))
+    server.on(
+        "GET",
+        "/things/t1/zone",
+        Reply(body=b"$ORIGIN example.com.\n", headers={"Content-Type": "text/plain"}),
+    )
     server.on("DELETE", "/things/t1/purge", Reply(204))
     assert client.things.zone("t1") == "$ORIGIN example.com.\n"
     assert client.things.purge("t1") is None
@@ -97,7 +104,9 @@ def test_text_and_empty_responses(server: ScriptedServer, client: Mini) -> None:
         Reply(body=b""),
     ],
 )
-def test_bad_success_bodies_raise_validation_error(server: ScriptedServer, client: Mini, reply: Reply) -> None:
+def test_bad_success_bodies_raise_validation_error(
+    server: ScriptedServer, client: Mini, reply: Reply
+) -> None:
     reply.headers["X-Request-Id"] = "req_bad"
     server.on("GET", "/things/t1", reply)
     with pytest.raises(APIResponseValidationError) as info:
@@ -244,7 +253,9 @@ def test_thread_safety_shared_client(server: ScriptedServer, client: Mini) -> No
 @pytest.mark.anyio
 async def test_async_get_raw_and_options(server: ScriptedServer, aclient: AsyncMini) -> None:
     server.on(
-        "GET", "/things/t1", Reply(json=envelope(thing(), request_id="req_a"), headers={"X-Request-Id": "req_a"})
+        "GET",
+        "/things/t1",
+        Reply(json=envelope(thing(), request_id="req_a"), headers={"X-Request-Id": "req_a"}),
     )
     got = await aclient.things.get("t1", extra_headers={"X-Trace": "1"})
     assert got.id == "t1" and get_request_id(got) == "req_a"

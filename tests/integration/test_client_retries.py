@@ -7,9 +7,14 @@ import logging
 import uuid
 
 import pytest
-from sendmux import APIConnectionError, APITimeoutError, InternalServerError, RateLimitError, ServiceUnavailableError
-
-from support.fixtures import aclient, client, fake_time, server  # noqa: F401
+from sendmux import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    InternalServerError,
+    RateLimitError,
+    ServiceUnavailableError,
+)
 from support.mini_client import AsyncMini, FakeTime, Mini, make_async_client, make_client, thing
 from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope, free_port
 
@@ -17,7 +22,9 @@ OK = Reply(json=envelope(thing()))
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
-def test_retryable_statuses_are_retried(server: ScriptedServer, client: Mini, fake_time: FakeTime, status: int) -> None:
+def test_retryable_statuses_are_retried(
+    server: ScriptedServer, client: Mini, fake_time: FakeTime, status: int
+) -> None:
     server.on("GET", "/things/t1", Reply(status, body=b"busy"), OK)
     assert client.things.get("t1").id == "t1"
     assert len(server.requests) == 2
@@ -27,12 +34,14 @@ def test_retryable_statuses_are_retried(server: ScriptedServer, client: Mini, fa
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 413, 422, 501])
 def test_other_statuses_are_not_retried(server: ScriptedServer, client: Mini, status: int) -> None:
     server.on("GET", "/things/t1", Reply(status, json=error_envelope("x")), OK)
-    with pytest.raises(Exception):
+    with pytest.raises(APIStatusError):
         client.things.get("t1")
     assert len(server.requests) == 1
 
 
-def test_backoff_grows_and_retries_are_bounded(server: ScriptedServer, client: Mini, fake_time: FakeTime) -> None:
+def test_backoff_grows_and_retries_are_bounded(
+    server: ScriptedServer, client: Mini, fake_time: FakeTime
+) -> None:
     server.on("GET", "/things/t1", Reply(500, json=error_envelope("internal_error", retryable=True)))
     with pytest.raises(InternalServerError):
         client.things.get("t1", max_retries=4)
@@ -40,7 +49,9 @@ def test_backoff_grows_and_retries_are_bounded(server: ScriptedServer, client: M
     assert fake_time.sleeps == [0.25, 0.5, 1.0, 2.0]
 
 
-def test_default_is_two_retries_and_zero_disables(server: ScriptedServer, client: Mini, fake_time: FakeTime) -> None:
+def test_default_is_two_retries_and_zero_disables(
+    server: ScriptedServer, client: Mini, fake_time: FakeTime
+) -> None:
     server.on("GET", "/things/t1", Reply(503))
     with pytest.raises(ServiceUnavailableError):
         client.things.get("t1")
@@ -54,7 +65,9 @@ def test_default_is_two_retries_and_zero_disables(server: ScriptedServer, client
 
 
 def test_retryable_false_is_never_retried(server: ScriptedServer, client: Mini) -> None:
-    server.on("GET", "/things/t1", Reply(503, json=error_envelope("service_unavailable", retryable=False)), OK)
+    server.on(
+        "GET", "/things/t1", Reply(503, json=error_envelope("service_unavailable", retryable=False)), OK
+    )
     with pytest.raises(ServiceUnavailableError):
         client.things.get("t1")
     assert len(server.requests) == 1
@@ -73,9 +86,16 @@ def test_retry_after_http_date(server: ScriptedServer, client: Mini, fake_time: 
     assert fake_time.sleeps == [pytest.approx(12.0, abs=1.0)]
 
 
-def test_ratelimit_reset_when_no_retry_after(server: ScriptedServer, client: Mini, fake_time: FakeTime) -> None:
+def test_ratelimit_reset_when_no_retry_after(
+    server: ScriptedServer, client: Mini, fake_time: FakeTime
+) -> None:
     reset = int(fake_time.now) + 5
-    server.on("GET", "/things/t1", Reply(429, headers={"X-RateLimit-Reset": str(reset), "X-RateLimit-Remaining": "0"}), OK)
+    server.on(
+        "GET",
+        "/things/t1",
+        Reply(429, headers={"X-RateLimit-Reset": str(reset), "X-RateLimit-Remaining": "0"}),
+        OK,
+    )
     client.things.get("t1")
     assert fake_time.sleeps == [pytest.approx(5.0, abs=1.0)]
 
@@ -119,7 +139,9 @@ def test_post_retried_when_never_sent(fake_time: FakeTime) -> None:
     c.close()
 
 
-def test_get_retried_after_disconnect_and_timeout(server: ScriptedServer, client: Mini, fake_time: FakeTime) -> None:
+def test_get_retried_after_disconnect_and_timeout(
+    server: ScriptedServer, client: Mini, fake_time: FakeTime
+) -> None:
     server.on("GET", "/things/t1", Reply(fault="close"), Reply(json=envelope(thing()), delay=0.3), OK)
     assert client.things.get("t1", timeout=0.1).id == "t1"
     assert len(server.requests) == 3 and len(fake_time.sleeps) == 2
@@ -164,15 +186,25 @@ def test_retry_logged_at_info(server: ScriptedServer, client: Mini, caplog: pyte
 
 
 @pytest.mark.anyio
-async def test_async_retries_and_idempotency(server: ScriptedServer, aclient: AsyncMini, fake_time: FakeTime) -> None:
-    server.on("POST", "/things", Reply(429, headers={"Retry-After": "3"}), Reply(503), Reply(201, json=envelope(thing("t9"))))
+async def test_async_retries_and_idempotency(
+    server: ScriptedServer, aclient: AsyncMini, fake_time: FakeTime
+) -> None:
+    server.on(
+        "POST",
+        "/things",
+        Reply(429, headers={"Retry-After": "3"}),
+        Reply(503),
+        Reply(201, json=envelope(thing("t9"))),
+    )
     made = await aclient.things.create(name="nine")
     assert made.id == "t9" and fake_time.sleeps == [3.0, 0.5]
     assert len({r.headers["idempotency-key"] for r in server.requests}) == 1
     server.on("POST", "/things/t1/verify", Reply(503), OK)
     with pytest.raises(ServiceUnavailableError):
         await aclient.things.verify("t1")
-    server.on("GET", "/things/t2", Reply(503, json=error_envelope("service_unavailable", retryable=False)), OK)
+    server.on(
+        "GET", "/things/t2", Reply(503, json=error_envelope("service_unavailable", retryable=False)), OK
+    )
     with pytest.raises(ServiceUnavailableError):
         await aclient.things.get("t2")
 

@@ -22,8 +22,12 @@ from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 OP_GET = Operation("getThing", "GET", "/things/{id}", "things", "get", "thing.read", if_none_match=True)
 OP_LIST = Operation("listThings", "GET", "/things", "things", "list", "thing.read", paginated=True)
-OP_CREATE = Operation("createThing", "POST", "/things", "things", "create", "thing.create", idempotency_key=True)
-OP_UPDATE = Operation("updateThing", "PATCH", "/things/{id}", "things", "update", "thing.update", if_match=True)
+OP_CREATE = Operation(
+    "createThing", "POST", "/things", "things", "create", "thing.create", idempotency_key=True
+)
+OP_UPDATE = Operation(
+    "updateThing", "PATCH", "/things/{id}", "things", "update", "thing.update", if_match=True
+)
 OP_DELETE = Operation("deleteThing", "DELETE", "/things/{id}", "things", "delete", "thing.delete")
 OP_VERIFY = Operation("verifyThing", "POST", "/things/{id}/verify", "things", "verify", "thing.verify")
 OP_ZONE = Operation("zoneThing", "GET", "/things/{id}/zone", "things", "zone", "thing.read", response="text")
@@ -59,7 +63,12 @@ def _opts(
     timeout: TimeoutTypes | NotGiven,
     max_retries: int | NotGiven,
 ) -> _Opts:
-    return {"extra_headers": extra_headers, "extra_query": extra_query, "timeout": timeout, "max_retries": max_retries}
+    return {
+        "extra_headers": extra_headers,
+        "extra_query": extra_query,
+        "timeout": timeout,
+        "max_retries": max_retries,
+    }
 
 
 class Things(SyncAPIResource):
@@ -152,11 +161,21 @@ class Things(SyncAPIResource):
 
     def delete(self, id: str, *, max_retries: int | NotGiven = NOT_GIVEN) -> Any:
         return self._client._request(
-            OP_DELETE, path_params=(id,), query=None, headers=None, body=None, cast=dict, max_retries=max_retries
+            OP_DELETE,
+            path_params=(id,),
+            query=None,
+            headers=None,
+            body=None,
+            cast=dict,
+            max_retries=max_retries,
         )
 
     def verify(
-        self, id: str, *, max_retries: int | NotGiven = NOT_GIVEN, extra_headers: Mapping[str, str] | None = None
+        self,
+        id: str,
+        *,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Thing:
         return self._client._request(
             OP_VERIFY,
@@ -170,7 +189,9 @@ class Things(SyncAPIResource):
         )
 
     def zone(self, id: str) -> str:
-        return self._client._request(OP_ZONE, path_params=(id,), query=None, headers=None, body=None, cast=str)
+        return self._client._request(
+            OP_ZONE, path_params=(id,), query=None, headers=None, body=None, cast=str
+        )
 
     def purge(self, id: str) -> None:
         return self._client._request(
@@ -262,7 +283,13 @@ class AsyncThings(AsyncAPIResource):
 
     async def verify(self, id: str, *, max_retries: int | NotGiven = NOT_GIVEN) -> Thing:
         return await self._client._request(
-            OP_VERIFY, path_params=(id,), query=None, headers=None, body={}, cast=Thing.from_dict, max_retries=max_retries
+            OP_VERIFY,
+            path_params=(id,),
+            query=None,
+            headers=None,
+            body={},
+            cast=Thing.from_dict,
+            max_retries=max_retries,
         )
 
 

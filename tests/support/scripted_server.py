@@ -44,7 +44,12 @@ def page_envelope(
 
 
 def error_envelope(
-    code: str, message: str = "error", *, retryable: bool | None = None, request_id: str = "req_err", **extra: Any
+    code: str,
+    message: str = "error",
+    *,
+    retryable: bool | None = None,
+    request_id: str = "req_err",
+    **extra: Any,
 ) -> dict[str, Any]:
     err: dict[str, Any] = {"code": code, "message": message, **extra}
     if retryable is not None:
@@ -159,7 +164,9 @@ class ScriptedServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:

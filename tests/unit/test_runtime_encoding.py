@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sendmux import UNSET
 from sendmux._encoding import encode_body, encode_path_param, encode_query, encode_value, format_datetime
 
 
-class Color(str, enum.Enum):
+class Color(str, enum.Enum):  # noqa: UP042 - the shape generated enums have
     RED = "red"
 
 
@@ -21,7 +21,7 @@ class Num(enum.Enum):
 
 class Model:
     def to_dict(self) -> dict[str, object]:
-        return {"a": 1, "when": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+        return {"a": 1, "when": datetime(2026, 1, 1, tzinfo=UTC)}
 
 
 def test_values() -> None:
@@ -37,7 +37,7 @@ def test_values() -> None:
 def test_datetimes() -> None:
     plus2 = timezone(timedelta(hours=2))
     assert format_datetime(datetime(2026, 3, 19, 12, 30, tzinfo=plus2)) == "2026-03-19T10:30:00Z"
-    assert format_datetime(datetime(2026, 3, 19, 10, 30, 0, 500, tzinfo=timezone.utc)) == "2026-03-19T10:30:00.000500Z"
+    assert format_datetime(datetime(2026, 3, 19, 10, 30, 0, 500, tzinfo=UTC)) == "2026-03-19T10:30:00.000500Z"
     with pytest.raises(TypeError, match="naive"):
         encode_value(datetime(2026, 3, 19))
 

@@ -51,7 +51,9 @@ def test_request_id_from_header_when_meta_missing() -> None:
 
 def test_auth_headers_redacted() -> None:
     err = make_status_error(400, {"authorization": "Bearer sk_x", "x-a": "1"}, b"")
-    assert err.headers is not None and err.headers["authorization"] == "[redacted]" and err.headers["x-a"] == "1"
+    assert (
+        err.headers is not None and err.headers["authorization"] == "[redacted]" and err.headers["x-a"] == "1"
+    )
 
 
 def test_garbage_fields_ignored() -> None:
