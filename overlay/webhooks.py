@@ -204,8 +204,9 @@ def _header(headers: Headers, name: str) -> str | None:
 class WebhookEvent:
     """A verified webhook delivery.
 
-    ``event_id`` and ``event_type`` come from the headers (checked against the body); retries of one event
-    share its ``event_id``, so use it to deduplicate.  ``delivery_attempt`` is ``None`` when the header is
+    ``event_id`` and ``event_type`` are the body's, and equal to the headers when those are sent (the headers
+    are not signed, so they are checked, never trusted alone); retries of one event share its ``event_id``,
+    so use it to deduplicate.  ``delivery_attempt`` is ``None`` when the header is
     absent.  ``payload`` is the typed ``WebhookEventPayload``; ``raw`` is the exact signed body.
     """
 
