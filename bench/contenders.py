@@ -151,12 +151,12 @@ class RawUrllib3(Contender):
         return json.loads(r.data)["data"]
 
     def list_100(self) -> Any:
-        r = self.pool.request("GET", f"{self.url}/providers", fields={"limit": 100})
+        r = self.pool.request("GET", f"{self.url}/providers", fields={"limit": "100"})
         _check(r.status)
         return json.loads(r.data)["data"]
 
     def iterate(self) -> Iterator[Any]:
-        fields: dict[str, Any] = {"limit": 100}
+        fields: dict[str, Any] = {"limit": "100"}
         while True:
             r = self.pool.request("GET", f"{self.url}/providers", fields=fields)
             _check(r.status)
@@ -164,12 +164,12 @@ class RawUrllib3(Contender):
             yield from doc["data"]
             if not doc["pagination"]["has_more"]:
                 return
-            fields = {"limit": 100, "cursor": doc["pagination"]["next_cursor"]}
+            fields = {"limit": "100", "cursor": doc["pagination"]["next_cursor"]}
 
 
 def _resolve(client: Any, operation_id: str) -> Callable[..., Any]:
     """The bound resource method for an operation, found through `sendmux.OPERATIONS` (names may change)."""
-    import sendmux
+    import sendmux  # type: ignore[import-not-found,unused-ignore]  # editable install: invisible to mypy
 
     for op in sendmux.OPERATIONS:
         if op.operation_id == operation_id:
@@ -187,8 +187,10 @@ class Sendmux(Contender):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        import sendmux
-        from sendmux._generated.models.provider_list_item import ProviderListItem
+        import sendmux  # type: ignore[import-not-found,unused-ignore]
+        from sendmux._generated.models.provider_list_item import (  # type: ignore[import-not-found,unused-ignore]
+            ProviderListItem,
+        )
 
         self._sendmux = sendmux
         self._from_dict = ProviderListItem.from_dict
@@ -228,9 +230,15 @@ class Official(Contender):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        from sendmux_core.pagination import iter_cursor_pages
-        from sendmux_management import SendingAccountsApi, create_management_client
-        from sendmux_management.models.provider_list_item import ProviderListItem
+        # Installed only in the official SDK's venv, where this class runs.
+        from sendmux_core.pagination import iter_cursor_pages  # type: ignore[import-not-found]
+        from sendmux_management import (  # type: ignore[import-not-found]
+            SendingAccountsApi,
+            create_management_client,
+        )
+        from sendmux_management.models.provider_list_item import (  # type: ignore[import-not-found]
+            ProviderListItem,
+        )
 
         self._iter_cursor_pages = iter_cursor_pages
         self._from_dict = ProviderListItem.from_dict
@@ -250,7 +258,8 @@ class Official(Contender):
     def iterate(self) -> Iterator[Any]:
         # The SDK's own helper (sendmux-core) is how its users paginate.
         list_page = self.api.management_list_providers
-        return self._iter_cursor_pages(lambda cursor: list_page(cursor=cursor, limit=100))
+        pages: Iterator[Any] = self._iter_cursor_pages(lambda cursor: list_page(cursor=cursor, limit=100))
+        return pages
 
 
 CONTENDERS: dict[str, type[Contender]] = {

@@ -1,0 +1,78 @@
+"""bench.report: ratios, targets and the markdown table, from hand-made results (no timing here)."""
+
+from __future__ import annotations
+
+from bench.contenders import OFFICIAL, RAW_HTTPX, RAW_URLLIB3, SENDMUX
+from bench.report import evaluate_targets, memory_flat_row, render, scenario_table, time_ratio
+from bench.runner import QUICK, ScenarioResult
+
+
+def _result(key: str, **values: list[float]) -> ScenarioResult:
+    return ScenarioResult(key, dict(values))
+
+
+def test_time_ratio_for_times_and_rates_means_slower_above_one() -> None:
+    times = _result("get_one", raw_httpx=[1.0, 1.0, 1.0], sendmux=[1.2, 1.1, 1.3])
+    assert time_ratio(times, SENDMUX, RAW_HTTPX) == 1.2
+    rates = _result("paginate_1000", raw_httpx=[100.0], sendmux=[50.0])
+    assert time_ratio(rates, SENDMUX, RAW_HTTPX, "rate") == 2.0
+    assert time_ratio(times, SENDMUX, OFFICIAL) is None
+
+
+def test_targets_met_missed_and_not_measured() -> None:
+    results = {
+        "get_one": _result("get_one", raw_httpx=[1.0], sendmux=[1.05], official=[0.9]),
+        "list_100": _result("list_100", raw_httpx=[1.0], sendmux=[1.5], official=[3.0]),
+    }
+    rows = {row.label: row for row in evaluate_targets(results)}
+    assert rows["get-one ≤ 1.10× raw httpx + json.loads"].status == "met"
+    assert rows["get-one ≤ 1.00× official SDK (no slower)"].status == "missed"
+    assert rows["list-100 typed ≤ 1.25× raw httpx + json.loads"].measured == "1.50×"
+    assert rows["list-100 typed ≤ 0.65× official SDK"].status == "met"
+    assert rows["decode ≤ 1.5× json.loads"].status == "n/a"
+
+
+def test_memory_flat_compares_tracemalloc_peaks_of_1k_and_10k() -> None:
+    small = ScenarioResult("paginate_1000", {SENDMUX: [1.0]}, {SENDMUX: {"traced": [1000.0], "rss": [1.0]}})
+    flat = ScenarioResult("paginate_10000", {SENDMUX: [1.0]}, {SENDMUX: {"traced": [1100.0], "rss": [1.0]}})
+    grows = ScenarioResult("paginate_10000", {SENDMUX: [1.0]}, {SENDMUX: {"traced": [9000.0], "rss": [1.0]}})
+    assert memory_flat_row({"paginate_1000": small, "paginate_10000": flat}).status == "met"
+    assert memory_flat_row({"paginate_1000": small, "paginate_10000": grows}).status == "missed"
+    assert memory_flat_row({"paginate_1000": small}).status == "n/a"
+
+
+def test_scenario_table_rows_ratios_and_notes() -> None:
+    result = _result("list_100", raw_httpx=[0.001, 0.0012], raw_urllib3=[0.0008], sendmux=[0.0015])
+    result.skipped[OFFICIAL] = "official SDK unavailable: pip install failed"
+    result.errors[RAW_URLLIB3] = "worker raw_urllib3 exited\nTraceback ..."
+    table = scenario_table(result)
+    assert "### 3. List 100 providers" in table
+    assert "| raw httpx + json.loads | 1.10 ms | 1.00 ms | 1.20 ms | 2 | 1.00× | — |" in table
+    assert "| sendmux | 1.50 ms | 1.50 ms | 1.50 ms | 1 | 1.36× | — |" in table
+    assert "official SDK unavailable" in table
+    assert "**failed**: `worker raw_urllib3 exited`" in table
+
+
+def test_pagination_table_has_memory_columns() -> None:
+    result = ScenarioResult(
+        "paginate_10000", {SENDMUX: [60_000.0]}, {SENDMUX: {"rss": [33 * 2**20], "traced": [800 * 1024]}}
+    )
+    table = scenario_table(result)
+    assert "Peak RSS" in table
+    assert "| sendmux | 60.0 k/s | 60.0 k/s | 60.0 k/s | 1 | — | — | 33.0 MiB | 800 KiB |" in table
+
+
+def test_render_has_environment_targets_and_every_scenario_given() -> None:
+    results = [
+        _result("import", raw_httpx=[0.08], sendmux=[0.09]),
+        _result("decode", raw_httpx=[0.0005], sendmux=[0.0007]),
+        ScenarioResult("generate", {"generator": [1.0, 1.2]}),
+    ]
+    text = render([("Date", "2026-11-26 17:00 UTC"), ("CPU", "Test CPU")], QUICK, results)
+    assert text.startswith("# Benchmarks\n")
+    assert "| CPU | Test CPU |" in text
+    assert "## Targets (from issue 5)" in text
+    assert "| decode ≤ 1.5× json.loads | 1.40× | ✅ met |" in text
+    assert "### 7. `make generate`" in text
+    assert "### 2. Get one provider" not in text
+    assert "`json.loads` only" in text
