@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
+import sendmux
 from generator import fetch, pipeline, render, surface
 from tests.generator.helpers import import_generated, shared_specs
-
-import sendmux
 
 
 def management_ops(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -104,7 +103,9 @@ def test_a_spec_with_another_hash_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("spec_path", shared_specs(), ids=lambda p: p.name)
-def test_every_shared_spec_generates_imports_and_lists_its_operations(spec_path: Path, tmp_path: Path) -> None:
+def test_every_shared_spec_generates_imports_and_lists_its_operations(
+    spec_path: Path, tmp_path: Path
+) -> None:
     spec = json.loads(spec_path.read_text())
     out = tmp_path / "gen"
     rendered = pipeline.generate(str(spec_path), out, lenient=True)

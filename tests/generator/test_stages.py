@@ -1,0 +1,226 @@
+"""Unit tests of the pure stages: normalise, overlays, surface, naming."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import naming, normalise, overlays, surface
+
+
+def _spec(**schemas: Any) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_ref_allof_with_bare_constraint_becomes_the_ref() -> None:
+    node = {"allOf": [{"$ref": "#/components/schemas/X"}, {"type": "object"}], "description": "d"}
+    assert normalise.simplify_ref_allof(node) == {"$ref": "#/components/schemas/X", "description": "d"}
+
+
+def test_ref_allof_is_rewritten_at_any_depth_including_inside_anyof() -> None:
+    inner = {"allOf": [{"$ref": "#/components/schemas/R"}, {"type": "object"}]}
+    node = {"properties": {"q": {"anyOf": [{"type": "integer"}, inner, {"type": "null"}]}}}
+    out = normalise.simplify_ref_allof(node)
+    assert out["properties"]["q"]["anyOf"][1] == {"$ref": "#/components/schemas/R"}
+
+
+def test_real_allof_compositions_are_left_alone() -> None:
+    node = {"allOf": [{"$ref": "#/a"}, {"properties": {"x": {"type": "string"}}, "type": "object"}]}
+    assert normalise.simplify_ref_allof(node) == node
+    two_refs = {"allOf": [{"$ref": "#/a"}, {"$ref": "#/b"}]}
+    assert normalise.simplify_ref_allof(two_refs) == two_refs
+
+
+def _enveloped(data: dict[str, Any], paginated: bool = False) -> dict[str, Any]:
+    props: dict[str, Any] = {"data": data, "meta": {"type": "object"}}
+    if paginated:
+        props["pagination"] = {"type": "object"}
+    return {
+        "allOf": [{"$ref": "#/components/schemas/SuccessEnvelope"}, {"type": "object", "properties": props}]
+    }
+
+
+def _with_op(spec: dict[str, Any], schema_name: str) -> dict[str, Any]:
+    response = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+    spec["paths"]["/things"] = {"get": {"operationId": "listThings", "responses": {"200": response}}}
+    return spec
+
+
+def test_envelope_is_unwrapped_to_its_data_and_marked() -> None:
+    spec = _with_op(
+        _spec(
+            SuccessEnvelope={"type": "object", "properties": {"ok": {}, "meta": {}}},
+            Thing={"type": "object", "properties": {"id": {"type": "string"}}},
+            ThingListResponse=_enveloped(
+                {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}, paginated=True
+            ),
+        ),
+        "ThingListResponse",
+    )
+    out = normalise.unwrap_envelopes(spec)
+    op = out["paths"]["/things"]["get"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Thing"},
+    }
+    assert op[normalise.ENVELOPE_MARK] == {"paginated": True}
+    assert spec["paths"]["/things"]["get"].get(normalise.ENVELOPE_MARK) is None  # input untouched
+
+
+def test_inline_data_is_hoisted_and_named_after_its_envelope() -> None:
+    deleted = {"type": "object", "properties": {"deleted": {"type": "boolean"}, "id": {"type": "string"}}}
+    spec = _with_op(
+        _spec(SuccessEnvelope={"type": "object"}, ThingDeletedResponse=_enveloped(deleted)),
+        "ThingDeletedResponse",
+    )
+    out = normalise.unwrap_envelopes(spec)
+    schema = out["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/ThingDeleted"}
+    assert out["components"]["schemas"]["ThingDeleted"] == deleted
+
+
+def _overlay(tmp_path: Path, name: str, actions: str) -> Path:
+    path = tmp_path / name
+    path.write_text(f"overlay: 1.0.0\ninfo:\n  title: t\n  version: 1.0.0\nactions:\n{actions}")
+    return path
+
+
+def test_overlay_update_deep_merges_and_remove_deletes(tmp_path: Path) -> None:
+    spec = _spec(A={"type": "object", "properties": {"x": {"type": "string", "description": "keep"}}})
+    first = _overlay(
+        tmp_path,
+        "10-a.yaml",
+        "  - target: $.components.schemas.A.properties.x\n    update:\n      format: date-time\n",
+    )
+    second = _overlay(tmp_path, "20-b.yaml", "  - target: $.components.schemas.A.type\n    remove: true\n")
+    out = overlays.apply_overlays(spec, [first, second])
+    assert out["components"]["schemas"]["A"] == {
+        "properties": {"x": {"type": "string", "description": "keep", "format": "date-time"}}
+    }
+    assert spec["components"]["schemas"]["A"]["type"] == "object"  # input untouched
+
+
+def test_overlay_filter_selectors_are_rfc9535(tmp_path: Path) -> None:
+    spec = _spec()
+    spec["paths"]["/x"] = {"get": {"parameters": [{"name": "a", "schema": {}}, {"name": "b", "schema": {}}]}}
+    path = _overlay(
+        tmp_path,
+        "10.yaml",
+        "  - target: \"$.paths['/x'].get.parameters[?@.name == 'b'].schema\"\n    update:\n      format: date\n",
+    )
+    out = overlays.apply_overlays(spec, [path])
+    assert out["paths"]["/x"]["get"]["parameters"] == [
+        {"name": "a", "schema": {}},
+        {"name": "b", "schema": {"format": "date"}},
+    ]
+
+
+def test_an_action_matching_nothing_fails_naming_file_and_action(tmp_path: Path) -> None:
+    path = _overlay(
+        tmp_path,
+        "30-names.yaml",
+        "  - target: $.components.schemas.A\n    update: {}\n"
+        "  - description: rename Gone\n    target: $.components.schemas.Gone\n    update:\n      x: 1\n",
+    )
+    spec = _spec(A={})
+    with pytest.raises(overlays.OverlayError) as info:
+        overlays.apply_overlays(spec, [path])
+    message = str(info.value)
+    assert "30-names.yaml" in message and "action #1" in message and "rename Gone" in message
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        overlays.apply_overlays(spec, [path], lenient=True)
+    assert any("30-names.yaml: action #1" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: $.a, remove: true}]\n", "1.x.x"),
+        ("overlay: 1.0.0\nactions: [{target: $.a, remove: true}]\n", "info"),
+        ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: []\n", "non-empty"),
+        (
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: '$..[', remove: true}]\n",
+            "JSONPath",
+        ),
+        ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: $.paths}]\n", "exactly one"),
+        ("overlay: [unclosed\n", "cannot read"),
+    ],
+)
+def test_malformed_overlays_fail_with_the_file_named(tmp_path: Path, body: str, fragment: str) -> None:
+    path = tmp_path / "99-bad.yaml"
+    path.write_text(body)
+    with pytest.raises(overlays.OverlayError) as info:
+        overlays.apply_overlays(_spec(), [path])
+    assert "99-bad.yaml" in str(info.value) and fragment in str(info.value)
+
+
+def test_select_keeps_management_and_prune_drops_unreferenced() -> None:
+    spec = _spec(
+        Used={"type": "object", "properties": {"n": {"$ref": "#/components/schemas/Nested"}}},
+        Nested={"type": "string"},
+        MailboxOnly={"type": "object"},
+        Kept={"type": "object", surface.KEEP_MARK: True},
+    )
+    ok = {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Used"}}}}}
+    mailbox = {
+        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxOnly"}}}}
+    }
+    spec["paths"] = {
+        "/a": {"get": {"tags": ["Domains"], "responses": ok}},
+        "/m": {"get": {"tags": ["Mailbox API"], "responses": mailbox}},
+    }
+    out = surface.prune(surface.select_management(spec))
+    assert list(out["paths"]) == ["/a"]
+    assert set(out["components"]["schemas"]) == {"Used", "Nested", "Kept"}
+
+
+def test_naming_derives_names_where_no_overlay_gave_one() -> None:
+    spec = _spec()
+    spec["paths"] = {
+        "/providers": {
+            "get": {"operationId": "managementListProviders", "tags": ["Sending accounts"]},
+            "post": {
+                "operationId": "managementCreateProvider",
+                "tags": ["Sending accounts"],
+                naming.RESOURCE_KEY: "sending_accounts",
+                naming.METHOD_KEY: "create",
+            },
+        },
+        "/x": {"get": {"tags": ["Domain Filters"]}},
+    }
+    naming.assign_names(spec)
+    get = spec["paths"]["/providers"]["get"]
+    assert (get[naming.RESOURCE_KEY], get[naming.METHOD_KEY]) == ("sending_accounts", "list_providers")
+    assert spec["paths"]["/x"]["get"][naming.RESOURCE_KEY] == "domain_filters"
+    assert spec["paths"]["/x"]["get"][naming.METHOD_KEY] == "get_x"
+
+
+def test_naming_refuses_two_operations_on_one_method() -> None:
+    spec = _spec()
+    spec["paths"] = {
+        "/a": {"get": {naming.RESOURCE_KEY: "domains", naming.METHOD_KEY: "get"}},
+        "/b": {"get": {naming.RESOURCE_KEY: "domains", naming.METHOD_KEY: "get"}},
+    }
+    with pytest.raises(naming.NamingError, match="both map to domains.get"):
+        naming.assign_names(spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("managementGetFoo", "management_get_foo"),
+        ("Sending accounts", "sending_accounts"),
+        ("class", "class_"),
+    ],
+)
+def test_snake(text: str, expected: str) -> None:
+    assert naming.snake(text) == expected
