@@ -139,7 +139,7 @@ def base() -> Spec:
     }
 
 
-def changed(edit: Callable[[Spec], None]) -> Report:
+def changed(edit: Callable[[Spec], object]) -> Report:
     old = base()
     new = copy.deepcopy(old)
     edit(new)
