@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 from attrs import define, field
+
 from sendmux._decoding import decode_failure, expected, not_an_object
 from sendmux._encoding import encode_value
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 from attrs import define, field
+
 from sendmux._decoding import not_an_object
 
 _KNOWN: frozenset[str] = frozenset({})
