@@ -815,7 +815,8 @@ class Differ:
         a, b = _client_view(self.old, o.op), _client_view(self.new, n.op)
         if a == b:
             return
-        texts = [p for p in _differences(a, b) if _is_text(p)]
+        other = list(_differences(_strip(a), _strip(b)))
+        texts = [p for p in _differences(a, b) if _is_text(p) and p not in other]
         if texts:
             shown = ", ".join(texts[:3]) + (", ..." if len(texts) > 3 else "")
             self.add(
@@ -825,10 +826,7 @@ class Differ:
                 "",
                 f"{len(texts)} text or constraint change(s) at {shown}",
             )
-        if explained:
-            return
-        other = list(_differences(_strip(a), _strip(b)))
-        if other:
+        if other and not explained:
             shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
             self.add("other-changed", "additive", n, "", f"unclassified change at {shown}; review it")
 
