@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from sendmux.testing import FAULT_KINDS, FakeSendmux
 
 DOMAIN = {"domain": "faulty.example.com"}

@@ -26,6 +26,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
 from sendmux.testing import FakeSendmux
 
 # `generator` lives at the repo root, which pytest does not put on sys.path by itself.

@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+
 from sendmux.testing._faults import Fault, Faults, error_response, spoil_body
 from sendmux.testing._protocol import (
     ApiError,
