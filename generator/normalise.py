@@ -10,6 +10,9 @@ Each rule handles a construct, never a schema name, so every historical version 
   envelope carries `pagination`).  Models are generated for what users get back, and the runtime
   handles the envelope once for all operations.  Inline `data` object schemas are hoisted into
   components, named after their envelope (`DomainDeletedResponse` -> `DomainDeleted`).
+* An `enum` whose `type` list admits null (`type: [string, null], enum: [a, b]`) becomes
+  `anyOf: [{type: string, enum: [a, b]}, {type: null}]`.  The API sends null there (`bounce_type: null`
+  on most webhook events); openapi-python-client otherwise makes a non-nullable enum that rejects it.
 """
 
 from __future__ import annotations
@@ -42,6 +45,35 @@ def simplify_ref_allof(node: Any) -> Any:
             del out["allOf"]
             # Keep siblings such as description; OpenAPI 3.1 allows them beside $ref.
             out = {"$ref": refs[0]["$ref"], **{k: v for k, v in out.items() if k != "$ref"}}
+    return out
+
+
+def nullable_enums(node: Any, name: str = "") -> Any:
+    """`{type: [T, null], enum: [...]}` -> `{anyOf: [{type: T, enum: [...]}, {type: null}]}`.
+
+    The enum branch is titled after its property so it is named like any other inline enum.
+    """
+    if isinstance(node, list):
+        return [nullable_enums(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: {p: nullable_enums(s, p) for p, s in v.items()}
+        if k == "properties" and isinstance(v, dict)
+        else nullable_enums(v)
+        for k, v in node.items()
+    }
+    types, values = out.get("type"), out.get("enum")
+    if isinstance(types, list) and "null" in types and isinstance(values, list):
+        concrete = [t for t in types if t != "null"]
+        enum_schema: dict[str, Any] = {
+            "type": concrete[0] if len(concrete) == 1 else concrete,
+            "enum": [v for v in values if v is not None],
+        }
+        if name:
+            enum_schema["title"] = name
+        rest = {k: v for k, v in out.items() if k not in ("type", "enum")}
+        out = {**rest, "anyOf": [enum_schema, {"type": "null"}]}
     return out
 
 
@@ -119,4 +151,4 @@ def unwrap_envelopes(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalise(spec: dict[str, Any]) -> dict[str, Any]:
-    return unwrap_envelopes(simplify_ref_allof(spec))
+    return unwrap_envelopes(nullable_enums(simplify_ref_allof(spec)))

@@ -46,7 +46,7 @@ class DeliveryLogRecipient:
     email: str
     reason: str | None
     status: DeliveryLogRecipientStatus
-    type_: DeliveryLogRecipientType
+    type_: DeliveryLogRecipientType | None
     additional_properties: dict[str, Any] = field(factory=dict, kw_only=True)
     # Set by the client from the response envelope; private so it can never collide with an API field.
     _request_id: str | None = field(default=None, init=False, repr=False, eq=False)
@@ -85,7 +85,8 @@ class DeliveryLogRecipient:
         self.status = v
         try:
             v = d["type"]
-            v = _DeliveryLogRecipientType_member(v) or DeliveryLogRecipientType(v)
+            if v is not None:
+                v = _DeliveryLogRecipientType_member(v) or DeliveryLogRecipientType(v)
         except Exception as exc:
             raise decode_failure(cls, "type_", exc) from exc
         self.type_ = v

@@ -68,7 +68,7 @@ class WebhookEventData:
     """
 
     bounce_subtype: str | None
-    bounce_type: WebhookEventDataBounceType
+    bounce_type: WebhookEventDataBounceType | None
     complaint_subtype: str | None
     complaint_type: str | None
     delay_expires_at: datetime.datetime | None
@@ -76,7 +76,7 @@ class WebhookEventData:
     is_spam: bool | None
     mailbox_id: str | None
     message_id: str | None
-    message_id_kind: WebhookEventDataMessageIdKind
+    message_id_kind: WebhookEventDataMessageIdKind | None
     recipients: list[str]
     reject_reason: str | None
     sender: str | None
@@ -107,7 +107,8 @@ class WebhookEventData:
         self.bounce_subtype = v
         try:
             v = d["bounce_type"]
-            v = _WebhookEventDataBounceType_member(v) or WebhookEventDataBounceType(v)
+            if v is not None:
+                v = _WebhookEventDataBounceType_member(v) or WebhookEventDataBounceType(v)
         except Exception as exc:
             raise decode_failure(cls, "bounce_type", exc) from exc
         self.bounce_type = v
@@ -168,7 +169,8 @@ class WebhookEventData:
         self.message_id = v
         try:
             v = d["message_id_kind"]
-            v = _WebhookEventDataMessageIdKind_member(v) or WebhookEventDataMessageIdKind(v)
+            if v is not None:
+                v = _WebhookEventDataMessageIdKind_member(v) or WebhookEventDataMessageIdKind(v)
         except Exception as exc:
             raise decode_failure(cls, "message_id_kind", exc) from exc
         self.message_id_kind = v

@@ -7,7 +7,7 @@ from sendmux._decoding import OpenStrEnum
 
 
 class WebhookEventDataBounceType(OpenStrEnum):
-    """Bounce category for `message.bounced` events.
+    """WebhookEventDataBounceType
 
     Values the server adds later decode to a member whose `.value` is the raw value and whose
     `.is_known` is False; they compare equal to their plain value.

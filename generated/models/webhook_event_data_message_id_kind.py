@@ -7,7 +7,7 @@ from sendmux._decoding import OpenStrEnum
 
 
 class WebhookEventDataMessageIdKind(OpenStrEnum):
-    """`provider` for sending feedback IDs; `rfc5322` for inbound email Message-ID header values.
+    """WebhookEventDataMessageIdKind
 
     Values the server adds later decode to a member whose `.value` is the raw value and whose
     `.is_known` is False; they compare equal to their plain value.

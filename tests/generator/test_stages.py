@@ -224,3 +224,14 @@ def test_naming_refuses_two_operations_on_one_method() -> None:
 )
 def test_snake(text: str, expected: str) -> None:
     assert naming.snake(text) == expected
+
+
+def test_an_enum_whose_type_admits_null_becomes_a_nullable_union() -> None:
+    node = {"properties": {"kind": {"type": ["string", "null"], "enum": ["a", "b"], "description": "d"}}}
+    out = normalise.nullable_enums(node)
+    assert out["properties"]["kind"] == {
+        "description": "d",
+        "anyOf": [{"type": "string", "enum": ["a", "b"], "title": "kind"}, {"type": "null"}],
+    }
+    plain = {"type": "string", "enum": ["a"]}
+    assert normalise.nullable_enums(plain) == plain
