@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import httpx
+
 from sendmux._auth import Credential, CredentialSource, resolve_credential
 from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
 from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination

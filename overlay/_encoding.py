@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -18,7 +18,7 @@ from sendmux._types import Unset
 
 __all__ = ["encode_value", "encode_body", "encode_query", "encode_path_param", "format_datetime"]
 
-_UTC = timezone.utc
+_UTC = UTC
 _ZERO = timedelta(0)
 
 
@@ -26,7 +26,9 @@ def format_datetime(value: datetime) -> str:
     """RFC 3339 in UTC with a ``Z`` suffix."""
     offset = value.utcoffset()
     if offset is None:
-        raise TypeError(f"naive datetime {value.isoformat()!r}: pass an aware datetime (e.g. tzinfo=timezone.utc)")
+        raise TypeError(
+            f"naive datetime {value.isoformat()!r}: pass an aware datetime (e.g. tzinfo=timezone.utc)"
+        )
     if offset != _ZERO:
         value = value.astimezone(_UTC)
     text = value.replace(tzinfo=None).isoformat()

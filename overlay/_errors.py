@@ -75,7 +75,9 @@ class NotModifiedError(SendmuxError):
 class APIConnectionError(SendmuxError):
     """The request failed below HTTP: DNS, refused connection, reset, TLS, protocol error."""
 
-    def __init__(self, message: str = "Connection error.", *, method: str | None = None, url: str | None = None):
+    def __init__(
+        self, message: str = "Connection error.", *, method: str | None = None, url: str | None = None
+    ):
         self.message = message
         self.method = method
         self.url = url
@@ -85,7 +87,9 @@ class APIConnectionError(SendmuxError):
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or waiting for a pooled connection)."""
 
-    def __init__(self, message: str = "Request timed out.", *, method: str | None = None, url: str | None = None):
+    def __init__(
+        self, message: str = "Request timed out.", *, method: str | None = None, url: str | None = None
+    ):
         super().__init__(message, method=method, url=url)
 
 

@@ -44,7 +44,9 @@ class _PageBase(Generic[T]):
             return None
         cursor = self.next_cursor
         if not cursor:
-            raise PaginationError("the server said has_more but sent no next_cursor; stopping instead of looping")
+            raise PaginationError(
+                "the server said has_more but sent no next_cursor; stopping instead of looping"
+            )
         seen_at = self._chain.get(cursor)
         if seen_at is not None and seen_at != self._depth + 1:
             raise PaginationError(f"the server repeated cursor {cursor!r}; stopping instead of looping")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sendmux._retry import parse_reset
 
@@ -22,7 +22,7 @@ class RateLimit:
 
     @property
     def reset_at(self) -> datetime | None:
-        return None if self.reset is None else datetime.fromtimestamp(self.reset, tz=timezone.utc)
+        return None if self.reset is None else datetime.fromtimestamp(self.reset, tz=UTC)
 
 
 def _int(value: str | None) -> int | None:

@@ -32,7 +32,16 @@ _UNPARSED: Any = object()
 class RawResponse(Generic[T]):
     """One HTTP exchange; `.parse()` decodes (once) the value the plain method would have returned."""
 
-    __slots__ = ("status_code", "headers", "content", "elapsed_ms", "from_cache", "_rate_limit", "_parse", "_value")
+    __slots__ = (
+        "status_code",
+        "headers",
+        "content",
+        "elapsed_ms",
+        "from_cache",
+        "_rate_limit",
+        "_parse",
+        "_value",
+    )
 
     def __init__(
         self,
@@ -95,7 +104,9 @@ def to_raw_response_wrapper(func: Callable[P, T]) -> Callable[P, RawResponse[T]]
         finally:
             RAW_RESPONSE.reset(token)
         if not isinstance(result, RawResponse):
-            raise TypeError(f"{getattr(func, '__qualname__', func)!r} did not go through the runtime request path")
+            raise TypeError(
+                f"{getattr(func, '__qualname__', func)!r} did not go through the runtime request path"
+            )
         return cast("RawResponse[T]", result)
 
     return wrapped
@@ -111,7 +122,9 @@ def async_to_raw_response_wrapper(func: Callable[P, Awaitable[T]]) -> Callable[P
         finally:
             RAW_RESPONSE.reset(token)
         if not isinstance(result, RawResponse):
-            raise TypeError(f"{getattr(func, '__qualname__', func)!r} did not go through the runtime request path")
+            raise TypeError(
+                f"{getattr(func, '__qualname__', func)!r} did not go through the runtime request path"
+            )
         return cast("RawResponse[T]", result)
 
     return wrapped

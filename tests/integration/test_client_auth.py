@@ -6,9 +6,10 @@ import logging
 import pickle
 
 import pytest
-from sendmux import AuthenticationError, ConfigurationError
 from support.mini_client import SECRET, Mini, make_async_client, make_client, thing
 from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope
+
+from sendmux import AuthenticationError, ConfigurationError
 
 
 def test_no_credential_names_env_var(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support.mini_client import SECRET, AsyncMini, Mini, make_client
+from support.scripted_server import Reply, ScriptedServer, error_envelope, free_port
+
 import sendmux
 from sendmux import (
     APIConnectionError,
@@ -20,8 +23,6 @@ from sendmux import (
     ServiceUnavailableError,
     UnprocessableEntityError,
 )
-from support.mini_client import SECRET, AsyncMini, Mini, make_client
-from support.scripted_server import Reply, ScriptedServer, error_envelope, free_port
 
 CASES = [
     (400, "invalid_parameter", BadRequestError),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sendmux import NotFoundError, NotModifiedError, get_request_id
 from support.mini_client import AsyncMini, Mini, make_client, thing
 from support.scripted_server import Recorded, Reply, ScriptedServer, envelope
+
+from sendmux import NotFoundError, NotModifiedError, get_request_id
 
 
 def conditional(etag: str = 'W/"v1"', body: dict[str, object] | None = None):  # type: ignore[no-untyped-def]

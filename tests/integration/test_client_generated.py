@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.mini_client import FakeTime
+from support.scripted_server import Recorded, Reply, ScriptedServer, envelope, error_envelope, page_envelope
+
 import sendmux
 from sendmux import AsyncSendmux, NotFoundError, PermissionDeniedError, Sendmux, get_request_id
 from sendmux.testing._objects import domain
-from support.mini_client import FakeTime
-from support.scripted_server import Recorded, Reply, ScriptedServer, envelope, error_envelope, page_envelope
 
 
 @pytest.fixture

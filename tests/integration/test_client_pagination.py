@@ -6,9 +6,10 @@ import gc
 import weakref
 
 import pytest
-from sendmux import AsyncCursorPage, PaginationError, SendmuxError, SyncCursorPage
 from support.mini_client import AsyncMini, Mini, thing
 from support.scripted_server import Recorded, Reply, ScriptedServer, page_envelope
+
+from sendmux import AsyncCursorPage, PaginationError, SendmuxError, SyncCursorPage
 
 
 def three_pages(r: Recorded) -> Reply:

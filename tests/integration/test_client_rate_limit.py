@@ -6,9 +6,10 @@ import logging
 import threading
 
 import pytest
-from sendmux import RateLimit
 from support.mini_client import AsyncMini, FakeTime, Mini, thing
 from support.scripted_server import Reply, ScriptedServer, envelope
+
+from sendmux import RateLimit
 
 
 def rl(remaining: int, reset: float, limit: int = 600) -> dict[str, str]:

@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from support.mini_client import SECRET, AsyncMini, Mini, Thing, make_async_client, make_client, thing
+from support.scripted_server import Reply, ScriptedServer, envelope, page_envelope
+
 import sendmux
 from sendmux import APIResponseValidationError, ConfigurationError, RawResponse, get_request_id
 from sendmux._base_client import DEFAULT_TIMEOUT
-from support.mini_client import SECRET, AsyncMini, Mini, Thing, make_async_client, make_client, thing
-from support.scripted_server import Reply, ScriptedServer, envelope, page_envelope
 
 
 def test_get_returns_typed_data_with_request_id(server: ScriptedServer, client: Mini) -> None:

@@ -7,6 +7,9 @@ import logging
 import uuid
 
 import pytest
+from support.mini_client import AsyncMini, FakeTime, Mini, make_async_client, make_client, thing
+from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope, free_port
+
 from sendmux import (
     APIConnectionError,
     APIStatusError,
@@ -15,8 +18,6 @@ from sendmux import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from support.mini_client import AsyncMini, FakeTime, Mini, make_async_client, make_client, thing
-from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope, free_port
 
 OK = Reply(json=envelope(thing()))
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from attrs import define, field
+
 from sendmux._base_client import AsyncAPIClient, SyncAPIClient
 from sendmux._decoding import ModelDecodeError
 from sendmux._operation import Operation

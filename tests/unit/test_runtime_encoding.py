@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+
 from sendmux import UNSET
 from sendmux._encoding import encode_body, encode_path_param, encode_query, encode_value, format_datetime
 

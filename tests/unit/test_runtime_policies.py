@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 import sendmux
 from sendmux._auth import Credential, check_secret
 from sendmux._errors import ConfigurationError
