@@ -339,6 +339,9 @@ class _BaseClient:
         url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
 
         h = dict(self._static_headers)
+        if op.response == "text":
+            # Text routes (the zone file) answer text/plain; their errors still come as JSON.
+            h["Accept"] = "text/plain, application/json"
         if not self._credential.is_static:
             h["Authorization"] = self._credential.header_value()
         if headers:

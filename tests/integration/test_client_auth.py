@@ -18,14 +18,14 @@ def test_no_credential_names_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
         Mini()
 
 
-def test_env_credential_and_base_url(monkeypatch: pytest.MonkeyPatch, server: ScriptedServer) -> None:
+def test_env_credential_and_base_url(monkeypatch: pytest.MonkeyPatch, scripted: ScriptedServer) -> None:
     monkeypatch.setenv("SENDMUX_API_KEY", "sk_from_env")
-    monkeypatch.setenv("SENDMUX_BASE_URL", server.base_url)
-    server.on("GET", "/things/t1", Reply(json=envelope(thing())))
+    monkeypatch.setenv("SENDMUX_BASE_URL", scripted.base_url)
+    scripted.on("GET", "/things/t1", Reply(json=envelope(thing())))
     with Mini() as c:
-        assert c.base_url == server.base_url
+        assert c.base_url == scripted.base_url
         c.things.get("t1")
-    assert server.requests[0].headers["authorization"] == "Bearer sk_from_env"
+    assert scripted.requests[0].headers["authorization"] == "Bearer sk_from_env"
 
 
 def test_default_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,25 +37,25 @@ def test_default_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     "bad", ["sk live", "sk\n", "\tsk", "sk\x00x", "sk\x7f", "sk\u00e9", "", "sk\r\nX-Evil: 1"]
 )
-def test_bad_credentials_refused_before_any_request(server: ScriptedServer, bad: str) -> None:
+def test_bad_credentials_refused_before_any_request(scripted: ScriptedServer, bad: str) -> None:
     with pytest.raises(ConfigurationError) as info:
-        Mini(api_key=bad, base_url=server.base_url)
+        Mini(api_key=bad, base_url=scripted.base_url)
     if bad.strip():
         assert bad not in str(info.value)
     with pytest.raises(ConfigurationError):
-        Mini(access_token=bad, base_url=server.base_url)
-    assert server.requests == []
+        Mini(access_token=bad, base_url=scripted.base_url)
+    assert scripted.requests == []
 
 
-def test_callable_token_called_per_request(server: ScriptedServer) -> None:
+def test_callable_token_called_per_request(scripted: ScriptedServer) -> None:
     tokens = iter(["tok_1", "tok_2", "bad token"])
-    server.fallback = lambda r: Reply(json=envelope(thing()))
-    with Mini(access_token=lambda: next(tokens), base_url=server.base_url) as c:
+    scripted.fallback = lambda r: Reply(json=envelope(thing()))
+    with Mini(access_token=lambda: next(tokens), base_url=scripted.base_url) as c:
         c.things.get("t1")
         c.things.get("t1")
         with pytest.raises(ConfigurationError):
             c.things.get("t1")  # refused before sending
-    assert [r.headers["authorization"] for r in server.requests] == ["Bearer tok_1", "Bearer tok_2"]
+    assert [r.headers["authorization"] for r in scripted.requests] == ["Bearer tok_1", "Bearer tok_2"]
 
 
 def test_both_credentials_refused() -> None:
@@ -91,11 +91,11 @@ def test_allow_insecure_http() -> None:
     Mini(api_key="k", base_url="http://api.example.com/api/v1", allow_insecure_http=True).close()
 
 
-def test_secret_never_shown(server: ScriptedServer, caplog: pytest.LogCaptureFixture) -> None:
-    server.on("GET", "/things/t1", Reply(json=envelope(thing())))
-    server.on("GET", "/things/t2", Reply(401, json=error_envelope("authentication_required", "bad key")))
+def test_secret_never_shown(scripted: ScriptedServer, caplog: pytest.LogCaptureFixture) -> None:
+    scripted.on("GET", "/things/t1", Reply(json=envelope(thing())))
+    scripted.on("GET", "/things/t2", Reply(401, json=error_envelope("authentication_required", "bad key")))
     with caplog.at_level(logging.DEBUG, logger="sendmux"):
-        with make_client(server.base_url) as c:
+        with make_client(scripted.base_url) as c:
             c.things.get("t1")
             with pytest.raises(AuthenticationError) as info:
                 c.things.get("t2")
@@ -116,14 +116,14 @@ def test_secret_never_shown(server: ScriptedServer, caplog: pytest.LogCaptureFix
 
 
 @pytest.mark.anyio
-async def test_async_auth(server: ScriptedServer) -> None:
+async def test_async_auth(scripted: ScriptedServer) -> None:
     tokens = iter(["tok_a", "tok_b"])
-    server.fallback = lambda r: Reply(json=envelope(thing()))
-    c = make_async_client(server.base_url, api_key=None, access_token=lambda: next(tokens))
+    scripted.fallback = lambda r: Reply(json=envelope(thing()))
+    c = make_async_client(scripted.base_url, api_key=None, access_token=lambda: next(tokens))
     async with c:
         await c.things.get("t1")
         await c.things.get("t1")
         assert SECRET not in repr(c)
-    assert [r.headers["authorization"] for r in server.requests] == ["Bearer tok_a", "Bearer tok_b"]
+    assert [r.headers["authorization"] for r in scripted.requests] == ["Bearer tok_a", "Bearer tok_b"]
     with pytest.raises(ConfigurationError):
         make_async_client("http://example.com/api/v1")

@@ -44,15 +44,15 @@ CASES = [
 
 @pytest.mark.parametrize(("status", "code", "cls"), CASES)
 def test_status_maps_to_class(
-    server: ScriptedServer, client: Mini, status: int, code: str, cls: type
+    scripted: ScriptedServer, mini: Mini, status: int, code: str, cls: type
 ) -> None:
-    server.on(
+    scripted.on(
         "GET",
         "/things/t1",
         Reply(status, json=error_envelope(code, "boom", retryable=False, request_id="req_e")),
     )
     with pytest.raises(cls) as info:
-        client.things.get("t1")
+        mini.things.get("t1")
     err = info.value
     assert type(err) is cls
     assert err.status_code == status and err.code == code and err.message == "boom"
@@ -62,19 +62,19 @@ def test_status_maps_to_class(
     assert "\n" not in line and str(status) in line and code in line and "boom" in line and "req_e" in line
 
 
-def test_403_names_permission(server: ScriptedServer, client: Mini) -> None:
-    server.on(
+def test_403_names_permission(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.on(
         "GET",
         "/things/t1",
         Reply(403, json=error_envelope("insufficient_permissions", "Key lacks permission")),
     )
     with pytest.raises(PermissionDeniedError) as info:
-        client.things.get("t1")
+        mini.things.get("t1")
     assert info.value.permission == "thing.read"
     assert "thing.read" in str(info.value)
 
 
-def test_validation_details_and_fields(server: ScriptedServer, client: Mini) -> None:
+def test_validation_details_and_fields(scripted: ScriptedServer, mini: Mini) -> None:
     body = error_envelope(
         "validation_error",
         "Invalid body",
@@ -85,9 +85,9 @@ def test_validation_details_and_fields(server: ScriptedServer, client: Mini) -> 
             {"field": "tags[0]", "code": "bad"},
         ],
     )
-    server.on("POST", "/things", Reply(422, json=body))
+    scripted.on("POST", "/things", Reply(422, json=body))
     with pytest.raises(UnprocessableEntityError) as info:
-        client.things.create(name="x" * 100)
+        mini.things.create(name="x" * 100)
     err = info.value
     assert err.param == "name" and err.doc_url and err.doc_url.endswith("validation_error")
     assert [(e.field, e.code, e.message) for e in err.errors] == [
@@ -99,8 +99,8 @@ def test_validation_details_and_fields(server: ScriptedServer, client: Mini) -> 
     assert err.method == "POST" and err.url and err.url.endswith("/things")
 
 
-def test_non_json_error_bodies_still_map_by_status(server: ScriptedServer, client: Mini) -> None:
-    server.on(
+def test_non_json_error_bodies_still_map_by_status(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.on(
         "GET",
         "/things/t1",
         Reply(
@@ -110,23 +110,23 @@ def test_non_json_error_bodies_still_map_by_status(server: ScriptedServer, clien
         ),
     )
     with pytest.raises(InternalServerError) as info:
-        client.things.get("t1", max_retries=0)
+        mini.things.get("t1", max_retries=0)
     err = info.value
     assert err.status_code == 502 and err.code is None and err.request_id == "req_px"
     assert "Bad Gateway" in str(err) and isinstance(err.body, str)
-    server.on("GET", "/things/t2", Reply(503, body=b""))
+    scripted.on("GET", "/things/t2", Reply(503, body=b""))
     with pytest.raises(ServiceUnavailableError):
-        client.things.get("t2", max_retries=0)
-    server.on("GET", "/things/t3", Reply(404, body=b"not json {"))
+        mini.things.get("t2", max_retries=0)
+    scripted.on("GET", "/things/t3", Reply(404, body=b"not json {"))
     with pytest.raises(NotFoundError):
-        client.things.get("t3")
+        mini.things.get("t3")
 
 
-def test_if_match_conflict(server: ScriptedServer, client: Mini) -> None:
-    server.on("PATCH", "/things/t1", Reply(409, json=error_envelope("conflict", "ETag mismatch")))
+def test_if_match_conflict(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.on("PATCH", "/things/t1", Reply(409, json=error_envelope("conflict", "ETag mismatch")))
     with pytest.raises(ConflictError):
-        client.things.update("t1", name="n", if_match='W/"old"')
-    assert server.requests[0].headers["if-match"] == 'W/"old"'
+        mini.things.update("t1", name="n", if_match='W/"old"')
+    assert scripted.requests[0].headers["if-match"] == 'W/"old"'
 
 
 def test_connection_error_is_typed_and_secret_free() -> None:
@@ -141,10 +141,10 @@ def test_connection_error_is_typed_and_secret_free() -> None:
     c.close()
 
 
-def test_status_error_never_holds_the_secret(server: ScriptedServer, client: Mini) -> None:
-    server.on("GET", "/things/t1", Reply(401, json=error_envelope("authentication_required", "bad key")))
+def test_status_error_never_holds_the_secret(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.on("GET", "/things/t1", Reply(401, json=error_envelope("authentication_required", "bad key")))
     with pytest.raises(AuthenticationError) as info:
-        client.things.get("t1")
+        mini.things.get("t1")
     err = info.value
     blob = repr(err.__dict__) + str(err) + repr(err.args) + repr(dict(err.headers or {}))
     assert SECRET not in blob
@@ -152,14 +152,14 @@ def test_status_error_never_holds_the_secret(server: ScriptedServer, client: Min
 
 
 @pytest.mark.anyio
-async def test_async_errors(server: ScriptedServer, aclient: AsyncMini) -> None:
-    server.on("GET", "/things/t1", Reply(403, json=error_envelope("insufficient_permissions", "no")))
+async def test_async_errors(scripted: ScriptedServer, amini: AsyncMini) -> None:
+    scripted.on("GET", "/things/t1", Reply(403, json=error_envelope("insufficient_permissions", "no")))
     with pytest.raises(PermissionDeniedError) as info:
-        await aclient.things.get("t1")
+        await amini.things.get("t1")
     assert "thing.read" in str(info.value)
-    server.on("POST", "/things", Reply(409, json=error_envelope("limit_exceeded", "too many")))
+    scripted.on("POST", "/things", Reply(409, json=error_envelope("limit_exceeded", "too many")))
     with pytest.raises(LimitExceededError):
-        await aclient.things.create(name="x")
-    server.on("GET", "/things/t2", Reply(502, body=b"<html>bad gateway</html>"))
+        await amini.things.create(name="x")
+    scripted.on("GET", "/things/t2", Reply(502, body=b"<html>bad gateway</html>"))
     with pytest.raises(InternalServerError):
-        await aclient.things.get("t2", max_retries=0)
+        await amini.things.get("t2", max_retries=0)

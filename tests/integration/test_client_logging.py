@@ -14,16 +14,16 @@ from support.scripted_server import Reply, ScriptedServer, envelope
 
 
 def test_debug_line_per_attempt(
-    server: ScriptedServer, client: Mini, caplog: pytest.LogCaptureFixture
+    scripted: ScriptedServer, mini: Mini, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.on(
+    scripted.on(
         "GET",
         "/things/t1",
         Reply(503, headers={"X-Request-Id": "req_1"}),
         Reply(json=envelope(thing()), headers={"X-Request-Id": "req_2"}),
     )
     with caplog.at_level(logging.DEBUG, logger="sendmux"):
-        client.things.get("t1", extra_query={"email": "someone@example.com"})
+        mini.things.get("t1", extra_query={"email": "someone@example.com"})
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert len(debug) == 2
     assert debug[0].startswith("GET /things/t1 -> 503 request_id=req_1 attempt=1 elapsed_ms=")
@@ -32,16 +32,16 @@ def test_debug_line_per_attempt(
     assert "someone@example.com" not in text and SECRET not in text  # no query strings, no secrets
 
 
-def test_silent_by_default(server: ScriptedServer, client: Mini, caplog: pytest.LogCaptureFixture) -> None:
-    server.on("GET", "/things/t1", Reply(json=envelope(thing())))
+def test_silent_by_default(scripted: ScriptedServer, mini: Mini, caplog: pytest.LogCaptureFixture) -> None:
+    scripted.on("GET", "/things/t1", Reply(json=envelope(thing())))
     with caplog.at_level(logging.WARNING, logger="sendmux"):
-        client.things.get("t1")
+        mini.things.get("t1")
     assert caplog.records == []
 
 
 @pytest.mark.parametrize("level", ["debug", "info"])
-def test_sendmux_log_env(server: ScriptedServer, level: str) -> None:
-    server.on(
+def test_sendmux_log_env(scripted: ScriptedServer, level: str) -> None:
+    scripted.on(
         "GET", "/things/t1", Reply(503), Reply(json=envelope(thing()), headers={"X-Request-Id": "req_env"})
     )
     code = textwrap.dedent(
@@ -49,7 +49,7 @@ def test_sendmux_log_env(server: ScriptedServer, level: str) -> None:
         import sys
         sys.path.insert(0, {os.path.dirname(os.path.dirname(__file__))!r})
         from support.mini_client import make_client, FakeTime
-        c = make_client({server.base_url!r}, FakeTime())
+        c = make_client({scripted.base_url!r}, FakeTime())
         c.things.get("t1")
         """
     )
@@ -63,11 +63,11 @@ def test_sendmux_log_env(server: ScriptedServer, level: str) -> None:
 
 @pytest.mark.anyio
 async def test_async_logging(
-    server: ScriptedServer, aclient: AsyncMini, caplog: pytest.LogCaptureFixture
+    scripted: ScriptedServer, amini: AsyncMini, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.on("GET", "/things/t1", Reply(502), Reply(json=envelope(thing()), headers={"X-Request-Id": "r"}))
+    scripted.on("GET", "/things/t1", Reply(502), Reply(json=envelope(thing()), headers={"X-Request-Id": "r"}))
     with caplog.at_level(logging.DEBUG, logger="sendmux"):
-        await aclient.things.get("t1")
+        await amini.things.get("t1")
     levels = [r.levelname for r in caplog.records]
     assert levels == ["DEBUG", "INFO", "DEBUG"]
     assert "in 0.25 s" in caplog.records[1].getMessage()

@@ -25,28 +25,28 @@ def three_pages(r: Recorded) -> Reply:
     return Reply(json=page_envelope([thing("e")], has_more=False, next_cursor=None, request_id="r2"))
 
 
-def test_page_fields_and_lazy_iteration(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = three_pages
-    page = client.things.list(limit=2)
+def test_page_fields_and_lazy_iteration(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = three_pages
+    page = mini.things.list(limit=2)
     assert isinstance(page, SyncCursorPage)
     assert [t.id for t in page.data] == ["a", "b"] and page.has_more and page.next_cursor == "c1"
     assert page.request_id == "r0"
-    assert len(server.requests) == 1  # nothing fetched ahead
+    assert len(scripted.requests) == 1  # nothing fetched ahead
     it = iter(page)
     assert [next(it).id, next(it).id] == ["a", "b"]
-    assert len(server.requests) == 1
-    assert next(it).id == "c" and len(server.requests) == 2
+    assert len(scripted.requests) == 1
+    assert next(it).id == "c" and len(scripted.requests) == 2
     assert [t.id for t in it] == ["d", "e"]
-    assert [r.query for r in server.requests] == [
+    assert [r.query for r in scripted.requests] == [
         [("limit", "2")],
         [("limit", "2"), ("cursor", "c1")],
         [("limit", "2"), ("cursor", "c2")],
     ]
 
 
-def test_next_page_and_iter_pages(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = three_pages
-    page = client.things.list()
+def test_next_page_and_iter_pages(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = three_pages
+    page = mini.things.list()
     second = page.next_page()
     assert second is not None and [t.id for t in second.data] == ["c", "d"] and second.request_id == "r1"
     again = page.next_page()  # asking twice refetches, it is not a loop
@@ -56,10 +56,10 @@ def test_next_page_and_iter_pages(server: ScriptedServer, client: Mini) -> None:
     assert [p.request_id for p in page.iter_pages()] == ["r0", "r1", "r2"]
 
 
-def test_only_one_page_held_while_iterating(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = three_pages
+def test_only_one_page_held_while_iterating(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = three_pages
     refs: list[weakref.ref[SyncCursorPage[object]]] = []
-    for p in client.things.list().iter_pages():
+    for p in mini.things.list().iter_pages():
         refs.append(weakref.ref(p))  # type: ignore[arg-type]
         del p
         gc.collect()
@@ -67,28 +67,28 @@ def test_only_one_page_held_while_iterating(server: ScriptedServer, client: Mini
         assert all(r() is None for r in refs[1:-1])
 
 
-def test_repeated_cursor_raises(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor="same"))
+def test_repeated_cursor_raises(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor="same"))
     with pytest.raises(PaginationError) as info:
-        list(client.things.list())
+        list(mini.things.list())
     assert isinstance(info.value, SendmuxError) and "same" in str(info.value)
-    assert len(server.requests) == 2  # first page, then the page that repeated its cursor
+    assert len(scripted.requests) == 2  # first page, then the page that repeated its cursor
 
 
-def test_cursor_cycle_raises(server: ScriptedServer, client: Mini) -> None:
+def test_cursor_cycle_raises(scripted: ScriptedServer, mini: Mini) -> None:
     def cycle(r: Recorded) -> Reply:
         nxt = {None: "x", "x": "y", "y": "x"}[r.query_dict.get("cursor")]
         return Reply(json=page_envelope([thing()], has_more=True, next_cursor=nxt))
 
-    server.fallback = cycle
+    scripted.fallback = cycle
     with pytest.raises(PaginationError):
-        list(client.things.list())
-    assert len(server.requests) == 3
+        list(mini.things.list())
+    assert len(scripted.requests) == 3
 
 
-def test_has_more_without_cursor_raises(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor=None))
-    page = client.things.list()
+def test_has_more_without_cursor_raises(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor=None))
+    page = mini.things.list()
     assert page.data[0].id == "t1"
     with pytest.raises(PaginationError):
         page.next_page()
@@ -96,39 +96,39 @@ def test_has_more_without_cursor_raises(server: ScriptedServer, client: Mini) ->
         list(page)
 
 
-def test_empty_list(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = lambda r: Reply(json=page_envelope([], has_more=False, next_cursor=None))
-    page = client.things.list()
+def test_empty_list(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = lambda r: Reply(json=page_envelope([], has_more=False, next_cursor=None))
+    page = mini.things.list()
     assert page.data == [] and list(page) == [] and page.next_page() is None
 
 
-def test_page_options_carry_to_next_pages(server: ScriptedServer, client: Mini) -> None:
-    server.fallback = three_pages
-    list(client.things.list(extra_headers={"X-Trace": "t"}, extra_query={"q": "1"}))
-    assert all(r.headers.get("x-trace") == "t" and r.query_dict.get("q") == "1" for r in server.requests)
+def test_page_options_carry_to_next_pages(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = three_pages
+    list(mini.things.list(extra_headers={"X-Trace": "t"}, extra_query={"q": "1"}))
+    assert all(r.headers.get("x-trace") == "t" and r.query_dict.get("q") == "1" for r in scripted.requests)
 
 
 @pytest.mark.anyio
-async def test_async_paginator(server: ScriptedServer, aclient: AsyncMini) -> None:
-    server.fallback = three_pages
-    first = await aclient.things.list(limit=2)
+async def test_async_paginator(scripted: ScriptedServer, amini: AsyncMini) -> None:
+    scripted.fallback = three_pages
+    first = await amini.things.list(limit=2)
     assert isinstance(first, AsyncCursorPage) and [t.id for t in first.data] == ["a", "b"]
-    assert first.request_id == "r0" and len(server.requests) == 1
-    ids = [t.id async for t in aclient.things.list(limit=2)]
+    assert first.request_id == "r0" and len(scripted.requests) == 1
+    ids = [t.id async for t in amini.things.list(limit=2)]
     assert ids == ["a", "b", "c", "d", "e"]
     second = await first.next_page()
     assert second is not None and second.next_cursor == "c2"
     assert [p.request_id async for p in first.iter_pages()] == ["r0", "r1", "r2"]
     assert [t.id async for t in first] == ["a", "b", "c", "d", "e"]
-    raw = await aclient.things.with_raw_response.list(limit=2)
+    raw = await amini.things.with_raw_response.list(limit=2)
     assert raw.status_code == 200 and [t.id for t in raw.parse().data] == ["a", "b"]
 
 
 @pytest.mark.anyio
-async def test_async_loop_guards(server: ScriptedServer, aclient: AsyncMini) -> None:
-    server.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor="same"))
+async def test_async_loop_guards(scripted: ScriptedServer, amini: AsyncMini) -> None:
+    scripted.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor="same"))
     with pytest.raises(PaginationError):
-        [t async for t in aclient.things.list()]
-    server.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor=None))
+        [t async for t in amini.things.list()]
+    scripted.fallback = lambda r: Reply(json=page_envelope([thing()], has_more=True, next_cursor=None))
     with pytest.raises(PaginationError):
-        [t async for t in aclient.things.list()]
+        [t async for t in amini.things.list()]

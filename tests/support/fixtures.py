@@ -1,4 +1,6 @@
-"""pytest fixtures for runtime tests; import them into a test module with ``from support.fixtures import *``."""
+"""pytest fixtures of the runtime tests, loaded as a plugin by tests/conftest.py.
+
+Names are specific (`scripted`, `mini`, `amini`) so they never clash with fixtures other suites define."""
 
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ import pytest
 from support.mini_client import AsyncMini, FakeTime, Mini, make_async_client, make_client
 from support.scripted_server import ScriptedServer
 
-__all__ = ["server", "fake_time", "client", "aclient"]
+__all__ = ["scripted", "fake_time", "mini", "amini"]
 
 
 @pytest.fixture
-def server() -> Iterator[ScriptedServer]:
+def scripted() -> Iterator[ScriptedServer]:
     with ScriptedServer() as s:
         yield s
 
@@ -24,12 +26,12 @@ def fake_time() -> FakeTime:
 
 
 @pytest.fixture
-def client(server: ScriptedServer, fake_time: FakeTime) -> Iterator[Mini]:
-    with make_client(server.base_url, fake_time) as c:
+def mini(scripted: ScriptedServer, fake_time: FakeTime) -> Iterator[Mini]:
+    with make_client(scripted.base_url, fake_time) as c:
         yield c
 
 
 @pytest.fixture
-async def aclient(server: ScriptedServer, fake_time: FakeTime) -> AsyncIterator[AsyncMini]:
-    async with make_async_client(server.base_url, fake_time) as c:
+async def amini(scripted: ScriptedServer, fake_time: FakeTime) -> AsyncIterator[AsyncMini]:
+    async with make_async_client(scripted.base_url, fake_time) as c:
         yield c
