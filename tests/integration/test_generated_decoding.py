@@ -1,0 +1,97 @@
+"""What the generated models do with real server bodies, over loopback HTTP to FakeSendmux:
+open enums, unknown fields kept, bad bodies turned into a clear typed error, aware timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+
+import sendmux
+from sendmux import APIResponseValidationError, AsyncSendmux, Sendmux
+from sendmux._generated.models import ProviderListItem, ProviderListItemStatus
+from sendmux.testing import FakeSendmux
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSendmux]:
+    with FakeSendmux() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeSendmux) -> Iterator[Sendmux]:
+    with Sendmux(api_key=fake.api_key, base_url=fake.url, max_retries=0) as c:
+        yield c
+
+
+def test_one_unknown_status_does_not_sink_the_list(fake: FakeSendmux, client: Sendmux) -> None:
+    # The official SDK rejects the whole page when one account is "suspended"; we keep the value.
+    fake.seed("sending_accounts", 3, each=lambda i: {"status": ["active", "suspended", "error"][i]})
+    accounts = list(client.sending_accounts.list())
+    assert [a.status for a in accounts] == ["active", "suspended", "error"]
+    suspended = accounts[1].status
+    assert isinstance(suspended, ProviderListItemStatus)
+    assert suspended.value == "suspended" and not suspended.is_known
+    assert accounts[0].status is ProviderListItemStatus.ACTIVE and accounts[0].status.is_known
+    # It survives a round trip to the wire unchanged.
+    assert accounts[1].to_dict()["status"] == "suspended"
+
+
+def test_unknown_fields_are_kept_on_models(fake: FakeSendmux, client: Sendmux) -> None:
+    domain = client.domains.create(domain="keep.example.com")
+    fake.faults.add("unknown_field", route="managementGetDomain")
+    got = client.domains.get(domain.id, if_none_match=sendmux.UNSET)
+    assert got.additional_properties, "the fake added fields the spec does not have"
+    name = next(iter(got.additional_properties))
+    assert got[name] == got.additional_properties[name] and name in got
+    assert got.to_dict()[name] == got.additional_properties[name]
+    assert got.domain == "keep.example.com"
+
+
+def test_a_missing_required_field_names_model_and_field(fake: FakeSendmux, client: Sendmux) -> None:
+    domain = client.domains.create(domain="missing.example.com")
+    fake.faults.add("missing_field", route="managementGetDomain", field="domain")
+    with pytest.raises(APIResponseValidationError) as info:
+        client.domains.get(domain.id)
+    err = info.value
+    assert "MailboxDomain.domain" in str(err) and "missing" in str(err)
+    assert err.status_code == 200 and err.request_id
+    assert isinstance(err, sendmux.SendmuxError)
+
+
+def test_a_wrong_type_names_model_and_field(fake: FakeSendmux, client: Sendmux) -> None:
+    (account,) = fake.seed("sending_accounts", 1, name=12345)
+    with pytest.raises(APIResponseValidationError) as info:
+        client.sending_accounts.get(account["id"])
+    assert "ProviderItem.name" in str(info.value) and "expected str, got int" in str(info.value)
+
+
+def test_timestamps_are_aware_and_encode_back_with_z(client: Sendmux) -> None:
+    domain = client.domains.create(domain="time.example.com")
+    assert isinstance(domain.created_at, datetime.datetime) and domain.created_at.tzinfo is not None
+    assert domain.to_dict()["created_at"].endswith("Z")
+
+
+def test_decoding_straight_from_dicts() -> None:
+    page_item = {
+        "id": "dprov_1",
+        "status": "brand_new_status",
+        "created_at": "2026-05-25T02:18:00+02:00",
+    }
+    with pytest.raises(sendmux.SendmuxError) as info:
+        ProviderListItem.from_dict(page_item)  # most required fields absent
+    assert "ProviderListItem." in str(info.value)
+    with pytest.raises(sendmux.SendmuxError, match="expected a JSON object, got list"):
+        ProviderListItem.from_dict([])  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_async_client_keeps_unknown_enum_values(fake: FakeSendmux) -> None:
+    fake.seed("sending_accounts", 2, each=lambda i: {"status": ["suspended", "active"][i]})
+    async with AsyncSendmux(api_key=fake.api_key, base_url=fake.url) as client:
+        statuses = [a.status async for a in client.sending_accounts.list()]
+    assert statuses == ["suspended", "active"]
+    assert not statuses[0].is_known
