@@ -50,20 +50,25 @@ class Counters:
     replayed: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
+    # The server's lock: counters change while requests run, so copies are taken under it.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def reset(self) -> None:
-        for c in (self.requests, self.applied, self.created, self.replayed, self.faults, self.statuses):
-            c.clear()
+        with self.lock:
+            for c in (self.requests, self.applied, self.created, self.replayed, self.faults, self.statuses):
+                c.clear()
 
     def snapshot(self) -> dict[str, dict[Any, int]]:
-        return {
-            "requests": dict(self.requests),
-            "applied": dict(self.applied),
-            "created": dict(self.created),
-            "replayed": dict(self.replayed),
-            "faults": dict(self.faults),
-            "statuses": dict(self.statuses),
-        }
+        """Plain-dict copies of every counter, consistent with each other."""
+        with self.lock:
+            return {
+                "requests": dict(self.requests),
+                "applied": dict(self.applied),
+                "created": dict(self.created),
+                "replayed": dict(self.replayed),
+                "faults": dict(self.faults),
+                "statuses": dict(self.statuses),
+            }
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +153,7 @@ class App:
     ) -> None:
         self.state = State()
         self.lock = threading.RLock()
-        self.counters = Counters()
+        self.counters = Counters(lock=self.lock)
         self.faults = Faults(fault_seed)
         self.limiter = RateLimiter(rate_limit, rate_window)
         self.idempotency = IdempotencyStore()
@@ -189,7 +194,8 @@ class App:
                 )
             fault = self.faults.pick(op_id, route_name)
             if fault is not None:
-                self.counters.faults[fault.kind] += 1
+                with self.lock:
+                    self.counters.faults[fault.kind] += 1
                 if fault.kind == "delay":
                     self.stopping.wait(fault.delay)
             if fault is not None and fault.kind in BEFORE_APPLY:

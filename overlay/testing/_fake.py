@@ -34,6 +34,15 @@ _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "transactions": obj.transaction,
 }
 _ALIASES = {"providers": "sending_accounts"}
+Outcome = Literal["delivered", "bounced", "complained", "rejected", "delivery_delayed"]
+# outcome → (email-log status, its status_reason, event data fields)
+_OUTCOMES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
+    "delivered": ("sent", None, {}),
+    "bounced": ("failed", "Permanent bounce.", {"bounce_type": "Permanent", "bounce_subtype": "General"}),
+    "complained": ("sent", None, {"complaint_type": "abuse"}),
+    "rejected": ("rejected", "Rejected by the provider.", {"reject_reason": "Rejected by the provider."}),
+    "delivery_delayed": ("pending", "Delivery delayed.", {"delay_type": "MailboxFull"}),
+}
 
 
 class FakeSendmux:
@@ -258,11 +267,86 @@ class FakeSendmux:
         if event_type not in obj.EVENT_TYPES:
             raise ValueError(f"unknown event type {event_type!r}")
         with self._app.lock:
+            return self._publish(self._team(team), event_type, obj.event_data(**dict(data or {})))
+
+    def simulate_outbound(
+        self,
+        outcome: Outcome = "delivered",
+        *,
+        to: str = "someone@example.org",
+        sender: str = "sender@example.com",
+        provider_id: str | None = None,
+        mailbox_id: str | None = None,
+        team: str | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """A fake sent message: an email-log row plus the `message.<outcome>` event to matching subscriptions.
+
+        Returns the log (as `GET /emails/logs/{id}` shows it) and the event id.
+        """
+        status, reason, extra = _OUTCOMES[outcome]
+        with self._app.lock:
             owner = self._team(team)
-            deliverer = self._app.deliverer
-            event = deliverer.new_event(owner, event_type, obj.event_data(**dict(data or {})))
-            deliverer.publish(owner, event, deliverer.matching(owner, event))
-            return str(event["id"])
+            account = owner.collections["sending_accounts"].get(provider_id or "")
+            log = obj.email_log(
+                to_email=to,
+                from_email=sender,
+                sent_from_email=sender,
+                status=status,
+                provider_id=account.id if account else None,
+                provider_name=account.data["name"] if account else None,
+                status_reason=reason,
+            )
+            owner.add("email_logs", log)
+            data = obj.event_data(
+                message_id=log["message_id"],
+                message_id_kind="provider",
+                sendmux_message_id=log["id"],
+                sender=sender,
+                recipients=[to],
+                mailbox_id=mailbox_id,
+                **extra,
+            )
+            event_id = self._publish(owner, f"message.{outcome}", data)
+            return copy.deepcopy(log), event_id
+
+    def simulate_inbound(
+        self,
+        mailbox_id: str,
+        *,
+        sender: str = "someone@example.org",
+        subject: str = "Inbound message",
+        spam: bool = False,
+        team: str | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """A fake received message: an inbox-log row plus `message.received` (or `.spam`) to subscribers."""
+        with self._app.lock:
+            owner = self._team(team)
+            mailbox = owner.get("mailboxes", mailbox_id, "Mailbox").data
+            event_type = "message.received.spam" if spam else "message.received"
+            log = obj.inbox_log(
+                mailbox_id=mailbox_id,
+                mailbox_email=mailbox["email"],
+                event_type=event_type,
+                from_email=sender,
+                to_emails=[mailbox["email"]],
+                subject=subject,
+            )
+            owner.add("inbox_logs", log)
+            data = obj.event_data(
+                message_id=log["message_id"],
+                message_id_kind="rfc5322",
+                sender=sender,
+                recipients=[mailbox["email"]],
+                mailbox_id=mailbox_id,
+                is_spam=spam,
+            )
+            return copy.deepcopy(log), self._publish(owner, event_type, data)
+
+    def _publish(self, owner: Team, event_type: str, data: dict[str, Any]) -> str:
+        deliverer = self._app.deliverer
+        event = deliverer.new_event(owner, event_type, data)
+        deliverer.publish(owner, event, deliverer.matching(owner, event))
+        return str(event["id"])
 
     def wait_for_deliveries(self, timeout: float = 10.0) -> bool:
         """Block until no webhook delivery is queued or retrying; False if `timeout` passed first."""

@@ -391,6 +391,37 @@ def _webhooks(api: Api) -> None:
     api("GET", f"/webhooks/{w1['id']}/deliveries/{deliveries[0]['id']}/payload", 200)
     api("GET", f"/webhooks/{w1['id']}/deliveries/wdel_missing/payload", 404)
     api("GET", f"/webhooks/{quiet['id']}/deliveries/{deliveries[0]['id']}/payload", 404)
+    # Simulated traffic: every event type's payload (and its email/inbox log) validates too.
+    everything = api.data(
+        "POST",
+        "/webhooks",
+        201,
+        {
+            **body,
+            "event_types": [
+                "message.delivered",
+                "message.bounced",
+                "message.complained",
+                "message.rejected",
+                "message.delivery_delayed",
+                "message.received",
+                "message.received.spam",
+            ],
+        },
+    )
+    mailbox = api.fake.seed("mailboxes")[0]["id"]
+    for outcome in ("delivered", "bounced", "complained", "rejected", "delivery_delayed"):
+        log, _ = api.fake.simulate_outbound(outcome, mailbox_id=mailbox)  # type: ignore[arg-type]
+        api("GET", f"/emails/logs/{log['id']}", 200)
+    for spam in (False, True):
+        log, _ = api.fake.simulate_inbound(mailbox, spam=spam)
+        api("GET", f"/inboxes/logs/{log['id']}", 200)
+    assert api.fake.wait_for_deliveries()
+    attempts = api.data("GET", f"/webhooks/{everything['id']}/deliveries", 200)
+    assert len(attempts) == 7
+    for attempt in attempts:
+        api("GET", f"/webhooks/{everything['id']}/deliveries/{attempt['id']}/payload", 200)
+    api("DELETE", f"/webhooks/{everything['id']}", 200)
     api("DELETE", f"/webhooks/{quiet['id']}", 200)
     api("DELETE", f"/webhooks/{quiet['id']}", 404)
 

@@ -230,3 +230,30 @@ def test_idempotent_test_publishes_once(fake: FakeSendmux, api: httpx.Client, re
     assert first == again
     assert fake.wait_for_deliveries()
     assert len(api.get(f"/webhooks/{sub['id']}/deliveries").json()["data"]) == 1
+
+
+def test_simulated_outbound_and_inbound_traffic(
+    fake: FakeSendmux, api: httpx.Client, receiver: Receiver
+) -> None:
+    account = fake.seed("sending_accounts", name="Primary")[0]["id"]
+    mailbox = fake.seed("mailboxes", email="bot@myagent.mx")[0]["id"]
+    subscribe(api, receiver.url, ["message.bounced", "message.received.spam"])
+    log, event_id = fake.simulate_outbound("bounced", to="gone@example.org", provider_id=account)
+    hit = receiver.next()
+    event = json.loads(hit.body)
+    assert hit.headers["x-sendmux-event-id"] == event_id and event["type"] == "message.bounced"
+    assert event["data"]["bounce_type"] == "Permanent" and event["data"]["recipients"] == ["gone@example.org"]
+    assert event["data"]["sendmux_message_id"] == log["id"]
+    shown = api.get(f"/emails/logs/{log['id']}").json()["data"]
+    assert (
+        shown["status"] == "failed"
+        and shown["provider_id"] == account
+        and shown["provider_name"] == "Primary"
+    )
+    fake.simulate_outbound("delivered")  # not subscribed: nothing arrives
+    inbound, spam_id = fake.simulate_inbound(mailbox, sender="spammer@example.net", spam=True)
+    hit = receiver.next()
+    assert hit.headers["x-sendmux-event-id"] == spam_id
+    assert json.loads(hit.body)["data"]["mailbox_id"] == mailbox
+    assert api.get(f"/inboxes/logs/{inbound['id']}").json()["data"]["is_spam"] is True
+    assert fake.wait_for_deliveries() and receiver.hits.empty()
