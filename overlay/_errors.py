@@ -46,6 +46,17 @@ _REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 class SendmuxError(Exception):
     """Root of every error this package raises."""
 
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        # Keyword-only constructors would break Exception's default pickling (multiprocessing, task queues).
+        return (_restore_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore_error(cls: type[SendmuxError], args: tuple[Any, ...], state: dict[str, Any]) -> SendmuxError:
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
 
 class ConfigurationError(SendmuxError, ValueError):
     """The client was set up wrongly (no credential, a bad credential, an insecure base URL, ...)."""

@@ -60,3 +60,26 @@ def test_garbage_fields_ignored() -> None:
     body = b'{"error": {"code": 5, "message": ["x"], "retryable": "yes", "errors": "nope"}, "meta": []}'
     err = make_status_error(422, {}, body, reason="Unprocessable")
     assert err.code is None and err.retryable is None and err.errors == () and err.message == "Unprocessable"
+
+
+def test_errors_pickle_round_trip() -> None:
+    import pickle
+
+    from sendmux._errors import APIConnectionError, NotModifiedError, WebhookSignatureError
+
+    err = make_status_error(
+        409,
+        {"x-request-id": "r"},
+        b'{"error": {"code": "limit_exceeded", "message": "m", "errors": [{"field": "f"}]}}',
+        permission="p",
+    )
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is type(err) and str(back) == str(err) and back.errors == err.errors
+    assert back.headers is not None and back.headers["x-request-id"] == "r"
+    for e in (
+        APIConnectionError("boom", method="GET", url="u"),
+        NotModifiedError(etag="e", request_id="r"),
+        WebhookSignatureError("bad"),
+    ):
+        b = pickle.loads(pickle.dumps(e))
+        assert type(b) is type(e) and str(b) == str(e) and vars(b) == vars(e)
