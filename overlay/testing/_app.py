@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -159,6 +160,7 @@ class App:
         self.idempotency = IdempotencyStore()
         self.requests: deque[RecordedRequest] = deque(maxlen=record_requests)
         self.stopping = threading.Event()
+        self.crashes: list[str] = []
         self.deliverer: Deliverer  # set by FakeSendmux
 
     # ---- entry point --------------------------------------------------------------------------------
@@ -207,6 +209,11 @@ class App:
                     outcome = self._after_apply(fault, response)
         except ApiError as exc:
             outcome = Outcome(self._error(exc, request_id, rate))
+        except Exception as exc:  # a bug in the fake: answer like the API would, and keep the traceback
+            with self.lock:
+                self.crashes.append(traceback.format_exc())
+            error = ApiError("internal_error", f"FakeSendmux failed: {type(exc).__name__}: {exc}")
+            outcome = Outcome(self._error(error, request_id, rate))
         self._record(
             method, path, route_name, op_id, headers, body, outcome.response.status, fault, request_id
         )
@@ -230,6 +237,10 @@ class App:
         query = route.parse_query(parse_qsl(raw_query, keep_blank_values=True))
         body = self._parse_body(route, raw_body)
         idem_key = headers.get("idempotency-key") if route.idempotency_key else None
+        if idem_key is not None and not 0 < len(idem_key) <= 255:
+            raise ApiError(
+                "invalid_parameter", "Idempotency-Key must be 1 to 255 characters.", param="Idempotency-Key"
+            )
         with self.lock:
             team = self.state.teams[key.team_id]
             scope = (team.id, route.operation_id, idem_key or "")

@@ -236,6 +236,12 @@ class FakeSendmux:
         with self._app.lock:
             return list(self._app.requests)
 
+    @property
+    def crashes(self) -> list[str]:
+        """Tracebacks of requests the fake itself failed on (answered 500 `internal_error`); empty if all is well."""
+        with self._app.lock:
+            return list(self._app.crashes)
+
     def reset(self) -> None:
         """Forget objects, counters, faults, idempotency keys, rate windows and the request log (keys stay)."""
         with self._app.lock:
