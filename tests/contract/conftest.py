@@ -23,7 +23,7 @@ from prism_support import PRISM_BIN, ROOT, PrismServer
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import fetch, surface  # noqa: E402
+from generator import fetch, overlays, surface  # noqa: E402
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -60,8 +60,17 @@ def _require_prism() -> None:
 
 @pytest.fixture(scope="session")
 def management_spec() -> dict[str, Any]:
-    """The pinned spec reduced to the Management surface the client covers (54 operations)."""
-    return surface.prune(surface.select_management(fetch.load_spec()))
+    """The pinned spec (wire format, envelopes intact) reduced to the Management surface: 54 operations.
+
+    Our reviewed overlays are applied first.  They matter to Prism: the spec types ~30 timestamps
+    as plain strings without examples, so Prism would serve `"string"` (static) or random words
+    (dynamic) where the overlay — and the real API — promise RFC 3339; with `format: date-time`
+    Prism generates real timestamps.  SENDMUX_PRISM_OVERLAYS=0 serves the bare subset instead.
+    """
+    spec = fetch.load_spec()
+    if os.environ.get("SENDMUX_PRISM_OVERLAYS", "1") != "0":
+        spec = overlays.apply_overlays(spec)
+    return surface.prune(surface.select_management(spec))
 
 
 @pytest.fixture(scope="session")

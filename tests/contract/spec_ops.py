@@ -70,6 +70,11 @@ def spec_operations(spec: dict[str, Any]) -> dict[str, SpecOperation]:
     return out
 
 
+def wire_name(kwarg: str) -> str:
+    """The spec's name for a client keyword argument (`type_` -> `type`)."""
+    return kwarg[:-1] if kwarg.endswith("_") else kwarg
+
+
 def _query_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -85,7 +90,8 @@ def build_request(base_url: str, op: SpecOperation, call: Call, headers: dict[st
     query: dict[str, Any] = {}
     body: dict[str, Any] = {}
     sent_headers = dict(headers)
-    for name, value in call.kwargs.items():
+    for kwarg, value in call.kwargs.items():
+        name = wire_name(kwarg)
         if name in by_kwarg:
             sent_headers[by_kwarg[name]] = value
         elif name in op.query:

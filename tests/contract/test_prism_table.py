@@ -8,7 +8,7 @@ import httpx
 import pytest
 from operation_args import CALLS
 from prism_support import TEST_API_KEY, ExchangeRecorder, PrismServer, format_exchanges
-from spec_ops import HEADER_KWARGS, SpecOperation, build_request, spec_operations
+from spec_ops import HEADER_KWARGS, SpecOperation, build_request, spec_operations, wire_name
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +28,10 @@ def test_table_entry_fits_the_spec(operation_id: str, operations: dict[str, Spec
     assert len(call.args) == len(op.path_params), f"{op.path} takes {op.path_params}"
     header_kwargs = {HEADER_KWARGS[h] for h in op.headers if h in HEADER_KWARGS}
     known = set(op.query) | header_kwargs | set(op.body or {})
-    assert set(call.kwargs) <= known, f"not in the spec: {sorted(set(call.kwargs) - known)}"
+    given = {wire_name(kwarg) for kwarg in call.kwargs}
+    assert given <= known, f"not in the spec: {sorted(given - known)}"
     required = {n for n, r in op.query.items() if r} | {n for n, r in (op.body or {}).items() if r}
-    assert required <= set(call.kwargs), f"required but missing: {sorted(required - set(call.kwargs))}"
+    assert required <= given, f"required but missing: {sorted(required - given)}"
     assert not any(op.headers.values()), "a required header parameter needs a table column"
 
 

@@ -1,0 +1,91 @@
+"""Static mode: every Management operation through the client sends a request Prism finds valid.
+
+Prism (request validation on, the default) answers with the spec's examples and lists what it
+found wrong in `sl-violations`.  A request violation is a client bug.  Response violations are the
+spec's examples disagreeing with its own schemas (e.g. `meta.property1` against a closed
+ResponseMeta); the client has to decode those bodies anyway, so they are counted, not failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from client_calls import call, call_raw, check_decoded
+from operation_args import CALLS
+from prism_support import TEST_API_KEY, ExchangeRecorder, PrismServer, format_exchanges, parse_violations
+from spec_ops import spec_operations
+
+import sendmux
+
+OPERATIONS = {entry.operation_id: entry for entry in sendmux.OPERATIONS}
+
+
+def test_table_covers_every_operation() -> None:
+    assert len(OPERATIONS) == len(sendmux.OPERATIONS), "duplicate operation_id in sendmux.OPERATIONS"
+    missing = sorted(set(OPERATIONS) - set(CALLS))
+    assert not missing, f"add valid arguments for these operations to operation_args.CALLS: {missing}"
+    assert sorted(OPERATIONS) == sorted(CALLS)
+
+
+def test_operations_match_the_spec(management_spec: dict[str, Any]) -> None:
+    spec_ops = spec_operations(management_spec)
+    assert sorted(spec_ops) == sorted(OPERATIONS)
+    for operation_id, entry in OPERATIONS.items():
+        op = spec_ops[operation_id]
+        assert (entry.http_method, entry.path) == (op.http_method, op.path), operation_id
+
+
+@pytest.fixture(scope="module")
+def recorder() -> ExchangeRecorder:
+    return ExchangeRecorder()
+
+
+@pytest.fixture(scope="module")
+def client(prism_static: PrismServer, recorder: ExchangeRecorder) -> Iterator[sendmux.Sendmux]:
+    # max_retries=0: a retried failure must not hide behind a later success.
+    http = httpx.Client(event_hooks={"response": [recorder]})
+    with sendmux.Sendmux(
+        api_key=TEST_API_KEY, base_url=prism_static.url, http_client=http, max_retries=0
+    ) as smx:
+        yield smx
+    http.close()
+
+
+@pytest.mark.parametrize("operation_id", sorted(CALLS))
+def test_call_is_valid_and_decodes(
+    operation_id: str, client: sendmux.Sendmux, recorder: ExchangeRecorder, prism_stats: Counter[str]
+) -> None:
+    entry = OPERATIONS[operation_id]
+    recorder.clear()
+    failure = None
+    try:
+        result = call(client, entry)
+    except sendmux.SendmuxError as exc:
+        failure = f"{entry.qualified_name} raised {type(exc).__name__}: {exc}"
+    if failure is not None:
+        pytest.fail(f"{failure}\n{format_exchanges(recorder.exchanges)}", pytrace=False)
+    assert len(recorder.exchanges) == 1, format_exchanges(recorder.exchanges)
+    (exchange,) = recorder.exchanges
+    assert 200 <= exchange.status_code < 300, str(exchange)
+    assert exchange.request_violations() == [], (
+        f"{entry.qualified_name}: Prism found the request invalid\n{exchange}"
+    )
+    check_decoded(entry, result)
+    prism_stats["static_clean_operations"] += 1
+    prism_stats["static_response_violations"] += len(exchange.response_violations())
+
+
+@pytest.mark.parametrize("operation_id", sorted(CALLS))
+def test_raw_response_is_valid_and_parses(operation_id: str, client: sendmux.Sendmux) -> None:
+    entry = OPERATIONS[operation_id]
+    raw = call_raw(client, entry)
+    assert 200 <= raw.status_code < 300
+    violations = [str(v) for v in parse_violations(raw.headers) if v.is_request]
+    assert violations == [], f"{entry.qualified_name}: {violations}"
+    if entry.response == "envelope":
+        assert raw.request_id, f"{entry.qualified_name}: no request id on the raw response"
+    check_decoded(entry, raw.parse())
