@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,13 @@ def call(client: Any, entry: Any) -> Any:
 def call_raw(client: Any, entry: Any) -> Any:
     args = CALLS[entry.operation_id]
     return raw_method_of(client, entry)(*args.args, **args.kwargs)
+
+
+async def call_async(client: Any, entry: Any) -> Any:
+    """The same call on an `AsyncSendmux`; a list method's paginator is awaited to its first page."""
+    args = CALLS[entry.operation_id]
+    result = method_of(client, entry)(*args.args, **args.kwargs)
+    return await result if inspect.isawaitable(result) else result
 
 
 def touch(value: Any, depth: int = 0) -> int:

@@ -220,6 +220,12 @@ class ExchangeRecorder:
         request = response.request
         self.exchanges.append(Exchange(request.method, str(request.url), response.status_code, violations))
 
+    async def async_hook(self, response: httpx.Response) -> None:
+        """The same hook for `httpx.AsyncClient` (its hooks must be coroutines)."""
+        if response.status_code >= 400:
+            await response.aread()
+        self(response)
+
     def clear(self) -> None:
         self.exchanges.clear()
 
