@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     started = time.perf_counter()
+    load_at_start = environment.load_average()
     runner.log(validate_canned())
     sdk = official.ensure()
     runner.log(sdk.reason or f"official SDK ready: {sdk.python}")
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     except runner.BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    text = report.render(environment.describe(sdk), plan, results)
+    text = report.render(environment.describe(sdk, load_at_start), plan, results)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(text)

@@ -91,7 +91,9 @@ class RawHttpx(Contender):
         import httpx
 
         self._httpx = httpx
-        self.client = httpx.Client(base_url=url, headers=AUTH)
+        # sendmux's default timeouts (60 s, connect 10 s), so only the code path differs.
+        self._timeout = httpx.Timeout(60.0, connect=10.0)
+        self.client = httpx.Client(base_url=url, headers=AUTH, timeout=self._timeout)
         self._aclient: Any = None
 
     def get_one(self) -> Any:
@@ -121,10 +123,9 @@ class RawHttpx(Contender):
 
     async def aget_one(self) -> Any:
         if self._aclient is None:
-            # Default pool (100 connections); no pool timeout, so 1,000 queued requests wait their turn
-            # instead of failing after 5 s while httpcore's pool hands out connections.
-            timeout = self._httpx.Timeout(5.0, pool=None)
-            self._aclient = self._httpx.AsyncClient(base_url=self.url, headers=AUTH, timeout=timeout)
+            # Default pool, and sendmux's default timeouts (60 s, connect 10 s): httpx's own 5 s fail under
+            # 1,000 queued requests, while httpcore's pool hands out connections slowly.
+            self._aclient = self._httpx.AsyncClient(base_url=self.url, headers=AUTH, timeout=self._timeout)
         r = await self._aclient.get(f"/providers/{canned.PROVIDER_ID}")
         _check(r.status_code)
         return json.loads(r.content)["data"]

@@ -43,7 +43,17 @@ def version(name: str) -> str:
         return "not installed"
 
 
-def describe(official: OfficialSDK, now: dt.datetime | None = None) -> list[tuple[str, str]]:
+def load_average() -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def describe(
+    official: OfficialSDK, load_at_start: str = "", now: dt.datetime | None = None
+) -> list[tuple[str, str]]:
     now = now or dt.datetime.now(dt.UTC)
     ours = ", ".join(f"{name} {version(name)}" for name in OUR_PACKAGES)
     if official.available:
@@ -60,4 +70,6 @@ def describe(official: OfficialSDK, now: dt.datetime | None = None) -> list[tupl
         ("Commit", git_revision()),
         ("Our venv", ours),
         ("Official SDK venv", theirs),
+        # Other work on the machine widens min/max; interleaving keeps the ratios fair regardless.
+        ("Load average (1/5/15 min)", f"start {load_at_start or '?'}; end {load_average()}"),
     ]

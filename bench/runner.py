@@ -41,7 +41,9 @@ class Plan:
     generate_runs: int
 
 
-FULL = Plan("full", 15, 15, 200, 30, 30, 1000, 7, (1_000, 10_000), 5, 3)
+# Many short rounds rather than a few long ones: on a shared machine, load comes and goes in seconds,
+# and short interleaved batches spread it evenly over the contenders.
+FULL = Plan("full", 41, 21, 50, 10, 10, 1000, 9, (1_000, 10_000), 7, 3)
 QUICK = Plan("quick", 2, 2, 20, 3, 3, 1000, 1, (1_000, 10_000), 1, 1)
 
 
