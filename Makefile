@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
+# Folders of hand-written Python that ruff checks (those that exist).
+SRC := $(wildcard generator overlay tests bench examples)
 
 .PHONY: venv generate check-generated lint format test test-fast demo bench bench-quick clean spec-update prism typecheck
 
@@ -23,8 +25,8 @@ check-generated: venv
 	$(PYTHON) -m generator check --out generated
 
 format: venv
-	$(BIN)/ruff format generator overlay tests bench examples
-	$(BIN)/ruff check --fix generator overlay tests bench examples
+	$(BIN)/ruff format $(SRC)
+	$(BIN)/ruff check --fix $(SRC)
 
 typecheck: venv
 	@# mypy sees the one `sendmux` package the wheel has: overlay/ with generated/ as _generated.
@@ -34,8 +36,8 @@ typecheck: venv
 	cd build/typecheck && MYPYPATH=. ../../$(BIN)/mypy --strict --no-incremental -p sendmux
 
 lint: venv typecheck
-	$(BIN)/ruff format --check generator overlay tests bench examples
-	$(BIN)/ruff check generator overlay tests bench examples
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/ruff check $(SRC)
 
 prism: node_modules/.bin/prism
 

@@ -285,3 +285,39 @@ def uses_datetime(prop: Any) -> bool:
     if isinstance(prop, UnionProperty):
         return any(uses_datetime(p) for p in prop.inner_properties)
     return False
+
+
+def simple_kind(prop: Any) -> tuple[str, bool] | None:
+    """(JSON kind, nullable) for a field that needs a type check but no conversion, else None.
+
+    Such fields are read together and checked with one combined condition; only a failure pays
+    for finding out which field was wrong (`sendmux._decoding.wrong_type`).
+    """
+    if type(prop) in _PRIMITIVES:
+        return _PRIMITIVES[type(prop)], False
+    if isinstance(prop, UuidProperty):
+        return "str", False
+    if isinstance(prop, AnyProperty):
+        return "any", False
+    if isinstance(prop, UnionProperty) and is_nullable(prop):
+        branches = _non_null(prop)
+        if len(branches) == 1:
+            inner = simple_kind(branches[0])
+            if inner is not None:
+                return inner[0], True
+    return None
+
+
+def check_expr(kind: str, nullable: bool, var: str, optional: bool) -> str | None:
+    """A condition true when `var` has the right JSON type (None: anything goes)."""
+    if kind == "any":
+        return None
+    if kind == "float":
+        cond = f"(type({var}) is float or type({var}) is int)"
+    else:
+        cond = f"type({var}) is {kind}"
+    if nullable:
+        cond = f"({var} is None or {cond})"
+    if optional:
+        cond = f"({var} is UNSET or {cond})"
+    return cond

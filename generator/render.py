@@ -51,6 +51,17 @@ class Field:
     nullable: bool
     description: str
     decode: list[str]
+    simple: tuple[str, bool] | None = None
+
+    @property
+    def var(self) -> str:
+        return f"f_{self.py_name}"
+
+    @property
+    def check(self) -> str | None:
+        if self.simple is None:
+            return None
+        return codegen.check_expr(self.simple[0], self.simple[1], self.var, not self.required)
 
 
 @dataclass
@@ -182,6 +193,7 @@ def model_view(model: ModelProperty) -> ModelView:
                 nullable=codegen.is_nullable(prop),
                 description=codegen.docstring_text(prop.description),
                 decode=codegen.decode_lines(prop, "v"),
+                simple=codegen.simple_kind(prop),
             )
         )
     return ModelView(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from enum import Enum
+from collections.abc import Mapping
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from ._errors import SendmuxError
@@ -47,14 +48,11 @@ class _OpenEnumMixin:
         return type(self)._member_map_.get(self._name_) is self  # type: ignore[attr-defined]
 
 
-class OpenStrEnum(_OpenEnumMixin, str, Enum):
+class OpenStrEnum(_OpenEnumMixin, StrEnum):
     """A string enum that accepts values added to the API after this client was generated."""
 
-    def __str__(self) -> str:
-        return str(self.value)
 
-
-class OpenIntEnum(_OpenEnumMixin, int, Enum):
+class OpenIntEnum(_OpenEnumMixin, IntEnum):
     """An integer enum that accepts values added to the API after this client was generated."""
 
 
@@ -104,3 +102,31 @@ def decode_failure(model: type, field: str, exc: BaseException) -> ModelDecodeEr
 
 def not_an_object(model: type, value: object) -> ModelDecodeError:
     return ModelDecodeError(model.__name__, "", f"expected a JSON object, got {type(value).__name__}")
+
+
+def missing_field(model: type, exc: KeyError) -> ModelDecodeError:
+    return ModelDecodeError(model.__name__, str(exc.args[0]) if exc.args else "", "required field is missing")
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+}
+
+
+def wrong_type(
+    model: type, data: Mapping[str, Any], fields: tuple[tuple[str, str, str, bool, bool], ...]
+) -> ModelDecodeError:
+    """The slow path after a combined type check failed: name the first wrong field."""
+    for wire, attr, kind, nullable, _required in fields:
+        value = data.get(wire, _MISSING)
+        if value is _MISSING or (nullable and value is None) or kind == "any":
+            continue
+        if type(value) not in _JSON_TYPES[kind]:
+            return ModelDecodeError(model.__name__, attr, f"expected {kind}, got {type(value).__name__}")
+    return ModelDecodeError(model.__name__, "", "a field has the wrong type")
+
+
+_MISSING = object()

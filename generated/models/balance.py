@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .balance_auto_topup import BalanceAutoTopup
@@ -27,6 +27,12 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("balance", "balance", "str", False, True),
+    ("balance_consumed", "balance_consumed", "str", False, True),
+    ("balance_purchased", "balance_purchased", "str", False, True),
+)
 
 
 @define
@@ -60,8 +66,20 @@ class Balance:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 5
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_balance = d["balance"]
+            f_balance_consumed = d["balance_consumed"]
+            f_balance_purchased = d["balance_purchased"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_balance) is str and type(f_balance_consumed) is str and type(f_balance_purchased) is str
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.balance = f_balance
+        self.balance_consumed = f_balance_consumed
+        self.balance_purchased = f_balance_purchased
         try:
             v = d["auto_topup"]
             v = BalanceAutoTopup.from_dict(v)
@@ -69,34 +87,14 @@ class Balance:
             raise decode_failure(cls, "auto_topup", exc) from exc
         self.auto_topup = v
         try:
-            v = d["balance"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "balance", exc) from exc
-        self.balance = v
-        try:
-            v = d["balance_consumed"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "balance_consumed", exc) from exc
-        self.balance_consumed = v
-        try:
-            v = d["balance_purchased"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "balance_purchased", exc) from exc
-        self.balance_purchased = v
-        try:
             v = d["currency"]
             v = _BalanceCurrency_member(v) or BalanceCurrency(v)
         except Exception as exc:
             raise decode_failure(cls, "currency", exc) from exc
         self.currency = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 5
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -21,6 +21,14 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("amount", "amount", "str", True, True),
+    ("enabled", "enabled", "bool", False, True),
+    ("monthly_limit", "monthly_limit", "str", True, True),
+    ("monthly_used", "monthly_used", "str", False, True),
+    ("threshold", "threshold", "str", True, True),
+)
 
 
 @define
@@ -54,48 +62,31 @@ class BalanceAutoTopup:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 5
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["amount"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "amount", exc) from exc
-        self.amount = v
-        try:
-            v = d["enabled"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "enabled", exc) from exc
-        self.enabled = v
-        try:
-            v = d["monthly_limit"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "monthly_limit", exc) from exc
-        self.monthly_limit = v
-        try:
-            v = d["monthly_used"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "monthly_used", exc) from exc
-        self.monthly_used = v
-        try:
-            v = d["threshold"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "threshold", exc) from exc
-        self.threshold = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+            f_amount = d["amount"]
+            f_enabled = d["enabled"]
+            f_monthly_limit = d["monthly_limit"]
+            f_monthly_used = d["monthly_used"]
+            f_threshold = d["threshold"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (f_amount is None or type(f_amount) is str)
+            and type(f_enabled) is bool
+            and (f_monthly_limit is None or type(f_monthly_limit) is str)
+            and type(f_monthly_used) is str
+            and (f_threshold is None or type(f_threshold) is str)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.amount = f_amount
+        self.enabled = f_enabled
+        self.monthly_limit = f_monthly_limit
+        self.monthly_used = f_monthly_used
+        self.threshold = f_threshold
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 5
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .connection_credential import ConnectionCredential
@@ -25,6 +25,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("label", "label", "str", False, True),)
 
 
 @define
@@ -58,21 +60,20 @@ class Connection:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 5
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_label = d["label"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_label) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.label = f_label
         try:
             v = d["credential"]
             v = ConnectionCredential.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "credential", exc) from exc
         self.credential = v
-        try:
-            v = d["label"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "label", exc) from exc
-        self.label = v
         try:
             v = d["mailboxes"]
             if type(v) is not list:
@@ -97,8 +98,9 @@ class Connection:
         except Exception as exc:
             raise decode_failure(cls, "team", exc) from exc
         self.team = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 5
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .connection_credential_type import ConnectionCredentialType
@@ -24,6 +24,11 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("id", "id", "str", False, True),
+    ("name", "name", "str", True, True),
+)
 
 
 @define
@@ -53,31 +58,25 @@ class ConnectionCredential:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 3
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["name"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "name", exc) from exc
-        self.name = v
+            f_id = d["id"]
+            f_name = d["name"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_id) is str and (f_name is None or type(f_name) is str)):
+            raise wrong_type(cls, d, _PLAIN)
+        self.id = f_id
+        self.name = f_name
         try:
             v = d["type"]
             v = _ConnectionCredentialType_member(v) or ConnectionCredentialType(v)
         except Exception as exc:
             raise decode_failure(cls, "type_", exc) from exc
         self.type_ = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 3
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -18,6 +18,11 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("email", "email", "str", False, True),
+    ("id", "id", "str", False, True),
+)
 
 
 @define
@@ -45,24 +50,19 @@ class ConnectionMailboxesItem:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 2
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["email"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "email", exc) from exc
-        self.email = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+            f_email = d["email"]
+            f_id = d["id"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_email) is str and type(f_id) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.email = f_email
+        self.id = f_id
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 2
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -23,6 +23,11 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("pattern", "pattern", "str", False, True),
+    ("note", "note", "str", True, False),
+)
 
 
 @define
@@ -52,33 +57,25 @@ class FilterRule:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 2
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["pattern"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "pattern", exc) from exc
-        self.pattern = v
+            f_pattern = d["pattern"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        f_note = d.get("note", UNSET)
+        if not (type(f_pattern) is str and (f_note is UNSET or (f_note is None or type(f_note) is str))):
+            raise wrong_type(cls, d, _PLAIN)
+        self.pattern = f_pattern
+        self.note = f_note
         try:
             v = d["type"]
             v = _FilterRuleType_member(v) or FilterRuleType(v)
         except Exception as exc:
             raise decode_failure(cls, "type_", exc) from exc
         self.type_ = v
-        try:
-            v = d.get("note", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "note", exc) from exc
-        self.note = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 2 + (f_note is not UNSET)
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    expected,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .incoming_log_item_event_type import IncomingLogItemEventType
@@ -37,6 +44,21 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("amount", "amount", "str", False, True),
+    ("billing_bucket_start", "billing_bucket_start", "str", False, True),
+    ("from_email", "from_email", "str", True, True),
+    ("id", "id", "str", False, True),
+    ("is_spam", "is_spam", "bool", False, True),
+    ("mailbox_email", "mailbox_email", "str", True, True),
+    ("mailbox_id", "mailbox_id", "str", True, True),
+    ("message_id", "message_id", "str", True, True),
+    ("message_id_kind", "message_id_kind", "str", True, True),
+    ("size_bytes", "size_bytes", "float", True, True),
+    ("subject", "subject", "str", True, True),
+    ("unit_amount", "unit_amount", "str", False, True),
+)
 
 
 @define
@@ -90,22 +112,49 @@ class IncomingLogItem:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 15
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["amount"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "amount", exc) from exc
-        self.amount = v
-        try:
-            v = d["billing_bucket_start"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "billing_bucket_start", exc) from exc
-        self.billing_bucket_start = v
+            f_amount = d["amount"]
+            f_billing_bucket_start = d["billing_bucket_start"]
+            f_from_email = d["from_email"]
+            f_id = d["id"]
+            f_is_spam = d["is_spam"]
+            f_mailbox_email = d["mailbox_email"]
+            f_mailbox_id = d["mailbox_id"]
+            f_message_id = d["message_id"]
+            f_message_id_kind = d["message_id_kind"]
+            f_size_bytes = d["size_bytes"]
+            f_subject = d["subject"]
+            f_unit_amount = d["unit_amount"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_amount) is str
+            and type(f_billing_bucket_start) is str
+            and (f_from_email is None or type(f_from_email) is str)
+            and type(f_id) is str
+            and type(f_is_spam) is bool
+            and (f_mailbox_email is None or type(f_mailbox_email) is str)
+            and (f_mailbox_id is None or type(f_mailbox_id) is str)
+            and (f_message_id is None or type(f_message_id) is str)
+            and (f_message_id_kind is None or type(f_message_id_kind) is str)
+            and (f_size_bytes is None or (type(f_size_bytes) is float or type(f_size_bytes) is int))
+            and (f_subject is None or type(f_subject) is str)
+            and type(f_unit_amount) is str
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.amount = f_amount
+        self.billing_bucket_start = f_billing_bucket_start
+        self.from_email = f_from_email
+        self.id = f_id
+        self.is_spam = f_is_spam
+        self.mailbox_email = f_mailbox_email
+        self.mailbox_id = f_mailbox_id
+        self.message_id = f_message_id
+        self.message_id_kind = f_message_id_kind
+        self.size_bytes = f_size_bytes
+        self.subject = f_subject
+        self.unit_amount = f_unit_amount
         try:
             v = d["event_type"]
             v = _IncomingLogItemEventType_member(v) or IncomingLogItemEventType(v)
@@ -113,81 +162,11 @@ class IncomingLogItem:
             raise decode_failure(cls, "event_type", exc) from exc
         self.event_type = v
         try:
-            v = d["from_email"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_email", exc) from exc
-        self.from_email = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["is_spam"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "is_spam", exc) from exc
-        self.is_spam = v
-        try:
-            v = d["mailbox_email"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "mailbox_email", exc) from exc
-        self.mailbox_email = v
-        try:
-            v = d["mailbox_id"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "mailbox_id", exc) from exc
-        self.mailbox_id = v
-        try:
-            v = d["message_id"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "message_id", exc) from exc
-        self.message_id = v
-        try:
-            v = d["message_id_kind"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "message_id_kind", exc) from exc
-        self.message_id_kind = v
-        try:
             v = d["received_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "received_at", exc) from exc
         self.received_at = v
-        try:
-            v = d["size_bytes"]
-            if v is not None:
-                if type(v) is not float and type(v) is not int:
-                    raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "size_bytes", exc) from exc
-        self.size_bytes = v
-        try:
-            v = d["subject"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "subject", exc) from exc
-        self.subject = v
         try:
             v = d["to_emails"]
             if type(v) is not list:
@@ -198,15 +177,9 @@ class IncomingLogItem:
         except Exception as exc:
             raise decode_failure(cls, "to_emails", exc) from exc
         self.to_emails = v
-        try:
-            v = d["unit_amount"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "unit_amount", exc) from exc
-        self.unit_amount = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 15
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,13 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .mailbox_send_scope_type_0 import MailboxSendScopeType0
@@ -26,6 +32,14 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("display_name", "display_name", "str", True, True),
+    ("email", "email", "str", False, True),
+    ("id", "id", "str", False, True),
+    ("quota_bytes", "quota_bytes", "int", True, True),
+    ("status", "status", "str", False, True),
+)
 
 
 @define
@@ -63,8 +77,28 @@ class Mailbox:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 7
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_display_name = d["display_name"]
+            f_email = d["email"]
+            f_id = d["id"]
+            f_quota_bytes = d["quota_bytes"]
+            f_status = d["status"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (f_display_name is None or type(f_display_name) is str)
+            and type(f_email) is str
+            and type(f_id) is str
+            and (f_quota_bytes is None or type(f_quota_bytes) is int)
+            and type(f_status) is str
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.display_name = f_display_name
+        self.email = f_email
+        self.id = f_id
+        self.quota_bytes = f_quota_bytes
+        self.status = f_status
         try:
             v = d["created_at"]
             v = parse_datetime(v)
@@ -72,51 +106,15 @@ class Mailbox:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
-            v = d["display_name"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "display_name", exc) from exc
-        self.display_name = v
-        try:
-            v = d["email"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "email", exc) from exc
-        self.email = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["quota_bytes"]
-            if v is not None:
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "quota_bytes", exc) from exc
-        self.quota_bytes = v
-        try:
             v = d["send_scope"]
             if v is not None:
                 v = MailboxSendScopeType0.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
         self.send_scope = v
-        try:
-            v = d["status"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 7
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

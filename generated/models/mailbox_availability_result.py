@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .mailbox_availability_reason import MailboxAvailabilityReason
@@ -24,6 +24,11 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("available", "available", "bool", False, True),
+    ("email", "email", "str", False, True),
+)
 
 
 @define
@@ -53,30 +58,25 @@ class MailboxAvailabilityResult:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 3
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["available"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "available", exc) from exc
-        self.available = v
-        try:
-            v = d["email"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "email", exc) from exc
-        self.email = v
+            f_available = d["available"]
+            f_email = d["email"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_available) is bool and type(f_email) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.available = f_available
+        self.email = f_email
         try:
             v = d["reason"]
             v = _MailboxAvailabilityReason_member(v) or MailboxAvailabilityReason(v)
         except Exception as exc:
             raise decode_failure(cls, "reason", exc) from exc
         self.reason = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 3
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .mailbox import Mailbox
@@ -22,6 +22,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("warning", "warning", "str", True, True),)
 
 
 @define
@@ -51,8 +53,14 @@ class MailboxCreateResult:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 3
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_warning = d["warning"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (f_warning is None or type(f_warning) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.warning = f_warning
         try:
             v = d["credential"]
             if v is not None:
@@ -66,16 +74,9 @@ class MailboxCreateResult:
         except Exception as exc:
             raise decode_failure(cls, "mailbox", exc) from exc
         self.mailbox = v
-        try:
-            v = d["warning"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "warning", exc) from exc
-        self.warning = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 3
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

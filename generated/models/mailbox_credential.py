@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -24,6 +24,17 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("imap_port", "imap_port", "int", False, True),
+    ("key_prefix", "key_prefix", "str", False, True),
+    ("key_suffix", "key_suffix", "str", False, True),
+    ("public_id", "public_id", "str", False, True),
+    ("secret", "secret", "str", False, True),
+    ("server", "server", "str", False, True),
+    ("smtp_port", "smtp_port", "int", False, True),
+    ("username", "username", "str", False, True),
+)
 
 
 @define
@@ -63,66 +74,40 @@ class MailboxCredential:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 8
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["imap_port"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "imap_port", exc) from exc
-        self.imap_port = v
-        try:
-            v = d["key_prefix"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "key_prefix", exc) from exc
-        self.key_prefix = v
-        try:
-            v = d["key_suffix"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "key_suffix", exc) from exc
-        self.key_suffix = v
-        try:
-            v = d["public_id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "public_id", exc) from exc
-        self.public_id = v
-        try:
-            v = d["secret"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "secret", exc) from exc
-        self.secret = v
-        try:
-            v = d["server"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "server", exc) from exc
-        self.server = v
-        try:
-            v = d["smtp_port"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_port", exc) from exc
-        self.smtp_port = v
-        try:
-            v = d["username"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "username", exc) from exc
-        self.username = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+            f_imap_port = d["imap_port"]
+            f_key_prefix = d["key_prefix"]
+            f_key_suffix = d["key_suffix"]
+            f_public_id = d["public_id"]
+            f_secret = d["secret"]
+            f_server = d["server"]
+            f_smtp_port = d["smtp_port"]
+            f_username = d["username"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_imap_port) is int
+            and type(f_key_prefix) is str
+            and type(f_key_suffix) is str
+            and type(f_public_id) is str
+            and type(f_secret) is str
+            and type(f_server) is str
+            and type(f_smtp_port) is int
+            and type(f_username) is str
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.imap_port = f_imap_port
+        self.key_prefix = f_key_prefix
+        self.key_suffix = f_key_suffix
+        self.public_id = f_public_id
+        self.secret = f_secret
+        self.server = f_server
+        self.smtp_port = f_smtp_port
+        self.username = f_username
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 8
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,13 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .mailbox_domain_dns_records import MailboxDomainDnsRecords
@@ -42,6 +48,17 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("domain", "domain", "str", False, True),
+    ("id", "id", "str", False, True),
+    ("mailbox_count", "mailbox_count", "int", False, True),
+    ("ses_dkim_signing_enabled", "ses_dkim_signing_enabled", "bool", True, True),
+    ("ses_dkim_status", "ses_dkim_status", "str", True, True),
+    ("ses_identity_verification_status", "ses_identity_verification_status", "str", True, True),
+    ("ses_mail_from_status", "ses_mail_from_status", "str", True, True),
+    ("ses_verified_for_sending", "ses_verified_for_sending", "bool", True, True),
+)
 
 
 @define
@@ -93,8 +110,39 @@ class MailboxDomain:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 14
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_domain = d["domain"]
+            f_id = d["id"]
+            f_mailbox_count = d["mailbox_count"]
+            f_ses_dkim_signing_enabled = d["ses_dkim_signing_enabled"]
+            f_ses_dkim_status = d["ses_dkim_status"]
+            f_ses_identity_verification_status = d["ses_identity_verification_status"]
+            f_ses_mail_from_status = d["ses_mail_from_status"]
+            f_ses_verified_for_sending = d["ses_verified_for_sending"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_domain) is str
+            and type(f_id) is str
+            and type(f_mailbox_count) is int
+            and (f_ses_dkim_signing_enabled is None or type(f_ses_dkim_signing_enabled) is bool)
+            and (f_ses_dkim_status is None or type(f_ses_dkim_status) is str)
+            and (
+                f_ses_identity_verification_status is None or type(f_ses_identity_verification_status) is str
+            )
+            and (f_ses_mail_from_status is None or type(f_ses_mail_from_status) is str)
+            and (f_ses_verified_for_sending is None or type(f_ses_verified_for_sending) is bool)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.domain = f_domain
+        self.id = f_id
+        self.mailbox_count = f_mailbox_count
+        self.ses_dkim_signing_enabled = f_ses_dkim_signing_enabled
+        self.ses_dkim_status = f_ses_dkim_status
+        self.ses_identity_verification_status = f_ses_identity_verification_status
+        self.ses_mail_from_status = f_ses_mail_from_status
+        self.ses_verified_for_sending = f_ses_verified_for_sending
         try:
             v = d["created_at"]
             v = parse_datetime(v)
@@ -108,48 +156,11 @@ class MailboxDomain:
             raise decode_failure(cls, "dns_records", exc) from exc
         self.dns_records = v
         try:
-            v = d["domain"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "domain", exc) from exc
-        self.domain = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["mailbox_count"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "mailbox_count", exc) from exc
-        self.mailbox_count = v
-        try:
             v = d["mode"]
             v = _MailboxDomainMode_member(v) or MailboxDomainMode(v)
         except Exception as exc:
             raise decode_failure(cls, "mode", exc) from exc
         self.mode = v
-        try:
-            v = d["ses_dkim_signing_enabled"]
-            if v is not None:
-                if type(v) is not bool:
-                    raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_dkim_signing_enabled", exc) from exc
-        self.ses_dkim_signing_enabled = v
-        try:
-            v = d["ses_dkim_status"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_dkim_status", exc) from exc
-        self.ses_dkim_status = v
         try:
             v = d["ses_identity_checked_at"]
             if v is not None:
@@ -157,30 +168,6 @@ class MailboxDomain:
         except Exception as exc:
             raise decode_failure(cls, "ses_identity_checked_at", exc) from exc
         self.ses_identity_checked_at = v
-        try:
-            v = d["ses_identity_verification_status"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_identity_verification_status", exc) from exc
-        self.ses_identity_verification_status = v
-        try:
-            v = d["ses_mail_from_status"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_mail_from_status", exc) from exc
-        self.ses_mail_from_status = v
-        try:
-            v = d["ses_verified_for_sending"]
-            if v is not None:
-                if type(v) is not bool:
-                    raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_verified_for_sending", exc) from exc
-        self.ses_verified_for_sending = v
         try:
             v = d["verification_status"]
             v = _MailboxDomainVerificationStatus_member(v) or MailboxDomainVerificationStatus(v)
@@ -194,8 +181,9 @@ class MailboxDomain:
         except Exception as exc:
             raise decode_failure(cls, "verified_at", exc) from exc
         self.verified_at = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 14
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -25,6 +25,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("domain", "domain", "str", False, True),)
 
 
 @define
@@ -52,25 +54,24 @@ class ManagementCreateDomainBody:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 1
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["domain"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "domain", exc) from exc
-        self.domain = v
+            f_domain = d["domain"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_domain) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.domain = f_domain
         try:
             v = d.get("mode", UNSET)
             if v is not UNSET:
-                n += 1
                 v = _ManagementCreateDomainBodyMode_member(v) or ManagementCreateDomainBodyMode(v)
         except Exception as exc:
             raise decode_failure(cls, "mode", exc) from exc
-        self.mode = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.mode = f_mode = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 1 + (f_mode is not UNSET)
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -23,6 +23,12 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("email", "email", "str", False, True),
+    ("display_name", "display_name", "str", False, False),
+    ("quota_bytes", "quota_bytes", "int", False, False),
+)
 
 
 @define
@@ -54,43 +60,32 @@ class ManagementCreateMailboxBody:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 1
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["email"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "email", exc) from exc
-        self.email = v
-        try:
-            v = d.get("display_name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "display_name", exc) from exc
-        self.display_name = v
-        try:
-            v = d.get("quota_bytes", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "quota_bytes", exc) from exc
-        self.quota_bytes = v
+            f_email = d["email"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        f_display_name = d.get("display_name", UNSET)
+        f_quota_bytes = d.get("quota_bytes", UNSET)
+        if not (
+            type(f_email) is str
+            and (f_display_name is UNSET or type(f_display_name) is str)
+            and (f_quota_bytes is UNSET or type(f_quota_bytes) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.email = f_email
+        self.display_name = f_display_name
+        self.quota_bytes = f_quota_bytes
         try:
             v = d.get("send_scope", UNSET)
             if v is not UNSET:
-                n += 1
                 v = ManagementCreateMailboxBodySendScope.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
-        self.send_scope = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.send_scope = f_send_scope = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 1 + (f_display_name is not UNSET) + (f_quota_bytes is not UNSET) + (f_send_scope is not UNSET)
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,6 +26,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
@@ -55,8 +57,6 @@ class ManagementCreateMailboxBodySendScope:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 1
         try:
             v = d["type"]
             v = _ManagementCreateMailboxBodySendScopeType_member(
@@ -68,7 +68,6 @@ class ManagementCreateMailboxBodySendScope:
         try:
             v = d.get("group_public_ids", UNSET)
             if v is not UNSET:
-                n += 1
                 if type(v) is not list:
                     raise expected("list", v)
                 for _i0 in v:
@@ -76,11 +75,10 @@ class ManagementCreateMailboxBodySendScope:
                         raise expected("list of str", _i0)
         except Exception as exc:
             raise decode_failure(cls, "group_public_ids", exc) from exc
-        self.group_public_ids = v
+        self.group_public_ids = f_group_public_ids = v
         try:
             v = d.get("provider_public_ids", UNSET)
             if v is not UNSET:
-                n += 1
                 if type(v) is not list:
                     raise expected("list", v)
                 for _i0 in v:
@@ -88,9 +86,10 @@ class ManagementCreateMailboxBodySendScope:
                         raise expected("list of str", _i0)
         except Exception as exc:
             raise decode_failure(cls, "provider_public_ids", exc) from exc
-        self.provider_public_ids = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.provider_public_ids = f_provider_public_ids = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 1 + (f_group_public_ids is not UNSET) + (f_provider_public_ids is not UNSET)
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -22,6 +22,15 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("activate", "activate", "bool", False, True),
+    ("deactivate", "deactivate", "bool", False, True),
+    ("delete", "delete", "bool", False, True),
+    ("test", "test", "bool", False, True),
+    ("update", "update", "bool", False, True),
+    ("update_variables", "update_variables", "bool", False, True),
+)
 
 
 @define
@@ -57,52 +66,34 @@ class ProviderAllowedActions:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 6
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["activate"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "activate", exc) from exc
-        self.activate = v
-        try:
-            v = d["deactivate"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "deactivate", exc) from exc
-        self.deactivate = v
-        try:
-            v = d["delete"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "delete", exc) from exc
-        self.delete = v
-        try:
-            v = d["test"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "test", exc) from exc
-        self.test = v
-        try:
-            v = d["update"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "update", exc) from exc
-        self.update = v
-        try:
-            v = d["update_variables"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "update_variables", exc) from exc
-        self.update_variables = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+            f_activate = d["activate"]
+            f_deactivate = d["deactivate"]
+            f_delete = d["delete"]
+            f_test = d["test"]
+            f_update = d["update"]
+            f_update_variables = d["update_variables"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_activate) is bool
+            and type(f_deactivate) is bool
+            and type(f_delete) is bool
+            and type(f_test) is bool
+            and type(f_update) is bool
+            and type(f_update_variables) is bool
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.activate = f_activate
+        self.deactivate = f_deactivate
+        self.delete = f_delete
+        self.test = f_test
+        self.update = f_update
+        self.update_variables = f_update_variables
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 6
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

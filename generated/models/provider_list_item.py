@@ -9,7 +9,13 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .provider_allowed_actions import ProviderAllowedActions
@@ -55,6 +61,28 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("from_email", "from_email", "str", True, True),
+    ("from_name", "from_name", "str", True, True),
+    ("has_refresh_token", "has_refresh_token", "bool", False, True),
+    ("has_smtp_password", "has_smtp_password", "bool", False, True),
+    ("id", "id", "str", False, True),
+    ("is_active", "is_active", "bool", False, True),
+    ("is_editable", "is_editable", "bool", False, True),
+    ("is_shared", "is_shared", "bool", False, True),
+    ("name", "name", "str", False, True),
+    ("oauth_email", "oauth_email", "str", True, True),
+    ("percentage", "percentage", "int", True, True),
+    ("reply_to_email", "reply_to_email", "str", True, True),
+    ("reply_to_name", "reply_to_name", "str", True, True),
+    ("smtp_host", "smtp_host", "str", True, True),
+    ("smtp_port", "smtp_port", "int", True, True),
+    ("smtp_protocol", "smtp_protocol", "str", True, True),
+    ("smtp_username", "smtp_username", "str", True, True),
+    ("status_reason", "status_reason", "str", True, True),
+    ("tracking_domain", "tracking_domain", "str", True, True),
+)
 
 
 @define
@@ -132,8 +160,70 @@ class ProviderListItem:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 27
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_from_email = d["from_email"]
+            f_from_name = d["from_name"]
+            f_has_refresh_token = d["has_refresh_token"]
+            f_has_smtp_password = d["has_smtp_password"]
+            f_id = d["id"]
+            f_is_active = d["is_active"]
+            f_is_editable = d["is_editable"]
+            f_is_shared = d["is_shared"]
+            f_name = d["name"]
+            f_oauth_email = d["oauth_email"]
+            f_percentage = d["percentage"]
+            f_reply_to_email = d["reply_to_email"]
+            f_reply_to_name = d["reply_to_name"]
+            f_smtp_host = d["smtp_host"]
+            f_smtp_port = d["smtp_port"]
+            f_smtp_protocol = d["smtp_protocol"]
+            f_smtp_username = d["smtp_username"]
+            f_status_reason = d["status_reason"]
+            f_tracking_domain = d["tracking_domain"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (f_from_email is None or type(f_from_email) is str)
+            and (f_from_name is None or type(f_from_name) is str)
+            and type(f_has_refresh_token) is bool
+            and type(f_has_smtp_password) is bool
+            and type(f_id) is str
+            and type(f_is_active) is bool
+            and type(f_is_editable) is bool
+            and type(f_is_shared) is bool
+            and type(f_name) is str
+            and (f_oauth_email is None or type(f_oauth_email) is str)
+            and (f_percentage is None or type(f_percentage) is int)
+            and (f_reply_to_email is None or type(f_reply_to_email) is str)
+            and (f_reply_to_name is None or type(f_reply_to_name) is str)
+            and (f_smtp_host is None or type(f_smtp_host) is str)
+            and (f_smtp_port is None or type(f_smtp_port) is int)
+            and (f_smtp_protocol is None or type(f_smtp_protocol) is str)
+            and (f_smtp_username is None or type(f_smtp_username) is str)
+            and (f_status_reason is None or type(f_status_reason) is str)
+            and (f_tracking_domain is None or type(f_tracking_domain) is str)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.from_email = f_from_email
+        self.from_name = f_from_name
+        self.has_refresh_token = f_has_refresh_token
+        self.has_smtp_password = f_has_smtp_password
+        self.id = f_id
+        self.is_active = f_is_active
+        self.is_editable = f_is_editable
+        self.is_shared = f_is_shared
+        self.name = f_name
+        self.oauth_email = f_oauth_email
+        self.percentage = f_percentage
+        self.reply_to_email = f_reply_to_email
+        self.reply_to_name = f_reply_to_name
+        self.smtp_host = f_smtp_host
+        self.smtp_port = f_smtp_port
+        self.smtp_protocol = f_smtp_protocol
+        self.smtp_username = f_smtp_username
+        self.status_reason = f_status_reason
+        self.tracking_domain = f_tracking_domain
         try:
             v = d["allowed_actions"]
             v = ProviderAllowedActions.from_dict(v)
@@ -146,64 +236,6 @@ class ProviderListItem:
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
-        try:
-            v = d["from_email"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_email", exc) from exc
-        self.from_email = v
-        try:
-            v = d["from_name"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_name", exc) from exc
-        self.from_name = v
-        try:
-            v = d["has_refresh_token"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "has_refresh_token", exc) from exc
-        self.has_refresh_token = v
-        try:
-            v = d["has_smtp_password"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "has_smtp_password", exc) from exc
-        self.has_smtp_password = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["is_active"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "is_active", exc) from exc
-        self.is_active = v
-        try:
-            v = d["is_editable"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "is_editable", exc) from exc
-        self.is_editable = v
-        try:
-            v = d["is_shared"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "is_shared", exc) from exc
-        self.is_shared = v
         try:
             v = d["last_tested_at"]
             if v is not None:
@@ -219,104 +251,17 @@ class ProviderListItem:
             raise decode_failure(cls, "last_used_at", exc) from exc
         self.last_used_at = v
         try:
-            v = d["name"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "name", exc) from exc
-        self.name = v
-        try:
-            v = d["oauth_email"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "oauth_email", exc) from exc
-        self.oauth_email = v
-        try:
-            v = d["percentage"]
-            if v is not None:
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "percentage", exc) from exc
-        self.percentage = v
-        try:
             v = d["quotas"]
             v = ProviderQuotas.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "quotas", exc) from exc
         self.quotas = v
         try:
-            v = d["reply_to_email"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to_email", exc) from exc
-        self.reply_to_email = v
-        try:
-            v = d["reply_to_name"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to_name", exc) from exc
-        self.reply_to_name = v
-        try:
-            v = d["smtp_host"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_host", exc) from exc
-        self.smtp_host = v
-        try:
-            v = d["smtp_port"]
-            if v is not None:
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_port", exc) from exc
-        self.smtp_port = v
-        try:
-            v = d["smtp_protocol"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_protocol", exc) from exc
-        self.smtp_protocol = v
-        try:
-            v = d["smtp_username"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_username", exc) from exc
-        self.smtp_username = v
-        try:
             v = d["status"]
             v = _ProviderListItemStatus_member(v) or ProviderListItemStatus(v)
         except Exception as exc:
             raise decode_failure(cls, "status", exc) from exc
         self.status = v
-        try:
-            v = d["status_reason"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "status_reason", exc) from exc
-        self.status_reason = v
-        try:
-            v = d["tracking_domain"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "tracking_domain", exc) from exc
-        self.tracking_domain = v
         try:
             v = d["type"]
             v = _ProviderListItemType_member(v) or ProviderListItemType(v)
@@ -329,8 +274,9 @@ class ProviderListItem:
         except Exception as exc:
             raise decode_failure(cls, "updated_at", exc) from exc
         self.updated_at = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 27
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .provider_status_counts import ProviderStatusCounts
@@ -26,6 +26,14 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("active", "active", "float", False, True),
+    ("error", "error", "float", False, True),
+    ("inactive", "inactive", "float", False, True),
+    ("pending", "pending", "float", False, True),
+    ("total", "total", "float", False, True),
+)
 
 
 @define
@@ -63,15 +71,28 @@ class ProviderStats:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 7
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["active"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "active", exc) from exc
-        self.active = v
+            f_active = d["active"]
+            f_error = d["error"]
+            f_inactive = d["inactive"]
+            f_pending = d["pending"]
+            f_total = d["total"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (type(f_active) is float or type(f_active) is int)
+            and (type(f_error) is float or type(f_error) is int)
+            and (type(f_inactive) is float or type(f_inactive) is int)
+            and (type(f_pending) is float or type(f_pending) is int)
+            and (type(f_total) is float or type(f_total) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.active = f_active
+        self.error = f_error
+        self.inactive = f_inactive
+        self.pending = f_pending
+        self.total = f_total
         try:
             v = d["by_status"]
             v = ProviderStatusCounts.from_dict(v)
@@ -84,36 +105,9 @@ class ProviderStats:
         except Exception as exc:
             raise decode_failure(cls, "by_type", exc) from exc
         self.by_type = v
-        try:
-            v = d["error"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "error", exc) from exc
-        self.error = v
-        try:
-            v = d["inactive"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "inactive", exc) from exc
-        self.inactive = v
-        try:
-            v = d["pending"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "pending", exc) from exc
-        self.pending = v
-        try:
-            v = d["total"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "total", exc) from exc
-        self.total = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 7
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

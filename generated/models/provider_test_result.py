@@ -9,7 +9,13 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -21,6 +27,12 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("latency_ms", "latency_ms", "int", False, True),
+    ("message", "message", "str", False, True),
+    ("success", "success", "bool", False, True),
+)
 
 
 @define
@@ -52,37 +64,27 @@ class ProviderTestResult:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 4
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["latency_ms"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "latency_ms", exc) from exc
-        self.latency_ms = v
-        try:
-            v = d["message"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "message", exc) from exc
-        self.message = v
-        try:
-            v = d["success"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "success", exc) from exc
-        self.success = v
+            f_latency_ms = d["latency_ms"]
+            f_message = d["message"]
+            f_success = d["success"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_latency_ms) is int and type(f_message) is str and type(f_success) is bool):
+            raise wrong_type(cls, d, _PLAIN)
+        self.latency_ms = f_latency_ms
+        self.message = f_message
+        self.success = f_success
         try:
             v = d["tested_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "tested_at", exc) from exc
         self.tested_at = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 4
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -20,6 +20,13 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("amazon_ses", "amazon_ses", "float", False, True),
+    ("gmail_api", "gmail_api", "float", False, True),
+    ("outlook_api", "outlook_api", "float", False, True),
+    ("smtp", "smtp", "float", False, True),
+)
 
 
 @define
@@ -51,38 +58,28 @@ class ProviderTypeCounts:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 4
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["amazon_ses"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "amazon_ses", exc) from exc
-        self.amazon_ses = v
-        try:
-            v = d["gmail_api"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "gmail_api", exc) from exc
-        self.gmail_api = v
-        try:
-            v = d["outlook_api"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "outlook_api", exc) from exc
-        self.outlook_api = v
-        try:
-            v = d["smtp"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp", exc) from exc
-        self.smtp = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+            f_amazon_ses = d["amazon_ses"]
+            f_gmail_api = d["gmail_api"]
+            f_outlook_api = d["outlook_api"]
+            f_smtp = d["smtp"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (type(f_amazon_ses) is float or type(f_amazon_ses) is int)
+            and (type(f_gmail_api) is float or type(f_gmail_api) is int)
+            and (type(f_outlook_api) is float or type(f_outlook_api) is int)
+            and (type(f_smtp) is float or type(f_smtp) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.amazon_ses = f_amazon_ses
+        self.gmail_api = f_gmail_api
+        self.outlook_api = f_outlook_api
+        self.smtp = f_smtp
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 4
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

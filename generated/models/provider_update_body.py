@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -39,6 +39,20 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("from_email", "from_email", "str", True, False),
+    ("from_name", "from_name", "str", True, False),
+    ("name", "name", "str", False, False),
+    ("percentage", "percentage", "int", False, False),
+    ("reply_to_email", "reply_to_email", "str", True, False),
+    ("reply_to_name", "reply_to_name", "str", True, False),
+    ("smtp_host", "smtp_host", "str", False, False),
+    ("smtp_password", "smtp_password", "str", False, False),
+    ("smtp_port", "smtp_port", "int", False, False),
+    ("smtp_username", "smtp_username", "str", False, False),
+    ("tracking_domain", "tracking_domain", "str", True, False),
+)
 
 
 @define
@@ -90,138 +104,82 @@ class ProviderUpdateBody:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 0
-        try:
-            v = d.get("from_email", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_email", exc) from exc
-        self.from_email = v
-        try:
-            v = d.get("from_name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_name", exc) from exc
-        self.from_name = v
-        try:
-            v = d.get("name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "name", exc) from exc
-        self.name = v
-        try:
-            v = d.get("percentage", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "percentage", exc) from exc
-        self.percentage = v
+        f_from_email = d.get("from_email", UNSET)
+        f_from_name = d.get("from_name", UNSET)
+        f_name = d.get("name", UNSET)
+        f_percentage = d.get("percentage", UNSET)
+        f_reply_to_email = d.get("reply_to_email", UNSET)
+        f_reply_to_name = d.get("reply_to_name", UNSET)
+        f_smtp_host = d.get("smtp_host", UNSET)
+        f_smtp_password = d.get("smtp_password", UNSET)
+        f_smtp_port = d.get("smtp_port", UNSET)
+        f_smtp_username = d.get("smtp_username", UNSET)
+        f_tracking_domain = d.get("tracking_domain", UNSET)
+        if not (
+            (f_from_email is UNSET or (f_from_email is None or type(f_from_email) is str))
+            and (f_from_name is UNSET or (f_from_name is None or type(f_from_name) is str))
+            and (f_name is UNSET or type(f_name) is str)
+            and (f_percentage is UNSET or type(f_percentage) is int)
+            and (f_reply_to_email is UNSET or (f_reply_to_email is None or type(f_reply_to_email) is str))
+            and (f_reply_to_name is UNSET or (f_reply_to_name is None or type(f_reply_to_name) is str))
+            and (f_smtp_host is UNSET or type(f_smtp_host) is str)
+            and (f_smtp_password is UNSET or type(f_smtp_password) is str)
+            and (f_smtp_port is UNSET or type(f_smtp_port) is int)
+            and (f_smtp_username is UNSET or type(f_smtp_username) is str)
+            and (f_tracking_domain is UNSET or (f_tracking_domain is None or type(f_tracking_domain) is str))
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.from_email = f_from_email
+        self.from_name = f_from_name
+        self.name = f_name
+        self.percentage = f_percentage
+        self.reply_to_email = f_reply_to_email
+        self.reply_to_name = f_reply_to_name
+        self.smtp_host = f_smtp_host
+        self.smtp_password = f_smtp_password
+        self.smtp_port = f_smtp_port
+        self.smtp_username = f_smtp_username
+        self.tracking_domain = f_tracking_domain
         try:
             v = d.get("quotas", UNSET)
             if v is not UNSET:
-                n += 1
                 v = ProviderUpdateBodyQuotas.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "quotas", exc) from exc
-        self.quotas = v
-        try:
-            v = d.get("reply_to_email", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to_email", exc) from exc
-        self.reply_to_email = v
-        try:
-            v = d.get("reply_to_name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to_name", exc) from exc
-        self.reply_to_name = v
-        try:
-            v = d.get("smtp_host", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_host", exc) from exc
-        self.smtp_host = v
-        try:
-            v = d.get("smtp_password", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_password", exc) from exc
-        self.smtp_password = v
-        try:
-            v = d.get("smtp_port", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_port", exc) from exc
-        self.smtp_port = v
+        self.quotas = f_quotas = v
         try:
             v = d.get("smtp_protocol", UNSET)
             if v is not UNSET:
-                n += 1
                 v = _ProviderUpdateBodySmtpProtocol_member(v) or ProviderUpdateBodySmtpProtocol(v)
         except Exception as exc:
             raise decode_failure(cls, "smtp_protocol", exc) from exc
-        self.smtp_protocol = v
-        try:
-            v = d.get("smtp_username", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_username", exc) from exc
-        self.smtp_username = v
-        try:
-            v = d.get("tracking_domain", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "tracking_domain", exc) from exc
-        self.tracking_domain = v
+        self.smtp_protocol = f_smtp_protocol = v
         try:
             v = d.get("variables", UNSET)
             if v is not UNSET:
-                n += 1
                 v = ProviderVariables.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "variables", exc) from exc
-        self.variables = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.variables = f_variables = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = (
+            0
+            + (f_from_email is not UNSET)
+            + (f_from_name is not UNSET)
+            + (f_name is not UNSET)
+            + (f_percentage is not UNSET)
+            + (f_quotas is not UNSET)
+            + (f_reply_to_email is not UNSET)
+            + (f_reply_to_name is not UNSET)
+            + (f_smtp_host is not UNSET)
+            + (f_smtp_password is not UNSET)
+            + (f_smtp_port is not UNSET)
+            + (f_smtp_protocol is not UNSET)
+            + (f_smtp_username is not UNSET)
+            + (f_tracking_domain is not UNSET)
+            + (f_variables is not UNSET)
+        )
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,6 +23,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
@@ -54,12 +56,9 @@ class ProviderUpdateBodyQuotas:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 0
         try:
             v = d.get("per_day", UNSET)
             if v is not UNSET:
-                n += 1
                 if v is None:
                     pass
                 elif type(v) is int:
@@ -70,11 +69,10 @@ class ProviderUpdateBodyQuotas:
                     raise expected("dict or int or null", v)
         except Exception as exc:
             raise decode_failure(cls, "per_day", exc) from exc
-        self.per_day = v
+        self.per_day = f_per_day = v
         try:
             v = d.get("per_hour", UNSET)
             if v is not UNSET:
-                n += 1
                 if v is None:
                     pass
                 elif type(v) is int:
@@ -85,11 +83,10 @@ class ProviderUpdateBodyQuotas:
                     raise expected("dict or int or null", v)
         except Exception as exc:
             raise decode_failure(cls, "per_hour", exc) from exc
-        self.per_hour = v
+        self.per_hour = f_per_hour = v
         try:
             v = d.get("per_minute", UNSET)
             if v is not UNSET:
-                n += 1
                 if v is None:
                     pass
                 elif type(v) is int:
@@ -100,11 +97,10 @@ class ProviderUpdateBodyQuotas:
                     raise expected("dict or int or null", v)
         except Exception as exc:
             raise decode_failure(cls, "per_minute", exc) from exc
-        self.per_minute = v
+        self.per_minute = f_per_minute = v
         try:
             v = d.get("per_second", UNSET)
             if v is not UNSET:
-                n += 1
                 if v is None:
                     pass
                 elif type(v) is int:
@@ -115,9 +111,16 @@ class ProviderUpdateBodyQuotas:
                     raise expected("dict or int or null", v)
         except Exception as exc:
             raise decode_failure(cls, "per_second", exc) from exc
-        self.per_second = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.per_second = f_per_second = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = (
+            0
+            + (f_per_day is not UNSET)
+            + (f_per_hour is not UNSET)
+            + (f_per_minute is not UNSET)
+            + (f_per_second is not UNSET)
+        )
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 _KNOWN: frozenset[str] = frozenset(
@@ -26,6 +26,19 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("can_request_increase", "can_request_increase", "bool", False, True),
+    ("is_at_limit", "is_at_limit", "bool", False, True),
+    ("is_near_limit", "is_near_limit", "bool", False, True),
+    ("max_allowed", "max_allowed", "int", False, True),
+    ("pending_request_id", "pending_request_id", "str", True, True),
+    ("reserved", "reserved", "int", False, True),
+    ("resource_type", "resource_type", "str", False, True),
+    ("threshold_usage", "threshold_usage", "int", False, True),
+    ("usage", "usage", "int", False, True),
+    ("usage_ratio", "usage_ratio", "float", False, True),
+)
 
 
 @define
@@ -69,81 +82,46 @@ class ResourceLimitSnapshot:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 10
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["can_request_increase"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "can_request_increase", exc) from exc
-        self.can_request_increase = v
-        try:
-            v = d["is_at_limit"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "is_at_limit", exc) from exc
-        self.is_at_limit = v
-        try:
-            v = d["is_near_limit"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "is_near_limit", exc) from exc
-        self.is_near_limit = v
-        try:
-            v = d["max_allowed"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "max_allowed", exc) from exc
-        self.max_allowed = v
-        try:
-            v = d["pending_request_id"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "pending_request_id", exc) from exc
-        self.pending_request_id = v
-        try:
-            v = d["reserved"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "reserved", exc) from exc
-        self.reserved = v
-        try:
-            v = d["resource_type"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "resource_type", exc) from exc
-        self.resource_type = v
-        try:
-            v = d["threshold_usage"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "threshold_usage", exc) from exc
-        self.threshold_usage = v
-        try:
-            v = d["usage"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "usage", exc) from exc
-        self.usage = v
-        try:
-            v = d["usage_ratio"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "usage_ratio", exc) from exc
-        self.usage_ratio = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+            f_can_request_increase = d["can_request_increase"]
+            f_is_at_limit = d["is_at_limit"]
+            f_is_near_limit = d["is_near_limit"]
+            f_max_allowed = d["max_allowed"]
+            f_pending_request_id = d["pending_request_id"]
+            f_reserved = d["reserved"]
+            f_resource_type = d["resource_type"]
+            f_threshold_usage = d["threshold_usage"]
+            f_usage = d["usage"]
+            f_usage_ratio = d["usage_ratio"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_can_request_increase) is bool
+            and type(f_is_at_limit) is bool
+            and type(f_is_near_limit) is bool
+            and type(f_max_allowed) is int
+            and (f_pending_request_id is None or type(f_pending_request_id) is str)
+            and type(f_reserved) is int
+            and type(f_resource_type) is str
+            and type(f_threshold_usage) is int
+            and type(f_usage) is int
+            and (type(f_usage_ratio) is float or type(f_usage_ratio) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.can_request_increase = f_can_request_increase
+        self.is_at_limit = f_is_at_limit
+        self.is_near_limit = f_is_near_limit
+        self.max_allowed = f_max_allowed
+        self.pending_request_id = f_pending_request_id
+        self.reserved = f_reserved
+        self.resource_type = f_resource_type
+        self.threshold_usage = f_threshold_usage
+        self.usage = f_usage
+        self.usage_ratio = f_usage_ratio
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 10
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .resource_limit_snapshot import ResourceLimitSnapshot
@@ -20,6 +20,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("request_id", "request_id", "str", False, True),)
 
 
 @define
@@ -47,23 +49,23 @@ class SendingAccountLimitRequest:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 2
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_request_id = d["request_id"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_request_id) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.request_id = f_request_id
         try:
             v = d["limit"]
             v = ResourceLimitSnapshot.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "limit", exc) from exc
         self.limit = v
-        try:
-            v = d["request_id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "request_id", exc) from exc
-        self.request_id = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 2
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

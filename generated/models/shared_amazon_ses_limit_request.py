@@ -9,7 +9,13 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .shared_amazon_ses_limit_request_status import SharedAmazonSesLimitRequestStatus
@@ -31,6 +37,14 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("approved_daily_limit", "approved_daily_limit", "int", True, True),
+    ("current_daily_limit", "current_daily_limit", "int", False, True),
+    ("current_daily_sent", "current_daily_sent", "int", False, True),
+    ("decision_note", "decision_note", "str", True, True),
+    ("id", "id", "str", False, True),
+)
 
 
 @define
@@ -70,36 +84,34 @@ class SharedAmazonSesLimitRequest:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 8
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["approved_daily_limit"]
-            if v is not None:
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "approved_daily_limit", exc) from exc
-        self.approved_daily_limit = v
+            f_approved_daily_limit = d["approved_daily_limit"]
+            f_current_daily_limit = d["current_daily_limit"]
+            f_current_daily_sent = d["current_daily_sent"]
+            f_decision_note = d["decision_note"]
+            f_id = d["id"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (f_approved_daily_limit is None or type(f_approved_daily_limit) is int)
+            and type(f_current_daily_limit) is int
+            and type(f_current_daily_sent) is int
+            and (f_decision_note is None or type(f_decision_note) is str)
+            and type(f_id) is str
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.approved_daily_limit = f_approved_daily_limit
+        self.current_daily_limit = f_current_daily_limit
+        self.current_daily_sent = f_current_daily_sent
+        self.decision_note = f_decision_note
+        self.id = f_id
         try:
             v = d["created_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
-        try:
-            v = d["current_daily_limit"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "current_daily_limit", exc) from exc
-        self.current_daily_limit = v
-        try:
-            v = d["current_daily_sent"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "current_daily_sent", exc) from exc
-        self.current_daily_sent = v
         try:
             v = d["decided_at"]
             if v is not None:
@@ -108,28 +120,14 @@ class SharedAmazonSesLimitRequest:
             raise decode_failure(cls, "decided_at", exc) from exc
         self.decided_at = v
         try:
-            v = d["decision_note"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "decision_note", exc) from exc
-        self.decision_note = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
             v = d["status"]
             v = _SharedAmazonSesLimitRequestStatus_member(v) or SharedAmazonSesLimitRequestStatus(v)
         except Exception as exc:
             raise decode_failure(cls, "status", exc) from exc
         self.status = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 8
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

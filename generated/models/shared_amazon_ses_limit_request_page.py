@@ -21,6 +21,8 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
@@ -48,8 +50,6 @@ class SharedAmazonSesLimitRequestPage:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 2
         try:
             v = d["limit"]
             v = SharedAmazonSesLimit.from_dict(v)
@@ -63,8 +63,9 @@ class SharedAmazonSesLimitRequestPage:
         except Exception as exc:
             raise decode_failure(cls, "pending_request", exc) from exc
         self.pending_request = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 2
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

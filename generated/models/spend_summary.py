@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 
 from .spend_summary_currency import SpendSummaryCurrency
@@ -26,6 +26,13 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("period_days", "period_days", "float", False, True),
+    ("total_consumed", "total_consumed", "str", False, True),
+    ("total_purchased", "total_purchased", "str", False, True),
+    ("transaction_count", "transaction_count", "float", False, True),
+)
 
 
 @define
@@ -59,44 +66,34 @@ class SpendSummary:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 5
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_period_days = d["period_days"]
+            f_total_consumed = d["total_consumed"]
+            f_total_purchased = d["total_purchased"]
+            f_transaction_count = d["transaction_count"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            (type(f_period_days) is float or type(f_period_days) is int)
+            and type(f_total_consumed) is str
+            and type(f_total_purchased) is str
+            and (type(f_transaction_count) is float or type(f_transaction_count) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.period_days = f_period_days
+        self.total_consumed = f_total_consumed
+        self.total_purchased = f_total_purchased
+        self.transaction_count = f_transaction_count
         try:
             v = d["currency"]
             v = _SpendSummaryCurrency_member(v) or SpendSummaryCurrency(v)
         except Exception as exc:
             raise decode_failure(cls, "currency", exc) from exc
         self.currency = v
-        try:
-            v = d["period_days"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "period_days", exc) from exc
-        self.period_days = v
-        try:
-            v = d["total_consumed"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "total_consumed", exc) from exc
-        self.total_consumed = v
-        try:
-            v = d["total_purchased"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "total_purchased", exc) from exc
-        self.total_purchased = v
-        try:
-            v = d["transaction_count"]
-            if type(v) is not float and type(v) is not int:
-                raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "transaction_count", exc) from exc
-        self.transaction_count = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 5
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

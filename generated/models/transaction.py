@@ -9,7 +9,13 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .transaction_type import TransactionType
@@ -30,6 +36,15 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("amount", "amount", "str", False, True),
+    ("balance_after", "balance_after", "str", True, True),
+    ("balance_before", "balance_before", "str", True, True),
+    ("description", "description", "str", False, True),
+    ("id", "id", "str", False, True),
+    ("quantity", "quantity", "float", True, True),
+)
 
 
 @define
@@ -69,31 +84,31 @@ class Transaction:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 8
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            v = d["amount"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "amount", exc) from exc
-        self.amount = v
-        try:
-            v = d["balance_after"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "balance_after", exc) from exc
-        self.balance_after = v
-        try:
-            v = d["balance_before"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "balance_before", exc) from exc
-        self.balance_before = v
+            f_amount = d["amount"]
+            f_balance_after = d["balance_after"]
+            f_balance_before = d["balance_before"]
+            f_description = d["description"]
+            f_id = d["id"]
+            f_quantity = d["quantity"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_amount) is str
+            and (f_balance_after is None or type(f_balance_after) is str)
+            and (f_balance_before is None or type(f_balance_before) is str)
+            and type(f_description) is str
+            and type(f_id) is str
+            and (f_quantity is None or (type(f_quantity) is float or type(f_quantity) is int))
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.amount = f_amount
+        self.balance_after = f_balance_after
+        self.balance_before = f_balance_before
+        self.description = f_description
+        self.id = f_id
+        self.quantity = f_quantity
         try:
             v = d["created_at"]
             v = parse_datetime(v)
@@ -101,35 +116,14 @@ class Transaction:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
-            v = d["description"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "description", exc) from exc
-        self.description = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["quantity"]
-            if v is not None:
-                if type(v) is not float and type(v) is not int:
-                    raise expected("float", v)
-        except Exception as exc:
-            raise decode_failure(cls, "quantity", exc) from exc
-        self.quantity = v
-        try:
             v = d["type"]
             v = _TransactionType_member(v) or TransactionType(v)
         except Exception as exc:
             raise decode_failure(cls, "type_", exc) from exc
         self.type_ = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 8
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -22,6 +22,11 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("display_name", "display_name", "str", True, False),
+    ("quota_bytes", "quota_bytes", "int", False, False),
+)
 
 
 @define
@@ -51,37 +56,25 @@ class UpdateMailboxBody:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 0
-        try:
-            v = d.get("display_name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "display_name", exc) from exc
-        self.display_name = v
-        try:
-            v = d.get("quota_bytes", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "quota_bytes", exc) from exc
-        self.quota_bytes = v
+        f_display_name = d.get("display_name", UNSET)
+        f_quota_bytes = d.get("quota_bytes", UNSET)
+        if not (
+            (f_display_name is UNSET or (f_display_name is None or type(f_display_name) is str))
+            and (f_quota_bytes is UNSET or type(f_quota_bytes) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.display_name = f_display_name
+        self.quota_bytes = f_quota_bytes
         try:
             v = d.get("send_scope", UNSET)
             if v is not UNSET:
-                n += 1
                 v = UpdateMailboxBodySendScope.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
-        self.send_scope = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.send_scope = f_send_scope = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 0 + (f_display_name is not UNSET) + (f_quota_bytes is not UNSET) + (f_send_scope is not UNSET)
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -29,6 +29,12 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("url", "url", "str", False, True),
+    ("enabled", "enabled", "bool", False, False),
+    ("name", "name", "str", False, False),
+)
 
 
 @define
@@ -62,8 +68,22 @@ class WebhookCreateBody:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 2
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_url = d["url"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        f_enabled = d.get("enabled", UNSET)
+        f_name = d.get("name", UNSET)
+        if not (
+            type(f_url) is str
+            and (f_enabled is UNSET or type(f_enabled) is bool)
+            and (f_name is UNSET or type(f_name) is str)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.url = f_url
+        self.enabled = f_enabled
+        self.name = f_name
         try:
             v = d["event_types"]
             if type(v) is not list:
@@ -76,40 +96,15 @@ class WebhookCreateBody:
             raise decode_failure(cls, "event_types", exc) from exc
         self.event_types = v
         try:
-            v = d["url"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "url", exc) from exc
-        self.url = v
-        try:
-            v = d.get("enabled", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not bool:
-                    raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "enabled", exc) from exc
-        self.enabled = v
-        try:
             v = d.get("filters", UNSET)
             if v is not UNSET:
-                n += 1
                 v = WebhookCreateBodyFilters.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
-        self.filters = v
-        try:
-            v = d.get("name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "name", exc) from exc
-        self.name = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.filters = f_filters = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 2 + (f_enabled is not UNSET) + (f_filters is not UNSET) + (f_name is not UNSET)
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

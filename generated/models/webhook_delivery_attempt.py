@@ -9,7 +9,13 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .webhook_delivery_attempt_event_type import WebhookDeliveryAttemptEventType
@@ -44,6 +50,20 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("delivery_attempt", "delivery_attempt", "int", False, True),
+    ("error_message", "error_message", "str", True, True),
+    ("event_id", "event_id", "str", False, True),
+    ("id", "id", "str", False, True),
+    ("max_attempts", "max_attempts", "int", False, True),
+    ("payload_available", "payload_available", "bool", False, True),
+    ("request_payload_bytes", "request_payload_bytes", "int", False, True),
+    ("request_payload_sha256", "request_payload_sha256", "str", True, True),
+    ("response_body", "response_body", "str", True, True),
+    ("response_ms", "response_ms", "int", False, True),
+    ("response_status", "response_status", "int", True, True),
+)
 
 
 @define
@@ -99,8 +119,46 @@ class WebhookDeliveryAttempt:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 16
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_delivery_attempt = d["delivery_attempt"]
+            f_error_message = d["error_message"]
+            f_event_id = d["event_id"]
+            f_id = d["id"]
+            f_max_attempts = d["max_attempts"]
+            f_payload_available = d["payload_available"]
+            f_request_payload_bytes = d["request_payload_bytes"]
+            f_request_payload_sha256 = d["request_payload_sha256"]
+            f_response_body = d["response_body"]
+            f_response_ms = d["response_ms"]
+            f_response_status = d["response_status"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_delivery_attempt) is int
+            and (f_error_message is None or type(f_error_message) is str)
+            and type(f_event_id) is str
+            and type(f_id) is str
+            and type(f_max_attempts) is int
+            and type(f_payload_available) is bool
+            and type(f_request_payload_bytes) is int
+            and (f_request_payload_sha256 is None or type(f_request_payload_sha256) is str)
+            and (f_response_body is None or type(f_response_body) is str)
+            and type(f_response_ms) is int
+            and (f_response_status is None or type(f_response_status) is int)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.delivery_attempt = f_delivery_attempt
+        self.error_message = f_error_message
+        self.event_id = f_event_id
+        self.id = f_id
+        self.max_attempts = f_max_attempts
+        self.payload_available = f_payload_available
+        self.request_payload_bytes = f_request_payload_bytes
+        self.request_payload_sha256 = f_request_payload_sha256
+        self.response_body = f_response_body
+        self.response_ms = f_response_ms
+        self.response_status = f_response_status
         try:
             v = d["created_at"]
             v = parse_datetime(v)
@@ -108,47 +166,11 @@ class WebhookDeliveryAttempt:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
-            v = d["delivery_attempt"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "delivery_attempt", exc) from exc
-        self.delivery_attempt = v
-        try:
-            v = d["error_message"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "error_message", exc) from exc
-        self.error_message = v
-        try:
-            v = d["event_id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "event_id", exc) from exc
-        self.event_id = v
-        try:
             v = d["event_type"]
             v = _WebhookDeliveryAttemptEventType_member(v) or WebhookDeliveryAttemptEventType(v)
         except Exception as exc:
             raise decode_failure(cls, "event_type", exc) from exc
         self.event_type = v
-        try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["max_attempts"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "max_attempts", exc) from exc
-        self.max_attempts = v
         try:
             v = d["next_retry_at"]
             if v is not None:
@@ -157,64 +179,20 @@ class WebhookDeliveryAttempt:
             raise decode_failure(cls, "next_retry_at", exc) from exc
         self.next_retry_at = v
         try:
-            v = d["payload_available"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "payload_available", exc) from exc
-        self.payload_available = v
-        try:
             v = d["payload_expires_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "payload_expires_at", exc) from exc
         self.payload_expires_at = v
         try:
-            v = d["request_payload_bytes"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "request_payload_bytes", exc) from exc
-        self.request_payload_bytes = v
-        try:
-            v = d["request_payload_sha256"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "request_payload_sha256", exc) from exc
-        self.request_payload_sha256 = v
-        try:
-            v = d["response_body"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "response_body", exc) from exc
-        self.response_body = v
-        try:
-            v = d["response_ms"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "response_ms", exc) from exc
-        self.response_ms = v
-        try:
-            v = d["response_status"]
-            if v is not None:
-                if type(v) is not int:
-                    raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "response_status", exc) from exc
-        self.response_status = v
-        try:
             v = d["result"]
             v = _WebhookDeliveryAttemptResult_member(v) or WebhookDeliveryAttemptResult(v)
         except Exception as exc:
             raise decode_failure(cls, "result", exc) from exc
         self.result = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 16
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

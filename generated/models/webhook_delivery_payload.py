@@ -9,7 +9,13 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .webhook_delivery_payload_event_type import WebhookDeliveryPayloadEventType
@@ -31,6 +37,12 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("delivery_attempt", "delivery_attempt", "int", False, True),
+    ("event_id", "event_id", "str", False, True),
+    ("id", "id", "str", False, True),
+)
 
 
 @define
@@ -68,28 +80,24 @@ class WebhookDeliveryPayload:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 7
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_delivery_attempt = d["delivery_attempt"]
+            f_event_id = d["event_id"]
+            f_id = d["id"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (type(f_delivery_attempt) is int and type(f_event_id) is str and type(f_id) is str):
+            raise wrong_type(cls, d, _PLAIN)
+        self.delivery_attempt = f_delivery_attempt
+        self.event_id = f_event_id
+        self.id = f_id
         try:
             v = d["created_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
-        try:
-            v = d["delivery_attempt"]
-            if type(v) is not int:
-                raise expected("int", v)
-        except Exception as exc:
-            raise decode_failure(cls, "delivery_attempt", exc) from exc
-        self.delivery_attempt = v
-        try:
-            v = d["event_id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "event_id", exc) from exc
-        self.event_id = v
         try:
             v = d["event_type"]
             v = _WebhookDeliveryPayloadEventType_member(v) or WebhookDeliveryPayloadEventType(v)
@@ -103,20 +111,14 @@ class WebhookDeliveryPayload:
             raise decode_failure(cls, "expires_at", exc) from exc
         self.expires_at = v
         try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
             v = d["payload"]
             v = WebhookEventPayload.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "payload", exc) from exc
         self.payload = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 7
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object, parse_datetime
+from sendmux._decoding import (
+    decode_failure,
+    expected,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
 from sendmux._encoding import encode_value
 
 from .webhook_filters import WebhookFilters
@@ -33,6 +40,14 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("enabled", "enabled", "bool", False, True),
+    ("failing", "failing", "bool", False, True),
+    ("id", "id", "str", False, True),
+    ("name", "name", "str", True, True),
+    ("url", "url", "str", False, True),
+)
 
 
 @define
@@ -74,21 +89,34 @@ class WebhookSubscription:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 9
+        # Plain fields: read together, checked with one condition; a failure then finds the field.
+        try:
+            f_enabled = d["enabled"]
+            f_failing = d["failing"]
+            f_id = d["id"]
+            f_name = d["name"]
+            f_url = d["url"]
+        except KeyError as exc:
+            raise missing_field(cls, exc) from None
+        if not (
+            type(f_enabled) is bool
+            and type(f_failing) is bool
+            and type(f_id) is str
+            and (f_name is None or type(f_name) is str)
+            and type(f_url) is str
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.enabled = f_enabled
+        self.failing = f_failing
+        self.id = f_id
+        self.name = f_name
+        self.url = f_url
         try:
             v = d["created_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
-        try:
-            v = d["enabled"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "enabled", exc) from exc
-        self.enabled = v
         try:
             v = d["event_types"]
             if type(v) is not list:
@@ -101,48 +129,20 @@ class WebhookSubscription:
             raise decode_failure(cls, "event_types", exc) from exc
         self.event_types = v
         try:
-            v = d["failing"]
-            if type(v) is not bool:
-                raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "failing", exc) from exc
-        self.failing = v
-        try:
             v = d["filters"]
             v = WebhookFilters.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
         self.filters = v
         try:
-            v = d["id"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "id", exc) from exc
-        self.id = v
-        try:
-            v = d["name"]
-            if v is not None:
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "name", exc) from exc
-        self.name = v
-        try:
             v = d["updated_at"]
             v = parse_datetime(v)
         except Exception as exc:
             raise decode_failure(cls, "updated_at", exc) from exc
         self.updated_at = v
-        try:
-            v = d["url"]
-            if type(v) is not str:
-                raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "url", exc) from exc
-        self.url = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = 9
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Self, cast
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, expected, not_an_object
+from sendmux._decoding import decode_failure, expected, not_an_object, wrong_type
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -29,6 +29,12 @@ _KNOWN: frozenset[str] = frozenset(
     }
 )
 _new = object.__new__
+# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
+_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("enabled", "enabled", "bool", False, False),
+    ("name", "name", "str", True, False),
+    ("url", "url", "str", False, False),
+)
 
 
 @define
@@ -62,21 +68,21 @@ class WebhookUpdateBody:
             d = dict(d)
         # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
         self = _new(cls)
-        # Fields present, counted as they are read: unknown fields exist iff the object has more keys.
-        n = 0
-        try:
-            v = d.get("enabled", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not bool:
-                    raise expected("bool", v)
-        except Exception as exc:
-            raise decode_failure(cls, "enabled", exc) from exc
-        self.enabled = v
+        f_enabled = d.get("enabled", UNSET)
+        f_name = d.get("name", UNSET)
+        f_url = d.get("url", UNSET)
+        if not (
+            (f_enabled is UNSET or type(f_enabled) is bool)
+            and (f_name is UNSET or (f_name is None or type(f_name) is str))
+            and (f_url is UNSET or type(f_url) is str)
+        ):
+            raise wrong_type(cls, d, _PLAIN)
+        self.enabled = f_enabled
+        self.name = f_name
+        self.url = f_url
         try:
             v = d.get("event_types", UNSET)
             if v is not UNSET:
-                n += 1
                 if type(v) is not list:
                     raise expected("list", v)
                 v = [
@@ -85,36 +91,24 @@ class WebhookUpdateBody:
                 ]
         except Exception as exc:
             raise decode_failure(cls, "event_types", exc) from exc
-        self.event_types = v
+        self.event_types = f_event_types = v
         try:
             v = d.get("filters", UNSET)
             if v is not UNSET:
-                n += 1
                 v = WebhookUpdateBodyFilters.from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
-        self.filters = v
-        try:
-            v = d.get("name", UNSET)
-            if v is not UNSET:
-                n += 1
-                if v is not None:
-                    if type(v) is not str:
-                        raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "name", exc) from exc
-        self.name = v
-        try:
-            v = d.get("url", UNSET)
-            if v is not UNSET:
-                n += 1
-                if type(v) is not str:
-                    raise expected("str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "url", exc) from exc
-        self.url = v
-        # Unknown fields are kept, never an error.
-        self.additional_properties = {} if len(d) == n else {k: d[k] for k in d if k not in _KNOWN}
+        self.filters = f_filters = v
+        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
+        known = (
+            0
+            + (f_enabled is not UNSET)
+            + (f_event_types is not UNSET)
+            + (f_filters is not UNSET)
+            + (f_name is not UNSET)
+            + (f_url is not UNSET)
+        )
+        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
         return self
 
     def to_dict(self) -> dict[str, Any]:
