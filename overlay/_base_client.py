@@ -110,7 +110,11 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
 
 
 def _header_text(value: object) -> str:
-    return value if type(value) is str else _query_scalar(value)
+    text = value if type(value) is str else _query_scalar(value)
+    if "\n" in text or "\r" in text:
+        # A line break would split the header; refuse it here rather than as a retried transport error.
+        raise ValueError("header values must not contain line breaks")
+    return text
 
 
 def _find_header(headers: Mapping[str, object], lower_name: str) -> object | None:
@@ -354,7 +358,7 @@ class _BaseClient:
                 for existing in [k for k in h if k.lower() == lower]:
                     del h[existing]
                 if extra_value is not None:  # None removes a header
-                    h[name] = extra_value
+                    h[name] = _header_text(extra_value)
 
         has_key = False
         if op.idempotency_key or method == "POST" or method == "PATCH":
@@ -617,6 +621,8 @@ class SyncAPIClient(_BaseClient):
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
         self._http: httpx.Client = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        if http_client is not None and timeout is DEFAULT_TIMEOUT:
+            self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
         self._sleep: Callable[[float], None] = time.sleep
 
     def with_options(
@@ -787,6 +793,8 @@ class AsyncAPIClient(_BaseClient):
         self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
             timeout=timeout, follow_redirects=False
         )
+        if http_client is not None and timeout is DEFAULT_TIMEOUT:
+            self.timeout = http_client.timeout
         self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
 
     def with_options(

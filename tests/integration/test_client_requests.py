@@ -306,3 +306,33 @@ async def test_async_context_manager_and_injected_client(scripted: ScriptedServe
     async with make_async_client(scripted.base_url) as c2:
         pass
     assert c2.is_closed
+
+
+def test_injected_client_timeout_is_kept_unless_given(scripted: ScriptedServer) -> None:
+    http = httpx.Client(timeout=7.0)
+    with make_client(scripted.base_url, http_client=http) as c:
+        assert c.timeout == httpx.Timeout(7.0)
+    with make_client(scripted.base_url, http_client=http, timeout=3.0) as c:
+        assert c.timeout == 3.0
+    http.close()
+
+
+def test_header_values_with_line_breaks_refused(scripted: ScriptedServer, mini: Mini) -> None:
+    with pytest.raises(ValueError):
+        mini.things.get("t1", if_none_match='W/"x"\r\nX-Evil: 1')
+    with pytest.raises(ValueError):
+        mini.things.get("t1", extra_headers={"X-Trace": "a\nb"})
+    assert scripted.requests == []
+
+
+def test_with_options_switches_credential(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = lambda r: Reply(json=envelope(thing()))
+    other = mini.with_options(api_key="sk_other")
+    other.things.get("t1")
+    mini.things.get("t1")
+    assert [r.headers["authorization"] for r in scripted.requests] == [
+        "Bearer sk_other",
+        f"Bearer {SECRET}",
+    ]
+    with pytest.raises(ConfigurationError):
+        mini.with_options(base_url="http://example.com/api/v1")
