@@ -429,6 +429,8 @@ class _BaseClient:
                 etag = headers.get("etag")
                 if etag:
                     self._etag.put(prep.cache_key, etag, content)  # type: ignore[union-attr]
+                elif prep.cache_entry is not None:
+                    self._etag.discard(prep.cache_key)  # type: ignore[union-attr]  # stale validator
             elif prep.method in _WRITE_METHODS and self._etag is not None:
                 # Again after the write: a concurrent GET may have re-cached the old state meanwhile.
                 self._etag.evict_related(prep.url)
@@ -544,7 +546,7 @@ class _BaseClient:
     def _cast(result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
-        except (SendmuxError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
             # ModelDecodeError (a SendmuxError) or a generated from_dict tripping over a wrong shape.
             raise APIResponseValidationError(
                 f"the response data does not match the documented shape: {exc}",

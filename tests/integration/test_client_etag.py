@@ -124,3 +124,17 @@ async def test_async_etag_cache(scripted: ScriptedServer, amini: AsyncMini) -> N
         await amini.things.get("t1", if_none_match='W/"v1"')
     gets = [r.headers.get("if-none-match") for r in scripted.requests if r.method == "GET"]
     assert gets == [None, 'W/"v1"', None, 'W/"v1"']
+
+
+def test_200_without_etag_drops_stale_validator(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.on(
+        "GET",
+        "/things/t1",
+        Reply(json=envelope(thing()), headers={"ETag": 'W/"v1"'}),
+        Reply(json=envelope(thing(name="two"))),  # the server stopped sending ETags
+        Reply(json=envelope(thing(name="three"))),
+    )
+    mini.things.get("t1")
+    assert mini.things.get("t1").name == "two"
+    assert mini.things.get("t1").name == "three"
+    assert [r.headers.get("if-none-match") for r in scripted.requests] == [None, 'W/"v1"', None]
