@@ -193,6 +193,8 @@ class Exchange:
     url: str
     status_code: int
     violations: list[Violation]
+    request_headers: dict[str, str] = field(default_factory=dict)
+    """Lower-cased names; Authorization left out."""
 
     def request_violations(self) -> list[Violation]:
         return [v for v in self.violations if v.is_request]
@@ -218,7 +220,10 @@ class ExchangeRecorder:
             response.read()
             violations += problem_violations(response.headers.get("content-type", ""), response.content)
         request = response.request
-        self.exchanges.append(Exchange(request.method, str(request.url), response.status_code, violations))
+        sent = {k.lower(): v for k, v in request.headers.items() if k.lower() != "authorization"}
+        self.exchanges.append(
+            Exchange(request.method, str(request.url), response.status_code, violations, sent)
+        )
 
     async def async_hook(self, response: httpx.Response) -> None:
         """The same hook for `httpx.AsyncClient` (its hooks must be coroutines)."""

@@ -17,7 +17,7 @@ import pytest
 from client_calls import call, call_raw, check_decoded
 from operation_args import CALLS
 from prism_support import TEST_API_KEY, ExchangeRecorder, PrismServer, format_exchanges, parse_violations
-from spec_ops import spec_operations
+from spec_ops import SpecOperation, spec_operations
 
 import sendmux
 
@@ -31,12 +31,16 @@ def test_table_covers_every_operation() -> None:
     assert sorted(OPERATIONS) == sorted(CALLS)
 
 
-def test_operations_match_the_spec(management_spec: dict[str, Any]) -> None:
-    spec_ops = spec_operations(management_spec)
+def test_operations_match_the_spec(spec_ops: dict[str, SpecOperation]) -> None:
     assert sorted(spec_ops) == sorted(OPERATIONS)
     for operation_id, entry in OPERATIONS.items():
         op = spec_ops[operation_id]
         assert (entry.http_method, entry.path) == (op.http_method, op.path), operation_id
+
+
+@pytest.fixture(scope="module")
+def spec_ops(management_spec: dict[str, Any]) -> dict[str, SpecOperation]:
+    return spec_operations(management_spec)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,11 @@ def client(prism_static: PrismServer, recorder: ExchangeRecorder) -> Iterator[se
 
 @pytest.mark.parametrize("operation_id", sorted(CALLS))
 def test_call_is_valid_and_decodes(
-    operation_id: str, client: sendmux.Sendmux, recorder: ExchangeRecorder, prism_stats: Counter[str]
+    operation_id: str,
+    client: sendmux.Sendmux,
+    recorder: ExchangeRecorder,
+    spec_ops: dict[str, SpecOperation],
+    prism_stats: Counter[str],
 ) -> None:
     entry = OPERATIONS[operation_id]
     recorder.clear()
@@ -75,7 +83,13 @@ def test_call_is_valid_and_decodes(
         f"{entry.qualified_name}: Prism found the request invalid\n{exchange}"
     )
     check_decoded(entry, result)
+    # The spec, OPERATIONS and the wire agree on which calls carry an Idempotency-Key (the client
+    # makes one when the caller gives none).
+    accepts_key = "Idempotency-Key" in spec_ops[operation_id].headers
+    assert entry.idempotency_key == accepts_key
+    assert ("idempotency-key" in exchange.request_headers) == accepts_key, exchange.request_headers
     prism_stats["static_clean_operations"] += 1
+    prism_stats["static_idempotency_keyed_operations"] += accepts_key
     prism_stats["static_response_violations"] += len(exchange.response_violations())
 
 
@@ -89,3 +103,15 @@ def test_raw_response_is_valid_and_parses(operation_id: str, client: sendmux.Sen
     if entry.response == "envelope":
         assert raw.request_id, f"{entry.qualified_name}: no request id on the raw response"
     check_decoded(entry, raw.parse())
+
+
+def test_an_invalid_call_is_caught(client: sendmux.Sendmux, recorder: ExchangeRecorder) -> None:
+    # The client forwards a plain-string enum as given, so Prism sees the bad value: proof that a
+    # request violation made through the client does reach the recorder.
+    recorder.clear()
+    with pytest.raises(sendmux.BadRequestError):
+        client.domains.create(domain="mail.acme.com", mode="not-a-mode")
+    (exchange,) = recorder.exchanges
+    assert [(v.location, v.code) for v in exchange.request_violations()] == [
+        (("request", "body", "mode"), "enum")
+    ]
