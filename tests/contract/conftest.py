@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +18,7 @@ from typing import Any
 import pytest
 from prism_support import PRISM_BIN, ROOT, PrismServer
 
-# `generator` lives at the repo root, which pytest does not put on sys.path by itself.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from generator import fetch, overlays, surface  # noqa: E402
+from generator import fetch, overlays, surface
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
