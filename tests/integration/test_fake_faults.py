@@ -110,16 +110,16 @@ def test_reset_after_apply_then_idempotent_retry(fake: FakeSendmux, client: http
 
 
 def test_delay_longer_than_the_client_timeout(fake: FakeSendmux, client: httpx.Client) -> None:
-    fake.faults.add("delay", route="GET /me", delay=1.0)
+    fake.faults.add("delay", route="GET /me", delay=2.0)
     with pytest.raises(httpx.ReadTimeout):
-        client.get("/me", timeout=0.1)
+        client.get("/me", timeout=httpx.Timeout(10, read=0.2))
     assert client.get("/me").status_code == 200  # the next request is not delayed
 
 
 def test_delayed_write_is_still_applied(fake: FakeSendmux, client: httpx.Client) -> None:
-    fake.faults.add("delay", route="POST /domains", delay=0.3)
+    fake.faults.add("delay", route="POST /domains", delay=0.5)
     with pytest.raises(httpx.ReadTimeout):
-        create(client, timeout=0.05)
+        create(client, timeout=httpx.Timeout(10, read=0.1))
     deadline = time.monotonic() + 10
     while fake.count("domains") == 0:
         assert time.monotonic() < deadline
