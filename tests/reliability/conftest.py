@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from reliability_helpers import FIGURES, fast
+
 from sendmux import Sendmux
 from sendmux.testing import FakeSendmux
 

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import pytest
 from reliability_helpers import wait_for
+
 from sendmux import (
     APIConnectionError,
     APIResponseValidationError,
