@@ -244,9 +244,9 @@ class App:
         with self.lock:
             team = self.state.teams[key.team_id]
             scope = (team.id, route.operation_id, idem_key or "")
-            print_ = fingerprint(route.path + "|" + "/".join(path_params.values()), body)
+            request_print = fingerprint(route.path + "|" + "/".join(path_params.values()), body)
             if idem_key:
-                stored = self.idempotency.lookup(scope, print_)
+                stored = self.idempotency.lookup(scope, request_print)
                 if stored is not None:
                     self.counters.replayed[f"{route.method} {route.path}"] += 1
                     return self._replay(stored, rate)
@@ -256,7 +256,7 @@ class App:
             if 200 <= response.status < 300:
                 self.counters.applied[f"{route.method} {route.path}"] += 1
                 if idem_key:
-                    self.idempotency.store(scope, print_, response)
+                    self.idempotency.store(scope, request_print, response)
             return response
 
     @staticmethod

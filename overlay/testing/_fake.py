@@ -97,6 +97,7 @@ class FakeSendmux:
 
     def start(self) -> FakeSendmux:
         if self._server is None:
+            self._app.stopping.clear()  # a stopped fake can start again, with its state
             self._server = FakeHTTPServer(self._app, self._host, self._port)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,

@@ -59,14 +59,23 @@ class Deliverer:
         self._order = itertools.count()
         self._pending = 0
         self._idle = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name="FakeSendmux-webhooks", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="FakeSendmux-webhooks", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self._jobs.put((0.0, -1, None))
-        self._thread.join(timeout=self.timeout + 1)
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._jobs.put((0.0, -1, None))
+            thread.join(timeout=self.timeout + 1)
+        # Deliveries still queued are dropped with the server.
+        while not self._jobs.empty():
+            self._jobs.get_nowait()
+        with self._idle:
+            self._pending = 0
+            self._idle.notify_all()
 
     # ---- producing events (called with the app lock held) ---------------------------------------------
 

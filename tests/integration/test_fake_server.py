@@ -128,3 +128,13 @@ def test_command_line_server() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_stopped_fake_restarts_with_its_state() -> None:
+    fake = FakeSendmux()
+    with fake:
+        fake.seed("domains", 2)
+    with fake:
+        assert get_me(fake.url, fake.api_key)["ok"] is True
+        assert fake.count("domains") == 2
+        assert fake.wait_for_deliveries()
