@@ -203,6 +203,11 @@ class FakeSendmux:
                 if kind in ("domains", "mailboxes"):
                     extra["filters"] = {"mode": "off", "rules": []}
                 owner.add(kind, data, **extra)
+                if kind == "mailboxes" and data["status"] != "deleted":
+                    host = str(data["email"]).rsplit("@", 1)[-1]
+                    for domain in owner.all("domains"):
+                        if domain.data["domain"] == host:
+                            domain.data["mailbox_count"] += 1
                 out.append({**copy.deepcopy(data), **({"secret": secret} if secret else {})})
         return out
 

@@ -275,3 +275,10 @@ def test_keep_alive_reuses_one_connection(fake: FakeSendmux) -> None:
             stream = r.extensions["network_stream"]
             ports.add(stream.get_extra_info("client_addr")[1])
         assert len(ports) == 1
+
+
+def test_seeded_mailboxes_count_on_their_domain(fake: FakeSendmux, http: Http) -> None:
+    domain = fake.seed("domains", domain="team.example.com", verification_status="verified")[0]
+    fake.seed("mailboxes", 2, each=lambda i: {"email": f"m{i}@team.example.com"})
+    assert http("GET", f"/domains/{domain['id']}").json()["data"]["mailbox_count"] == 2
+    assert http("DELETE", f"/domains/{domain['id']}").status_code == 409
