@@ -14,7 +14,7 @@ Run one by hand with `python -m sendmux.testing --port 8080`.
 from __future__ import annotations
 
 from ._app import Counters, RecordedRequest
-from ._fake import FakeSendmux, SeedKind
+from ._fake import FakeSendmux, MessageOutcome, SeedKind
 from ._faults import FAULT_KINDS, Fault, FaultKind, Faults
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "Faults",
+    "MessageOutcome",
     "RecordedRequest",
     "SeedKind",
 ]

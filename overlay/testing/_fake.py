@@ -34,7 +34,7 @@ _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "transactions": obj.transaction,
 }
 _ALIASES = {"providers": "sending_accounts"}
-Outcome = Literal["delivered", "bounced", "complained", "rejected", "delivery_delayed"]
+MessageOutcome = Literal["delivered", "bounced", "complained", "rejected", "delivery_delayed"]
 # outcome → (email-log status, its status_reason, event data fields)
 _OUTCOMES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     "delivered": ("sent", None, {}),
@@ -46,10 +46,10 @@ _OUTCOMES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
 
 
 class FakeSendmux:
-    """An in-process Sendmux Management API on 127.0.0.1 for tests.
+    """An in-process Sendmux Management API on 127.0.0.1 for tests::
 
-    >>> with FakeSendmux() as fake:
-    ...     client = Sendmux(api_key=fake.api_key, base_url=fake.url)
+        with FakeSendmux() as fake:
+            client = Sendmux(api_key=fake.api_key, base_url=fake.url)
 
     `rate_limit` requests per `rate_window` seconds per key (None: unlimited).  Webhook deliveries are
     retried `webhook_max_attempts` times, `webhook_retry_delay` seconds apart.  `fault_seed` makes
@@ -283,7 +283,7 @@ class FakeSendmux:
 
     def simulate_outbound(
         self,
-        outcome: Outcome = "delivered",
+        outcome: MessageOutcome = "delivered",
         *,
         to: str = "someone@example.org",
         sender: str = "sender@example.com",
