@@ -35,7 +35,7 @@ class SpecOperation:
     body: dict[str, bool] | None
     """Top-level body field -> required; None when the operation takes no body."""
     error_statuses: tuple[int, ...] = ()
-    """Documented 4xx/5xx statuses."""
+    """Documented 3xx/4xx/5xx statuses."""
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def spec_operations(spec: dict[str, Any]) -> dict[str, SpecOperation]:
                 query={p["name"]: bool(p.get("required")) for p in params if p["in"] == "query"},
                 headers={p["name"]: bool(p.get("required")) for p in params if p["in"] == "header"},
                 body=body,
-                error_statuses=tuple(sorted(int(c) for c in op.get("responses", {}) if c[0] in "45")),
+                error_statuses=tuple(sorted(int(c) for c in op.get("responses", {}) if c[0] in "345")),
             )
     return out
 
