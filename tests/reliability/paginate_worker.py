@@ -8,6 +8,7 @@ builds each page from all its records) must not be measured as if it were the cl
 Each NAME is a team seeded with COUNT webhooks named item-00000, item-00001, ... in creation order; the
 key lists that team's webhooks.  Checking each name against a running counter proves every item came
 exactly once and in order without keeping the items (which would measure the test, not the client).
+The first item tells the direction: the spec lists newest first, the fake (for now) oldest first.
 """
 
 from __future__ import annotations
@@ -41,12 +42,22 @@ def iterate(client: Sendmux, limit: int, expected: int) -> dict[str, Any]:
     base = _measure_start()
     count = 0
     first_bad: str | None = None
+    descending = False
     for item in client.webhooks.list(limit=limit):
-        if first_bad is None and item.name != f"item-{count:05d}":
-            first_bad = f"position {count}: {item.name!r}"
+        if count == 0:
+            descending = item.name == f"item-{expected - 1:05d}"
+        want = f"item-{expected - 1 - count if descending else count:05d}"
+        if first_bad is None and item.name != want:
+            first_bad = f"position {count}: {item.name!r}, expected {want!r}"
         count += 1
     peak = tracemalloc.get_traced_memory()[1] - base
-    return {"items": count, "expected": expected, "first_out_of_order": first_bad, "peak_bytes": peak}
+    return {
+        "items": count,
+        "expected": expected,
+        "first_out_of_order": first_bad,
+        "order": "newest first" if descending else "oldest first",
+        "peak_bytes": peak,
+    }
 
 
 def main(argv: list[str]) -> None:
