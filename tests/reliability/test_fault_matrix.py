@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pytest
-from reliability_helpers import wait_for
+from reliability_helpers import FIGURES, record_figures, wait_for
 
 from sendmux import (
     APIConnectionError,
@@ -210,3 +210,10 @@ def test_fault_cell(
     if method == "PATCH":
         assert all("idempotency-key" not in r.headers for r in sent)
         assert all(r.headers.get("if-match") == cell.etag for r in sent)
+
+    # Reached only when the cell behaved as written: the table as observed, for the lead's note.
+    observed = dict(FIGURES.get("2e_fault_matrix", {}))
+    observed[f"{kind} x {method}"] = (
+        f"{expect} ({attempts} attempt(s), applied={cell.applied() if expect.applied is not None else 'n/a'})"
+    )
+    record_figures("2e_fault_matrix", observed)
