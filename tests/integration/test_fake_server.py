@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -138,3 +139,32 @@ def test_a_stopped_fake_restarts_with_its_state() -> None:
         assert get_me(fake.url, fake.api_key)["ok"] is True
         assert fake.count("domains") == 2
         assert fake.wait_for_deliveries()
+
+
+def _raw(fake: FakeSendmux, request: bytes) -> bytes:
+    """Send bytes as they are and read until the server closes."""
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=10) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_wire_level_requests() -> None:
+    with FakeSendmux() as fake:
+        auth = f"Authorization: Bearer {fake.api_key}\r\n".encode()
+        body = b'{"domain": "wire.example.com"}'
+        chunked = hex(len(body))[2:].encode() + b"\r\n" + body + b"\r\n0\r\n\r\n"
+        reply = _raw(
+            fake,
+            b"POST /api/v1/domains HTTP/1.1\r\nHost: x\r\n" + auth + b"Transfer-Encoding: chunked\r\n"
+            b"Expect: 100-continue\r\nConnection: close\r\n\r\n" + chunked,
+        )
+        assert reply.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n")
+        assert fake.count("domains") == 1
+        reply = _raw(fake, b"GET /api/v1/me HTTP/1.0\r\n" + auth + b"\r\n")  # 1.0: closed after one answer
+        assert reply.startswith(b"HTTP/1.1 200 OK\r\n") and b'"ok":true' in reply
+        assert _raw(fake, b"NONSENSE\r\n\r\n").startswith(b"HTTP/1.1 400")
+        too_many = b"".join(b"X-H%d: v\r\n" % i for i in range(150))
+        assert _raw(fake, b"GET /api/v1/me HTTP/1.1\r\n" + too_many + b"\r\n").startswith(b"HTTP/1.1 431")
