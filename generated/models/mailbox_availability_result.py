@@ -77,6 +77,7 @@ class MailboxAvailabilityResult:
         # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
         known = 3
         self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
+        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
         return self
 
     def to_dict(self) -> dict[str, Any]:

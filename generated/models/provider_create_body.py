@@ -177,6 +177,7 @@ class ProviderCreateBody:
             + (f_variables is not UNSET)
         )
         self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
+        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -88,6 +88,7 @@ class UpdateMailboxBodySendScope:
         # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
         known = 1 + (f_group_public_ids is not UNSET) + (f_provider_public_ids is not UNSET)
         self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
+        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
         return self
 
     def to_dict(self) -> dict[str, Any]:

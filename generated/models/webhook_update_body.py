@@ -109,6 +109,7 @@ class WebhookUpdateBody:
             + (f_url is not UNSET)
         )
         self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
+        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
         return self
 
     def to_dict(self) -> dict[str, Any]:

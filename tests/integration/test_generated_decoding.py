@@ -95,3 +95,15 @@ async def test_async_client_keeps_unknown_enum_values(fake: FakeSendmux) -> None
         statuses = [a.status async for a in client.sending_accounts.list()]
     assert statuses == ["suspended", "active"]
     assert not statuses[0].is_known
+
+
+def test_decoded_models_copy_and_pickle(client: Sendmux) -> None:
+    import copy
+    import pickle
+
+    created = client.webhooks.create(url="http://127.0.0.1:9/hook", event_types=["message.delivered"])
+    got = client.webhooks.get(created.id)
+    assert copy.deepcopy(got) == got
+    assert pickle.loads(pickle.dumps(got)) == got
+    assert sendmux.get_request_id(got)  # the request id travels on the object, outside the API fields
+    assert "_request_id" not in got.to_dict()
