@@ -182,6 +182,10 @@ def resume(ctx: Ctx) -> Result:
 
 def create_key(ctx: Ctx) -> Result:
     record = _mailbox(ctx)
+    if record.data["status"] != "active":
+        raise ApiError("conflict", f"The mailbox is {record.data['status']}; resume it to issue keys.")
+    if not ctx.body["app_name"].strip():
+        raise semantic_error("app_name", "app_name cannot be blank.", "blank")
     cred = _new_credential(ctx, record, ctx.body["app_name"])
     location = f"/api/v1/mailboxes/{record.id}/keys/{cred['public_id']}"
     return Result({"credential": cred}, status=201, headers={"Location": location})

@@ -38,6 +38,15 @@ from generator.fetch import load_spec  # noqa: E402
 from generator.surface import iter_operations, select_management  # noqa: E402
 
 SPEC_URI = "urn:sendmux:spec"
+# Documented answers the fake never gives: /me needs no permission, and these 409/422s stand for rules the
+# spec does not describe.
+NOT_PRODUCED = {
+    ("managementCreateSharedAmazonSesLimitRequest", 422),
+    ("managementGetConnection", 403),
+    ("managementRequestSendingAccountLimitIncrease", 422),
+    ("managementUpdateDomain", 422),
+    ("managementVerifyDomain", 409),
+}
 # Every nullable enum of the pinned spec lacking null (the last two are what the fake's bodies need).
 NULLABLE_ENUMS_PATCHED = {
     "/components/schemas/DeliveryLogRecipient/properties/type",
@@ -251,6 +260,8 @@ def _domains(api: Api) -> tuple[str, str]:
     etag2 = api("GET", f"/domains/{d2}", 200).headers["etag"]
     api("PATCH", f"/domains/{d2}", 200, {"mode": "send_receive"}, headers={"If-Match": etag2})
     api("PATCH", f"/domains/{d2}", 200, {"mode": "send_receive"})
+    stale = api.fake.seed("domains", mode="send_only")[0]["id"]
+    api("PATCH", f"/domains/{stale}", 409, {"mode": "send_receive"}, headers={"If-Match": 'W/"old"'})
     api("PATCH", f"/domains/{d1}", 400, {"mode": "send_only"})
     api("PATCH", "/domains/mdom_missing", 404, {"mode": "send_receive"})
     api.data("POST", f"/domains/{d1}/verify", 200)
@@ -336,7 +347,9 @@ def _mailboxes(api: Api, domain_id: str) -> None:
     api("POST", "/mailboxes/mbx_missing/keys", 404, {"app_name": "CI"})
     api("DELETE", f"/mailboxes/{m1}/keys/{key}", 200)
     api("DELETE", f"/mailboxes/{m1}/keys/{key}", 404)
+    api("POST", f"/mailboxes/{m1}/keys", 422, {"app_name": "   "})
     api("POST", f"/mailboxes/{m1}/suspend", 200)
+    api("POST", f"/mailboxes/{m1}/keys", 409, {"app_name": "CI"})
     api("POST", f"/mailboxes/{m1}/suspend", 409)
     api("POST", f"/mailboxes/{m1}/resume", 200)
     api("POST", f"/mailboxes/{m1}/resume", 409)
@@ -492,6 +505,44 @@ def _auth_permissions_limits(api: Api) -> None:
         small("GET", "/providers", 429)
 
 
+def _sweep(api: Api) -> None:
+    """Statuses every operation documents that need no particular state: 401, 403, 413, and 429/500/503
+    (injected, JSON bodies)."""
+    fake = api.fake
+    stranger = api.as_key("smx_root_unknown")
+    nobody = api.as_key(fake.create_key(["nothing.at_all"]))
+    huge = {"padding": "x" * 1_100_000}
+    injected = {"429": "rate_limit", "500": "server_error", "503": "unavailable"}
+    for op in api.recorder.ops:
+        path = re.sub(r"\{\w+\}", "x_missing", op.path)
+        statuses = set(op.responses)
+        if "401" in statuses:
+            stranger(op.method, path, 401)
+        if "403" in statuses and op.operation_id != "managementGetConnection":  # /me needs no permission
+            nobody(op.method, path, 403)
+        if "413" in statuses:
+            api(op.method, path, 413, huge)
+        for status, kind in injected.items():
+            if status in statuses:
+                fake.faults.add(kind, route=op.operation_id, retry_after=0)  # type: ignore[arg-type]
+                api(op.method, path, int(status))
+    # One Idempotency-Key reused for another target or body: 409 idempotency_conflict.
+    a, b = (x["id"] for x in fake.seed("sending_accounts", 2))
+    hook_a, hook_b = (x["id"] for x in fake.seed("webhooks", 2))
+    for verb in ("activate", "deactivate"):
+        api("POST", f"/providers/{a}/{verb}", 200, headers={"Idempotency-Key": verb})
+        api("POST", f"/providers/{b}/{verb}", 409, headers={"Idempotency-Key": verb})
+    api("POST", f"/webhooks/{hook_a}/rotate-secret", 200, headers={"Idempotency-Key": "rotate"})
+    api("POST", f"/webhooks/{hook_b}/rotate-secret", 409, headers={"Idempotency-Key": "rotate"})
+    hook = {"url": "https://x.example/h", "event_types": ["sendmux.test"]}
+    api("POST", "/webhooks", 201, hook, headers={"Idempotency-Key": "hook"})
+    api("POST", "/webhooks", 409, {**hook, "name": "other"}, headers={"Idempotency-Key": "hook"})
+    with FakeSendmux(max_sending_accounts=1) as full:
+        small = Api(full, api.recorder)
+        small("POST", "/providers", 201, SMTP)
+        assert small("POST", "/providers", 409, SMTP).json()["error"]["code"] == "limit_exceeded"
+
+
 def _idempotency(api: Api) -> None:
     key = {"Idempotency-Key": "schema-test-1"}
     first = api("POST", "/domains", 201, {"domain": "idem.example.com"}, headers=key)
@@ -520,6 +571,7 @@ def recorder() -> Iterator[Recorder]:
         _billing_logs_metrics(api)
         _auth_permissions_limits(api)
         _idempotency(api)
+        _sweep(api)
     yield rec
 
 
@@ -536,10 +588,14 @@ def test_every_operation_answered_successfully(recorder: Recorder) -> None:
 def test_documented_error_statuses_are_exercised(recorder: Recorder) -> None:
     statuses = {status for _, status in recorder.validated | recorder.undocumented}
     assert {200, 201, 304, 400, 401, 403, 404, 409, 413, 422, 429} <= statuses
+    documented = {(o.operation_id, int(s)) for o in recorder.ops for s in o.responses}
+    missing = sorted(documented - recorder.validated)
     print(
-        f"\nschema check: {recorder.count} responses, {len(recorder.validated)} documented (operation, status) "
-        f"pairs, {len(recorder.undocumented)} undocumented pairs checked as ApiError"
+        f"\nschema check: {recorder.count} responses; {len(recorder.validated)} of the spec's {len(documented)} "
+        f"(operation, status) pairs; {len(recorder.undocumented)} undocumented pairs checked as ApiError; "
+        f"not produced: {missing}"
     )
+    assert set(missing) == NOT_PRODUCED
 
 
 def test_nullable_enum_patch_stays_narrow(recorder: Recorder) -> None:
