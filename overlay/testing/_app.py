@@ -194,7 +194,7 @@ class App:
                     f"This API key lacks the {route.permission!r} permission.",
                     param=route.permission,
                 )
-            fault = self.faults.pick(op_id, route_name)
+            fault = self.faults.pick(op_id, route_name, f"{method} {path[len(API_PREFIX) :]}")
             if fault is not None:
                 with self.lock:
                     self.counters.faults[fault.kind] += 1

@@ -46,10 +46,10 @@ class Fault:
     def exhausted(self) -> bool:
         return self.times is not None and self.hits >= self.times
 
-    def matches(self, operation_id: str | None, route: str) -> bool:
+    def matches(self, operation_id: str | None, route: str, target: str = "") -> bool:
         if self.route is None or self.route == "*":
             return True
-        return self.route in (operation_id, route)
+        return self.route in (operation_id, route, target)
 
 
 class Faults:
@@ -72,9 +72,13 @@ class Faults:
         delay: float = 5.0,
         field: str | None = None,
     ) -> Fault:
-        """Spoil matching requests.  `route` is `"POST /domains"` (method + path template), an operation id
-        (`"managementCreateDomain"`), or None for any route.  `times` requests are spoiled (None: all);
-        `probability` < 1 spoils a random share of them (seed with `FakeSendmux(fault_seed=...)`).
+        """Spoil matching requests.
+
+        `route` is `"POST /domains"` (method + path template), a concrete `"GET /domains/mdom_1"`, an
+        operation id (`"managementCreateDomain"`), or None for any route.  `times` requests are spoiled
+        (None: all); `probability` < 1 spoils a random share of them (seed with `FakeSendmux(fault_seed=)`).
+        `retry_after` (seconds, sent as written) applies to 429/503, `body` to 500/502, `delay` to
+        `"delay"`, `field` to `"missing_field"`/`"unknown_enum"`.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}")
@@ -101,11 +105,12 @@ class Faults:
         with self._lock:
             return [r for r in self._rules if not r.exhausted]
 
-    def pick(self, operation_id: str | None, route: str) -> Fault | None:
-        """The rule that spoils this request, if any (its hit is counted now)."""
+    def pick(self, operation_id: str | None, route: str, target: str = "") -> Fault | None:
+        """The rule that spoils this request, if any (its hit is counted now).  `route` is the method and
+        path template (`"GET /domains/{public_id}"`), `target` the method and concrete path."""
         with self._lock:
             for rule in self._rules:
-                if rule.exhausted or not rule.matches(operation_id, route):
+                if rule.exhausted or not rule.matches(operation_id, route, target):
                     continue
                 if rule.probability < 1.0 and self._random.random() >= rule.probability:
                     continue

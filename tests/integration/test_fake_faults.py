@@ -205,3 +205,10 @@ def test_faults_are_counted(fake: FakeSendmux, client: httpx.Client) -> None:
     assert fake.counters.faults["unavailable"] == 2
     assert fake.counters.statuses[503] == 2 and fake.counters.statuses[200] == 1
     assert [r.fault for r in fake.requests] == ["unavailable", "unavailable", None]
+
+
+def test_a_fault_for_one_concrete_path(fake: FakeSendmux, client: httpx.Client) -> None:
+    first, second = (d["id"] for d in fake.seed("domains", 2))
+    fake.faults.add("server_error", route=f"GET /domains/{first}", times=None)
+    assert client.get(f"/domains/{second}").status_code == 200
+    assert client.get(f"/domains/{first}").status_code == 500
