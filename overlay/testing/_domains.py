@@ -28,7 +28,7 @@ def _domain(ctx: Ctx) -> Record:
 
 
 def list_domains(ctx: Ctx) -> Result:
-    return ctx.page(ctx.team.all(KIND), lambda r: r.data)
+    return ctx.page(ctx.team.all(KIND), lambda r: r.data, descending=True)  # newest first, as documented
 
 
 def create(ctx: Ctx) -> Result:

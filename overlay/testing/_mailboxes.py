@@ -130,7 +130,7 @@ def create(ctx: Ctx) -> Result:
 def list_mailboxes(ctx: Ctx) -> Result:
     include_deleted = ctx.query.get("include_deleted") == "true"
     records = [r for r in ctx.team.all(KIND) if include_deleted or r.data["status"] != "deleted"]
-    return ctx.page(records, lambda r: r.data)
+    return ctx.page(records, lambda r: r.data, descending=True)  # newest first, as documented
 
 
 def get(ctx: Ctx) -> Result:

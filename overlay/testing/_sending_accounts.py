@@ -48,6 +48,7 @@ def list_accounts(ctx: Ctx) -> Result:
         if r.data["status"] == ctx.query.get("status", r.data["status"])
         and r.data["type"] == ctx.query.get("type", r.data["type"])
     ]
+    # The spec names no order for sending accounts; creation order reads best in tests.
     return ctx.page(records, lambda r: obj.sending_account_list_item(r.data))
 
 

@@ -55,7 +55,7 @@ def _unique(types: list[str]) -> list[str]:
 
 
 def list_webhooks(ctx: Ctx) -> Result:
-    return ctx.page(ctx.team.all(KIND), lambda r: r.data)
+    return ctx.page(ctx.team.all(KIND), lambda r: r.data, descending=True)  # newest first, as documented
 
 
 def create(ctx: Ctx) -> Result:

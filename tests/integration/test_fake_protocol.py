@@ -187,8 +187,9 @@ def test_pagination_walks_every_item_once(fake: FakeSendmux, http: Http) -> None
 
 
 def test_cursor_survives_deleting_the_item_it_names(fake: FakeSendmux, http: Http) -> None:
-    ids = [d["id"] for d in fake.seed("domains", 5)]
+    ids = [d["id"] for d in fake.seed("domains", 5)][::-1]  # domains list newest first
     page = http("GET", "/domains?limit=2").json()
+    assert [d["id"] for d in page["data"]] == ids[:2]
     assert http("DELETE", f"/domains/{page['pagination']['next_cursor']}").status_code == 200
     rest = http("GET", f"/domains?limit=10&cursor={page['pagination']['next_cursor']}").json()
     assert [d["id"] for d in rest["data"]] == ids[2:]
@@ -282,3 +283,19 @@ def test_seeded_mailboxes_count_on_their_domain(fake: FakeSendmux, http: Http) -
     fake.seed("mailboxes", 2, each=lambda i: {"email": f"m{i}@team.example.com"})
     assert http("GET", f"/domains/{domain['id']}").json()["data"]["mailbox_count"] == 2
     assert http("DELETE", f"/domains/{domain['id']}").status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        ("domains", "/domains"),
+        ("mailboxes", "/mailboxes"),
+        ("webhooks", "/webhooks"),
+        ("sending_accounts", "/providers"),
+    ],
+)
+def test_list_order(fake: FakeSendmux, http: Http, kind: str, path: str) -> None:
+    """Newest first where the spec says `created_at` descending; sending accounts (no order named) oldest first."""
+    seeded = [x["id"] for x in fake.seed(kind, 3)]  # type: ignore[arg-type]
+    listed = [x["id"] for x in http("GET", path).json()["data"]]
+    assert listed == (seeded if kind == "sending_accounts" else seeded[::-1])
