@@ -64,6 +64,7 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _PATH_PARTS: dict[str, list[str]] = {}
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_~-]+").fullmatch  # non-empty and dot-free, so never a dot segment
 
 
 def _format_path(template: str, params: Sequence[object]) -> str:
@@ -77,7 +78,8 @@ def _format_path(template: str, params: Sequence[object]) -> str:
         return template
     out = [parts[0]]
     for value, literal in zip(params, parts[1:], strict=True):
-        out.append(encode_path_param(value))
+        # Typical ids (`mdom_abc123`) need no escaping: skip the general encoder.
+        out.append(value if type(value) is str and _PLAIN_ID(value) else encode_path_param(value))
         out.append(literal)
     return "".join(out)
 
@@ -226,6 +228,9 @@ class _BaseClient:
 
     base_url: str
     _owns_http: bool
+    _http: httpx.Client | httpx.AsyncClient
+    _static_headers: dict[str, str]
+    _request_headers: dict[str, str]
     max_retries: int
     max_retry_wait: float
     timeout: TimeoutTypes
@@ -263,14 +268,28 @@ class _BaseClient:
         # Injectable for tests: no test needs to really sleep or read the wall clock.
         self._clock: Callable[[], float] = time.time
         self._random: Callable[[], float] = random.random
-        self._build_static_headers()
 
-    def _build_static_headers(self) -> None:
+    def _build_static_headers(self, pool_headers: httpx.Headers) -> None:
+        """The headers every request of this client sends, minus those the pool already sends.
+
+        On a pool we created, they are set once on the httpx client (as a raw httpx user would), so a
+        request passes almost nothing per call; an injected pool or a `with_options` copy whose settings
+        differ passes the differences per request.
+        """
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if self._credential.is_static:
             headers["Authorization"] = self._credential.header_value()
         headers.update(self._default_headers)
         self._static_headers = _HeaderDict(headers)
+        self._request_headers = _HeaderDict({k: v for k, v in headers.items() if pool_headers.get(k) != v})
+
+    def _init_pool_headers(self) -> None:
+        pool = self._http
+        if self._owns_http:
+            # Nothing else sends on our pool: its headers can carry the constant part of every request.
+            self._build_static_headers(httpx.Headers())
+            pool.headers.update(self._static_headers)
+        self._build_static_headers(pool.headers)
 
     # -- public state -------------------------------------------------------------------------------------
 
@@ -320,7 +339,7 @@ class _BaseClient:
         if not isinstance(etag_cache, NotGiven):
             new._etag = (self._etag or ETagCache()) if etag_cache else None
         new._owns_http = False  # the pool stays the original's to close
-        new._build_static_headers()
+        new._build_static_headers(self._http.headers)
         return new
 
     # -- request preparation ------------------------------------------------------------------------------
@@ -342,7 +361,7 @@ class _BaseClient:
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
         url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
 
-        h = dict(self._static_headers)
+        h = dict(self._request_headers)
         if op.response == "text":
             # Text routes (the zone file) answer text/plain; their errors still come as JSON.
             h["Accept"] = "text/plain, application/json"
@@ -623,6 +642,7 @@ class SyncAPIClient(_BaseClient):
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
         self._http: httpx.Client = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
         self._sleep: Callable[[float], None] = time.sleep
@@ -795,6 +815,7 @@ class AsyncAPIClient(_BaseClient):
         self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
             timeout=timeout, follow_redirects=False
         )
+        self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
         self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
