@@ -205,6 +205,11 @@ def test_injected_http_client_is_used_and_not_closed(scripted: ScriptedServer) -
     with make_client(scripted.base_url, http_client=http) as c:
         c.things.get("t1")
     assert seen == [scripted.base_url + "/things/t1"]
+    rec = scripted.requests[0]
+    assert rec.headers["authorization"] == f"Bearer {SECRET}"
+    assert rec.headers["user-agent"].startswith("sendmux-python/")
+    assert rec.headers["accept"] == "application/json"
+    assert "authorization" not in http.headers  # an injected pool is never modified
     assert not http.is_closed
     http.close()
     with pytest.raises(ConfigurationError):
