@@ -109,8 +109,14 @@ class Ctx:
     def if_match(self, current: Any) -> None:
         """409 conflict when `If-Match` names another version than `current` (the GET representation)."""
         given = self.headers.get("if-match")
-        if given is not None and not etag_matches(given, weak_etag(current)):
-            raise ApiError("conflict", "The resource changed since you fetched it (If-Match mismatch).")
+        tag = weak_etag(current)
+        if given is not None and not etag_matches(given, tag):
+            # The current ETag is echoed so the caller can decide whether to re-fetch.
+            raise ApiError(
+                "conflict",
+                "The resource changed since you fetched it (If-Match mismatch).",
+                headers={"ETag": tag},
+            )
 
     def created(self, kind: str) -> None:
         self.app.counters.created[kind] += 1

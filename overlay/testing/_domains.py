@@ -53,7 +53,10 @@ def get(ctx: Ctx) -> Result:
 def update(ctx: Ctx) -> Result:
     record = _domain(ctx)
     ctx.if_match(record.data)
-    record.data["mode"] = ctx.body["mode"]
+    if record.data["mode"] == "send_receive":
+        raise semantic_error("mode", "The domain already sends and receives; downgrades are not supported.")
+    # After the upgrade the domain is pending again until its MX record verifies.
+    record.data.update(mode="send_receive", verification_status="pending", verified_at=None)
     return Result(record.data, etag=True)
 
 

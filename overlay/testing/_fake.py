@@ -51,7 +51,8 @@ class FakeSendmux:
         with FakeSendmux() as fake:
             client = Sendmux(api_key=fake.api_key, base_url=fake.url)
 
-    `rate_limit` requests per `rate_window` seconds per key (None: unlimited).  Webhook deliveries are
+    `rate_limit` requests per `rate_window` seconds per key (None: unlimited).  `shared_ses=True` gives every
+    team the shared Amazon SES account the real API lists (off by default, so lists hold what you seed).  Webhook deliveries are
     retried `webhook_max_attempts` times, `webhook_retry_delay` seconds apart.  `fault_seed` makes
     probabilistic faults repeatable.  `record_requests` bounds `fake.requests`.
     """
@@ -66,6 +67,7 @@ class FakeSendmux:
         fault_seed: int | None = None,
         team_name: str = "Fake Team",
         max_sending_accounts: int = 10_000,
+        shared_ses: bool = False,
         webhook_max_attempts: int = 3,
         webhook_retry_delay: float = 0.05,
         webhook_timeout: float = 5.0,
@@ -85,6 +87,7 @@ class FakeSendmux:
             timeout=webhook_timeout,
         )
         self._max_sending_accounts = max_sending_accounts
+        self._shared_ses = shared_ses
         team = self._new_team(team_name)
         self.team_id: str = team.id
         """The default team: `api_key` belongs to it, and `seed()`/`objects()` use it unless told otherwise."""
@@ -147,6 +150,9 @@ class FakeSendmux:
             team = self._app.state.create_team(name)
             team.max_sending_accounts = self._max_sending_accounts
             team.balance = obj.balance()
+            if self._shared_ses:
+                shared = obj.sending_account(name="Shared Amazon SES", type="amazon_ses", is_shared=True)
+                team.add("sending_accounts", shared)
             return team
 
     def create_team(self, name: str = "Other Team") -> str:

@@ -42,7 +42,9 @@ def availability_reason(ctx: Ctx, email: str) -> str:
         return "invalid_email"
     email = email.lower()
     local, host = email.rsplit("@", 1)
-    for team in ctx.app.state.teams.values():
+    # myagent.mx addresses are global across teams; custom-domain addresses are scoped to the team.
+    teams = ctx.app.state.teams.values() if host == SHARED_DOMAIN else [ctx.team]
+    for team in teams:
         for m in team.all(KIND):
             if m.data["email"].lower() == email:
                 return "cleanup_pending" if m.data["status"] == "deleted" else "taken"
@@ -95,7 +97,7 @@ def _new_credential(ctx: Ctx, mailbox: Record, app_name: str) -> dict[str, Any]:
     cred = obj.credential(mailbox.data["email"])
     ctx.team.add(
         "mailbox_keys",
-        {"id": cred["public_id"], "mailbox_id": mailbox.id, "app_name": app_name},
+        {"id": cred["public_id"], "mailbox_id": mailbox.id, "app_name": app_name, "revoked": False},
         secret=cred["secret"],
     )
     ctx.created("mailbox_keys")
@@ -156,28 +158,25 @@ def delete(ctx: Ctx) -> Result:
     domain = _domain_of(ctx.team, record.data["email"])
     if domain is not None and domain.data["mailbox_count"] > 0:
         domain.data["mailbox_count"] -= 1
-    keys = ctx.team.collections["mailbox_keys"]
-    for key_id in [k for k, r in keys.items() if r.data["mailbox_id"] == record.id]:
-        del keys[key_id]
+    for key in ctx.team.all("mailbox_keys"):
+        if key.data["mailbox_id"] == record.id:
+            key.data["revoked"] = True
     return Result({"deleted": True, "id": record.id})
 
 
-def _transition(ctx: Ctx, want: str, from_status: str) -> Result:
+def _set_status(ctx: Ctx, status: str) -> Result:
+    """Suspend and resume are idempotent: asking for the current state is a success."""
     record = _mailbox(ctx)
-    if record.data["status"] != from_status:
-        raise ApiError(
-            "conflict", f"The mailbox is {record.data['status']}; it must be {from_status} to do this."
-        )
-    record.data["status"] = want
+    record.data["status"] = status
     return Result(record.data)
 
 
 def suspend(ctx: Ctx) -> Result:
-    return _transition(ctx, "suspended", "active")
+    return _set_status(ctx, "suspended")
 
 
 def resume(ctx: Ctx) -> Result:
-    return _transition(ctx, "active", "suspended")
+    return _set_status(ctx, "active")
 
 
 def create_key(ctx: Ctx) -> Result:
@@ -197,7 +196,7 @@ def delete_key(ctx: Ctx) -> Result:
     key = ctx.team.collections["mailbox_keys"].get(key_id)
     if key is None or key.data["mailbox_id"] != record.id:
         raise ApiError("not_found", f"API key {key_id!r} was not found on this mailbox.")
-    del ctx.team.collections["mailbox_keys"][key_id]
+    key.data["revoked"] = True  # kept: revoking an already-revoked key succeeds again
     return Result({"deleted": True, "id": key_id})
 
 

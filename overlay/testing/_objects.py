@@ -51,11 +51,11 @@ def sending_account(**fields: Any) -> dict[str, Any]:
         "is_editable": not shared,
         "allowed_actions": {
             "update": not shared,
-            "update_variables": not shared,
+            "update_variables": True,
             "delete": not shared,
             "activate": True,
             "deactivate": True,
-            "test": not shared,
+            "test": fields.get("type", "smtp") == "smtp",
         },
         "smtp_host": "smtp.example.com",
         "smtp_port": 587,

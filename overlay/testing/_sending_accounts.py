@@ -81,8 +81,9 @@ def _require_editable(record: Record, action: str) -> None:
 def update(ctx: Ctx) -> Result:
     record = _account(ctx)
     ctx.if_match(record.data)
-    _require_editable(record, "update")
     body = ctx.body
+    # The shared Amazon SES account takes new variables only; its connection settings are not editable.
+    _require_editable(record, "update_variables" if set(body) <= {"variables"} else "update")
     data = record.data
     for k in _EDITABLE:
         if k in body:
@@ -107,9 +108,12 @@ def delete(ctx: Ctx) -> Result:
 
 def _set_active(ctx: Ctx, active: bool) -> Result:
     data = _account(ctx).data
-    data.update(
-        status="active" if active else "inactive", is_active=active, status_reason=None, updated_at=iso()
-    )
+    status = "active" if active else "inactive"
+    reason = None
+    if active and data["type"] in ("gmail_api", "outlook_api") and not data["has_refresh_token"]:
+        # OAuth accounts without a live connection wait in pending until reconnected in the dashboard.
+        status, reason = "pending", "Reconnect this account in the Sendmux dashboard."
+    data.update(status=status, is_active=status == "active", status_reason=reason, updated_at=iso())
     return Result(data)
 
 

@@ -44,7 +44,6 @@ NOT_PRODUCED = {
     ("managementCreateSharedAmazonSesLimitRequest", 422),
     ("managementGetConnection", 403),
     ("managementRequestSendingAccountLimitIncrease", 422),
-    ("managementUpdateDomain", 422),
     ("managementVerifyDomain", 409),
 }
 # Every nullable enum of the pinned spec lacking null (the last two are what the fake's bodies need).
@@ -216,6 +215,7 @@ def _sending_accounts(api: Api, other_team_key: str) -> None:
     api("PATCH", f"/providers/{p1}", 409, {"name": "Stale"}, headers={"If-Match": etag})
     api("PATCH", f"/providers/{p1}", 400, {"percentage": 101})
     api("PATCH", f"/providers/{shared}", 422, {"name": "Mine now"})
+    api("PATCH", f"/providers/{shared}", 200, {"variables": {"footer": "Sent by us"}})
     api("PATCH", "/providers/dprov_missing", 404, {"name": "x"})
     api("POST", f"/providers/{p1}/deactivate", 200)
     api("POST", f"/providers/{p1}/activate", 200)
@@ -259,7 +259,7 @@ def _domains(api: Api) -> tuple[str, str]:
     api("GET", "/domains/mdom_missing", 404)
     etag2 = api("GET", f"/domains/{d2}", 200).headers["etag"]
     api("PATCH", f"/domains/{d2}", 200, {"mode": "send_receive"}, headers={"If-Match": etag2})
-    api("PATCH", f"/domains/{d2}", 200, {"mode": "send_receive"})
+    api("PATCH", f"/domains/{d2}", 422, {"mode": "send_receive"})  # already upgraded
     stale = api.fake.seed("domains", mode="send_only")[0]["id"]
     api("PATCH", f"/domains/{stale}", 409, {"mode": "send_receive"}, headers={"If-Match": 'W/"old"'})
     api("PATCH", f"/domains/{d1}", 400, {"mode": "send_only"})
@@ -346,13 +346,14 @@ def _mailboxes(api: Api, domain_id: str) -> None:
     api("POST", f"/mailboxes/{m1}/keys", 400, {"app_name": ""})
     api("POST", "/mailboxes/mbx_missing/keys", 404, {"app_name": "CI"})
     api("DELETE", f"/mailboxes/{m1}/keys/{key}", 200)
-    api("DELETE", f"/mailboxes/{m1}/keys/{key}", 404)
+    api("DELETE", f"/mailboxes/{m1}/keys/{key}", 200)  # idempotent on revoked keys
+    api("DELETE", f"/mailboxes/{m1}/keys/smx_missing", 404)
     api("POST", f"/mailboxes/{m1}/keys", 422, {"app_name": "   "})
     api("POST", f"/mailboxes/{m1}/suspend", 200)
     api("POST", f"/mailboxes/{m1}/keys", 409, {"app_name": "CI"})
-    api("POST", f"/mailboxes/{m1}/suspend", 409)
+    api("POST", f"/mailboxes/{m1}/suspend", 200)  # idempotent
     api("POST", f"/mailboxes/{m1}/resume", 200)
-    api("POST", f"/mailboxes/{m1}/resume", 409)
+    api("POST", f"/mailboxes/{m1}/resume", 200)
     api("POST", "/mailboxes/mbx_missing/suspend", 404)
     api("POST", "/mailboxes/mbx_missing/resume", 404)
     api("DELETE", f"/domains/{domain_id}", 409)
@@ -532,6 +533,10 @@ def _sweep(api: Api) -> None:
     for verb in ("activate", "deactivate"):
         api("POST", f"/providers/{a}/{verb}", 200, headers={"Idempotency-Key": verb})
         api("POST", f"/providers/{b}/{verb}", 409, headers={"Idempotency-Key": verb})
+    box_a, box_b = (x["id"] for x in fake.seed("mailboxes", 2))
+    for verb in ("suspend", "resume"):
+        api("POST", f"/mailboxes/{box_a}/{verb}", 200, headers={"Idempotency-Key": verb})
+        api("POST", f"/mailboxes/{box_b}/{verb}", 409, headers={"Idempotency-Key": verb})
     api("POST", f"/webhooks/{hook_a}/rotate-secret", 200, headers={"Idempotency-Key": "rotate"})
     api("POST", f"/webhooks/{hook_b}/rotate-secret", 409, headers={"Idempotency-Key": "rotate"})
     hook = {"url": "https://x.example/h", "event_types": ["sendmux.test"]}
