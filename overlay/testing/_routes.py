@@ -63,6 +63,11 @@ class Route:
         return out
 
 
+def _unimplemented(ctx: Ctx) -> Result:
+    """For an operation added to `_spec_data` before its handler: a clear 500 rather than an import error."""
+    raise ApiError("internal_error", f"FakeSendmux does not implement {ctx.route.operation_id} yet.")
+
+
 def _compile(path: str) -> re.Pattern[str]:
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
     return re.compile(f"^{regex}$")
@@ -82,7 +87,7 @@ def _build() -> list[Route]:
                 query_params={p["name"]: p for p in params if p["in"] == "query"},
                 body_schema=op["body"],
                 idempotency_key=any(p["name"] == "Idempotency-Key" for p in params),
-                handler=HANDLERS[op_id],
+                handler=HANDLERS.get(op_id, _unimplemented),
             )
         )
     # Literal segments win over parameters (`/providers/limits` before `/providers/{public_id}`).

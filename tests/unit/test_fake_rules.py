@@ -137,8 +137,12 @@ def test_body_checker_collects_every_issue() -> None:
     assert check(schema, {"name": "x", "port": True})[0].code == "invalid_type"  # bool is not an integer
 
 
-def test_literal_routes_win_over_parameters() -> None:
+def test_every_operation_has_a_handler() -> None:
     assert len(ROUTES) == 54
+    assert not [r.operation_id for r in ROUTES if r.handler.__name__ == "_unimplemented"]
+
+
+def test_literal_routes_win_over_parameters() -> None:
     found = match("GET", "/providers/limits")
     assert found and found[0].operation_id == "managementGetProviderLimits"
     found = match("GET", "/mailboxes/availability")
