@@ -32,11 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a few iterations of every scenario (CI smoke)")
     parser.add_argument("--out", type=Path, help="where to write the markdown (default depends on --quick)")
+    parser.add_argument(
+        "--render", type=Path, metavar="RUN_JSON", help="only re-render the table from a saved run's numbers"
+    )
     args = parser.parse_args(argv)
     plan = runner.QUICK if args.quick else runner.FULL
     out = args.out or (
         ROOT / ".bench" / "benchmarks-quick.md" if args.quick else ROOT / "docs" / "benchmarks.md"
     )
+
+    if args.render:
+        env, saved_plan, saved = runner.load(args.render)
+        text = report.render(env, saved_plan, saved)
+        target = args.out or ROOT / "docs" / "benchmarks.md"
+        target.write_text(text)
+        print(text)
+        return 0
 
     started = time.perf_counter()
     load_at_start = environment.load_average()
@@ -51,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except runner.BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    text = report.render(environment.describe(sdk, load_at_start), plan, results)
+    env = environment.describe(sdk, load_at_start)
+    runner.save(ROOT / ".bench" / f"last-{plan.name}-run.json", env, plan, results)
+    text = report.render(env, plan, results)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(text)

@@ -13,6 +13,7 @@ from bench.stats import (
     format_duration,
     format_rate,
     format_ratio,
+    paired_ratio,
     ratio,
     summarize,
 )
@@ -46,8 +47,8 @@ SCENARIOS: dict[str, ScenarioInfo] = {
         "5b. Auto-pagination, 10,000 items (100 pages)", "items per second; memory per fresh process", "rate"
     ),
     "async_get": ScenarioInfo(
-        "6. Async: 1,000 concurrent gets on one client",
-        "wall of `asyncio.gather` over 1,000 gets, divided by 1,000 (the official SDK has no async client)",
+        "6. Async: {n:,} concurrent gets on one client",
+        "wall of `asyncio.gather` over {n:,} gets, divided by {n:,} (the official SDK has no async client)",
     ),
     "generate": ScenarioInfo(
         "7. `make generate` with a warm spec cache", "wall time of `python -m generator`"
@@ -94,13 +95,16 @@ def summaries(result: ScenarioResult) -> dict[str, Summary]:
 
 
 def time_ratio(result: ScenarioResult, name: str, reference: str, kind: str = "time") -> float | None:
-    """How many times the reference's cost `name` pays: > 1 is slower, for times and rates alike."""
-    s = summaries(result)
-    if name not in s or reference not in s:
+    """How many times the reference's cost `name` pays: > 1 is slower, for times and rates alike.
+
+    The median of per-round ratios (see `stats.paired_ratio`), so load on a shared machine cancels out.
+    """
+    values, ref = result.values.get(name), result.values.get(reference)
+    if not values or not ref:
         return None
     if kind == "rate":
-        return ratio(s[reference].median, s[name].median)
-    return ratio(s[name].median, s[reference].median)
+        return paired_ratio(ref, values)
+    return paired_ratio(values, ref)
 
 
 def median_extra(result: ScenarioResult, name: str, key: str) -> float | None:
@@ -148,9 +152,10 @@ def _fmt(value: float, kind: str) -> str:
     return format_rate(value) if kind == "rate" else format_duration(value)
 
 
-def scenario_table(result: ScenarioResult) -> str:
+def scenario_table(result: ScenarioResult, async_n: int = 1000) -> str:
     info = SCENARIOS[result.key]
-    lines = [f"### {info.title}", "", f"Measures {info.measures}.", ""]
+    title, measures = info.title.format(n=async_n), info.measures.format(n=async_n)
+    lines = [f"### {title}", "", f"Measures {measures}.", ""]
     s = summaries(result)
     memory = result.key.startswith("paginate_")
     head = ["Contender", "Median", "Min", "Max", "Rounds", "× raw httpx", "× official"]
@@ -216,7 +221,8 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         "bodies. Each contender runs in its own worker process; contenders take turns batch by batch",
         "(A B C D, A B C D …) so drift hits all alike. Every number is a per-round value; the tables show",
         "the median and the min/max over rounds. Ratios are time ratios against the raw-httpx floor and",
-        "the official SDK: below 1× is faster, above 1× slower (for rates too).",
+        "the official SDK (below 1× is faster, above 1× slower, for rates too), taken per round and then",
+        "medianed: the contenders of one round ran back to back, so load on the machine cancels out.",
         "",
         "\n".join(env),
         "",
@@ -228,7 +234,7 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         "",
     ]
     for key in order:
-        parts += [scenario_table(by_key[key]), ""]
+        parts += [scenario_table(by_key[key], plan.async_n), ""]
     parts += [
         "## Method notes",
         "",

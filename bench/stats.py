@@ -30,6 +30,20 @@ def ratio(value: float | None, reference: float | None) -> float | None:
     return value / reference
 
 
+def paired_ratio(values: Sequence[float], reference: Sequence[float]) -> float | None:
+    """Median of per-round ratios values[i] / reference[i].
+
+    Round i of two contenders ran back to back, so whatever load the machine had then hit both: the
+    per-round ratio cancels it, where a ratio of medians over a noisy run would not. Rounds that do
+    not pair up (a contender dropped out) fall back to the ratio of the medians.
+    """
+    if not values or not reference:
+        return None
+    if len(values) != len(reference) or any(r == 0 for r in reference):
+        return ratio(statistics.median(values), statistics.median(reference))
+    return statistics.median(v / r for v, r in zip(values, reference, strict=True))
+
+
 def format_duration(seconds: float) -> str:
     """Three significant digits in the unit that keeps the number readable."""
     if seconds < 0:

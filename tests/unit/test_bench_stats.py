@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bench.stats import Summary, format_bytes, format_duration, format_rate, format_ratio, ratio, summarize
+from bench.stats import (
+    Summary,
+    format_bytes,
+    format_duration,
+    format_rate,
+    format_ratio,
+    paired_ratio,
+    ratio,
+    summarize,
+)
 
 
 def test_summarize_takes_median_min_max_over_rounds() -> None:
@@ -49,3 +58,11 @@ def test_format_rate_bytes_ratio() -> None:
     assert format_bytes(12) == "12 B"
     assert format_ratio(1.056) == "1.06×"
     assert format_ratio(None) == "—"
+
+
+def test_paired_ratio_takes_the_median_of_per_round_ratios() -> None:
+    # Round 2 ran under load: both contenders slowed, the per-round ratio did not move.
+    assert paired_ratio([1.1, 11.0, 1.1], [1.0, 10.0, 1.0]) == pytest.approx(1.1)
+    # Unpaired rounds (a contender dropped out) fall back to the ratio of medians.
+    assert paired_ratio([2.0, 4.0], [1.0, 2.0, 3.0]) == pytest.approx(1.5)
+    assert paired_ratio([], [1.0]) is None
