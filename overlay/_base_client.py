@@ -398,8 +398,9 @@ class _BaseClient:
         if etag_cache is not None:
             if method == "GET":
                 # An explicit If-None-Match is the caller's own conditional request: leave the cache out.
+                # extra_headers naming If-None-Match at all (even None, which removes it) opts out too.
                 if (headers is None or not _has_value(headers.get("If-None-Match"))) and (
-                    extra_headers is None or _find_header(extra_headers, "if-none-match") is None
+                    not extra_headers or not any(k.lower() == "if-none-match" for k in extra_headers)
                 ):
                     cache_key = url
                     cache_entry = etag_cache.get(url)

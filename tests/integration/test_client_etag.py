@@ -138,3 +138,11 @@ def test_200_without_etag_drops_stale_validator(scripted: ScriptedServer, mini: 
     assert mini.things.get("t1").name == "two"
     assert mini.things.get("t1").name == "three"
     assert [r.headers.get("if-none-match") for r in scripted.requests] == [None, 'W/"v1"', None]
+
+
+def test_extra_header_none_removes_if_none_match(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.fallback = conditional()
+    mini.things.get("t1")
+    raw = mini.things.with_raw_response.get("t1", extra_headers={"If-None-Match": None})  # type: ignore[dict-item]
+    assert "if-none-match" not in scripted.requests[-1].headers
+    assert raw.status_code == 200 and not raw.from_cache
