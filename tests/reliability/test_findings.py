@@ -35,14 +35,6 @@ def test_extra_header_none_removes_if_none_match(
 
 
 @pytest.mark.parametrize("kind", ["domains", "mailboxes", "webhooks"])
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "overlay/testing/_domains.py list_domains, _mailboxes.py list_mailboxes, _webhooks.py list_webhooks "
-        "call ctx.page(...) without descending=True, so the fake lists oldest first; the spec (and the "
-        "generated docstrings) say these lists are ordered by created_at descending"
-    ),
-)
 def test_fake_lists_newest_first_as_the_spec_says(
     fake: FakeSendmux, make_client: Callable[..., Sendmux], kind: str
 ) -> None:
