@@ -1,7 +1,7 @@
 """Bugs the reliability work found in the client or the fake, each pinned by a test.
 
-They are `xfail(strict=True)`: the suite stays green while the bug is there, and turns red the moment it
-is fixed, so whoever fixes it removes the marker.  The reason names the file and function at fault.
+Both were fixed (runtime: `extra_headers={"If-None-Match": None}` opts out of the ETag cache; fake: lists
+newest first); the tests now guard against their return.
 """
 
 from __future__ import annotations
@@ -14,15 +14,6 @@ from sendmux import Sendmux
 from sendmux.testing import FakeSendmux
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "overlay/_base_client.py _BaseClient._prepare: extra_headers={'If-None-Match': None} should remove "
-        "the header (runtime contract: None removes a header), but the ETag-cache opt-out test "
-        "`_find_header(extra_headers, 'if-none-match') is not None` cannot tell a None value from an absent "
-        "key, and the cache re-adds If-None-Match after the extra_headers loop removed it"
-    ),
-)
 def test_extra_header_none_removes_if_none_match(
     fake: FakeSendmux, make_client: Callable[..., Sendmux]
 ) -> None:
