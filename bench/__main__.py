@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     load_at_start = environment.load_average()
+    revision = environment.git_revision()  # the code the workers load now, not whatever HEAD is at the end
     runner.log(validate_canned())
     sdk = official.ensure()
     runner.log(sdk.reason or f"official SDK ready: {sdk.python}")
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     except runner.BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    env = environment.describe(sdk, load_at_start)
+    env = environment.describe(sdk, load_at_start, revision)
     runner.save(ROOT / ".bench" / f"last-{plan.name}-run.json", env, plan, results)
     text = report.render(env, plan, results)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -27,13 +27,23 @@ def cpu_model() -> str:
 
 
 def git_revision() -> str:
+    """HEAD, marked when the client's sources differ from it (the run measured the working tree)."""
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "overlay", "generated"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return rev or "unknown"
+    if not rev:
+        return "unknown"
+    return f"{rev} + uncommitted changes in overlay/ or generated/" if dirty else rev
 
 
 def version(name: str) -> str:
@@ -52,7 +62,7 @@ def load_average() -> str:
 
 
 def describe(
-    official: OfficialSDK, load_at_start: str = "", now: dt.datetime | None = None
+    official: OfficialSDK, load_at_start: str = "", revision: str = "", now: dt.datetime | None = None
 ) -> list[tuple[str, str]]:
     now = now or dt.datetime.now(dt.UTC)
     ours = ", ".join(f"{name} {version(name)}" for name in OUR_PACKAGES)
@@ -67,7 +77,7 @@ def describe(
         ("CPU", f"{cpu_model()} ({os.cpu_count()} logical cores)"),
         ("OS", f"{platform.system()} {platform.release()}"),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
-        ("Commit", git_revision()),
+        ("Commit", revision or git_revision()),
         ("Our venv", ours),
         ("Official SDK venv", theirs),
         # Other work on the machine widens min/max; interleaving keeps the ratios fair regardless.
