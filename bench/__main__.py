@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few iterations of every scenario (CI smoke)")
     parser.add_argument("--out", type=Path, help="where to write the markdown (default depends on --quick)")
     parser.add_argument(
+        "--official-venv",
+        type=Path,
+        default=official.VENV,
+        help="venv for the official SDK (created if missing)",
+    )
+    parser.add_argument(
         "--render", type=Path, metavar="RUN_JSON", help="only re-render the table from a saved run's numbers"
     )
     args = parser.parse_args(argv)
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = environment.load_average()
     revision = environment.git_revision()  # the code the workers load now, not whatever HEAD is at the end
     runner.log(validate_canned())
-    sdk = official.ensure()
+    sdk = official.ensure(args.official_venv)
     runner.log(sdk.reason or f"official SDK ready: {sdk.python}")
     try:
         sendmux_reason = runner.sendmux_status()

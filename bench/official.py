@@ -60,7 +60,8 @@ def ensure(venv: Path = VENV, timeout: float = 300.0, log: bool = True) -> Offic
     found = _probe(python) if python.exists() else None
     if found is None:
         if log:
-            print(f"bench: installing {PACKAGE}=={VERSION} into {venv.relative_to(ROOT)} …", flush=True)
+            shown = venv.relative_to(ROOT) if venv.is_relative_to(ROOT) else venv
+            print(f"bench: installing {PACKAGE}=={VERSION} into {shown} …", file=sys.stderr, flush=True)
         try:
             subprocess.run(
                 [sys.executable, "-m", "venv", "--clear", str(venv)],

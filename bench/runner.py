@@ -273,13 +273,15 @@ def bench_paginate(pythons: dict[str, Path], server: str, plan: Plan) -> list[Sc
         log(f"paginate {total}: {len(names)} contenders × {plan.paginate_rounds} fresh processes")
 
         def measure(name: str, total: int = total, extra: dict[str, dict[str, list[float]]] = extra) -> float:
-            cmd = [str(pythons[name]), "-m", "bench.worker", name, api_url(server, total), "--paginate"]
+            passes = max(1, min(10, 20_000 // total))  # ~20k items timed per process, whatever the size
+            url = api_url(server, total)
+            cmd = [str(pythons[name]), "-m", "bench.worker", name, url, "--paginate", "--passes", str(passes)]
             out = json.loads(run_oneshot(cmd).strip().splitlines()[-1])
             if out["items"] != total:
                 raise BenchError(f"{name} iterated {out['items']} of {total} items")
             extra[name]["rss"].append(out["rss_peak_kib"] * 1024.0)
             extra[name]["traced"].append(float(out["tracemalloc_peak_bytes"]))
-            return float(out["items"] / out["seconds"])
+            return float(out["items_per_second"])
 
         # Every round is a fresh process already; no warm-up round needed beyond the worker's own.
         result.values, result.errors = interleave(names, plan.paginate_rounds, measure, warmup=False)

@@ -27,7 +27,7 @@ def test_targets_met_missed_and_not_measured() -> None:
     rows = {row.label: row for row in evaluate_targets(results)}
     assert rows["get-one ≤ 1.10× raw httpx + json.loads"].status == "met"
     assert rows["get-one ≤ 1.00× official SDK (no slower)"].status == "missed"
-    assert rows["list-100 typed ≤ 1.25× raw httpx + json.loads"].measured == "1.50×"
+    assert rows["list-100 typed ≤ 1.25× raw httpx + json.loads"].measured == "1.500×"
     assert rows["list-100 typed ≤ 0.65× official SDK"].status == "met"
     assert rows["decode ≤ 1.5× json.loads"].status == "n/a"
 
@@ -72,7 +72,7 @@ def test_render_has_environment_targets_and_every_scenario_given() -> None:
     assert text.startswith("# Benchmarks\n")
     assert "| CPU | Test CPU |" in text
     assert "## Targets (from issue 5)" in text
-    assert "| decode ≤ 1.5× json.loads | 1.40× | ✅ met |" in text
+    assert "| decode ≤ 1.5× json.loads | 1.400× | ✅ met |" in text
     assert "### 7. `make generate`" in text
     assert "### 2. Get one provider" not in text
     assert "`json.loads` only" in text
