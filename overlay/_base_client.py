@@ -528,12 +528,6 @@ class _BaseClient:
                 reason,
             )
 
-    def _pacing_delay(self) -> float:
-        delay = self._rate.pacing_delay(self._clock(), self.max_retry_wait)
-        if delay > 0:
-            logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
-        return delay
-
     def _raw(self, result: _Result, parse: Callable[[], T]) -> RawResponse[T]:
         return RawResponse(
             status_code=result.status_code,
@@ -693,10 +687,10 @@ class SyncAPIClient(_BaseClient):
         attempt = 0
         while True:
             attempt += 1
-            if rate.paced_until:
-                delay = self._pacing_delay()
-                if delay > 0:
-                    self._sleep(delay)
+            delay = rate.reserve(self._clock(), self.max_retry_wait)
+            if delay > 0:
+                logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                self._sleep(delay)
             started = time.perf_counter()
             try:
                 request = http.build_request(
@@ -868,10 +862,10 @@ class AsyncAPIClient(_BaseClient):
         attempt = 0
         while True:
             attempt += 1
-            if rate.paced_until:
-                delay = self._pacing_delay()
-                if delay > 0:
-                    await self._sleep(delay)
+            delay = rate.reserve(self._clock(), self.max_retry_wait)
+            if delay > 0:
+                logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                await self._sleep(delay)
             started = time.perf_counter()
             try:
                 request = http.build_request(

@@ -119,3 +119,33 @@ async def test_async_pacing_shared_across_tasks(
         for i in range(3):
             tg.start_soon(amini.things.get, f"t{i + 1}")
     assert waits == [pytest.approx(4.0)] * 3
+
+
+def test_budget_holds_back_threads_beyond_remaining(
+    scripted: ScriptedServer, mini: Mini, fake_time: FakeTime
+) -> None:
+    lock = threading.Lock()
+    waits: list[float] = []
+    served = [0]
+    reset = fake_time.now + 30
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            waits.append(seconds)
+
+    def handler(r: object) -> Reply:
+        with lock:
+            served[0] += 1
+            remaining = max(0, 4 - served[0])
+        return Reply(json=envelope(thing()), headers=rl(remaining, reset))
+
+    mini._sleep = sleep
+    scripted.fallback = handler
+    mini.things.get("t0")  # remaining 3
+    threads = [threading.Thread(target=mini.things.get, args=(f"t{i + 1}",)) for i in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Three requests fit in the window; the other two waited for the reset instead of drawing 429s.
+    assert waits == [pytest.approx(30.0)] * 2

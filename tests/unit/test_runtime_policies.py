@@ -70,11 +70,13 @@ def test_rate_limit_parse_and_state() -> None:
     assert parse_rate_limit({}, NOW) is None
     assert parse_rate_limit({"x-ratelimit-remaining": "abc"}, NOW) == RateLimit(None, None, None)
     state = RateLimitState()
+    assert state.reserve(NOW, 60) == 0  # nothing known yet
     state.observe(h, NOW)
-    assert state.pacing_delay(NOW, 60) == 10 and state.pacing_delay(NOW, 3) == 3
-    assert state.pacing_delay(NOW + 11, 60) == 0
+    assert state.reserve(NOW, 60) == 10 and state.reserve(NOW, 3) == 3
+    assert state.reserve(NOW + 11, 60) == 0  # the window is over
+    assert state.reserve(NOW + 11, 60) == 0
     state.observe({"x-ratelimit-remaining": "5"}, NOW)
-    assert state.pacing_delay(NOW, 60) == 0
+    assert state.reserve(NOW, 60) == 0
     with pytest.raises(AttributeError):
         state.last.limit = 1  # type: ignore[misc, union-attr]
 
@@ -159,3 +161,21 @@ def test_import_is_lazy() -> None:
     with pytest.raises(AttributeError):
         sendmux.NoSuchThing  # type: ignore[attr-defined]  # noqa: B018
     assert "Sendmux" in dir(sendmux) and "OPERATIONS" in sendmux.__all__
+
+
+def test_rate_limit_budget_counts_requests_in_flight() -> None:
+    state = RateLimitState()
+    reset = str(int(NOW) + 30)
+    state.observe({"x-ratelimit-remaining": "2", "x-ratelimit-reset": reset}, NOW)
+    assert [state.reserve(NOW, 60) for _ in range(4)] == [0, 0, 30, 30]
+    # A late response from the same window saying more is left does not raise the budget...
+    state.observe({"x-ratelimit-remaining": "1", "x-ratelimit-reset": reset}, NOW)
+    assert state.reserve(NOW, 60) == 30
+    # ...a new window does; a response from the old window arriving after it is ignored.
+    state.observe({"x-ratelimit-remaining": "600", "x-ratelimit-reset": str(int(NOW) + 90)}, NOW)
+    state.observe({"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}, NOW)
+    assert state.reserve(NOW, 60) == 0
+    # Without a reset time the budget is counted but never paced on.
+    state = RateLimitState()
+    state.observe({"x-ratelimit-remaining": "0"}, NOW)
+    assert state.reserve(NOW, 60) == 0
