@@ -136,6 +136,21 @@ def _check(kind: str, var: str) -> list[str]:
     return [f"if {cond}:", f"    raise expected({kind!r}, {var})"]
 
 
+def from_dict_name(prop: ModelProperty) -> str:
+    """Module-level alias of a nested model's `from_dict` (bound once, saves a lookup per object)."""
+    return f"_{class_name(prop)}_from_dict"
+
+
+def referenced_models(prop: Any) -> list[ModelProperty]:
+    if isinstance(prop, ModelProperty):
+        return [prop]
+    if isinstance(prop, ListProperty):
+        return referenced_models(prop.inner_property)
+    if isinstance(prop, UnionProperty):
+        return [m for p in prop.inner_properties for m in referenced_models(p)]
+    return []
+
+
 def enum_lookup_name(prop: EnumProperty) -> str:
     return f"_{class_name(prop)}_member"
 
@@ -148,14 +163,22 @@ def decode_lines(prop: Any, var: str, depth: int = 0) -> list[str]:
     if isinstance(prop, UuidProperty):
         return _check("str", var)
     if isinstance(prop, DateTimeProperty):
-        return [f"{var} = parse_datetime({var})"]
+        # fromisoformat inline (3.11 reads RFC 3339 incl. `Z`); odd-but-valid forms take the slow path.
+        return [
+            "try:",
+            f"    {var} = _fromisoformat({var})",
+            "except (TypeError, ValueError):",
+            f"    {var} = parse_datetime({var})",
+            f"if {var}.tzinfo is None:",
+            f"    {var} = {var}.replace(tzinfo=_UTC)",
+        ]
     if isinstance(prop, DateProperty):
         return [f"{var} = parse_date({var})"]
     if isinstance(prop, EnumProperty):
         # A dict lookup for known values; the enum call keeps unknown ones (open enum).
         return [f"{var} = {enum_lookup_name(prop)}({var}) or {class_name(prop)}({var})"]
     if isinstance(prop, ModelProperty):
-        return [f"{var} = {class_name(prop)}.from_dict({var})"]
+        return [f"{var} = {from_dict_name(prop)}({var})"]
     if isinstance(prop, ListProperty):
         return _list_lines(prop, var, depth)
     if isinstance(prop, UnionProperty):
@@ -182,7 +205,7 @@ def _list_lines(prop: ListProperty, var: str, depth: int) -> list[str]:
                 f"        raise expected('list of {kind}', {item})",
             ]
     if isinstance(inner, ModelProperty):
-        return lines + [f"{var} = [{class_name(inner)}.from_dict({item}) for {item} in {var}]"]
+        return lines + [f"{var} = [{from_dict_name(inner)}({item}) for {item} in {var}]"]
     if isinstance(inner, EnumProperty):
         lookup = enum_lookup_name(inner)
         return lines + [f"{var} = [{lookup}({item}) or {class_name(inner)}({item}) for {item} in {var}]"]

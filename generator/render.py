@@ -73,6 +73,7 @@ class ModelView:
     imports: list[tuple[str, str]]
     enum_lookups: list[str]
     uses_datetime: bool
+    nested_models: list[str]
 
 
 @dataclass
@@ -175,6 +176,7 @@ def model_view(model: ModelProperty) -> ModelView:
     fields: list[Field] = []
     imports: set[tuple[str, str]] = set()
     lookups: set[str] = set()
+    nested: set[str] = set()
     uses_dt = False
     for prop in model.required_properties + model.optional_properties:
         for ref in codegen.referenced_classes(prop):
@@ -182,6 +184,7 @@ def model_view(model: ModelProperty) -> ModelView:
                 imports.add(_class_module(ref))
         for enum in codegen.referenced_enums(prop):
             lookups.add(codegen.class_name(enum))
+        nested.update(codegen.class_name(m) for m in codegen.referenced_models(prop))
         uses_dt = uses_dt or codegen.uses_datetime(prop)
         fields.append(
             Field(
@@ -204,6 +207,7 @@ def model_view(model: ModelProperty) -> ModelView:
         imports=sorted(imports),
         enum_lookups=sorted(lookups),
         uses_datetime=uses_dt,
+        nested_models=sorted(nested),
     )
 
 

@@ -82,7 +82,7 @@ class Balance:
         self.balance_purchased = f_balance_purchased
         try:
             v = d["auto_topup"]
-            v = BalanceAutoTopup.from_dict(v)
+            v = _BalanceAutoTopup_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "auto_topup", exc) from exc
         self.auto_topup = v
@@ -114,3 +114,7 @@ class Balance:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_BalanceAutoTopup_from_dict = BalanceAutoTopup.from_dict

@@ -70,7 +70,7 @@ class Connection:
         self.label = f_label
         try:
             v = d["credential"]
-            v = ConnectionCredential.from_dict(v)
+            v = _ConnectionCredential_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "credential", exc) from exc
         self.credential = v
@@ -78,7 +78,7 @@ class Connection:
             v = d["mailboxes"]
             if type(v) is not list:
                 raise expected("list", v)
-            v = [ConnectionMailboxesItem.from_dict(_i0) for _i0 in v]
+            v = [_ConnectionMailboxesItem_from_dict(_i0) for _i0 in v]
         except Exception as exc:
             raise decode_failure(cls, "mailboxes", exc) from exc
         self.mailboxes = v
@@ -94,7 +94,7 @@ class Connection:
         self.permissions = v
         try:
             v = d["team"]
-            v = ConnectionTeam.from_dict(v)
+            v = _ConnectionTeam_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "team", exc) from exc
         self.team = v
@@ -120,3 +120,9 @@ class Connection:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ConnectionCredential_from_dict = ConnectionCredential.from_dict
+_ConnectionMailboxesItem_from_dict = ConnectionMailboxesItem.from_dict
+_ConnectionTeam_from_dict = ConnectionTeam.from_dict

@@ -17,6 +17,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .delivery_log_detail_status import DeliveryLogDetailStatus
@@ -178,7 +182,12 @@ class DeliveryLogDetail:
         self.to_email = f_to_email
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
@@ -198,14 +207,19 @@ class DeliveryLogDetail:
             if v is not None:
                 if type(v) is not list:
                     raise expected("list", v)
-                v = [DeliveryLogRecipient.from_dict(_i1) for _i1 in v]
+                v = [_DeliveryLogRecipient_from_dict(_i1) for _i1 in v]
         except Exception as exc:
             raise decode_failure(cls, "recipients", exc) from exc
         self.recipients = v
         try:
             v = d["sent_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "sent_at", exc) from exc
         self.sent_at = v
@@ -251,3 +265,7 @@ class DeliveryLogDetail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_DeliveryLogRecipient_from_dict = DeliveryLogRecipient.from_dict

@@ -17,6 +17,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .delivery_log_item_status import DeliveryLogItemStatus
@@ -174,7 +178,12 @@ class DeliveryLogItem:
         self.to_email = f_to_email
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
@@ -192,7 +201,12 @@ class DeliveryLogItem:
         try:
             v = d["sent_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "sent_at", exc) from exc
         self.sent_at = v

@@ -56,13 +56,13 @@ class EmailMetrics:
         self = _new(cls)
         try:
             v = d["comparison"]
-            v = EmailMetricsComparison.from_dict(v)
+            v = _EmailMetricsComparison_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "comparison", exc) from exc
         self.comparison = v
         try:
             v = d["summary"]
-            v = EmailMetricsSummary.from_dict(v)
+            v = _EmailMetricsSummary_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "summary", exc) from exc
         self.summary = v
@@ -70,7 +70,7 @@ class EmailMetrics:
             v = d["timeseries"]
             if type(v) is not list:
                 raise expected("list", v)
-            v = [EmailMetricsTimeseriesItem.from_dict(_i0) for _i0 in v]
+            v = [_EmailMetricsTimeseriesItem_from_dict(_i0) for _i0 in v]
         except Exception as exc:
             raise decode_failure(cls, "timeseries", exc) from exc
         self.timeseries = v
@@ -94,3 +94,9 @@ class EmailMetrics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_EmailMetricsComparison_from_dict = EmailMetricsComparison.from_dict
+_EmailMetricsSummary_from_dict = EmailMetricsSummary.from_dict
+_EmailMetricsTimeseriesItem_from_dict = EmailMetricsTimeseriesItem.from_dict

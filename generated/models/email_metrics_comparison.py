@@ -91,7 +91,7 @@ class EmailMetricsComparison:
         self.total = f_total
         try:
             v = d["change_pct"]
-            v = EmailMetricsComparisonChangePct.from_dict(v)
+            v = _EmailMetricsComparisonChangePct_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "change_pct", exc) from exc
         self.change_pct = v
@@ -118,3 +118,7 @@ class EmailMetricsComparison:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_EmailMetricsComparisonChangePct_from_dict = EmailMetricsComparisonChangePct.from_dict

@@ -63,7 +63,7 @@ class FilterState:
             v = d["rules"]
             if type(v) is not list:
                 raise expected("list", v)
-            v = [FilterRule.from_dict(_i0) for _i0 in v]
+            v = [_FilterRule_from_dict(_i0) for _i0 in v]
         except Exception as exc:
             raise decode_failure(cls, "rules", exc) from exc
         self.rules = v
@@ -86,3 +86,7 @@ class FilterState:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_FilterRule_from_dict = FilterRule.from_dict

@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .mailbox_send_scope_type_0 import MailboxSendScopeType0
@@ -101,14 +105,19 @@ class Mailbox:
         self.status = f_status
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
             v = d["send_scope"]
             if v is not None:
-                v = MailboxSendScopeType0.from_dict(v)
+                v = _MailboxSendScopeType0_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
         self.send_scope = v
@@ -136,3 +145,7 @@ class Mailbox:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_MailboxSendScopeType0_from_dict = MailboxSendScopeType0.from_dict

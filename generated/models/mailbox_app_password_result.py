@@ -48,7 +48,7 @@ class MailboxAppPasswordResult:
         self = _new(cls)
         try:
             v = d["credential"]
-            v = MailboxCredential.from_dict(v)
+            v = _MailboxCredential_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "credential", exc) from exc
         self.credential = v
@@ -70,3 +70,7 @@ class MailboxAppPasswordResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_MailboxCredential_from_dict = MailboxCredential.from_dict

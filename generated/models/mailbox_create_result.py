@@ -64,13 +64,13 @@ class MailboxCreateResult:
         try:
             v = d["credential"]
             if v is not None:
-                v = MailboxCredential.from_dict(v)
+                v = _MailboxCredential_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "credential", exc) from exc
         self.credential = v
         try:
             v = d["mailbox"]
-            v = Mailbox.from_dict(v)
+            v = _Mailbox_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "mailbox", exc) from exc
         self.mailbox = v
@@ -94,3 +94,8 @@ class MailboxCreateResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_Mailbox_from_dict = Mailbox.from_dict
+_MailboxCredential_from_dict = MailboxCredential.from_dict

@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .mailbox_domain_dns_records import MailboxDomainDnsRecords
@@ -145,13 +149,18 @@ class MailboxDomain:
         self.ses_verified_for_sending = f_ses_verified_for_sending
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
             v = d["dns_records"]
-            v = MailboxDomainDnsRecords.from_dict(v)
+            v = _MailboxDomainDnsRecords_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "dns_records", exc) from exc
         self.dns_records = v
@@ -164,7 +173,12 @@ class MailboxDomain:
         try:
             v = d["ses_identity_checked_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "ses_identity_checked_at", exc) from exc
         self.ses_identity_checked_at = v
@@ -177,7 +191,12 @@ class MailboxDomain:
         try:
             v = d["verified_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "verified_at", exc) from exc
         self.verified_at = v
@@ -212,3 +231,7 @@ class MailboxDomain:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_MailboxDomainDnsRecords_from_dict = MailboxDomainDnsRecords.from_dict

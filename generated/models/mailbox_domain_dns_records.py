@@ -70,19 +70,19 @@ class MailboxDomainDnsRecords:
             v = d["dkim"]
             if type(v) is not list:
                 raise expected("list", v)
-            v = [MailboxDomainNameValueRecord.from_dict(_i0) for _i0 in v]
+            v = [_MailboxDomainNameValueRecord_from_dict(_i0) for _i0 in v]
         except Exception as exc:
             raise decode_failure(cls, "dkim", exc) from exc
         self.dkim = v
         try:
             v = d["dmarc"]
-            v = MailboxDomainDnsRecordsDmarc.from_dict(v)
+            v = _MailboxDomainDnsRecordsDmarc_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "dmarc", exc) from exc
         self.dmarc = v
         try:
             v = d["mail_from"]
-            v = MailboxDomainMailFromRecords.from_dict(v)
+            v = _MailboxDomainMailFromRecords_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "mail_from", exc) from exc
         self.mail_from = v
@@ -90,19 +90,19 @@ class MailboxDomainDnsRecords:
             v = d["mx"]
             if type(v) is not list:
                 raise expected("list", v)
-            v = [MailboxDomainMxRecord.from_dict(_i0) for _i0 in v]
+            v = [_MailboxDomainMxRecord_from_dict(_i0) for _i0 in v]
         except Exception as exc:
             raise decode_failure(cls, "mx", exc) from exc
         self.mx = v
         try:
             v = d["spf"]
-            v = MailboxDomainDnsRecordsSpf.from_dict(v)
+            v = _MailboxDomainDnsRecordsSpf_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "spf", exc) from exc
         self.spf = v
         try:
             v = d["verification"]
-            v = MailboxDomainDnsRecordsVerification.from_dict(v)
+            v = _MailboxDomainDnsRecordsVerification_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "verification", exc) from exc
         self.verification = v
@@ -129,3 +129,12 @@ class MailboxDomainDnsRecords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_MailboxDomainDnsRecordsDmarc_from_dict = MailboxDomainDnsRecordsDmarc.from_dict
+_MailboxDomainDnsRecordsSpf_from_dict = MailboxDomainDnsRecordsSpf.from_dict
+_MailboxDomainDnsRecordsVerification_from_dict = MailboxDomainDnsRecordsVerification.from_dict
+_MailboxDomainMailFromRecords_from_dict = MailboxDomainMailFromRecords.from_dict
+_MailboxDomainMxRecord_from_dict = MailboxDomainMxRecord.from_dict
+_MailboxDomainNameValueRecord_from_dict = MailboxDomainNameValueRecord.from_dict

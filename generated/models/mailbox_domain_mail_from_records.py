@@ -52,13 +52,13 @@ class MailboxDomainMailFromRecords:
         self = _new(cls)
         try:
             v = d["mx"]
-            v = MailboxDomainNamedMxRecord.from_dict(v)
+            v = _MailboxDomainNamedMxRecord_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "mx", exc) from exc
         self.mx = v
         try:
             v = d["spf"]
-            v = MailboxDomainNameValueRecord.from_dict(v)
+            v = _MailboxDomainNameValueRecord_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "spf", exc) from exc
         self.spf = v
@@ -81,3 +81,8 @@ class MailboxDomainMailFromRecords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_MailboxDomainNameValueRecord_from_dict = MailboxDomainNameValueRecord.from_dict
+_MailboxDomainNamedMxRecord_from_dict = MailboxDomainNamedMxRecord.from_dict

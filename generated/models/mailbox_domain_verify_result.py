@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .mailbox_domain_verify_checks import MailboxDomainVerifyChecks
@@ -109,13 +113,18 @@ class MailboxDomainVerifyResult:
         self.ses_verified_for_sending = f_ses_verified_for_sending
         try:
             v = d["checks"]
-            v = MailboxDomainVerifyChecks.from_dict(v)
+            v = _MailboxDomainVerifyChecks_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "checks", exc) from exc
         self.checks = v
         try:
             v = d["ses_identity_checked_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "ses_identity_checked_at", exc) from exc
         self.ses_identity_checked_at = v
@@ -150,3 +159,7 @@ class MailboxDomainVerifyResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_MailboxDomainVerifyChecks_from_dict = MailboxDomainVerifyChecks.from_dict

@@ -79,7 +79,7 @@ class ManagementCreateMailboxBody:
         try:
             v = d.get("send_scope", UNSET)
             if v is not UNSET:
-                v = ManagementCreateMailboxBodySendScope.from_dict(v)
+                v = _ManagementCreateMailboxBodySendScope_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
         self.send_scope = f_send_scope = v
@@ -107,3 +107,7 @@ class ManagementCreateMailboxBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ManagementCreateMailboxBodySendScope_from_dict = ManagementCreateMailboxBodySendScope.from_dict

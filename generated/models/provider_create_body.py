@@ -153,14 +153,14 @@ class ProviderCreateBody:
         try:
             v = d.get("quotas", UNSET)
             if v is not UNSET:
-                v = ProviderCreateBodyQuotas.from_dict(v)
+                v = _ProviderCreateBodyQuotas_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "quotas", exc) from exc
         self.quotas = f_quotas = v
         try:
             v = d.get("variables", UNSET)
             if v is not UNSET:
-                v = ProviderVariables.from_dict(v)
+                v = _ProviderVariables_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "variables", exc) from exc
         self.variables = f_variables = v
@@ -213,3 +213,8 @@ class ProviderCreateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderCreateBodyQuotas_from_dict = ProviderCreateBodyQuotas.from_dict
+_ProviderVariables_from_dict = ProviderVariables.from_dict

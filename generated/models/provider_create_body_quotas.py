@@ -64,7 +64,7 @@ class ProviderCreateBodyQuotas:
                 elif type(v) is int:
                     pass
                 elif type(v) is dict:
-                    v = ProviderQuotaRange.from_dict(v)
+                    v = _ProviderQuotaRange_from_dict(v)
                 else:
                     raise expected("dict or int or null", v)
         except Exception as exc:
@@ -78,7 +78,7 @@ class ProviderCreateBodyQuotas:
                 elif type(v) is int:
                     pass
                 elif type(v) is dict:
-                    v = ProviderQuotaRange.from_dict(v)
+                    v = _ProviderQuotaRange_from_dict(v)
                 else:
                     raise expected("dict or int or null", v)
         except Exception as exc:
@@ -92,7 +92,7 @@ class ProviderCreateBodyQuotas:
                 elif type(v) is int:
                     pass
                 elif type(v) is dict:
-                    v = ProviderQuotaRange.from_dict(v)
+                    v = _ProviderQuotaRange_from_dict(v)
                 else:
                     raise expected("dict or int or null", v)
         except Exception as exc:
@@ -106,7 +106,7 @@ class ProviderCreateBodyQuotas:
                 elif type(v) is int:
                     pass
                 elif type(v) is dict:
-                    v = ProviderQuotaRange.from_dict(v)
+                    v = _ProviderQuotaRange_from_dict(v)
                 else:
                     raise expected("dict or int or null", v)
         except Exception as exc:
@@ -143,3 +143,7 @@ class ProviderCreateBodyQuotas:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderQuotaRange_from_dict = ProviderQuotaRange.from_dict

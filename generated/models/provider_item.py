@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .provider_allowed_actions import ProviderAllowedActions
@@ -230,33 +234,48 @@ class ProviderItem:
         self.tracking_domain = f_tracking_domain
         try:
             v = d["allowed_actions"]
-            v = ProviderAllowedActions.from_dict(v)
+            v = _ProviderAllowedActions_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "allowed_actions", exc) from exc
         self.allowed_actions = v
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
             v = d["last_tested_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "last_tested_at", exc) from exc
         self.last_tested_at = v
         try:
             v = d["last_used_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "last_used_at", exc) from exc
         self.last_used_at = v
         try:
             v = d["quotas"]
-            v = ProviderQuotas.from_dict(v)
+            v = _ProviderQuotas_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "quotas", exc) from exc
         self.quotas = v
@@ -274,13 +293,18 @@ class ProviderItem:
         self.type_ = v
         try:
             v = d["updated_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "updated_at", exc) from exc
         self.updated_at = v
         try:
             v = d["variables"]
-            v = ProviderVariables.from_dict(v)
+            v = _ProviderVariables_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "variables", exc) from exc
         self.variables = v
@@ -329,3 +353,9 @@ class ProviderItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderAllowedActions_from_dict = ProviderAllowedActions.from_dict
+_ProviderQuotas_from_dict = ProviderQuotas.from_dict
+_ProviderVariables_from_dict = ProviderVariables.from_dict

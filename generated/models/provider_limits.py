@@ -52,13 +52,13 @@ class ProviderLimits:
         self = _new(cls)
         try:
             v = d["sending_accounts"]
-            v = ResourceLimitSnapshot.from_dict(v)
+            v = _ResourceLimitSnapshot_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "sending_accounts", exc) from exc
         self.sending_accounts = v
         try:
             v = d["shared_amazon_ses"]
-            v = SharedAmazonSesLimit.from_dict(v)
+            v = _SharedAmazonSesLimit_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "shared_amazon_ses", exc) from exc
         self.shared_amazon_ses = v
@@ -81,3 +81,8 @@ class ProviderLimits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ResourceLimitSnapshot_from_dict = ResourceLimitSnapshot.from_dict
+_SharedAmazonSesLimit_from_dict = SharedAmazonSesLimit.from_dict

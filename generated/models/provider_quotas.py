@@ -58,28 +58,28 @@ class ProviderQuotas:
         try:
             v = d["per_day"]
             if v is not None:
-                v = ProviderQuotaRange.from_dict(v)
+                v = _ProviderQuotaRange_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "per_day", exc) from exc
         self.per_day = v
         try:
             v = d["per_hour"]
             if v is not None:
-                v = ProviderQuotaRange.from_dict(v)
+                v = _ProviderQuotaRange_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "per_hour", exc) from exc
         self.per_hour = v
         try:
             v = d["per_minute"]
             if v is not None:
-                v = ProviderQuotaRange.from_dict(v)
+                v = _ProviderQuotaRange_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "per_minute", exc) from exc
         self.per_minute = v
         try:
             v = d["per_second"]
             if v is not None:
-                v = ProviderQuotaRange.from_dict(v)
+                v = _ProviderQuotaRange_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "per_second", exc) from exc
         self.per_second = v
@@ -104,3 +104,7 @@ class ProviderQuotas:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderQuotaRange_from_dict = ProviderQuotaRange.from_dict

@@ -95,13 +95,13 @@ class ProviderStats:
         self.total = f_total
         try:
             v = d["by_status"]
-            v = ProviderStatusCounts.from_dict(v)
+            v = _ProviderStatusCounts_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "by_status", exc) from exc
         self.by_status = v
         try:
             v = d["by_type"]
-            v = ProviderTypeCounts.from_dict(v)
+            v = _ProviderTypeCounts_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "by_type", exc) from exc
         self.by_type = v
@@ -129,3 +129,8 @@ class ProviderStats:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderStatusCounts_from_dict = ProviderStatusCounts.from_dict
+_ProviderTypeCounts_from_dict = ProviderTypeCounts.from_dict

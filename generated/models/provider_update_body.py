@@ -143,7 +143,7 @@ class ProviderUpdateBody:
         try:
             v = d.get("quotas", UNSET)
             if v is not UNSET:
-                v = ProviderUpdateBodyQuotas.from_dict(v)
+                v = _ProviderUpdateBodyQuotas_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "quotas", exc) from exc
         self.quotas = f_quotas = v
@@ -157,7 +157,7 @@ class ProviderUpdateBody:
         try:
             v = d.get("variables", UNSET)
             if v is not UNSET:
-                v = ProviderVariables.from_dict(v)
+                v = _ProviderVariables_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "variables", exc) from exc
         self.variables = f_variables = v
@@ -222,3 +222,8 @@ class ProviderUpdateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderUpdateBodyQuotas_from_dict = ProviderUpdateBodyQuotas.from_dict
+_ProviderVariables_from_dict = ProviderVariables.from_dict

@@ -57,7 +57,7 @@ class ProviderUsage:
             v = d["providers"]
             if type(v) is not list:
                 raise expected("list", v)
-            v = [ProviderUsageItem.from_dict(_i0) for _i0 in v]
+            v = [_ProviderUsageItem_from_dict(_i0) for _i0 in v]
         except Exception as exc:
             raise decode_failure(cls, "providers", exc) from exc
         self.providers = v
@@ -86,3 +86,7 @@ class ProviderUsage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ProviderUsageItem_from_dict = ProviderUsageItem.from_dict

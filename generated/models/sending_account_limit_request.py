@@ -59,7 +59,7 @@ class SendingAccountLimitRequest:
         self.request_id = f_request_id
         try:
             v = d["limit"]
-            v = ResourceLimitSnapshot.from_dict(v)
+            v = _ResourceLimitSnapshot_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "limit", exc) from exc
         self.limit = v
@@ -82,3 +82,7 @@ class SendingAccountLimitRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_ResourceLimitSnapshot_from_dict = ResourceLimitSnapshot.from_dict

@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .shared_amazon_ses_limit_request_status import SharedAmazonSesLimitRequestStatus
@@ -108,14 +112,24 @@ class SharedAmazonSesLimitRequest:
         self.id = f_id
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
         try:
             v = d["decided_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "decided_at", exc) from exc
         self.decided_at = v

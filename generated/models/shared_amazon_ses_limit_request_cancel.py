@@ -52,13 +52,13 @@ class SharedAmazonSesLimitRequestCancel:
         self = _new(cls)
         try:
             v = d["limit"]
-            v = SharedAmazonSesLimit.from_dict(v)
+            v = _SharedAmazonSesLimit_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "limit", exc) from exc
         self.limit = v
         try:
             v = d["request"]
-            v = SharedAmazonSesLimitRequest.from_dict(v)
+            v = _SharedAmazonSesLimitRequest_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "request", exc) from exc
         self.request = v
@@ -81,3 +81,8 @@ class SharedAmazonSesLimitRequestCancel:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_SharedAmazonSesLimit_from_dict = SharedAmazonSesLimit.from_dict
+_SharedAmazonSesLimitRequest_from_dict = SharedAmazonSesLimitRequest.from_dict

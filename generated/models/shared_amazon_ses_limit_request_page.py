@@ -52,14 +52,14 @@ class SharedAmazonSesLimitRequestPage:
         self = _new(cls)
         try:
             v = d["limit"]
-            v = SharedAmazonSesLimit.from_dict(v)
+            v = _SharedAmazonSesLimit_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "limit", exc) from exc
         self.limit = v
         try:
             v = d["pending_request"]
             if v is not None:
-                v = SharedAmazonSesLimitRequest.from_dict(v)
+                v = _SharedAmazonSesLimitRequest_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "pending_request", exc) from exc
         self.pending_request = v
@@ -82,3 +82,8 @@ class SharedAmazonSesLimitRequestPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_SharedAmazonSesLimit_from_dict = SharedAmazonSesLimit.from_dict
+_SharedAmazonSesLimitRequest_from_dict = SharedAmazonSesLimitRequest.from_dict

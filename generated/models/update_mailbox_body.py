@@ -68,7 +68,7 @@ class UpdateMailboxBody:
         try:
             v = d.get("send_scope", UNSET)
             if v is not UNSET:
-                v = UpdateMailboxBodySendScope.from_dict(v)
+                v = _UpdateMailboxBodySendScope_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
         self.send_scope = f_send_scope = v
@@ -95,3 +95,7 @@ class UpdateMailboxBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_UpdateMailboxBodySendScope_from_dict = UpdateMailboxBodySendScope.from_dict

@@ -98,7 +98,7 @@ class WebhookCreateBody:
         try:
             v = d.get("filters", UNSET)
             if v is not UNSET:
-                v = WebhookCreateBodyFilters.from_dict(v)
+                v = _WebhookCreateBodyFilters_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
         self.filters = f_filters = v
@@ -127,3 +127,7 @@ class WebhookCreateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_WebhookCreateBodyFilters_from_dict = WebhookCreateBodyFilters.from_dict

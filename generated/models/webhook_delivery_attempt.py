@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .webhook_delivery_attempt_event_type import WebhookDeliveryAttemptEventType
@@ -161,7 +165,12 @@ class WebhookDeliveryAttempt:
         self.response_status = f_response_status
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
@@ -174,13 +183,23 @@ class WebhookDeliveryAttempt:
         try:
             v = d["next_retry_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "next_retry_at", exc) from exc
         self.next_retry_at = v
         try:
             v = d["payload_expires_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "payload_expires_at", exc) from exc
         self.payload_expires_at = v

@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .webhook_delivery_payload_event_type import WebhookDeliveryPayloadEventType
@@ -94,7 +98,12 @@ class WebhookDeliveryPayload:
         self.id = f_id
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
@@ -106,13 +115,18 @@ class WebhookDeliveryPayload:
         self.event_type = v
         try:
             v = d["expires_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "expires_at", exc) from exc
         self.expires_at = v
         try:
             v = d["payload"]
-            v = WebhookEventPayload.from_dict(v)
+            v = _WebhookEventPayload_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "payload", exc) from exc
         self.payload = v
@@ -140,3 +154,7 @@ class WebhookDeliveryPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_WebhookEventPayload_from_dict = WebhookEventPayload.from_dict

@@ -17,6 +17,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .webhook_event_data_bounce_type import WebhookEventDataBounceType
@@ -166,7 +170,12 @@ class WebhookEventData:
         try:
             v = d["delay_expires_at"]
             if v is not None:
-                v = parse_datetime(v)
+                try:
+                    v = _fromisoformat(v)
+                except (TypeError, ValueError):
+                    v = parse_datetime(v)
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "delay_expires_at", exc) from exc
         self.delay_expires_at = v

@@ -16,6 +16,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .webhook_event_data import WebhookEventData
@@ -84,13 +88,18 @@ class WebhookEventPayload:
         self.team_public_id = f_team_public_id
         try:
             v = d["data"]
-            v = WebhookEventData.from_dict(v)
+            v = _WebhookEventData_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "data", exc) from exc
         self.data = v
         try:
             v = d["occurred_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "occurred_at", exc) from exc
         self.occurred_at = v
@@ -122,3 +131,7 @@ class WebhookEventPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_WebhookEventData_from_dict = WebhookEventData.from_dict

@@ -17,6 +17,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .webhook_filters import WebhookFilters
@@ -113,7 +117,12 @@ class WebhookSubscription:
         self.url = f_url
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
@@ -130,13 +139,18 @@ class WebhookSubscription:
         self.event_types = v
         try:
             v = d["filters"]
-            v = WebhookFilters.from_dict(v)
+            v = _WebhookFilters_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
         self.filters = v
         try:
             v = d["updated_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "updated_at", exc) from exc
         self.updated_at = v
@@ -166,3 +180,7 @@ class WebhookSubscription:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_WebhookFilters_from_dict = WebhookFilters.from_dict

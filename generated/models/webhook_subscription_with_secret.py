@@ -17,6 +17,10 @@ from sendmux._decoding import (
     parse_datetime,
     wrong_type,
 )
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 
 from .webhook_filters import WebhookFilters
@@ -120,7 +124,12 @@ class WebhookSubscriptionWithSecret:
         self.url = f_url
         try:
             v = d["created_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "created_at", exc) from exc
         self.created_at = v
@@ -138,13 +147,18 @@ class WebhookSubscriptionWithSecret:
         self.event_types = v
         try:
             v = d["filters"]
-            v = WebhookFilters.from_dict(v)
+            v = _WebhookFilters_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
         self.filters = v
         try:
             v = d["updated_at"]
-            v = parse_datetime(v)
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
         except Exception as exc:
             raise decode_failure(cls, "updated_at", exc) from exc
         self.updated_at = v
@@ -175,3 +189,7 @@ class WebhookSubscriptionWithSecret:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_WebhookFilters_from_dict = WebhookFilters.from_dict

@@ -95,7 +95,7 @@ class WebhookUpdateBody:
         try:
             v = d.get("filters", UNSET)
             if v is not UNSET:
-                v = WebhookUpdateBodyFilters.from_dict(v)
+                v = _WebhookUpdateBodyFilters_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "filters", exc) from exc
         self.filters = f_filters = v
@@ -133,3 +133,7 @@ class WebhookUpdateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Bound once at import (after the class, so a model may nest itself).
+_WebhookUpdateBodyFilters_from_dict = WebhookUpdateBodyFilters.from_dict
