@@ -244,7 +244,9 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         f"{plan.async_rounds} async rounds of {plan.async_n}, {plan.paginate_rounds} fresh processes per "
         f"pagination size, {plan.generate_runs} generator runs; one unrecorded warm-up batch each.",
         "- sendmux runs with `etag_cache=False` (the others keep no cache) and default retries; every",
-        "  client keeps its default connection pool.",
+        "  client keeps its own default connection pool (raw httpx: httpx's 100 connections / 20 kept",
+        "  alive, as a user writing raw httpx gets; sendmux: whatever its runtime sets). Raw httpx gets",
+        "  sendmux's default timeouts (60 s, connect 10 s) so a slow async batch does not time out.",
         "- Pagination: one process per run; it first lists one page (warm imports and connection), then",
         "  iterates everything timed (10 passes over 1k, 2 over 10k; items/s is their median; peak RSS =",
         "  `ru_maxrss` of the process), then once more",
