@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+
 from sendmux import Sendmux
 from sendmux.testing import FakeSendmux
 from sendmux.webhooks import WebhookSignatureError, construct_event, sign, verify_signature

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sendmux._errors import SendmuxError, WebhookSignatureError
 from sendmux.webhooks import WebhookEvent, WebhookPayloadError, construct_event
 

@@ -12,6 +12,7 @@ import hmac
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from sendmux._errors import ConfigurationError, SendmuxError, WebhookSignatureError
 from sendmux.webhooks import sign, verify_signature
 
