@@ -2,56 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+from typing import Any, ClassVar, Final, Literal, Self, TypeAlias
 
 import httpx
 
 
-class Unset:
+class _Sentinel:
+    """A falsy singleton per subclass that pickles back to itself."""
+
+    __slots__ = ()
+    _instances: ClassVar[dict[type, Any]] = {}
+    _name: ClassVar[str]
+
+    def __new__(cls) -> Self:
+        instance: Self | None = _Sentinel._instances.get(cls)
+        if instance is None:
+            instance = _Sentinel._instances[cls] = super().__new__(cls)
+        return instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+
+class Unset(_Sentinel):
     """Marks an argument or model field that was not given: it is not sent at all."""
 
     __slots__ = ()
-    _instance: Unset | None = None
-
-    def __new__(cls) -> Unset:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __reduce__(self) -> str:
-        return "UNSET"
+    _name = "UNSET"
 
 
-UNSET: Final = Unset()
-
-
-class NotGiven:
+class NotGiven(_Sentinel):
     """A per-call option left at the client's setting (distinct from an explicit None)."""
 
     __slots__ = ()
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __reduce__(self) -> str:
-        return "NOT_GIVEN"
+    _name = "NOT_GIVEN"
 
 
+UNSET: Final = Unset()
 NOT_GIVEN: Final = NotGiven()
 
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
