@@ -693,22 +693,30 @@ class SyncAPIClient(_BaseClient):
         while True:
             attempt += 1
             delay = rate.reserve(self._clock(), self.max_retry_wait)
-            if delay > 0:
-                logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
-                self._sleep(delay)
-            started = time.perf_counter()
             try:
-                request = http.build_request(
-                    prep.method, prep.url, headers=prep.headers, content=prep.content, timeout=prep.timeout
-                )
-                response = http.send(request, follow_redirects=False)
-            except httpx.RequestError as exc:
-                error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
-            else:
-                outcome = self._after_response(prep, response, attempt, started)
-                if type(outcome) is _Result:
-                    return outcome
-                error, wait = outcome  # type: ignore[misc]
+                if delay > 0:
+                    logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                    self._sleep(delay)
+                started = time.perf_counter()
+                try:
+                    request = http.build_request(
+                        prep.method,
+                        prep.url,
+                        headers=prep.headers,
+                        content=prep.content,
+                        timeout=prep.timeout,
+                    )
+                    response = http.send(request, follow_redirects=False)
+                except httpx.RequestError as exc:
+                    error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+                else:
+                    # Observed (inside) before the slot is released (finally): no one counts it twice.
+                    outcome = self._after_response(prep, response, attempt, started)
+                    if type(outcome) is _Result:
+                        return outcome
+                    error, wait = outcome  # type: ignore[misc]
+            finally:
+                rate.release()
             # Raised here, outside the except block, so no httpx exception (holding the request and its
             # Authorization header) hangs off ours as __context__.
             if wait is None or retries_left <= 0:
@@ -868,22 +876,30 @@ class AsyncAPIClient(_BaseClient):
         while True:
             attempt += 1
             delay = rate.reserve(self._clock(), self.max_retry_wait)
-            if delay > 0:
-                logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
-                await self._sleep(delay)
-            started = time.perf_counter()
             try:
-                request = http.build_request(
-                    prep.method, prep.url, headers=prep.headers, content=prep.content, timeout=prep.timeout
-                )
-                response = await http.send(request, follow_redirects=False)
-            except httpx.RequestError as exc:
-                error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
-            else:
-                outcome = self._after_response(prep, response, attempt, started)
-                if type(outcome) is _Result:
-                    return outcome
-                error, wait = outcome  # type: ignore[misc]
+                if delay > 0:
+                    logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                    await self._sleep(delay)
+                started = time.perf_counter()
+                try:
+                    request = http.build_request(
+                        prep.method,
+                        prep.url,
+                        headers=prep.headers,
+                        content=prep.content,
+                        timeout=prep.timeout,
+                    )
+                    response = await http.send(request, follow_redirects=False)
+                except httpx.RequestError as exc:
+                    error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+                else:
+                    # Observed (inside) before the slot is released (finally): no one counts it twice.
+                    outcome = self._after_response(prep, response, attempt, started)
+                    if type(outcome) is _Result:
+                        return outcome
+                    error, wait = outcome  # type: ignore[misc]
+            finally:
+                rate.release()
             if wait is None or retries_left <= 0:
                 raise error
             retries_left -= 1

@@ -46,24 +46,26 @@ def parse_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit | None
 
 
 class RateLimitState:
-    """Last seen rate limit of one client, and until when requests should hold off.
+    """Last seen rate limit of one client, and whether the next request should wait for the reset.
 
-    Shared by `with_options` copies, read by every thread or task of the client. Besides the server's
-    `remaining`, it keeps a local budget for the current window, lowered by every request sent: with
-    many threads in flight, the requests beyond the budget wait for the reset instead of all going out
-    and drawing 429s.
+    Shared by `with_options` copies, read by every thread or task of the client. A request may go when
+    the window's last known `remaining` exceeds the requests already in flight: a sequential client
+    waits only once the server says 0, and many threads at once never send more than the window has
+    left (the rest wait for the reset instead of drawing 429s). Counting only what is in flight, not
+    everything sent, means a server whose counter does not move can never stall the client.
     """
 
-    __slots__ = ("_headers", "_seen_at", "_lock", "_budget", "_window")
+    __slots__ = ("_headers", "_seen_at", "_lock", "_remaining", "_window", "_in_flight")
 
     def __init__(self) -> None:
         self._headers: Mapping[str, str] | None = None
         self._seen_at = 0.0
         self._lock = threading.Lock()
-        self._budget: int | None = None
-        """Requests left in the current window as far as we know (None: unknown)."""
+        self._remaining: int | None = None
+        """The window's remaining requests as last reported (None: unknown)."""
         self._window = 0.0
-        """Reset time of the window the budget belongs to (0: unknown)."""
+        """Reset time of that window (0: unknown)."""
+        self._in_flight = 0
 
     @property
     def last(self) -> RateLimit | None:
@@ -84,30 +86,31 @@ class RateLimitState:
         reset = parse_reset(headers.get("x-ratelimit-reset"), now)
         with self._lock:
             if reset is None:
-                self._budget, self._window = remaining, 0.0
+                self._remaining, self._window = remaining, 0.0
             elif reset > self._window:  # a newer window
-                self._budget, self._window = remaining, reset
-            elif reset == self._window:  # same window: the lower count is the truer one
-                budget = self._budget
-                self._budget = remaining if budget is None else min(budget, remaining)
-            else:
-                return  # a response from an older window, overtaken by newer ones
+                self._remaining, self._window = remaining, reset
+            elif reset == self._window:  # same window, answers out of order: the lower count is newer
+                known = self._remaining
+                self._remaining = remaining if known is None else min(known, remaining)
+            # else: an answer from an older window, overtaken by newer ones
 
     def reserve(self, now: float, max_wait: float) -> float:
-        """Claim one request of the window's budget: 0 to go now, else how long to wait first.
+        """Count one request in flight; 0 to send now, else how long to wait for the reset first.
 
-        Check and claim are one step under the lock, so N threads never all see the last slot free.
-        A waiter is not counted: when it wakes the window has reset (or the wait was capped, and a
-        429 is then retried as usual).
+        Check and count are one step under the lock, so N threads never all see the last slot free.
+        Every `reserve` must be paired with a `release` once the attempt is over.
         """
         with self._lock:
-            budget = self._budget
-            if budget is None:
+            remaining = self._remaining
+            in_flight = self._in_flight
+            self._in_flight = in_flight + 1
+            if remaining is None or remaining > in_flight or not self._window:
                 return 0.0
-            if budget <= 0 and self._window:
-                if self._window > now:
-                    return min(self._window - now, max_wait)
-                self._budget = None  # the window is over: its count means nothing now
-                return 0.0
-            self._budget = budget - 1
+            if self._window > now:
+                return min(self._window - now, max_wait)
+            self._remaining = None  # the window is over: its count means nothing now
             return 0.0
+
+    def release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1

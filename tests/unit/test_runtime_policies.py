@@ -71,12 +71,17 @@ def test_rate_limit_parse_and_state() -> None:
     assert parse_rate_limit({"x-ratelimit-remaining": "abc"}, NOW) == RateLimit(None, None, None)
     state = RateLimitState()
     assert state.reserve(NOW, 60) == 0  # nothing known yet
+    state.release()
     state.observe(h, NOW)
-    assert state.reserve(NOW, 60) == 10 and state.reserve(NOW, 3) == 3
+    assert state.reserve(NOW, 60) == 10
+    state.release()
+    assert state.reserve(NOW, 3) == 3
+    state.release()
     assert state.reserve(NOW + 11, 60) == 0  # the window is over
-    assert state.reserve(NOW + 11, 60) == 0
+    state.release()
     state.observe({"x-ratelimit-remaining": "5"}, NOW)
     assert state.reserve(NOW, 60) == 0
+    state.release()
     with pytest.raises(AttributeError):
         state.last.limit = 1  # type: ignore[misc, union-attr]
 
@@ -163,19 +168,28 @@ def test_import_is_lazy() -> None:
     assert "Sendmux" in dir(sendmux) and "OPERATIONS" in sendmux.__all__
 
 
-def test_rate_limit_budget_counts_requests_in_flight() -> None:
+def test_rate_limit_counts_requests_in_flight() -> None:
     state = RateLimitState()
     reset = str(int(NOW) + 30)
     state.observe({"x-ratelimit-remaining": "2", "x-ratelimit-reset": reset}, NOW)
-    assert [state.reserve(NOW, 60) for _ in range(4)] == [0, 0, 30, 30]
-    # A late response from the same window saying more is left does not raise the budget...
+    assert [state.reserve(NOW, 60) for _ in range(4)] == [0, 0, 30, 30]  # two fit, two wait
+    for _ in range(4):
+        state.release()
+    # Sequential use never waits while the server reports requests left, even if its count never moves.
+    for _ in range(10):
+        assert state.reserve(NOW, 60) == 0
+        state.release()
+        state.observe({"x-ratelimit-remaining": "2", "x-ratelimit-reset": reset}, NOW)
+    # Out-of-order answers of one window: the lower count wins; a newer window replaces it.
+    state.observe({"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}, NOW)
     state.observe({"x-ratelimit-remaining": "1", "x-ratelimit-reset": reset}, NOW)
     assert state.reserve(NOW, 60) == 30
-    # ...a new window does; a response from the old window arriving after it is ignored.
+    state.release()
     state.observe({"x-ratelimit-remaining": "600", "x-ratelimit-reset": str(int(NOW) + 90)}, NOW)
-    state.observe({"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}, NOW)
+    state.observe({"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}, NOW)  # older window: ignored
     assert state.reserve(NOW, 60) == 0
-    # Without a reset time the budget is counted but never paced on.
+    state.release()
+    # Without a reset time nothing is paced.
     state = RateLimitState()
     state.observe({"x-ratelimit-remaining": "0"}, NOW)
     assert state.reserve(NOW, 60) == 0
