@@ -54,9 +54,6 @@ T = TypeVar("T")
 DEFAULT_BASE_URL = "https://app.sendmux.ai/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
-# httpx's default (100 connections, 20 kept alive) makes httpcore's pool bookkeeping grow with
-# waiting requests x connections: 500 concurrent async calls took ~100 s instead of ~3 s.
-DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 DEFAULT_MAX_RETRY_WAIT = 60.0
 
 USER_AGENT = f"sendmux-python/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
@@ -639,9 +636,7 @@ class SyncAPIClient(_BaseClient):
             )
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
-        self._http: httpx.Client = http_client or httpx.Client(
-            timeout=timeout, follow_redirects=False, limits=DEFAULT_LIMITS
-        )
+        self._http: httpx.Client = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
@@ -821,7 +816,7 @@ class AsyncAPIClient(_BaseClient):
             )
         self._owns_http = http_client is None
         self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
-            timeout=timeout, follow_redirects=False, limits=DEFAULT_LIMITS
+            timeout=timeout, follow_redirects=False
         )
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
