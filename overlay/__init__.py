@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WebhookSignatureError,
     )
+    from sendmux._decoding import ModelDecodeError
     from sendmux._generated.client import AsyncSendmux, Sendmux
     from sendmux._generated.operations import OPERATIONS
     from sendmux._operation import Operation
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from sendmux._rate_limit import RateLimit
     from sendmux._raw_response import RawResponse
     from sendmux._types import NOT_GIVEN, UNSET, NotGiven, Unset
+    from sendmux.webhooks import WebhookPayloadError
 
 __all__ = [
     "__version__",
@@ -69,6 +71,8 @@ __all__ = [
     "PaginationError",
     "NotModifiedError",
     "WebhookSignatureError",
+    "WebhookPayloadError",
+    "ModelDecodeError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -111,6 +115,8 @@ _LAZY: dict[str, str] = {
     "PaginationError": "sendmux._errors",
     "NotModifiedError": "sendmux._errors",
     "WebhookSignatureError": "sendmux._errors",
+    "WebhookPayloadError": "sendmux.webhooks",
+    "ModelDecodeError": "sendmux._decoding",
     "APIConnectionError": "sendmux._errors",
     "APITimeoutError": "sendmux._errors",
     "APIResponseValidationError": "sendmux._errors",
