@@ -13,6 +13,7 @@ import platform
 import random
 import re
 import time
+import urllib.request
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -109,6 +110,13 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
             "use https, a loopback host, or allow_insecure_http=True"
         )
     return base_url.rstrip("/")
+
+
+def _no_env_proxies() -> bool:
+    """Our own pool may skip `Client.send` (auth, cookies, hooks, redirects: none used here, ~15% of a
+    call) and hand requests straight to its transport, unless proxies from the environment would route
+    them through httpx's mounts instead."""
+    return not urllib.request.getproxies()
 
 
 def _header_text(value: object) -> str:
@@ -636,7 +644,11 @@ class SyncAPIClient(_BaseClient):
             )
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
-        self._http: httpx.Client = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        transport = httpx.HTTPTransport() if http_client is None else None
+        self._http: httpx.Client = http_client or httpx.Client(
+            timeout=timeout, follow_redirects=False, transport=transport
+        )
+        self._direct: httpx.HTTPTransport | None = transport if _no_env_proxies() else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
@@ -681,7 +693,7 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _send(self, prep: _Prepared) -> _Result:
-        http = self._http
+        http, direct = self._http, self._direct
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
@@ -701,7 +713,11 @@ class SyncAPIClient(_BaseClient):
                         content=prep.content,
                         timeout=prep.timeout,
                     )
-                    response = http.send(request, follow_redirects=False)
+                    if direct is not None:
+                        response = direct.handle_request(request)
+                        response.read()  # reads to the end, which returns the connection to the pool
+                    else:
+                        response = http.send(request, follow_redirects=False)
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
@@ -815,9 +831,11 @@ class AsyncAPIClient(_BaseClient):
                 "http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)"
             )
         self._owns_http = http_client is None
+        transport = httpx.AsyncHTTPTransport() if http_client is None else None
         self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
-            timeout=timeout, follow_redirects=False
+            timeout=timeout, follow_redirects=False, transport=transport
         )
+        self._direct: httpx.AsyncHTTPTransport | None = transport if _no_env_proxies() else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
@@ -864,7 +882,7 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def _send(self, prep: _Prepared) -> _Result:
-        http = self._http
+        http, direct = self._http, self._direct
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
@@ -884,7 +902,11 @@ class AsyncAPIClient(_BaseClient):
                         content=prep.content,
                         timeout=prep.timeout,
                     )
-                    response = await http.send(request, follow_redirects=False)
+                    if direct is not None:
+                        response = await direct.handle_async_request(request)
+                        await response.aread()
+                    else:
+                        response = await http.send(request, follow_redirects=False)
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
