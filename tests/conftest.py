@@ -7,8 +7,9 @@ from hypothesis import settings
 settings.register_profile("sendmux", deadline=None, print_blob=True)
 settings.load_profile("sendmux")
 
-# Shared fixtures of the runtime tests (scripted loopback server, clients with an injected clock).
-pytest_plugins = ("support.fixtures",)
+# Shared fixtures: the runtime tests' scripted loopback server and clients with an injected clock, and
+# the fake server's own plugin (`sendmux_fake`, `sendmux_client`) that users get too.
+pytest_plugins = ("support.fixtures", "sendmux.testing.pytest_plugin")
 
 
 @pytest.fixture

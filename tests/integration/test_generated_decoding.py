@@ -5,7 +5,6 @@ open enums, unknown fields kept, bad bodies turned into a clear typed error, awa
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,15 +15,13 @@ from sendmux.testing import FakeSendmux
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSendmux]:
-    with FakeSendmux() as server:
-        yield server
+def fake(sendmux_fake: FakeSendmux) -> FakeSendmux:
+    return sendmux_fake
 
 
 @pytest.fixture
-def client(fake: FakeSendmux) -> Iterator[Sendmux]:
-    with Sendmux(api_key=fake.api_key, base_url=fake.url, max_retries=0) as c:
-        yield c
+def client(sendmux_client: Sendmux) -> Sendmux:
+    return sendmux_client
 
 
 def test_one_unknown_status_does_not_sink_the_list(fake: FakeSendmux, client: Sendmux) -> None:
