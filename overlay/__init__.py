@@ -13,6 +13,7 @@ from sendmux._version import __version__
 
 if TYPE_CHECKING:
     from sendmux._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
+    from sendmux._decoding import ModelDecodeError
     from sendmux._errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WebhookSignatureError,
     )
-    from sendmux._decoding import ModelDecodeError
     from sendmux._generated.client import AsyncSendmux, Sendmux
     from sendmux._generated.operations import OPERATIONS
     from sendmux._operation import Operation
