@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from sendmux._auth import Credential, CredentialSource, resolve_credential
+from sendmux._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
 from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
 from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination
 from sendmux._errors import (
@@ -451,7 +452,7 @@ class _BaseClient:
     # -- response handling (no I/O) -----------------------------------------------------------------------
 
     def _after_response(
-        self, prep: _Prepared, response: httpx.Response, attempt: int, started: float
+        self, prep: _Prepared, response: httpx.Response | CoreResponse, attempt: int, started: float
     ) -> _Outcome:
         status = response.status_code
         headers = response.headers
@@ -666,6 +667,7 @@ class SyncAPIClient(_BaseClient):
             timeout=timeout, follow_redirects=False, transport=transport
         )
         self._direct: httpx.HTTPTransport | None = transport if _no_env_proxies() else None
+        self._core = sync_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
@@ -710,7 +712,7 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _send(self, prep: _Prepared) -> _Result:
-        http, direct = self._http, self._direct
+        http, direct, core = self._http, self._direct, self._core
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
@@ -723,18 +725,23 @@ class SyncAPIClient(_BaseClient):
                     self._sleep(delay)
                 started = time.perf_counter()
                 try:
-                    request = http.build_request(
-                        prep.method,
-                        _parsed_url(prep.url),
-                        headers=prep.headers,
-                        content=prep.content,
-                        timeout=prep.timeout,
-                    )
-                    if direct is not None:
-                        response = direct.handle_request(request)
-                        response.read()  # reads to the end, which returns the connection to the pool
+                    response: httpx.Response | CoreResponse
+                    if core is not None:
+                        headers = core_headers(self._static_headers, prep.headers)
+                        response = send(core, prep.method, prep.url, headers, prep.content, prep.timeout)
                     else:
-                        response = http.send(request, follow_redirects=False)
+                        request = http.build_request(
+                            prep.method,
+                            _parsed_url(prep.url),
+                            headers=prep.headers,
+                            content=prep.content,
+                            timeout=prep.timeout,
+                        )
+                        if direct is not None:
+                            response = direct.handle_request(request)
+                            response.read()  # reads to the end, which returns the connection to the pool
+                        else:
+                            response = http.send(request, follow_redirects=False)
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
@@ -853,6 +860,7 @@ class AsyncAPIClient(_BaseClient):
             timeout=timeout, follow_redirects=False, transport=transport
         )
         self._direct: httpx.AsyncHTTPTransport | None = transport if _no_env_proxies() else None
+        self._acore = async_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
@@ -899,7 +907,7 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def _send(self, prep: _Prepared) -> _Result:
-        http, direct = self._http, self._direct
+        http, direct, core = self._http, self._direct, self._acore
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
@@ -912,18 +920,25 @@ class AsyncAPIClient(_BaseClient):
                     await self._sleep(delay)
                 started = time.perf_counter()
                 try:
-                    request = http.build_request(
-                        prep.method,
-                        _parsed_url(prep.url),
-                        headers=prep.headers,
-                        content=prep.content,
-                        timeout=prep.timeout,
-                    )
-                    if direct is not None:
-                        response = await direct.handle_async_request(request)
-                        await response.aread()
+                    response: httpx.Response | CoreResponse
+                    if core is not None:
+                        headers = core_headers(self._static_headers, prep.headers)
+                        response = await asend(
+                            core, prep.method, prep.url, headers, prep.content, prep.timeout
+                        )
                     else:
-                        response = await http.send(request, follow_redirects=False)
+                        request = http.build_request(
+                            prep.method,
+                            _parsed_url(prep.url),
+                            headers=prep.headers,
+                            content=prep.content,
+                            timeout=prep.timeout,
+                        )
+                        if direct is not None:
+                            response = await direct.handle_async_request(request)
+                            await response.aread()
+                        else:
+                            response = await http.send(request, follow_redirects=False)
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
