@@ -142,13 +142,7 @@ def from_dict_name(prop: ModelProperty) -> str:
 
 
 def referenced_models(prop: Any) -> list[ModelProperty]:
-    if isinstance(prop, ModelProperty):
-        return [prop]
-    if isinstance(prop, ListProperty):
-        return referenced_models(prop.inner_property)
-    if isinstance(prop, UnionProperty):
-        return [m for p in prop.inner_properties for m in referenced_models(p)]
-    return []
+    return [p for p in _leaves(prop) if isinstance(p, ModelProperty)]
 
 
 def enum_lookup_name(prop: EnumProperty) -> str:
@@ -278,36 +272,27 @@ def _union_lines(prop: UnionProperty, var: str, depth: int) -> list[str]:
     return lines
 
 
+def _leaves(prop: Any) -> list[Any]:
+    """The properties a type is made of, looking through lists and unions."""
+    if isinstance(prop, ListProperty):
+        return _leaves(prop.inner_property)
+    if isinstance(prop, UnionProperty):
+        return [leaf for p in prop.inner_properties for leaf in _leaves(p)]
+    return [prop]
+
+
 def referenced_enums(prop: Any) -> list[EnumProperty]:
     """Every enum a property's decoding looks up (for module-level lookup tables)."""
-    if isinstance(prop, EnumProperty):
-        return [prop]
-    if isinstance(prop, ListProperty):
-        return referenced_enums(prop.inner_property)
-    if isinstance(prop, UnionProperty):
-        return [e for p in prop.inner_properties for e in referenced_enums(p)]
-    return []
+    return [p for p in _leaves(prop) if isinstance(p, EnumProperty)]
 
 
 def referenced_classes(prop: Any) -> list[Any]:
     """Models and enums a property's type names (for imports)."""
-    if isinstance(prop, EnumProperty | ModelProperty):
-        return [prop]
-    if isinstance(prop, ListProperty):
-        return referenced_classes(prop.inner_property)
-    if isinstance(prop, UnionProperty):
-        return [c for p in prop.inner_properties for c in referenced_classes(p)]
-    return []
+    return [p for p in _leaves(prop) if isinstance(p, EnumProperty | ModelProperty)]
 
 
 def uses_datetime(prop: Any) -> bool:
-    if isinstance(prop, DateTimeProperty | DateProperty):
-        return True
-    if isinstance(prop, ListProperty):
-        return uses_datetime(prop.inner_property)
-    if isinstance(prop, UnionProperty):
-        return any(uses_datetime(p) for p in prop.inner_properties)
-    return False
+    return any(isinstance(p, DateTimeProperty | DateProperty) for p in _leaves(prop))
 
 
 def simple_kind(prop: Any) -> tuple[str, bool] | None:
