@@ -128,12 +128,21 @@ def arg_type(prop: Any) -> str:
     return text if prop.required else f"{text} | Unset"
 
 
-def _check(kind: str, var: str) -> list[str]:
+def _type_is(kind: str, var: str) -> str:
+    """True when `var` holds the JSON kind (a JSON number without a fraction is an int)."""
     if kind == "float":
-        cond = f"type({var}) is not float and type({var}) is not int"
-    else:
-        cond = f"type({var}) is not {kind}"
-    return [f"if {cond}:", f"    raise expected({kind!r}, {var})"]
+        return f"(type({var}) is float or type({var}) is int)"
+    return f"type({var}) is {kind}"
+
+
+def _type_is_not(kind: str, var: str) -> str:
+    if kind == "float":
+        return f"type({var}) is not float and type({var}) is not int"
+    return f"type({var}) is not {kind}"
+
+
+def _check(kind: str, var: str) -> list[str]:
+    return [f"if {_type_is_not(kind, var)}:", f"    raise expected({kind!r}, {var})"]
 
 
 def from_dict_name(prop: ModelProperty) -> str:
@@ -190,12 +199,9 @@ def _list_lines(prop: ListProperty, var: str, depth: int) -> list[str]:
     item = f"_i{depth}"
     for cls, kind in _PRIMITIVES.items():
         if type(inner) is cls:
-            cond = f"type({item}) is not {kind}"
-            if kind == "float":
-                cond = f"type({item}) is not float and type({item}) is not int"
             return lines + [
                 f"for {item} in {var}:",
-                f"    if {cond}:",
+                f"    if {_type_is_not(kind, item)}:",
                 f"        raise expected('list of {kind}', {item})",
             ]
     if isinstance(inner, ModelProperty):
@@ -256,9 +262,7 @@ def _union_lines(prop: UnionProperty, var: str, depth: int) -> list[str]:
         if kind in seen:
             continue  # two branches of one JSON kind: the first decodes it
         seen.add(kind)
-        cond = f"type({var}) is {kind}"
-        if kind == "float":
-            cond = f"(type({var}) is float or type({var}) is int)"
+        cond = _type_is(kind, var)
         body = [
             line
             for line in decode_lines(branch, var, depth + 1)
@@ -320,10 +324,7 @@ def check_expr(kind: str, nullable: bool, var: str, optional: bool) -> str | Non
     """A condition true when `var` has the right JSON type (None: anything goes)."""
     if kind == "any":
         return None
-    if kind == "float":
-        cond = f"(type({var}) is float or type({var}) is int)"
-    else:
-        cond = f"type({var}) is {kind}"
+    cond = _type_is(kind, var)
     if nullable:
         cond = f"({var} is None or {cond})"
     if optional:
