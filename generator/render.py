@@ -18,12 +18,19 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
-from openapi_python_client.parser.properties import EnumProperty, ListProperty, ModelProperty
+from openapi_python_client.parser.properties import (
+    EnumProperty,
+    FileProperty,
+    ListProperty,
+    ModelProperty,
+    UnionProperty,
+)
 
 from . import codegen
+from . import config as _config
 from .naming import METHOD_KEY, RESOURCE_KEY, snake
 from .normalise import ENVELOPE_MARK
-from .surface import iter_operations
+from .surface import SURFACE_KEY, iter_operations
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -116,14 +123,32 @@ class OperationView:
     if_match: bool
     if_none_match: bool
     models: list[str]
-
-    @property
-    def const(self) -> str:
-        return f"OP_{snake(self.operation_id).upper()}"
+    surface: str = "management"
+    auth: bool = True
+    request_body: str = "none"
+    """`json` (keyword body fields), `binary` (`file=` streamed as the body) or `none`."""
+    file_param: Param | None = None
+    filename_param: str | None = None
+    """The query parameter a binary upload's name goes in (defaulted from `file`)."""
+    state_param: str | None = None
+    state_field: str | None = None
+    union: list[tuple[str, list[str]]] = field(default_factory=list)
+    """For a response that is one of several models: (model, wire keys that identify it)."""
+    const: str = ""
 
     @property
     def keyword_params(self) -> list[Param]:
-        return [p for p in self.query_params + self.header_params + self.body_fields]
+        file = [self.file_param] if self.file_param else []
+        return [*file, *self.query_params, *self.header_params, *self.body_fields]
+
+    @property
+    def union_cast(self) -> str:
+        return f"_decode_{snake(self.operation_id)}"
+
+    @property
+    def raw_wrappable(self) -> bool:
+        """Methods returning a whole parsed body get a `.with_raw_response` twin; streams do not."""
+        return self.response in ("envelope", "text", "empty")
 
 
 @dataclass
@@ -223,12 +248,46 @@ def enum_view(enum: EnumProperty) -> EnumView:
     )
 
 
-def _permission(op: dict[str, Any]) -> str | None:
-    for requirement in op.get("security") or []:
-        scopes = requirement.get("oauth2") if isinstance(requirement, dict) else None
-        if scopes:
-            return str(scopes[0])
+def _oauth_schemes(spec: dict[str, Any]) -> set[str]:
+    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
+    return {
+        name
+        for name, scheme in schemes.items()
+        if isinstance(scheme, dict) and scheme.get("type") == "oauth2"
+    }
+
+
+def _security(spec: dict[str, Any], op: dict[str, Any]) -> list[Any]:
+    """The operation's security requirements (its own, else the document's)."""
+    security = op["security"] if "security" in op else spec.get("security")
+    return list(security) if isinstance(security, list) else []
+
+
+def _permission(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
+    """The first scope the operation's OAuth2 requirement names, whatever the scheme is called."""
+    schemes = _oauth_schemes(spec)
+    for requirement in _security(spec, op):
+        if not isinstance(requirement, dict):
+            continue
+        for name, scopes in requirement.items():
+            if name in schemes and scopes:
+                return str(scopes[0])
     return None
+
+
+def _auth(spec: dict[str, Any], op: dict[str, Any]) -> bool:
+    """False only where the spec says no credential at all (`security: []`)."""
+    return not ("security" in op and op["security"] == [])
+
+
+def header_argument(wire: str, drop: tuple[str, ...] = ("x-sendmux-", "x-")) -> str:
+    """`X-Sendmux-Upload-Token` -> `upload_token`: vendor prefixes say nothing to a Python caller."""
+    lower = wire.lower()
+    for prefix in drop:
+        if lower.startswith(prefix) and len(lower) > len(prefix):
+            lower = lower[len(prefix) :]
+            break
+    return snake(lower)
 
 
 def _param(prop: Any, wire: str | None = None) -> Param:
@@ -249,7 +308,86 @@ def _success(endpoint: Any) -> Any | None:
     return None
 
 
-def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method: str) -> OperationView:
+_BINARY_HINTS = ("octet-stream", "application/pdf", "image/", "audio/", "video/", "application/zip", "*/*")
+
+
+def _media_types(raw_op: dict[str, Any], status: str) -> list[str]:
+    return list(((raw_op.get("responses") or {}).get(status) or {}).get("content") or {})
+
+
+def _is_binary_media(media: str) -> bool:
+    return "json" not in media and not media.startswith("text/") and any(h in media for h in _BINARY_HINTS)
+
+
+def _success_statuses(raw_op: dict[str, Any]) -> list[str]:
+    return sorted(s for s in (raw_op.get("responses") or {}) if str(s).startswith("2"))
+
+
+def _is_download(raw_op: dict[str, Any]) -> bool:
+    """A success body of bytes: a binary media type, or no schema where a 206 (byte range) is offered."""
+    statuses = _success_statuses(raw_op)
+    media = [m for s in statuses for m in _media_types(raw_op, s)]
+    if media and all(_is_binary_media(m) for m in media):
+        return True
+    return not media and "206" in statuses
+
+
+def _required_keys(model: ModelProperty) -> list[str]:
+    return [codegen.raw(p.name) for p in model.required_properties]
+
+
+def _union_branches(prop: UnionProperty) -> list[tuple[str, list[str]]] | None:
+    """(model, identifying keys) per branch when every branch is a model; keys tell them apart."""
+    branches = [p for p in prop.inner_properties if type(p).__name__ != "NoneProperty"]
+    if len(branches) < 2 or not all(isinstance(b, ModelProperty) for b in branches):
+        return None
+    keys = [set(_required_keys(b)) for b in branches]
+    out: list[tuple[str, list[str]]] = []
+    for i, branch in enumerate(branches):
+        others = set().union(*(k for j, k in enumerate(keys) if j != i))
+        own = sorted(keys[i] - others) or sorted(keys[i])
+        out.append((codegen.class_name(branch), own))
+    return out
+
+
+def _feed(endpoint: Any, prop: Any, http_method: str) -> tuple[str, str] | None:
+    """(state query parameter, response field) for a state-token change feed, else None."""
+    if http_method != "get" or not isinstance(prop, ModelProperty):
+        return None
+    fields = {codegen.raw(p.name) for p in prop.required_properties + prop.optional_properties}
+    for param in endpoint.query_parameters:
+        name = codegen.raw(param.name)
+        if name.startswith("since_") and "has_more" in fields:
+            state_field = "new_" + name[len("since_") :]
+            if state_field in fields:
+                return name, state_field
+    return None
+
+
+def _drop_location_suffixes(params: list[Param]) -> None:
+    """`last_event_id_query` -> `last_event_id` once the header it was told apart from is gone.
+
+    openapi-python-client suffixes a parameter with its location when two share a name; the
+    runtime-owned header (`Last-Event-ID`) is no argument, so the plain name is free again.
+    """
+    for param in params:
+        for suffix in ("_query", "_header", "_path"):
+            base = param.py_name.removesuffix(suffix)
+            if base != param.py_name and base == snake(param.wire_name):
+                if not any(other.py_name == base for other in params):
+                    param.py_name = base
+
+
+def operation_view(
+    endpoint: Any,
+    raw_op: dict[str, Any],
+    path: str,
+    http_method: str,
+    spec: dict[str, Any] | None = None,
+    config: _config.Config | None = None,
+) -> OperationView:
+    spec = spec or {}
+    config = config or _config.load()
     models: set[str] = set()
     path_params = [_param(p) for p in endpoint.path_parameters]
     order = {name: path.find("{" + name + "}") for name in (p.wire_name for p in path_params)}
@@ -259,6 +397,8 @@ def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method
     flags = {"idempotency_key": False, "if_match": False, "if_none_match": False}
     for prop in endpoint.header_parameters:
         wire = codegen.raw(prop.name)
+        if wire.lower() in config.runtime_headers:
+            continue  # the runtime computes it (Content-Length, Last-Event-ID, Range)
         param = _param(prop, wire)
         special = _SPECIAL_HEADERS.get(wire.lower())
         if special:
@@ -266,18 +406,53 @@ def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method
             param.py_name = special
             param.annotation = "str | Unset"
             param.required = False
+        else:
+            param.py_name = header_argument(wire)
         header_params.append(param)
     body_fields: list[Param] = []
+    request_body = "none"
+    file_param: Param | None = None
+    filename_param: str | None = None
     for body in endpoint.bodies[:1]:
         prop = body.prop
+        media = codegen.raw(body.content_type)
+        if isinstance(prop, FileProperty) or _is_binary_media(media):
+            request_body = "binary"
+            file_param = Param(
+                py_name="file",
+                wire_name="file",
+                annotation="FileInput",
+                required=True,
+                description=codegen.docstring_text(prop.description)
+                or "The bytes to send: bytes, a path (str or os.PathLike) or a binary file object.",
+            )
+            for param in query_params:
+                if param.wire_name == "filename":
+                    # Defaulted from the path or file object's name (`upload_filename`).
+                    param.required = False
+                    param.annotation = "str | Unset"
+                    filename_param = param.py_name
+            continue
         if not isinstance(prop, ModelProperty):
-            raise RenderError(f"{raw_op.get('operationId')}: only JSON object bodies are supported")
+            raise RenderError(
+                f"{raw_op.get('operationId')}: a {media} request body must be a JSON object or binary"
+            )
+        request_body = "json"
         for field_prop in prop.required_properties + prop.optional_properties:
             body_fields.append(_param(field_prop))
             models.update(codegen.class_name(c) for c in codegen.referenced_classes(field_prop))
     for prop in endpoint.query_parameters + endpoint.header_parameters:
         models.update(codegen.class_name(c) for c in codegen.referenced_classes(prop))
+    _drop_location_suffixes(path_params + query_params + header_params + body_fields)
+    described = {
+        str(raw.get("name")): codegen.docstring_text(raw.get("description"))
+        for raw in raw_op.get("parameters") or []
+        if isinstance(raw, dict) and raw.get("description")
+    }
+    for param in path_params + query_params + header_params:
+        param.description = param.description or described.get(param.wire_name, "")
     names = [p.py_name for p in path_params + query_params + header_params + body_fields]
+    names += ["file"] if file_param else []
     clashes = {n for n in names if names.count(n) > 1} | (set(names) & OPTION_NAMES)
     if clashes:
         raise RenderError(f"{raw_op.get('operationId')}: argument names clash: {sorted(clashes)}")
@@ -287,11 +462,23 @@ def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method
     paginated = bool(envelope and envelope.get("paginated"))
     response = "empty"
     returns, cast = "None", "None"
-    if success is not None:
+    union: list[tuple[str, list[str]]] = []
+    state: tuple[str, str] | None = None
+    statuses = _success_statuses(raw_op)
+    media = [m for st in statuses for m in _media_types(raw_op, st)]
+    if any(m.startswith("text/event-stream") for m in media):
+        prop = success.prop if success is not None else None
+        response = "events"
+        if isinstance(prop, ModelProperty):
+            returns, cast = codegen.class_name(prop), f"{codegen.class_name(prop)}.from_dict"
+            models.add(returns)
+        else:
+            returns, cast = "Any", "_identity"
+    elif _is_download(raw_op):
+        response, returns, cast = "binary", "BinaryResponse", "None"
+    elif success is not None:
         prop = success.prop
-        content_types = list(
-            (raw_op["responses"].get(success.status_code.pattern) or {}).get("content") or {}
-        )
+        content_types = _media_types(raw_op, success.status_code.pattern)
         if content_types and not any("json" in c for c in content_types):
             response, returns, cast = "text", "str", "str"
         elif isinstance(prop, ModelProperty):
@@ -301,21 +488,30 @@ def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method
                 f"{codegen.class_name(prop)}.from_dict",
             )
             models.add(codegen.class_name(prop))
+            state = _feed(endpoint, prop, http_method)
+            if state is not None and not paginated:
+                response = "feed"
         elif isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
             inner = codegen.class_name(prop.inner_property)
             response, returns, cast = "envelope", inner, f"{inner}.from_dict"
             models.add(inner)
             if not paginated:
                 returns, cast = f"list[{inner}]", f"_list_of({inner}.from_dict)"
+        elif isinstance(prop, UnionProperty) and (branches := _union_branches(prop)) is not None:
+            union = branches
+            response, returns = "envelope", " | ".join(name for name, _ in branches)
+            cast = f"_decode_{snake(str(raw_op.get('operationId') or endpoint.name))}"
+            models.update(name for name, _ in branches)
         elif type(prop).__name__ != "NoneProperty":
             response, returns, cast = "envelope", "Any", "_identity"
+    operation_id = str(raw_op.get("operationId") or endpoint.name)
     return OperationView(
-        operation_id=str(raw_op.get("operationId") or endpoint.name),
+        operation_id=operation_id,
         http_method=http_method.upper(),
         path=path,
         resource=str(raw_op[RESOURCE_KEY]),
         method=str(raw_op[METHOD_KEY]),
-        permission=_permission(raw_op),
+        permission=_permission(spec, raw_op),
         summary=codegen.docstring_text(raw_op.get("summary")),
         description=codegen.docstring_text(raw_op.get("description")),
         path_params=path_params,
@@ -327,6 +523,15 @@ def operation_view(endpoint: Any, raw_op: dict[str, Any], path: str, http_method
         paginated=paginated,
         response=response,
         models=sorted(models),
+        surface=str(raw_op.get(SURFACE_KEY) or "management"),
+        auth=_auth(spec, raw_op),
+        request_body=request_body,
+        file_param=file_param,
+        filename_param=filename_param,
+        state_param=state[0] if state and response == "feed" else None,
+        state_field=state[1] if state and response == "feed" else None,
+        union=union,
+        const=f"OP_{snake(operation_id).upper()}",
         **flags,
     )
 
@@ -335,12 +540,40 @@ def pascal(dotted: str) -> str:
     return "".join(part.capitalize() for chunk in dotted.split(".") for part in chunk.split("_"))
 
 
-def resource_tree(ops: list[OperationView]) -> list[ResourceView]:
+@dataclass
+class ResourceModule:
+    """One top-level resource of one surface, rendered as `resources/<module>.py`."""
+
+    top: ResourceView
+    module: str
+
+
+@dataclass
+class SurfaceView:
+    config: _config.SurfaceConfig
+    ops: list[OperationView]
+    tree: list[ResourceView]
+    modules: list[ResourceModule]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def client(self) -> str:
+        return self.config.client
+
+    @property
+    def async_client(self) -> str:
+        return self.config.async_client
+
+
+def resource_tree(ops: list[OperationView], class_prefix: str = "") -> list[ResourceView]:
     nodes: dict[str, ResourceView] = {}
 
     def node(path: str) -> ResourceView:
         if path not in nodes:
-            nodes[path] = ResourceView(path=path, class_name=pascal(path) + "Resource")
+            nodes[path] = ResourceView(path=path, class_name=class_prefix + pascal(path) + "Resource")
             if "." in path:
                 parent = node(path.rsplit(".", 1)[0])
                 parent.children.append(nodes[path])
@@ -367,44 +600,110 @@ def environment() -> Environment:
 
 
 def build_views(
-    spec: dict[str, Any], data: GeneratorData
+    spec: dict[str, Any], data: GeneratorData, config: _config.Config | None = None
 ) -> tuple[list[ModelView], list[EnumView], list[OperationView]]:
     raw_ops = {(path, method): op for path, method, op in iter_operations(spec)}
     ops: list[OperationView] = []
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
             path, method = codegen.raw(endpoint.path), endpoint.method.lower()
-            ops.append(operation_view(endpoint, raw_ops[(path, method)], path, method))
+            ops.append(operation_view(endpoint, raw_ops[(path, method)], path, method, spec, config))
     ops.sort(key=lambda o: (o.resource, o.method))
     models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
     enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
     return models, enums, ops
 
 
-def render(spec: dict[str, Any]) -> Rendered:
-    data, warnings = parse(spec)
-    models, enums, ops = build_views(spec, data)
-    tree = resource_tree(ops)
+def _merge_named(
+    kind: str, views: list[Any], more: list[Any], files: dict[str, str], texts: dict[str, str]
+) -> None:
+    """Add `more` to `views`; the same name from two specs must render the same file."""
+    known = {v.name: v for v in views}
+    for view in more:
+        if view.name in known:
+            if texts[view.name] != files.get(view.name):
+                raise RenderError(f"two specs define different {kind}s named {view.name}")
+            continue
+        known[view.name] = view
+        views.append(view)
+
+
+def surface_views(ops: list[OperationView], config: _config.Config, specs: list[str]) -> list[SurfaceView]:
+    """One view per configured surface of the rendered specs, in configuration order."""
+    out: list[SurfaceView] = []
+    modules_seen: dict[str, str] = {}
+    consts: dict[str, str] = {}
+    for surface in config.surfaces.values():
+        if surface.spec not in specs:
+            continue
+        mine = [op for op in ops if op.surface == surface.name]
+        for op in mine:
+            # Operation constants share one module: a clash across surfaces gets the surface's name.
+            if op.const in consts and consts[op.const] != surface.name:
+                op.const = f"OP_{surface.name.upper()}_{op.const[3:]}"
+            consts[op.const] = surface.name
+        tree = resource_tree(mine, surface.class_prefix)
+        modules = []
+        for top in tree:
+            module = f"{surface.module_prefix}{top.attr}"
+            if module in modules_seen:
+                raise RenderError(
+                    f"resource module {module} of the {surface.name} surface clashes with the "
+                    f"{modules_seen[module]} surface's (set a module_prefix in openapi/surfaces.yaml)"
+                )
+            modules_seen[module] = surface.name
+            modules.append(ResourceModule(top=top, module=module))
+        out.append(SurfaceView(config=surface, ops=mine, tree=tree, modules=modules))
+    return out
+
+
+def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
+    """Render one prepared spec or several (each marked `x-sendmux-spec` by the pipeline)."""
+    prepared = [specs] if isinstance(specs, dict) else list(specs)
+    config = _config.load()
     env = environment()
-    files: dict[str, str] = {}
     model_t, enum_t = env.get_template("model.py.jinja"), env.get_template("enum.py.jinja")
-    for model in models:
-        files[f"models/{model.module}.py"] = model_t.render(model=model)
-    for enum in enums:
-        files[f"models/{enum.module}.py"] = enum_t.render(enum=enum)
+    models: list[ModelView] = []
+    enums: list[EnumView] = []
+    ops: list[OperationView] = []
+    warnings: list[str] = []
+    model_texts: dict[str, str] = {}
+    spec_names: list[str] = []
+    for spec in prepared:
+        spec_names.append(str(spec.get("x-sendmux-spec") or _config.recognise(spec, config).name))
+        data, spec_warnings = parse(spec)
+        warnings.extend(spec_warnings)
+        spec_models, spec_enums, spec_ops = build_views(spec, data, config)
+        texts = {m.name: model_t.render(model=m) for m in spec_models}
+        texts.update({e.name: enum_t.render(enum=e) for e in spec_enums})
+        _merge_named("model", models, spec_models, model_texts, texts)
+        _merge_named("enum", enums, spec_enums, model_texts, texts)
+        for name, text in texts.items():
+            model_texts.setdefault(name, text)
+        ops.extend(spec_ops)
+    models.sort(key=lambda m: m.name)
+    enums.sort(key=lambda e: e.name)
+    surfaces = surface_views(ops, config, spec_names)
+    ops = [op for sv in surfaces for op in sv.ops]
+    files: dict[str, str] = {}
+    for view in [*models, *enums]:
+        files[f"models/{view.module}.py"] = model_texts[view.name]
     exports = sorted(
         [(m.module, m.name) for m in models] + [(e.module, e.name) for e in enums], key=lambda x: x[1]
     )
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
     resource_t = env.get_template("resource.py.jinja")
-    for top in tree:
-        files[f"resources/{top.attr}.py"] = resource_t.render(top=top, nodes=top.walk())
-    files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(tree=tree)
-    files["operations.py"] = env.get_template("operations.py.jinja").render(ops=ops)
-    files["client.py"] = env.get_template("client.py.jinja").render(tree=tree)
+    for sv in surfaces:
+        for module in sv.modules:
+            files[f"resources/{module.module}.py"] = resource_t.render(
+                top=module.top, nodes=module.top.walk(), surface=sv
+            )
+    files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(surfaces=surfaces)
+    files["operations.py"] = env.get_template("operations.py.jinja").render(ops=ops, surfaces=surfaces)
+    files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = HEADER
-    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(tree=tree, ops=ops)
+    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(surfaces=surfaces)
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)
     )

@@ -2,8 +2,9 @@
 
     python -m generator.spec_update [--spec SPEC] [--repo DIR] [--test-cmd CMD] [--regen-cmd CMD]
 
-1. read the new spec (default: the pin's `upstream` URL) and print what changed for client users
-   against the pinned spec (`generator.diff`);
+1. read the new spec (default: each pin's `upstream` URL), recognise which configured API it
+   describes (`openapi/surfaces.yaml`: the app spec or the Sending spec, each with its own pin) and
+   print what changed for client users against that API's pinned spec (`generator.diff`);
 2. stop there when the bytes are the pinned ones;
 3. move the pin (source + sha256) and put the bytes in the cache, regenerate `generated/`;
 4. run the tests (`--test-cmd`, default `make test`);
@@ -31,15 +32,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import diff, fetch
+from generator import config, diff, fetch
 
 PIN = "openapi/pin.json"
+SURFACES = "openapi/surfaces.yaml"
 CHANGELOG = "CHANGELOG.md"
 PYPROJECT = "pyproject.toml"
 VERSION_PY = "overlay/_version.py"
 GENERATED = "generated"
 CACHE = ".cache/openapi"
 FILES = (PIN, CHANGELOG, PYPROJECT, VERSION_PY)
+
+
+def pin_files(repo: Path) -> dict[str, str]:
+    """api -> its pin file relative to the repo (just the app pin where no surfaces.yaml exists)."""
+    path = repo / SURFACES
+    if not path.is_file():
+        return {"app": PIN}
+    cfg = config.parse_config(yaml_load(path), path.parent)
+    return {
+        name: spec.pin.resolve().relative_to(repo.resolve()).as_posix() for name, spec in cfg.specs.items()
+    }
+
+
+def yaml_load(path: Path) -> Any:
+    import yaml
+
+    return yaml.safe_load(path.read_text())
+
+
+def files(repo: Path) -> tuple[str, ...]:
+    return (*dict.fromkeys([PIN, *pin_files(repo).values()]), CHANGELOG, PYPROJECT, VERSION_PY)
+
 
 # `version = "..."` inside the [project] table: from its header up to the next table header.
 PROJECT_VERSION = re.compile(r'^(\[project\]\n(?:(?!\[)[^\n]*\n)*?version\s*=\s*")([^"]+)(")', re.MULTILINE)
@@ -129,7 +153,7 @@ class Snapshot:
     @classmethod
     def take(cls, repo: Path, keep: Path) -> Snapshot:
         snap = cls(repo, keep)
-        for rel in FILES:
+        for rel in files(repo):
             path = repo / rel
             snap.files[rel] = path.read_bytes() if path.is_file() else None
         snap.had_generated = (repo / GENERATED).is_dir()
@@ -190,9 +214,22 @@ def run(cmd: list[str] | str, repo: Path, what: str) -> None:
         raise UpdateError(f"{what} failed (exit {proc.returncode})")
 
 
-def write_pin(repo: Path, pin: dict[str, Any], spec: str, sha: str) -> None:
+def write_pin(repo: Path, pin: dict[str, Any], spec: str, sha: str, rel: str = PIN) -> None:
     moved = {**pin, "source": pin_source(spec, repo), "sha256": sha}
-    (repo / PIN).write_text(json.dumps(moved, indent=2) + "\n")
+    (repo / rel).write_text(json.dumps(moved, indent=2) + "\n")
+
+
+def which_pin(repo: Path, doc: dict[str, Any], origin: str) -> str:
+    """The pin file of the configured API the document describes."""
+    pins = pin_files(repo)
+    if len(pins) == 1:
+        return next(iter(pins.values()))
+    path = repo / SURFACES
+    cfg = config.parse_config(yaml_load(path), path.parent)
+    try:
+        return pins[config.recognise(doc, cfg).name]
+    except config.ConfigError as exc:
+        raise UpdateError(f"{origin}: {exc}") from exc
 
 
 def write_cache(repo: Path, data: bytes, sha: str, snap: Snapshot) -> None:
@@ -215,9 +252,10 @@ def bump_files(repo: Path, bump: str) -> tuple[str, str]:
 
 
 def update(repo: Path, spec: str, regen_cmd: list[str], test_cmd: str, today: dt.date) -> int:
-    pin = fetch.load_pin(repo / PIN)
     data = fetch.read_source(spec)
     new_spec = fetch.parse(data, spec)
+    pin_rel = which_pin(repo, new_spec, spec)
+    pin = fetch.load_pin(repo / pin_rel)
     sha = fetch.sha256(data)
     old_spec = fetch.parse(pinned_bytes(repo, pin), "pinned spec")
     report = diff.compare(old_spec, new_spec, f"pinned ({fetch.describe(pin['source'])})", spec)
@@ -229,7 +267,7 @@ def update(repo: Path, spec: str, regen_cmd: list[str], test_cmd: str, today: dt
     versions = ("", "")
     with transaction(repo) as snap:
         write_cache(repo, data, sha, snap)
-        write_pin(repo, pin, spec, sha)
+        write_pin(repo, pin, spec, sha, pin_rel)
         run(regen_cmd, repo, "regenerating")
         # Tests before the bump: a newer pyproject.toml would make `make test` reinstall the venv.
         run(test_cmd, repo, "the tests")
@@ -245,7 +283,7 @@ def update(repo: Path, spec: str, regen_cmd: list[str], test_cmd: str, today: dt
     else:
         old, new = versions
         print(f"Pin moved to sha256 {sha[:12]}; {bump} bump {old} -> {new}; CHANGELOG.md has the report.")
-    print(f"Review and commit: git diff -- {PIN} {GENERATED} {CHANGELOG} {PYPROJECT} {VERSION_PY}")
+    print(f"Review and commit: git diff -- {pin_rel} {GENERATED} {CHANGELOG} {PYPROJECT} {VERSION_PY}")
     return 0
 
 
@@ -253,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generator.spec_update", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--spec", help="new spec: path or URL (default: `upstream` in openapi/pin.json)")
+    parser.add_argument("--spec", help="new spec: path or URL (default: each pin's `upstream`, in turn)")
     parser.add_argument("--repo", default=str(fetch.ROOT), help="repository to update (default: this one)")
     parser.add_argument(
         "--test-cmd", default="make test", help="shell command run in the repo (default: make test)"
@@ -270,10 +308,14 @@ def main(argv: list[str] | None = None) -> int:
         else [sys.executable, "-m", "generator", "--out", GENERATED]
     )
     try:
-        spec = args.spec or str(fetch.load_pin(repo / PIN).get("upstream") or "")
-        if not spec:
-            raise UpdateError(f"no --spec and no `upstream` in {PIN}")
-        return update(repo, spec, regen, args.test_cmd, dt.date.today())
+        if args.spec:
+            return update(repo, args.spec, regen, args.test_cmd, dt.date.today())
+        for rel in pin_files(repo).values():
+            upstream = str(fetch.load_pin(repo / rel).get("upstream") or "")
+            if not upstream:
+                raise UpdateError(f"no --spec and no `upstream` in {rel}")
+            update(repo, upstream, regen, args.test_cmd, dt.date.today())
+        return 0
     except (UpdateError, fetch.SpecError, OSError) as exc:
         print(f"spec-update failed: {exc}\nThe repository is as it was.", file=sys.stderr)
         return 1

@@ -1,14 +1,20 @@
-"""Stage: keep the Management surface, then drop components nothing references."""
+"""Stage: split a spec into its surfaces (configured in `openapi/surfaces.yaml`), then prune.
+
+Which operations form which client is data (`generator/config.py`): every operation a surface of
+the spec selects by tag is kept and marked with its surface (`x-sendmux-surface`); the rest go.
+"""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from . import config as _config
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-EXCLUDED_TAGS = frozenset({"Mailbox API"})
 KEEP_MARK = "x-sendmux-keep"
+SURFACE_KEY = "x-sendmux-surface"
 
 
 def iter_operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -22,20 +28,31 @@ def iter_operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, 
                 yield path, method, op
 
 
-def is_management(op: dict[str, Any]) -> bool:
-    return not EXCLUDED_TAGS.intersection(op.get("tags") or [])
+def surface_for(op: dict[str, Any], surfaces: Iterable[_config.SurfaceConfig]) -> str | None:
+    """The first of `surfaces` that selects the operation (None: no client has it)."""
+    for surface in surfaces:
+        if surface.selects(op):
+            return surface.name
+    return None
 
 
-def select_management(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the spec holding only Management operations (every tag but "Mailbox API")."""
+def select(spec: dict[str, Any], surfaces: Iterable[_config.SurfaceConfig]) -> dict[str, Any]:
+    """A copy of the spec holding only the operations of `surfaces`, each marked with its surface."""
+    chosen = list(surfaces)
     out = copy.deepcopy(spec)
     paths: dict[str, Any] = {}
     for path, item in out.get("paths", {}).items():
-        kept = {
-            key: value
-            for key, value in item.items()
-            if key not in HTTP_METHODS or (isinstance(value, dict) and is_management(value))
-        }
+        if not isinstance(item, dict):
+            continue
+        kept: dict[str, Any] = {}
+        for key, value in item.items():
+            if key not in HTTP_METHODS:
+                kept[key] = value
+                continue
+            name = surface_for(value, chosen) if isinstance(value, dict) else None
+            if name is not None:
+                value[SURFACE_KEY] = name
+                kept[key] = value
         if any(m in kept for m in HTTP_METHODS):
             paths[path] = kept
     out["paths"] = paths
@@ -43,6 +60,24 @@ def select_management(spec: dict[str, Any]) -> dict[str, Any]:
     if "tags" in out:
         out["tags"] = [t for t in out["tags"] if t.get("name") in used_tags]
     return out
+
+
+def select_spec(spec: dict[str, Any], spec_name: str, config: _config.Config | None = None) -> dict[str, Any]:
+    """Every operation that one of the spec's surfaces selects."""
+    config = config or _config.load()
+    return select(spec, config.surfaces_of(spec_name))
+
+
+def select_surface(
+    spec: dict[str, Any], surface: str, config: _config.Config | None = None
+) -> dict[str, Any]:
+    """Only the operations of one surface (e.g. the Management subset of the app spec)."""
+    config = config or _config.load()
+    return select(spec, [config.surfaces[surface]])
+
+
+def select_management(spec: dict[str, Any]) -> dict[str, Any]:
+    return select_surface(spec, "management")
 
 
 def _refs(node: Any) -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""Python client for the Sendmux Management API.
+"""Python client for the Sendmux APIs: Management (`Sendmux`), Mailbox (`SendmuxMailbox`), Sending (`SendmuxSending`).
 
 ``import sendmux`` is cheap: names resolve on first use (module ``__getattr__``), so neither httpx nor any
 generated module loads until you touch a client, an operation table or a runtime type.
@@ -38,7 +38,14 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WebhookSignatureError,
     )
-    from sendmux._generated.client import AsyncSendmux, Sendmux
+    from sendmux._generated.client import (
+        AsyncSendmux,
+        AsyncSendmuxMailbox,
+        AsyncSendmuxSending,
+        Sendmux,
+        SendmuxMailbox,
+        SendmuxSending,
+    )
     from sendmux._generated.operations import OPERATIONS
     from sendmux._operation import Operation
     from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -51,6 +58,10 @@ __all__ = [
     "__version__",
     "Sendmux",
     "AsyncSendmux",
+    "SendmuxMailbox",
+    "AsyncSendmuxMailbox",
+    "SendmuxSending",
+    "AsyncSendmuxSending",
     "OPERATIONS",
     "SyncAPIClient",
     "AsyncAPIClient",
@@ -95,6 +106,10 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "Sendmux": "sendmux._generated.client",
     "AsyncSendmux": "sendmux._generated.client",
+    "SendmuxMailbox": "sendmux._generated.client",
+    "AsyncSendmuxMailbox": "sendmux._generated.client",
+    "SendmuxSending": "sendmux._generated.client",
+    "AsyncSendmuxSending": "sendmux._generated.client",
     "OPERATIONS": "sendmux._generated.operations",
     "SyncAPIClient": "sendmux._base_client",
     "AsyncAPIClient": "sendmux._base_client",

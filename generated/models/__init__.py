@@ -7,14 +7,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .address import Address
+    from .attachment_upload_data import AttachmentUploadData
+    from .attachment_upload_intent_data import AttachmentUploadIntentData
+    from .attachment_upload_intent_data_headers import AttachmentUploadIntentDataHeaders
+    from .attachment_upload_intent_data_method import AttachmentUploadIntentDataMethod
+    from .attachment_upload_intent_request import AttachmentUploadIntentRequest
     from .balance import Balance
     from .balance_auto_topup import BalanceAutoTopup
     from .balance_currency import BalanceCurrency
+    from .batch_delete_mailbox_messages_body import BatchDeleteMailboxMessagesBody
+    from .batch_result_item import BatchResultItem
+    from .batch_result_item_error import BatchResultItemError
+    from .batch_result_item_status import BatchResultItemStatus
+    from .batch_send_request import BatchSendRequest
+    from .batch_send_success_data import BatchSendSuccessData
+    from .batch_summary import BatchSummary
+    from .batch_update_mailbox_messages_body import BatchUpdateMailboxMessagesBody
+    from .batch_update_mailbox_messages_body_keywords import BatchUpdateMailboxMessagesBodyKeywords
     from .connection import Connection
     from .connection_credential import ConnectionCredential
     from .connection_credential_type import ConnectionCredentialType
     from .connection_mailboxes_item import ConnectionMailboxesItem
     from .connection_team import ConnectionTeam
+    from .create_mailbox_folder_body import CreateMailboxFolderBody
     from .delivery_log_detail import DeliveryLogDetail
     from .delivery_log_detail_status import DeliveryLogDetailStatus
     from .delivery_log_item import DeliveryLogItem
@@ -28,16 +44,49 @@ if TYPE_CHECKING:
     from .email_metrics_comparison_change_pct import EmailMetricsComparisonChangePct
     from .email_metrics_summary import EmailMetricsSummary
     from .email_metrics_timeseries_item import EmailMetricsTimeseriesItem
+    from .email_send_request import EmailSendRequest
+    from .email_send_request_custom_headers import EmailSendRequestCustomHeaders
+    from .email_send_request_reply_to import EmailSendRequestReplyTo
+    from .email_send_request_to import EmailSendRequestTo
+    from .error_detail import ErrorDetail
+    from .error_issue import ErrorIssue
     from .filter_rule import FilterRule
     from .filter_rule_type import FilterRuleType
     from .filter_state import FilterState
     from .filter_state_mode import FilterStateMode
+    from .granted_mailbox import GrantedMailbox
     from .incoming_log_item import IncomingLogItem
     from .incoming_log_item_event_type import IncomingLogItemEventType
+    from .inline_attachment import InlineAttachment
+    from .inline_attachment_encoding import InlineAttachmentEncoding
     from .mailbox import Mailbox
+    from .mailbox_address import MailboxAddress
     from .mailbox_app_password_result import MailboxAppPasswordResult
+    from .mailbox_attachment import MailboxAttachment
+    from .mailbox_attachment_upload_intent_body import MailboxAttachmentUploadIntentBody
+    from .mailbox_attachment_upload_intent_result import MailboxAttachmentUploadIntentResult
+    from .mailbox_attachment_upload_intent_result_headers import MailboxAttachmentUploadIntentResultHeaders
+    from .mailbox_attachment_upload_intent_result_method import MailboxAttachmentUploadIntentResultMethod
+    from .mailbox_attachment_upload_result import MailboxAttachmentUploadResult
     from .mailbox_availability_reason import MailboxAvailabilityReason
     from .mailbox_availability_result import MailboxAvailabilityResult
+    from .mailbox_batch_delete_messages_result import MailboxBatchDeleteMessagesResult
+    from .mailbox_batch_get_body import MailboxBatchGetBody
+    from .mailbox_batch_get_body_body_mode import MailboxBatchGetBodyBodyMode
+    from .mailbox_batch_get_body_include_attachments import MailboxBatchGetBodyIncludeAttachments
+    from .mailbox_batch_get_body_include_headers import MailboxBatchGetBodyIncludeHeaders
+    from .mailbox_batch_get_body_part import MailboxBatchGetBodyPart
+    from .mailbox_batch_get_item import MailboxBatchGetItem
+    from .mailbox_batch_get_result import MailboxBatchGetResult
+    from .mailbox_batch_get_result_states import MailboxBatchGetResultStates
+    from .mailbox_batch_message_failure import MailboxBatchMessageFailure
+    from .mailbox_batch_message_states import MailboxBatchMessageStates
+    from .mailbox_batch_update_messages_result import MailboxBatchUpdateMessagesResult
+    from .mailbox_changes import MailboxChanges
+    from .mailbox_content_headers import MailboxContentHeaders
+    from .mailbox_content_headers_full_type_0_item import MailboxContentHeadersFullType0Item
+    from .mailbox_content_headers_mode import MailboxContentHeadersMode
+    from .mailbox_content_headers_selected_type_0 import MailboxContentHeadersSelectedType0
     from .mailbox_create_result import MailboxCreateResult
     from .mailbox_credential import MailboxCredential
     from .mailbox_deleted import MailboxDeleted
@@ -55,9 +104,100 @@ if TYPE_CHECKING:
     from .mailbox_domain_verify_checks import MailboxDomainVerifyChecks
     from .mailbox_domain_verify_result import MailboxDomainVerifyResult
     from .mailbox_domain_verify_result_status import MailboxDomainVerifyResultStatus
+    from .mailbox_folder import MailboxFolder
+    from .mailbox_folder_deleted import MailboxFolderDeleted
+    from .mailbox_folder_query_changes import MailboxFolderQueryChanges
+    from .mailbox_folder_query_changes_added_item import MailboxFolderQueryChangesAddedItem
+    from .mailbox_get_thread_content_include_attachments import MailboxGetThreadContentIncludeAttachments
+    from .mailbox_get_thread_content_include_headers import MailboxGetThreadContentIncludeHeaders
+    from .mailbox_get_thread_content_part import MailboxGetThreadContentPart
+    from .mailbox_get_thread_content_sort import MailboxGetThreadContentSort
+    from .mailbox_identity import MailboxIdentity
     from .mailbox_key_deleted import MailboxKeyDeleted
-    from .mailbox_send_scope_type_0 import MailboxSendScopeType0
-    from .mailbox_send_scope_type_0_type import MailboxSendScopeType0Type
+    from .mailbox_list_body_part import MailboxListBodyPart
+    from .mailbox_list_content_include_attachments import MailboxListContentIncludeAttachments
+    from .mailbox_list_content_include_headers import MailboxListContentIncludeHeaders
+    from .mailbox_list_content_part import MailboxListContentPart
+    from .mailbox_list_messages_sort_by import MailboxListMessagesSortBy
+    from .mailbox_list_messages_sort_direction import MailboxListMessagesSortDirection
+    from .mailbox_list_quotas_resource_type import MailboxListQuotasResourceType
+    from .mailbox_list_quotas_scope import MailboxListQuotasScope
+    from .mailbox_list_quotas_sort_by import MailboxListQuotasSortBy
+    from .mailbox_list_quotas_sort_direction import MailboxListQuotasSortDirection
+    from .mailbox_list_submissions_sort_by import MailboxListSubmissionsSortBy
+    from .mailbox_list_submissions_sort_direction import MailboxListSubmissionsSortDirection
+    from .mailbox_list_submissions_undo_status import MailboxListSubmissionsUndoStatus
+    from .mailbox_list_thread_messages_sort import MailboxListThreadMessagesSort
+    from .mailbox_list_threads_sort_direction import MailboxListThreadsSortDirection
+    from .mailbox_me import MailboxMe
+    from .mailbox_message import MailboxMessage
+    from .mailbox_message_content import MailboxMessageContent
+    from .mailbox_message_content_body import MailboxMessageContentBody
+    from .mailbox_message_content_body_format import MailboxMessageContentBodyFormat
+    from .mailbox_message_content_dates import MailboxMessageContentDates
+    from .mailbox_message_content_participants import MailboxMessageContentParticipants
+    from .mailbox_message_content_states import MailboxMessageContentStates
+    from .mailbox_message_count import MailboxMessageCount
+    from .mailbox_message_deleted import MailboxMessageDeleted
+    from .mailbox_message_flags import MailboxMessageFlags
+    from .mailbox_message_query_changes import MailboxMessageQueryChanges
+    from .mailbox_message_query_changes_added_item import MailboxMessageQueryChangesAddedItem
+    from .mailbox_message_summary import MailboxMessageSummary
+    from .mailbox_query_message_changes_sort_by import MailboxQueryMessageChangesSortBy
+    from .mailbox_query_message_changes_sort_direction import MailboxQueryMessageChangesSortDirection
+    from .mailbox_quota import MailboxQuota
+    from .mailbox_raw_body import MailboxRawBody
+    from .mailbox_raw_body_body import MailboxRawBodyBody
+    from .mailbox_raw_body_part import MailboxRawBodyPart
+    from .mailbox_raw_body_states import MailboxRawBodyStates
+    from .mailbox_realtime_event import MailboxRealtimeEvent
+    from .mailbox_realtime_event_event_type import MailboxRealtimeEventEventType
+    from .mailbox_realtime_event_message_id_kind import MailboxRealtimeEventMessageIdKind
+    from .mailbox_realtime_message import MailboxRealtimeMessage
+    from .mailbox_realtime_message_body import MailboxRealtimeMessageBody
+    from .mailbox_search_snippet import MailboxSearchSnippet
+    from .mailbox_search_snippets_result import MailboxSearchSnippetsResult
+    from .mailbox_send_scope import MailboxSendScope
+    from .mailbox_send_scope_type import MailboxSendScopeType
+    from .mailbox_session import MailboxSession
+    from .mailbox_session_capabilities import MailboxSessionCapabilities
+    from .mailbox_session_capabilities_attachments import MailboxSessionCapabilitiesAttachments
+    from .mailbox_session_capabilities_folders import MailboxSessionCapabilitiesFolders
+    from .mailbox_session_capabilities_identities import MailboxSessionCapabilitiesIdentities
+    from .mailbox_session_capabilities_messages import MailboxSessionCapabilitiesMessages
+    from .mailbox_session_capabilities_messages_update_fields_item import (
+        MailboxSessionCapabilitiesMessagesUpdateFieldsItem,
+    )
+    from .mailbox_session_capabilities_quotas import MailboxSessionCapabilitiesQuotas
+    from .mailbox_session_capabilities_submissions import MailboxSessionCapabilitiesSubmissions
+    from .mailbox_session_capabilities_sync import MailboxSessionCapabilitiesSync
+    from .mailbox_session_capabilities_sync_query_changes_item import (
+        MailboxSessionCapabilitiesSyncQueryChangesItem,
+    )
+    from .mailbox_session_capabilities_sync_types_item import MailboxSessionCapabilitiesSyncTypesItem
+    from .mailbox_session_capabilities_threads import MailboxSessionCapabilitiesThreads
+    from .mailbox_session_endpoints import MailboxSessionEndpoints
+    from .mailbox_session_gated import MailboxSessionGated
+    from .mailbox_session_limits import MailboxSessionLimits
+    from .mailbox_session_mailbox import MailboxSessionMailbox
+    from .mailbox_session_states import MailboxSessionStates
+    from .mailbox_submission import MailboxSubmission
+    from .mailbox_submission_delivery_status import MailboxSubmissionDeliveryStatus
+    from .mailbox_submission_envelope import MailboxSubmissionEnvelope
+    from .mailbox_submission_envelope_address import MailboxSubmissionEnvelopeAddress
+    from .mailbox_submission_envelope_address_parameters_type_0 import (
+        MailboxSubmissionEnvelopeAddressParametersType0,
+    )
+    from .mailbox_thread import MailboxThread
+    from .mailbox_thread_states import MailboxThreadStates
+    from .mailbox_thread_summary import MailboxThreadSummary
+    from .mailbox_thread_summary_states import MailboxThreadSummaryStates
+    from .mailbox_typed_changes import MailboxTypedChanges
+    from .mailbox_typed_changes_types import MailboxTypedChangesTypes
+    from .mailbox_usage import MailboxUsage
+    from .mailbox_usage_resource import MailboxUsageResource
+    from .mailbox_usage_resource_limit_status import MailboxUsageResourceLimitStatus
+    from .mailbox_usage_states import MailboxUsageStates
     from .management_create_domain_body import ManagementCreateDomainBody
     from .management_create_domain_body_mode import ManagementCreateDomainBodyMode
     from .management_create_mailbox_body import ManagementCreateMailboxBody
@@ -77,6 +217,9 @@ if TYPE_CHECKING:
     from .management_list_transactions_type import ManagementListTransactionsType
     from .management_update_domain_body import ManagementUpdateDomainBody
     from .management_update_domain_body_mode import ManagementUpdateDomainBodyMode
+    from .patch_mailbox_folder_body import PatchMailboxFolderBody
+    from .patch_mailbox_message_body import PatchMailboxMessageBody
+    from .patch_mailbox_message_body_keywords import PatchMailboxMessageBodyKeywords
     from .provider_allowed_actions import ProviderAllowedActions
     from .provider_create_body import ProviderCreateBody
     from .provider_create_body_quotas import ProviderCreateBodyQuotas
@@ -102,8 +245,24 @@ if TYPE_CHECKING:
     from .provider_usage_item import ProviderUsageItem
     from .provider_usage_window_days import ProviderUsageWindowDays
     from .provider_variables import ProviderVariables
+    from .recipient import Recipient
     from .resource_limit_snapshot import ResourceLimitSnapshot
+    from .send_mailbox_message_body import SendMailboxMessageBody
+    from .send_mailbox_message_body_attachments_item_type_0 import SendMailboxMessageBodyAttachmentsItemType0
+    from .send_mailbox_message_body_attachments_item_type_1 import SendMailboxMessageBodyAttachmentsItemType1
+    from .send_mailbox_message_body_custom_headers import SendMailboxMessageBodyCustomHeaders
+    from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
+    from .send_mailbox_message_result import SendMailboxMessageResult
+    from .send_mailbox_message_result_status import SendMailboxMessageResultStatus
+    from .send_success_data import SendSuccessData
+    from .send_success_data_status import SendSuccessDataStatus
     from .sending_account_limit_request import SendingAccountLimitRequest
+    from .sending_connection import SendingConnection
+    from .sending_connection_credential import SendingConnectionCredential
+    from .sending_connection_credential_type import SendingConnectionCredentialType
+    from .sending_connection_mailboxes_item import SendingConnectionMailboxesItem
+    from .sending_connection_team import SendingConnectionTeam
+    from .sending_get_open_api_spec_response_200 import SendingGetOpenApiSpecResponse200
     from .set_filter_state_body import SetFilterStateBody
     from .set_filter_state_body_mode import SetFilterStateBodyMode
     from .shared_amazon_ses_limit import SharedAmazonSesLimit
@@ -119,6 +278,8 @@ if TYPE_CHECKING:
     from .update_mailbox_body import UpdateMailboxBody
     from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
     from .update_mailbox_body_send_scope_type import UpdateMailboxBodySendScopeType
+    from .update_mailbox_identity_body import UpdateMailboxIdentityBody
+    from .uploaded_attachment_ref import UploadedAttachmentRef
     from .webhook_create_body import WebhookCreateBody
     from .webhook_create_body_event_types_item import WebhookCreateBodyEventTypesItem
     from .webhook_create_body_filters import WebhookCreateBodyFilters
@@ -144,14 +305,30 @@ if TYPE_CHECKING:
     from .webhook_update_body_filters import WebhookUpdateBodyFilters
 
 _MODULES: dict[str, str] = {
+    "Address": "address",
+    "AttachmentUploadData": "attachment_upload_data",
+    "AttachmentUploadIntentData": "attachment_upload_intent_data",
+    "AttachmentUploadIntentDataHeaders": "attachment_upload_intent_data_headers",
+    "AttachmentUploadIntentDataMethod": "attachment_upload_intent_data_method",
+    "AttachmentUploadIntentRequest": "attachment_upload_intent_request",
     "Balance": "balance",
     "BalanceAutoTopup": "balance_auto_topup",
     "BalanceCurrency": "balance_currency",
+    "BatchDeleteMailboxMessagesBody": "batch_delete_mailbox_messages_body",
+    "BatchResultItem": "batch_result_item",
+    "BatchResultItemError": "batch_result_item_error",
+    "BatchResultItemStatus": "batch_result_item_status",
+    "BatchSendRequest": "batch_send_request",
+    "BatchSendSuccessData": "batch_send_success_data",
+    "BatchSummary": "batch_summary",
+    "BatchUpdateMailboxMessagesBody": "batch_update_mailbox_messages_body",
+    "BatchUpdateMailboxMessagesBodyKeywords": "batch_update_mailbox_messages_body_keywords",
     "Connection": "connection",
     "ConnectionCredential": "connection_credential",
     "ConnectionCredentialType": "connection_credential_type",
     "ConnectionMailboxesItem": "connection_mailboxes_item",
     "ConnectionTeam": "connection_team",
+    "CreateMailboxFolderBody": "create_mailbox_folder_body",
     "DeliveryLogDetail": "delivery_log_detail",
     "DeliveryLogDetailStatus": "delivery_log_detail_status",
     "DeliveryLogItem": "delivery_log_item",
@@ -165,16 +342,49 @@ _MODULES: dict[str, str] = {
     "EmailMetricsComparisonChangePct": "email_metrics_comparison_change_pct",
     "EmailMetricsSummary": "email_metrics_summary",
     "EmailMetricsTimeseriesItem": "email_metrics_timeseries_item",
+    "EmailSendRequest": "email_send_request",
+    "EmailSendRequestCustomHeaders": "email_send_request_custom_headers",
+    "EmailSendRequestReplyTo": "email_send_request_reply_to",
+    "EmailSendRequestTo": "email_send_request_to",
+    "ErrorDetail": "error_detail",
+    "ErrorIssue": "error_issue",
     "FilterRule": "filter_rule",
     "FilterRuleType": "filter_rule_type",
     "FilterState": "filter_state",
     "FilterStateMode": "filter_state_mode",
+    "GrantedMailbox": "granted_mailbox",
     "IncomingLogItem": "incoming_log_item",
     "IncomingLogItemEventType": "incoming_log_item_event_type",
+    "InlineAttachment": "inline_attachment",
+    "InlineAttachmentEncoding": "inline_attachment_encoding",
     "Mailbox": "mailbox",
+    "MailboxAddress": "mailbox_address",
     "MailboxAppPasswordResult": "mailbox_app_password_result",
+    "MailboxAttachment": "mailbox_attachment",
+    "MailboxAttachmentUploadIntentBody": "mailbox_attachment_upload_intent_body",
+    "MailboxAttachmentUploadIntentResult": "mailbox_attachment_upload_intent_result",
+    "MailboxAttachmentUploadIntentResultHeaders": "mailbox_attachment_upload_intent_result_headers",
+    "MailboxAttachmentUploadIntentResultMethod": "mailbox_attachment_upload_intent_result_method",
+    "MailboxAttachmentUploadResult": "mailbox_attachment_upload_result",
     "MailboxAvailabilityReason": "mailbox_availability_reason",
     "MailboxAvailabilityResult": "mailbox_availability_result",
+    "MailboxBatchDeleteMessagesResult": "mailbox_batch_delete_messages_result",
+    "MailboxBatchGetBody": "mailbox_batch_get_body",
+    "MailboxBatchGetBodyBodyMode": "mailbox_batch_get_body_body_mode",
+    "MailboxBatchGetBodyIncludeAttachments": "mailbox_batch_get_body_include_attachments",
+    "MailboxBatchGetBodyIncludeHeaders": "mailbox_batch_get_body_include_headers",
+    "MailboxBatchGetBodyPart": "mailbox_batch_get_body_part",
+    "MailboxBatchGetItem": "mailbox_batch_get_item",
+    "MailboxBatchGetResult": "mailbox_batch_get_result",
+    "MailboxBatchGetResultStates": "mailbox_batch_get_result_states",
+    "MailboxBatchMessageFailure": "mailbox_batch_message_failure",
+    "MailboxBatchMessageStates": "mailbox_batch_message_states",
+    "MailboxBatchUpdateMessagesResult": "mailbox_batch_update_messages_result",
+    "MailboxChanges": "mailbox_changes",
+    "MailboxContentHeaders": "mailbox_content_headers",
+    "MailboxContentHeadersFullType0Item": "mailbox_content_headers_full_type_0_item",
+    "MailboxContentHeadersMode": "mailbox_content_headers_mode",
+    "MailboxContentHeadersSelectedType0": "mailbox_content_headers_selected_type_0",
     "MailboxCreateResult": "mailbox_create_result",
     "MailboxCredential": "mailbox_credential",
     "MailboxDeleted": "mailbox_deleted",
@@ -192,9 +402,94 @@ _MODULES: dict[str, str] = {
     "MailboxDomainVerifyChecks": "mailbox_domain_verify_checks",
     "MailboxDomainVerifyResult": "mailbox_domain_verify_result",
     "MailboxDomainVerifyResultStatus": "mailbox_domain_verify_result_status",
+    "MailboxFolder": "mailbox_folder",
+    "MailboxFolderDeleted": "mailbox_folder_deleted",
+    "MailboxFolderQueryChanges": "mailbox_folder_query_changes",
+    "MailboxFolderQueryChangesAddedItem": "mailbox_folder_query_changes_added_item",
+    "MailboxGetThreadContentIncludeAttachments": "mailbox_get_thread_content_include_attachments",
+    "MailboxGetThreadContentIncludeHeaders": "mailbox_get_thread_content_include_headers",
+    "MailboxGetThreadContentPart": "mailbox_get_thread_content_part",
+    "MailboxGetThreadContentSort": "mailbox_get_thread_content_sort",
+    "MailboxIdentity": "mailbox_identity",
     "MailboxKeyDeleted": "mailbox_key_deleted",
-    "MailboxSendScopeType0": "mailbox_send_scope_type_0",
-    "MailboxSendScopeType0Type": "mailbox_send_scope_type_0_type",
+    "MailboxListBodyPart": "mailbox_list_body_part",
+    "MailboxListContentIncludeAttachments": "mailbox_list_content_include_attachments",
+    "MailboxListContentIncludeHeaders": "mailbox_list_content_include_headers",
+    "MailboxListContentPart": "mailbox_list_content_part",
+    "MailboxListMessagesSortBy": "mailbox_list_messages_sort_by",
+    "MailboxListMessagesSortDirection": "mailbox_list_messages_sort_direction",
+    "MailboxListQuotasResourceType": "mailbox_list_quotas_resource_type",
+    "MailboxListQuotasScope": "mailbox_list_quotas_scope",
+    "MailboxListQuotasSortBy": "mailbox_list_quotas_sort_by",
+    "MailboxListQuotasSortDirection": "mailbox_list_quotas_sort_direction",
+    "MailboxListSubmissionsSortBy": "mailbox_list_submissions_sort_by",
+    "MailboxListSubmissionsSortDirection": "mailbox_list_submissions_sort_direction",
+    "MailboxListSubmissionsUndoStatus": "mailbox_list_submissions_undo_status",
+    "MailboxListThreadMessagesSort": "mailbox_list_thread_messages_sort",
+    "MailboxListThreadsSortDirection": "mailbox_list_threads_sort_direction",
+    "MailboxMe": "mailbox_me",
+    "MailboxMessage": "mailbox_message",
+    "MailboxMessageContent": "mailbox_message_content",
+    "MailboxMessageContentBody": "mailbox_message_content_body",
+    "MailboxMessageContentBodyFormat": "mailbox_message_content_body_format",
+    "MailboxMessageContentDates": "mailbox_message_content_dates",
+    "MailboxMessageContentParticipants": "mailbox_message_content_participants",
+    "MailboxMessageContentStates": "mailbox_message_content_states",
+    "MailboxMessageCount": "mailbox_message_count",
+    "MailboxMessageDeleted": "mailbox_message_deleted",
+    "MailboxMessageFlags": "mailbox_message_flags",
+    "MailboxMessageQueryChanges": "mailbox_message_query_changes",
+    "MailboxMessageQueryChangesAddedItem": "mailbox_message_query_changes_added_item",
+    "MailboxMessageSummary": "mailbox_message_summary",
+    "MailboxQueryMessageChangesSortBy": "mailbox_query_message_changes_sort_by",
+    "MailboxQueryMessageChangesSortDirection": "mailbox_query_message_changes_sort_direction",
+    "MailboxQuota": "mailbox_quota",
+    "MailboxRawBody": "mailbox_raw_body",
+    "MailboxRawBodyBody": "mailbox_raw_body_body",
+    "MailboxRawBodyPart": "mailbox_raw_body_part",
+    "MailboxRawBodyStates": "mailbox_raw_body_states",
+    "MailboxRealtimeEvent": "mailbox_realtime_event",
+    "MailboxRealtimeEventEventType": "mailbox_realtime_event_event_type",
+    "MailboxRealtimeEventMessageIdKind": "mailbox_realtime_event_message_id_kind",
+    "MailboxRealtimeMessage": "mailbox_realtime_message",
+    "MailboxRealtimeMessageBody": "mailbox_realtime_message_body",
+    "MailboxSearchSnippet": "mailbox_search_snippet",
+    "MailboxSearchSnippetsResult": "mailbox_search_snippets_result",
+    "MailboxSendScope": "mailbox_send_scope",
+    "MailboxSendScopeType": "mailbox_send_scope_type",
+    "MailboxSession": "mailbox_session",
+    "MailboxSessionCapabilities": "mailbox_session_capabilities",
+    "MailboxSessionCapabilitiesAttachments": "mailbox_session_capabilities_attachments",
+    "MailboxSessionCapabilitiesFolders": "mailbox_session_capabilities_folders",
+    "MailboxSessionCapabilitiesIdentities": "mailbox_session_capabilities_identities",
+    "MailboxSessionCapabilitiesMessages": "mailbox_session_capabilities_messages",
+    "MailboxSessionCapabilitiesMessagesUpdateFieldsItem": "mailbox_session_capabilities_messages_update_fields_item",
+    "MailboxSessionCapabilitiesQuotas": "mailbox_session_capabilities_quotas",
+    "MailboxSessionCapabilitiesSubmissions": "mailbox_session_capabilities_submissions",
+    "MailboxSessionCapabilitiesSync": "mailbox_session_capabilities_sync",
+    "MailboxSessionCapabilitiesSyncQueryChangesItem": "mailbox_session_capabilities_sync_query_changes_item",
+    "MailboxSessionCapabilitiesSyncTypesItem": "mailbox_session_capabilities_sync_types_item",
+    "MailboxSessionCapabilitiesThreads": "mailbox_session_capabilities_threads",
+    "MailboxSessionEndpoints": "mailbox_session_endpoints",
+    "MailboxSessionGated": "mailbox_session_gated",
+    "MailboxSessionLimits": "mailbox_session_limits",
+    "MailboxSessionMailbox": "mailbox_session_mailbox",
+    "MailboxSessionStates": "mailbox_session_states",
+    "MailboxSubmission": "mailbox_submission",
+    "MailboxSubmissionDeliveryStatus": "mailbox_submission_delivery_status",
+    "MailboxSubmissionEnvelope": "mailbox_submission_envelope",
+    "MailboxSubmissionEnvelopeAddress": "mailbox_submission_envelope_address",
+    "MailboxSubmissionEnvelopeAddressParametersType0": "mailbox_submission_envelope_address_parameters_type_0",
+    "MailboxThread": "mailbox_thread",
+    "MailboxThreadStates": "mailbox_thread_states",
+    "MailboxThreadSummary": "mailbox_thread_summary",
+    "MailboxThreadSummaryStates": "mailbox_thread_summary_states",
+    "MailboxTypedChanges": "mailbox_typed_changes",
+    "MailboxTypedChangesTypes": "mailbox_typed_changes_types",
+    "MailboxUsage": "mailbox_usage",
+    "MailboxUsageResource": "mailbox_usage_resource",
+    "MailboxUsageResourceLimitStatus": "mailbox_usage_resource_limit_status",
+    "MailboxUsageStates": "mailbox_usage_states",
     "ManagementCreateDomainBody": "management_create_domain_body",
     "ManagementCreateDomainBodyMode": "management_create_domain_body_mode",
     "ManagementCreateMailboxBody": "management_create_mailbox_body",
@@ -214,6 +509,9 @@ _MODULES: dict[str, str] = {
     "ManagementListTransactionsType": "management_list_transactions_type",
     "ManagementUpdateDomainBody": "management_update_domain_body",
     "ManagementUpdateDomainBodyMode": "management_update_domain_body_mode",
+    "PatchMailboxFolderBody": "patch_mailbox_folder_body",
+    "PatchMailboxMessageBody": "patch_mailbox_message_body",
+    "PatchMailboxMessageBodyKeywords": "patch_mailbox_message_body_keywords",
     "ProviderAllowedActions": "provider_allowed_actions",
     "ProviderCreateBody": "provider_create_body",
     "ProviderCreateBodyQuotas": "provider_create_body_quotas",
@@ -239,8 +537,24 @@ _MODULES: dict[str, str] = {
     "ProviderUsageItem": "provider_usage_item",
     "ProviderUsageWindowDays": "provider_usage_window_days",
     "ProviderVariables": "provider_variables",
+    "Recipient": "recipient",
     "ResourceLimitSnapshot": "resource_limit_snapshot",
+    "SendMailboxMessageBody": "send_mailbox_message_body",
+    "SendMailboxMessageBodyAttachmentsItemType0": "send_mailbox_message_body_attachments_item_type_0",
+    "SendMailboxMessageBodyAttachmentsItemType1": "send_mailbox_message_body_attachments_item_type_1",
+    "SendMailboxMessageBodyCustomHeaders": "send_mailbox_message_body_custom_headers",
+    "SendMailboxMessageBodyFrom": "send_mailbox_message_body_from",
+    "SendMailboxMessageResult": "send_mailbox_message_result",
+    "SendMailboxMessageResultStatus": "send_mailbox_message_result_status",
+    "SendSuccessData": "send_success_data",
+    "SendSuccessDataStatus": "send_success_data_status",
     "SendingAccountLimitRequest": "sending_account_limit_request",
+    "SendingConnection": "sending_connection",
+    "SendingConnectionCredential": "sending_connection_credential",
+    "SendingConnectionCredentialType": "sending_connection_credential_type",
+    "SendingConnectionMailboxesItem": "sending_connection_mailboxes_item",
+    "SendingConnectionTeam": "sending_connection_team",
+    "SendingGetOpenApiSpecResponse200": "sending_get_open_api_spec_response_200",
     "SetFilterStateBody": "set_filter_state_body",
     "SetFilterStateBodyMode": "set_filter_state_body_mode",
     "SharedAmazonSesLimit": "shared_amazon_ses_limit",
@@ -256,6 +570,8 @@ _MODULES: dict[str, str] = {
     "UpdateMailboxBody": "update_mailbox_body",
     "UpdateMailboxBodySendScope": "update_mailbox_body_send_scope",
     "UpdateMailboxBodySendScopeType": "update_mailbox_body_send_scope_type",
+    "UpdateMailboxIdentityBody": "update_mailbox_identity_body",
+    "UploadedAttachmentRef": "uploaded_attachment_ref",
     "WebhookCreateBody": "webhook_create_body",
     "WebhookCreateBodyEventTypesItem": "webhook_create_body_event_types_item",
     "WebhookCreateBodyFilters": "webhook_create_body_filters",
@@ -282,14 +598,30 @@ _MODULES: dict[str, str] = {
 }
 
 __all__ = [
+    "Address",
+    "AttachmentUploadData",
+    "AttachmentUploadIntentData",
+    "AttachmentUploadIntentDataHeaders",
+    "AttachmentUploadIntentDataMethod",
+    "AttachmentUploadIntentRequest",
     "Balance",
     "BalanceAutoTopup",
     "BalanceCurrency",
+    "BatchDeleteMailboxMessagesBody",
+    "BatchResultItem",
+    "BatchResultItemError",
+    "BatchResultItemStatus",
+    "BatchSendRequest",
+    "BatchSendSuccessData",
+    "BatchSummary",
+    "BatchUpdateMailboxMessagesBody",
+    "BatchUpdateMailboxMessagesBodyKeywords",
     "Connection",
     "ConnectionCredential",
     "ConnectionCredentialType",
     "ConnectionMailboxesItem",
     "ConnectionTeam",
+    "CreateMailboxFolderBody",
     "DeliveryLogDetail",
     "DeliveryLogDetailStatus",
     "DeliveryLogItem",
@@ -303,16 +635,49 @@ __all__ = [
     "EmailMetricsComparisonChangePct",
     "EmailMetricsSummary",
     "EmailMetricsTimeseriesItem",
+    "EmailSendRequest",
+    "EmailSendRequestCustomHeaders",
+    "EmailSendRequestReplyTo",
+    "EmailSendRequestTo",
+    "ErrorDetail",
+    "ErrorIssue",
     "FilterRule",
     "FilterRuleType",
     "FilterState",
     "FilterStateMode",
+    "GrantedMailbox",
     "IncomingLogItem",
     "IncomingLogItemEventType",
+    "InlineAttachment",
+    "InlineAttachmentEncoding",
     "Mailbox",
+    "MailboxAddress",
     "MailboxAppPasswordResult",
+    "MailboxAttachment",
+    "MailboxAttachmentUploadIntentBody",
+    "MailboxAttachmentUploadIntentResult",
+    "MailboxAttachmentUploadIntentResultHeaders",
+    "MailboxAttachmentUploadIntentResultMethod",
+    "MailboxAttachmentUploadResult",
     "MailboxAvailabilityReason",
     "MailboxAvailabilityResult",
+    "MailboxBatchDeleteMessagesResult",
+    "MailboxBatchGetBody",
+    "MailboxBatchGetBodyBodyMode",
+    "MailboxBatchGetBodyIncludeAttachments",
+    "MailboxBatchGetBodyIncludeHeaders",
+    "MailboxBatchGetBodyPart",
+    "MailboxBatchGetItem",
+    "MailboxBatchGetResult",
+    "MailboxBatchGetResultStates",
+    "MailboxBatchMessageFailure",
+    "MailboxBatchMessageStates",
+    "MailboxBatchUpdateMessagesResult",
+    "MailboxChanges",
+    "MailboxContentHeaders",
+    "MailboxContentHeadersFullType0Item",
+    "MailboxContentHeadersMode",
+    "MailboxContentHeadersSelectedType0",
     "MailboxCreateResult",
     "MailboxCredential",
     "MailboxDeleted",
@@ -330,9 +695,94 @@ __all__ = [
     "MailboxDomainVerifyChecks",
     "MailboxDomainVerifyResult",
     "MailboxDomainVerifyResultStatus",
+    "MailboxFolder",
+    "MailboxFolderDeleted",
+    "MailboxFolderQueryChanges",
+    "MailboxFolderQueryChangesAddedItem",
+    "MailboxGetThreadContentIncludeAttachments",
+    "MailboxGetThreadContentIncludeHeaders",
+    "MailboxGetThreadContentPart",
+    "MailboxGetThreadContentSort",
+    "MailboxIdentity",
     "MailboxKeyDeleted",
-    "MailboxSendScopeType0",
-    "MailboxSendScopeType0Type",
+    "MailboxListBodyPart",
+    "MailboxListContentIncludeAttachments",
+    "MailboxListContentIncludeHeaders",
+    "MailboxListContentPart",
+    "MailboxListMessagesSortBy",
+    "MailboxListMessagesSortDirection",
+    "MailboxListQuotasResourceType",
+    "MailboxListQuotasScope",
+    "MailboxListQuotasSortBy",
+    "MailboxListQuotasSortDirection",
+    "MailboxListSubmissionsSortBy",
+    "MailboxListSubmissionsSortDirection",
+    "MailboxListSubmissionsUndoStatus",
+    "MailboxListThreadMessagesSort",
+    "MailboxListThreadsSortDirection",
+    "MailboxMe",
+    "MailboxMessage",
+    "MailboxMessageContent",
+    "MailboxMessageContentBody",
+    "MailboxMessageContentBodyFormat",
+    "MailboxMessageContentDates",
+    "MailboxMessageContentParticipants",
+    "MailboxMessageContentStates",
+    "MailboxMessageCount",
+    "MailboxMessageDeleted",
+    "MailboxMessageFlags",
+    "MailboxMessageQueryChanges",
+    "MailboxMessageQueryChangesAddedItem",
+    "MailboxMessageSummary",
+    "MailboxQueryMessageChangesSortBy",
+    "MailboxQueryMessageChangesSortDirection",
+    "MailboxQuota",
+    "MailboxRawBody",
+    "MailboxRawBodyBody",
+    "MailboxRawBodyPart",
+    "MailboxRawBodyStates",
+    "MailboxRealtimeEvent",
+    "MailboxRealtimeEventEventType",
+    "MailboxRealtimeEventMessageIdKind",
+    "MailboxRealtimeMessage",
+    "MailboxRealtimeMessageBody",
+    "MailboxSearchSnippet",
+    "MailboxSearchSnippetsResult",
+    "MailboxSendScope",
+    "MailboxSendScopeType",
+    "MailboxSession",
+    "MailboxSessionCapabilities",
+    "MailboxSessionCapabilitiesAttachments",
+    "MailboxSessionCapabilitiesFolders",
+    "MailboxSessionCapabilitiesIdentities",
+    "MailboxSessionCapabilitiesMessages",
+    "MailboxSessionCapabilitiesMessagesUpdateFieldsItem",
+    "MailboxSessionCapabilitiesQuotas",
+    "MailboxSessionCapabilitiesSubmissions",
+    "MailboxSessionCapabilitiesSync",
+    "MailboxSessionCapabilitiesSyncQueryChangesItem",
+    "MailboxSessionCapabilitiesSyncTypesItem",
+    "MailboxSessionCapabilitiesThreads",
+    "MailboxSessionEndpoints",
+    "MailboxSessionGated",
+    "MailboxSessionLimits",
+    "MailboxSessionMailbox",
+    "MailboxSessionStates",
+    "MailboxSubmission",
+    "MailboxSubmissionDeliveryStatus",
+    "MailboxSubmissionEnvelope",
+    "MailboxSubmissionEnvelopeAddress",
+    "MailboxSubmissionEnvelopeAddressParametersType0",
+    "MailboxThread",
+    "MailboxThreadStates",
+    "MailboxThreadSummary",
+    "MailboxThreadSummaryStates",
+    "MailboxTypedChanges",
+    "MailboxTypedChangesTypes",
+    "MailboxUsage",
+    "MailboxUsageResource",
+    "MailboxUsageResourceLimitStatus",
+    "MailboxUsageStates",
     "ManagementCreateDomainBody",
     "ManagementCreateDomainBodyMode",
     "ManagementCreateMailboxBody",
@@ -352,6 +802,9 @@ __all__ = [
     "ManagementListTransactionsType",
     "ManagementUpdateDomainBody",
     "ManagementUpdateDomainBodyMode",
+    "PatchMailboxFolderBody",
+    "PatchMailboxMessageBody",
+    "PatchMailboxMessageBodyKeywords",
     "ProviderAllowedActions",
     "ProviderCreateBody",
     "ProviderCreateBodyQuotas",
@@ -377,8 +830,24 @@ __all__ = [
     "ProviderUsageItem",
     "ProviderUsageWindowDays",
     "ProviderVariables",
+    "Recipient",
     "ResourceLimitSnapshot",
+    "SendMailboxMessageBody",
+    "SendMailboxMessageBodyAttachmentsItemType0",
+    "SendMailboxMessageBodyAttachmentsItemType1",
+    "SendMailboxMessageBodyCustomHeaders",
+    "SendMailboxMessageBodyFrom",
+    "SendMailboxMessageResult",
+    "SendMailboxMessageResultStatus",
+    "SendSuccessData",
+    "SendSuccessDataStatus",
     "SendingAccountLimitRequest",
+    "SendingConnection",
+    "SendingConnectionCredential",
+    "SendingConnectionCredentialType",
+    "SendingConnectionMailboxesItem",
+    "SendingConnectionTeam",
+    "SendingGetOpenApiSpecResponse200",
     "SetFilterStateBody",
     "SetFilterStateBodyMode",
     "SharedAmazonSesLimit",
@@ -394,6 +863,8 @@ __all__ = [
     "UpdateMailboxBody",
     "UpdateMailboxBodySendScope",
     "UpdateMailboxBodySendScopeType",
+    "UpdateMailboxIdentityBody",
+    "UploadedAttachmentRef",
     "WebhookCreateBody",
     "WebhookCreateBodyEventTypesItem",
     "WebhookCreateBodyFilters",

@@ -22,7 +22,7 @@ _UTC = datetime.UTC
 
 from sendmux._encoding import encode_value
 
-from .mailbox_send_scope_type_0 import MailboxSendScopeType0
+from .mailbox_send_scope import MailboxSendScope
 
 _KNOWN: frozenset[str] = frozenset(
     {
@@ -66,7 +66,7 @@ class Mailbox:
     email: str
     id: str
     quota_bytes: int | None
-    send_scope: MailboxSendScopeType0 | None
+    send_scope: MailboxSendScope | None
     status: str
     additional_properties: dict[str, Any] = field(factory=dict, kw_only=True)
     # Set by the client from the response envelope; private so it can never collide with an API field.
@@ -117,7 +117,7 @@ class Mailbox:
         try:
             v = d["send_scope"]
             if v is not None:
-                v = _MailboxSendScopeType0_from_dict(v)
+                v = _MailboxSendScope_from_dict(v)
         except Exception as exc:
             raise decode_failure(cls, "send_scope", exc) from exc
         self.send_scope = v
@@ -148,4 +148,4 @@ class Mailbox:
 
 
 # Bound once at import (after the class, so a model may nest itself).
-_MailboxSendScopeType0_from_dict = MailboxSendScopeType0.from_dict
+_MailboxSendScope_from_dict = MailboxSendScope.from_dict

@@ -10,11 +10,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def shared_specs_dir() -> Path:
-    return Path(os.environ.get("SENDMUX_SHARED_SPECS", ROOT.parent / "shared" / "specs"))
+    """`$SENDMUX_SHARED_SPECS`, else the first `shared/specs` beside the repo or one level up."""
+    if "SENDMUX_SHARED_SPECS" in os.environ:
+        return Path(os.environ["SENDMUX_SHARED_SPECS"])
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "specs").is_dir():
+            return base / "shared" / "specs"
+    return ROOT.parent / "shared" / "specs"
 
 
-def shared_specs() -> list[Path]:
-    folder = shared_specs_dir()
+def shared_specs(api: str = "app") -> list[Path]:
+    """The historical specs of one API: the app spec's at the top, the Sending spec's in `sending/`."""
+    folder = shared_specs_dir() / ("sending" if api == "sending" else "")
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 

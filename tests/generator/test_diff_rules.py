@@ -172,12 +172,24 @@ def test_identical_specs_have_no_changes() -> None:
     report = compare(base(), base())
     assert report.changes == ()
     assert report.bump() == "none"
-    assert (report.old_operations, report.new_operations) == (3, 3)  # Mailbox API is not counted
+    assert (report.old_operations, report.new_operations) == (4, 4)  # the Mailbox API counts too
 
 
-def test_mailbox_api_changes_are_ignored() -> None:
+def test_mailbox_api_changes_are_reported() -> None:
+    # The Mailbox API is a generated client (SendmuxMailbox) like Management.
     report = changed(lambda s: s["paths"].pop("/mailbox/me"))
-    assert report.changes == ()
+    assert [(c.kind, c.severity) for c in report.changes] == [("operation-removed", "breaking")]
+
+
+def test_a_sending_spec_is_compared_as_the_sending_api() -> None:
+    old = base()
+    old["servers"] = [{"url": "https://smtp.sendmux.ai/api/v1"}]
+    new = copy.deepcopy(old)
+    new["paths"]["/things/{id}"]["delete"] = {"operationId": "deleteThing", "responses": {"204": {}}}
+    report = compare(old, new)
+    assert report.api == "sending" and "Sending" in report.to_text().splitlines()[0]
+    # No tag selects Sending operations: every operation of the document is the Sending client's.
+    assert report.new_operations == report.old_operations + 1
 
 
 # ---------------------------------------------------------------------------- operations
@@ -631,9 +643,10 @@ def test_closing_an_object_is_noted_once_per_schema() -> None:
 # ---------------------------------------------------------------------------- real history
 
 
-def shared_specs() -> list[Path]:
-    env = os.environ.get("SENDMUX_SHARED_SPECS")
-    folder = Path(env) if env else ROOT.parent / "shared" / "specs"
+def shared_specs(sub: str = "") -> list[Path]:
+    from tests.generator.helpers import shared_specs_dir
+
+    folder = shared_specs_dir() / sub
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
@@ -661,11 +674,13 @@ def test_consecutive_shared_specs_diff_deterministically(old: Path, new: Path) -
 def test_history_shows_the_known_growth() -> None:
     oldest, newest = fetch.load_spec(str(SPECS[0])), fetch.load_spec(str(SPECS[-1]))
     report = compare(oldest, newest)
-    assert report.old_operations == 34
+    assert report.old_operations == 70  # 34 Management + 36 Mailbox
     assert report.new_operations > report.old_operations
     added = [c for c in report.changes if c.kind == "operation-added"]
     assert len(added) == report.new_operations - report.old_operations
-    assert report.bump() == "minor"  # the history only grew (nothing breaking for clients)
+    # Management only grew; the Mailbox API made fields nullable/optional (breaking for its clients).
+    assert not [c for c in report.breaking if c.operation and c.operation.startswith("management")]
+    assert {c.kind for c in report.breaking} == {"response-field-required-changed"}
 
 
 @needs_specs
@@ -675,8 +690,11 @@ def test_newest_shared_spec_against_the_pinned_one() -> None:
     except fetch.SpecError as exc:
         pytest.skip(f"pinned spec unavailable: {exc}")
     report = compare(fetch.load_spec(str(SPECS[-1])), pinned)
-    assert (report.old_operations, report.new_operations) == (53, 54)
-    assert [c.operation for c in report.changes if c.kind == "operation-added"] == ["managementGetConnection"]
+    assert (report.old_operations, report.new_operations) == (94, 96)
+    assert [c.operation for c in report.changes if c.kind == "operation-added"] == [
+        "mailboxGetConnection",
+        "managementGetConnection",
+    ]
 
 
 def test_python_m_generator_diff_dispatches_here(tmp_path: Path) -> None:

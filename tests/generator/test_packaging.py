@@ -72,4 +72,4 @@ def test_wheel_imports_and_talks_to_the_fake_server(wheel: Path) -> None:
         [sys.executable, "-s", "-c", SMOKE, str(wheel)], capture_output=True, text=True, env=env, cwd="/"
     )
     assert proc.returncode == 0, proc.stderr
-    assert "wheel ok 54" in proc.stdout
+    assert "wheel ok 104" in proc.stdout

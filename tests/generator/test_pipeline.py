@@ -1,4 +1,4 @@
-"""The whole pipeline on the pinned spec and on every real historical spec."""
+"""The whole pipeline on the pinned specs and on every real historical spec."""
 
 from __future__ import annotations
 
@@ -10,53 +10,118 @@ from typing import Any
 import pytest
 
 import sendmux
-from generator import fetch, pipeline, render, surface
+from generator import config, fetch, pipeline, render, surface
 from tests.generator.helpers import import_generated, shared_specs
 
+CLIENTS = {
+    "management": (sendmux.Sendmux, sendmux.AsyncSendmux, "smx_root_test"),
+    "mailbox": (sendmux.SendmuxMailbox, sendmux.AsyncSendmuxMailbox, "smx_mbx_test"),
+    "sending": (sendmux.SendmuxSending, sendmux.AsyncSendmuxSending, "smx_mbx_test"),
+}
 
-def management_ops(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+
+def surface_ops(spec: dict[str, Any], name: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """operationId -> (METHOD, path, operation) for one surface, straight from the document."""
     return {
         op.get("operationId", f"{method} {path}"): (method.upper(), path, op)
-        for path, method, op in surface.iter_operations(spec)
-        if surface.is_management(op)
+        for path, method, op in surface.iter_operations(surface.select_surface(spec, name))
     }
 
 
-def oauth_scope(op: dict[str, Any]) -> str | None:
-    for requirement in op.get("security") or []:
-        if requirement.get("oauth2"):
-            return str(requirement["oauth2"][0])
+def oauth_scope(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
+    schemes = {n for n, s in spec["components"]["securitySchemes"].items() if s.get("type") == "oauth2"}
+    for requirement in op.get("security", spec.get("security")) or []:
+        for scheme, scopes in requirement.items():
+            if scheme in schemes and scopes:
+                return str(scopes[0])
     return None
 
 
-def test_pinned_spec_renders_every_management_operation_without_warnings(pinned_spec: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def sending_spec() -> dict[str, Any]:
+    return fetch.load_pinned(config.load().specs["sending"].pin)
+
+
+@pytest.fixture(scope="module")
+def specs(pinned_spec: dict[str, Any], sending_spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {"management": pinned_spec, "mailbox": pinned_spec, "sending": sending_spec}
+
+
+def test_pinned_specs_render_every_operation_without_warnings(
+    pinned_spec: dict[str, Any], sending_spec: dict[str, Any]
+) -> None:
     rendered = render.render(pipeline.prepare(pinned_spec))
     assert rendered.warnings == []
-    assert rendered.operation_count == 54
-    # Mailbox API models are pruned: stock generation of the whole spec emits ~326 models.
-    assert rendered.model_count < 150
+    assert rendered.operation_count == 96
+    both = render.render(
+        pipeline.separate_model_names([pipeline.prepare(pinned_spec), pipeline.prepare(sending_spec)])
+    )
+    assert both.warnings == []
+    assert both.operation_count == 104
 
 
-def test_every_management_operation_is_in_operations_with_route_and_permission(
-    pinned_spec: dict[str, Any],
+def test_each_spec_is_recognised(pinned_spec: dict[str, Any], sending_spec: dict[str, Any]) -> None:
+    assert config.recognise(pinned_spec).name == "app"
+    assert config.recognise(sending_spec).name == "sending"
+    with pytest.raises(config.ConfigError, match="cannot tell"):
+        config.recognise({"openapi": "3.1.0", "paths": {"/elsewhere": {}}})
+
+
+@pytest.mark.parametrize("name", ["management", "mailbox", "sending"])
+def test_every_operation_is_in_operations_with_route_permission_and_surface(
+    specs: dict[str, dict[str, Any]], name: str
 ) -> None:
-    expected = management_ops(pinned_spec)
-    assert len(expected) == 54
-    table = {entry.operation_id: entry for entry in sendmux.OPERATIONS}
+    spec = specs[name]
+    expected = surface_ops(spec, name)
+    assert len(expected) == {"management": 54, "mailbox": 42, "sending": 8}[name]
+    table = {entry.operation_id: entry for entry in sendmux.OPERATIONS if entry.surface == name}
     assert set(table) == set(expected)
+    sync_cls, async_cls, key = CLIENTS[name]
+    clients = [cls(api_key=key, base_url="http://127.0.0.1:9/api/v1") for cls in (sync_cls, async_cls)]
     for op_id, (method, path, op) in expected.items():
         entry = table[op_id]
         assert (entry.http_method, entry.path) == (method, path)
-        assert entry.permission == oauth_scope(op)
-        # The method really exists on both clients.
-        for client_cls in (sendmux.Sendmux, sendmux.AsyncSendmux):
-            client = client_cls(api_key="smx_root_test", base_url="http://127.0.0.1:9/api/v1")
+        assert entry.permission == oauth_scope(spec, op)
+        assert entry.auth == (op.get("security") != [])
+        for client in clients:  # the method really exists on both clients
             target: Any = client
             for part in entry.resource.split("."):
                 target = getattr(target, part)
             assert callable(getattr(target, entry.method)), entry
+
+
+def test_permissions_and_credentials_by_rule() -> None:
+    table = {entry.operation_id: entry for entry in sendmux.OPERATIONS}
+    assert len(table) == len(sendmux.OPERATIONS) == 104
     assert table["managementGetConnection"].permission is None
     assert table["managementGetDomain"].permission == "domain.read"
+    # The Sending spec's scheme is called `OAuth2`, and its document-level security applies.
+    assert table["sendingSendEmail"].permission == "email.send"
+    assert table["mailboxListMessages"].permission == "mailbox.read"
+    # `security: []`: the presigned upload (token header) and the public spec document.
+    assert sorted(e.operation_id for e in sendmux.OPERATIONS if not e.auth) == [
+        "sendingCompleteAttachmentUpload",
+        "sendingGetOpenApiSpec",
+    ]
+
+
+def test_shapes_are_rendered_by_media_type_and_schema() -> None:
+    table = {entry.operation_id: entry for entry in sendmux.OPERATIONS}
+    assert table["mailboxStreamEvents"].response == "events"
+    assert table["mailboxGetMessageAttachment"].response == "binary"
+    for op_id in ("mailboxUploadAttachment", "sendingUploadAttachment", "sendingCompleteAttachmentUpload"):
+        assert table[op_id].request_body == "binary", op_id
+    assert table["mailboxSendMessage"].request_body == "json"
+    assert table["mailboxListMessages"].request_body == "none"
+    feeds = sorted(e.operation_id for e in sendmux.OPERATIONS if e.response == "feed")
+    assert feeds == [
+        "mailboxGetFolderChanges",
+        "mailboxGetQuotaChanges",
+        "mailboxGetSubmissionChanges",
+        "mailboxQueryFolderChanges",
+        "mailboxQueryMessageChanges",
+    ]
+    assert table["mailboxBatchGetMessages"].path == "/mailbox/messages:batch-get"
 
 
 def test_overlay_names(pinned_spec: dict[str, Any]) -> None:
@@ -66,14 +131,29 @@ def test_overlay_names(pinned_spec: dict[str, Any]) -> None:
     assert names["managementRotateWebhookSecret"] == "webhooks.rotate_secret"
 
 
-def test_idempotency_and_conditional_flags_follow_the_spec(pinned_spec: dict[str, Any]) -> None:
-    ops = management_ops(pinned_spec)
+def test_operation_constants_are_unique_across_surfaces() -> None:
+    from sendmux._generated import operations
+
+    consts = [name for name in vars(operations) if name.startswith("OP_")]
+    assert len(consts) == len(set(consts)) == 104
+    assert {getattr(operations, c).operation_id for c in consts} == {
+        e.operation_id for e in sendmux.OPERATIONS
+    }
+
+
+@pytest.mark.parametrize("name", ["management", "mailbox", "sending"])
+def test_idempotency_and_conditional_flags_follow_the_spec(
+    specs: dict[str, dict[str, Any]], name: str
+) -> None:
+    ops = surface_ops(specs[name], name)
     for entry in sendmux.OPERATIONS:
+        if entry.surface != name:
+            continue
         headers = {p.get("name", "").lower() for p in ops[entry.operation_id][2].get("parameters", [])}
         assert entry.idempotency_key == ("idempotency-key" in headers)
         assert entry.if_match == ("if-match" in headers)
         assert entry.if_none_match == ("if-none-match" in headers)
-    assert sum(e.idempotency_key for e in sendmux.OPERATIONS) == 14
+    assert sum(e.idempotency_key for e in sendmux.OPERATIONS if e.surface == "management") == 14
 
 
 def test_rendering_is_deterministic(pinned_spec: dict[str, Any]) -> None:
@@ -102,6 +182,17 @@ def test_a_spec_with_another_hash_is_refused(tmp_path: Path) -> None:
     assert actual in str(info.value) and "0" * 64 in str(info.value)
 
 
+def _check_generated_package(
+    spec_path: Path, out: Path, expected: dict[str, tuple[str, str, dict[str, Any]]]
+) -> Any:
+    package = import_generated(out, f"gen_{spec_path.stem.replace('.', '_').replace('-', '_')}")
+    operations = importlib.import_module(f"{package.__name__}.operations").OPERATIONS
+    routes = {(method, path) for method, path, _ in expected.values()}
+    assert {(e.http_method, e.path) for e in operations} == routes
+    assert len(operations) == len(routes)
+    return package, operations
+
+
 @pytest.mark.parametrize("spec_path", shared_specs(), ids=lambda p: p.name)
 def test_every_shared_spec_generates_imports_and_lists_its_operations(
     spec_path: Path, tmp_path: Path
@@ -110,18 +201,61 @@ def test_every_shared_spec_generates_imports_and_lists_its_operations(
     out = tmp_path / "gen"
     rendered = pipeline.generate(str(spec_path), out, lenient=True)
     assert rendered.warnings == [], rendered.warnings
-    package = import_generated(out, f"gen_{spec_path.stem.replace('.', '_').replace('-', '_')}")
-    operations = importlib.import_module(f"{package.__name__}.operations").OPERATIONS
-    routes = {(method, path) for method, path, _ in management_ops(spec).values()}
-    assert {(e.http_method, e.path) for e in operations} == routes
-    assert len(operations) == len(routes)
+    expected = {**surface_ops(spec, "management"), **surface_ops(spec, "mailbox")}
+    package, operations = _check_generated_package(spec_path, out, expected)
     client_module = importlib.import_module(f"{package.__name__}.client")
-    client = client_module.Sendmux(api_key="smx_root_test", base_url="http://127.0.0.1:9/api/v1")
+    clients = {
+        "management": client_module.Sendmux(api_key="smx_root_test", base_url="http://127.0.0.1:9/api/v1"),
+        "mailbox": client_module.SendmuxMailbox(api_key="smx_mbx_test", base_url="http://127.0.0.1:9/api/v1"),
+    }
+    for entry in operations:
+        target: Any = clients[entry.surface]
+        for part in entry.resource.split("."):
+            target = getattr(target, part)
+        assert callable(getattr(target, entry.method))
+
+
+@pytest.mark.parametrize("spec_path", shared_specs("sending"), ids=lambda p: p.name)
+def test_every_shared_sending_spec_generates_with_no_warning(spec_path: Path, tmp_path: Path) -> None:
+    spec = json.loads(spec_path.read_text())
+    out = tmp_path / "gen"
+    with _no_warnings():
+        rendered = pipeline.generate(str(spec_path), out)
+    assert rendered.warnings == [], rendered.warnings
+    package, operations = _check_generated_package(spec_path, out, surface_ops(spec, "sending"))
+    assert {e.surface for e in operations} == {"sending"}
+    client_module = importlib.import_module(f"{package.__name__}.client")
+    assert not hasattr(client_module, "Sendmux")  # only the API the document describes
+    client = client_module.SendmuxSending(api_key="smx_mbx_test", base_url="http://127.0.0.1:9/api/v1")
     for entry in operations:
         target: Any = client
         for part in entry.resource.split("."):
             target = getattr(target, part)
         assert callable(getattr(target, entry.method))
+    # Permissions come from whichever OAuth2 scheme the document declares (older ones declare none).
+    has_oauth = any(s.get("type") == "oauth2" for s in spec["components"]["securitySchemes"].values())
+    send = next(e for e in operations if e.operation_id == "sendingSendEmail")
+    assert send.permission == ("email.send" if has_oauth else None)
+    assert {e.operation_id for e in operations if not e.auth} <= {
+        "sendingCompleteAttachmentUpload",
+        "sendingGetOpenApiSpec",
+    }
+
+
+def _no_warnings() -> Any:
+    import warnings
+
+    ctx = warnings.catch_warnings()
+
+    class _Strict:
+        def __enter__(self) -> None:
+            ctx.__enter__()
+            warnings.simplefilter("error")
+
+        def __exit__(self, *exc: object) -> None:
+            ctx.__exit__(*exc)
+
+    return _Strict()
 
 
 if not shared_specs():  # pragma: no cover - only where ../shared/specs is absent

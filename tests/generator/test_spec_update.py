@@ -129,10 +129,11 @@ def repo(tmp_path: Path, pinned_spec: Spec) -> Path:
         pytest.skip("the generator CLI (generator/__main__.py) is not there yet")
     copy_ = tmp_path / "repo"
     shutil.copytree(ROOT, copy_, ignore=IGNORE, symlinks=True)
-    pin = fetch.load_pin(copy_ / spec_update.PIN)
     cache = copy_ / spec_update.CACHE
     cache.mkdir(parents=True)
-    shutil.copy(fetch.pinned_spec_path(), cache / f"{pin['sha256']}.json")
+    for rel in spec_update.pin_files(copy_).values():  # every pinned spec, so regenerating stays offline
+        pin = fetch.load_pin(copy_ / rel)
+        shutil.copy(fetch.pinned_spec_path(ROOT / rel), cache / f"{pin['sha256']}.json")
     (tmp_path / "check_import.py").write_text(CHECK_IMPORT)
     return copy_
 
@@ -140,7 +141,7 @@ def repo(tmp_path: Path, pinned_spec: Spec) -> Path:
 def state(repo: Path) -> dict[str, bytes | None]:
     """The bytes of everything spec-update may touch."""
     out: dict[str, bytes | None] = {}
-    for rel in spec_update.FILES:
+    for rel in spec_update.files(repo):
         path = repo / rel
         out[rel] = path.read_bytes() if path.is_file() else None
     for base in (repo / spec_update.GENERATED, repo / spec_update.CACHE):
