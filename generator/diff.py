@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from generator import fetch
 from generator import config as _config
+from generator import fetch
 from generator.surface import iter_operations, select_spec
 
 Severity = Literal["breaking", "additive", "description"]

@@ -9,9 +9,10 @@ are unique per surface (each surface is its own client):
   no tag -> `default`); for a surface configured `resource_from: path` (one tag for everything),
   the first path segment after the surface's `path_prefix` (`/mailbox/messages:batch-get` ->
   `messages`);
-* method: the operationId in snake_case, without the surface's operationId prefix
-  (`managementGetFoo` -> `get_foo`, `mailboxListMessages` -> `list_messages`); if that clashes
-  with another method of the same resource, the HTTP method is prepended (`post_get_foo`).
+* method: the operationId in snake_case, without the surface's operationId prefix and without a
+  trailing resource noun (`managementGetFoo` on `foos` -> `get`, `mailboxListMessages` on
+  `messages` -> `list`); if that clashes, the whole name (`get_foo`), then with the HTTP method
+  prepended (`post_get_foo`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ def derive_method(
     return name
 
 
+def without_noun(method: str, resource: str) -> str:
+    """`messages.list_messages` -> `messages.list`, `emails.send_email` -> `emails.send`.
+
+    The resource already says the noun; a verb alone reads like the API's own names.
+    """
+    noun = resource.rsplit(".", 1)[-1]
+    forms = {
+        noun,
+        noun[:-1] if noun.endswith("s") else noun,
+        noun[:-3] + "y" if noun.endswith("ies") else noun,
+    }
+    for form in sorted(forms, key=len, reverse=True):
+        if method.endswith("_" + form) and len(method) > len(form) + 1:
+            return method[: -len(form) - 1]
+    return method
+
+
 def assign_names(spec: dict[str, Any], config: _config.Config | None = None) -> dict[str, Any]:
     """Fill in derived names where no overlay gave one; refuse clashes and bad identifiers."""
     config = config or _config.load()
@@ -79,9 +97,11 @@ def assign_names(spec: dict[str, Any], config: _config.Config | None = None) -> 
         where = str(op.get(SURFACE_KEY, ""))
         surface = config.surfaces.get(where)
         resource = op.get(RESOURCE_KEY) or derive_resource(op, path, surface)
-        method = op.get(METHOD_KEY) or derive_method(op, http_method, path, surface)
-        if (where, resource, method) in taken:
-            method = f"{http_method}_{method}"
+        full = op.get(METHOD_KEY) or derive_method(op, http_method, path, surface)
+        candidates = [full, f"{http_method}_{full}"]
+        if METHOD_KEY not in op:
+            candidates.insert(0, without_noun(full, resource))
+        method = next((m for m in candidates if (where, resource, m) not in taken), candidates[-1])
         op[RESOURCE_KEY], op[METHOD_KEY] = resource, method
         _claim(taken, where, resource, method, op, path, http_method)
     return spec

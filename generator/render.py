@@ -147,8 +147,8 @@ class OperationView:
 
     @property
     def raw_wrappable(self) -> bool:
-        """Methods returning a whole parsed body get a `.with_raw_response` twin; streams do not."""
-        return self.response in ("envelope", "text", "empty")
+        """Methods that return one response get a `.with_raw_response` twin (events and feeds are many)."""
+        return self.response in ("envelope", "text", "empty", "binary")
 
 
 @dataclass

@@ -24,7 +24,7 @@ class MailboxAttachmentUploadsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxAttachmentUploadsResourceWithRawResponse(self)
 
-    def create_attachment_upload(
+    def create(
         self,
         *,
         content_type: str,
@@ -70,7 +70,7 @@ class MailboxAttachmentUploadsResourceWithRawResponse:
 
     def __init__(self, resource: MailboxAttachmentUploadsResource) -> None:
         self._resource = resource
-        self.create_attachment_upload = to_raw_response_wrapper(resource.create_attachment_upload)
+        self.create = to_raw_response_wrapper(resource.create)
 
 
 class AsyncMailboxAttachmentUploadsResource(AsyncAPIResource):
@@ -81,7 +81,7 @@ class AsyncMailboxAttachmentUploadsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxAttachmentUploadsResourceWithRawResponse(self)
 
-    async def create_attachment_upload(
+    async def create(
         self,
         *,
         content_type: str,
@@ -127,4 +127,4 @@ class AsyncMailboxAttachmentUploadsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxAttachmentUploadsResource) -> None:
         self._resource = resource
-        self.create_attachment_upload = async_to_raw_response_wrapper(resource.create_attachment_upload)
+        self.create = async_to_raw_response_wrapper(resource.create)

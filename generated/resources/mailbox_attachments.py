@@ -25,7 +25,7 @@ class MailboxAttachmentsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxAttachmentsResourceWithRawResponse(self)
 
-    def upload_attachment(
+    def upload(
         self,
         *,
         file: FileInput,
@@ -71,7 +71,7 @@ class MailboxAttachmentsResourceWithRawResponse:
 
     def __init__(self, resource: MailboxAttachmentsResource) -> None:
         self._resource = resource
-        self.upload_attachment = to_raw_response_wrapper(resource.upload_attachment)
+        self.upload = to_raw_response_wrapper(resource.upload)
 
 
 class AsyncMailboxAttachmentsResource(AsyncAPIResource):
@@ -82,7 +82,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxAttachmentsResourceWithRawResponse(self)
 
-    async def upload_attachment(
+    async def upload(
         self,
         *,
         file: FileInput,
@@ -128,4 +128,4 @@ class AsyncMailboxAttachmentsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxAttachmentsResource) -> None:
         self._resource = resource
-        self.upload_attachment = async_to_raw_response_wrapper(resource.upload_attachment)
+        self.upload = async_to_raw_response_wrapper(resource.upload)

@@ -40,7 +40,7 @@ class MailboxChangesResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxChangesResourceWithRawResponse(self)
 
-    def get_changes(
+    def get(
         self,
         *,
         since_state: str | Unset = UNSET,
@@ -107,7 +107,7 @@ class MailboxChangesResourceWithRawResponse:
 
     def __init__(self, resource: MailboxChangesResource) -> None:
         self._resource = resource
-        self.get_changes = to_raw_response_wrapper(resource.get_changes)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMailboxChangesResource(AsyncAPIResource):
@@ -118,7 +118,7 @@ class AsyncMailboxChangesResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxChangesResourceWithRawResponse(self)
 
-    async def get_changes(
+    async def get(
         self,
         *,
         since_state: str | Unset = UNSET,
@@ -185,4 +185,4 @@ class AsyncMailboxChangesResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxChangesResource) -> None:
         self._resource = resource
-        self.get_changes = async_to_raw_response_wrapper(resource.get_changes)
+        self.get = async_to_raw_response_wrapper(resource.get)

@@ -24,7 +24,7 @@ class MailboxConnectionResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxConnectionResourceWithRawResponse(self)
 
-    def get_connection(
+    def get(
         self,
         *,
         if_none_match: str | Unset = UNSET,
@@ -63,7 +63,7 @@ class MailboxConnectionResourceWithRawResponse:
 
     def __init__(self, resource: MailboxConnectionResource) -> None:
         self._resource = resource
-        self.get_connection = to_raw_response_wrapper(resource.get_connection)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMailboxConnectionResource(AsyncAPIResource):
@@ -74,7 +74,7 @@ class AsyncMailboxConnectionResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxConnectionResourceWithRawResponse(self)
 
-    async def get_connection(
+    async def get(
         self,
         *,
         if_none_match: str | Unset = UNSET,
@@ -113,4 +113,4 @@ class AsyncMailboxConnectionResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxConnectionResource) -> None:
         self._resource = resource
-        self.get_connection = async_to_raw_response_wrapper(resource.get_connection)
+        self.get = async_to_raw_response_wrapper(resource.get)

@@ -11,7 +11,7 @@ from sendmux._resource import AsyncAPIResource, SyncAPIResource
 from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._streaming import AsyncEventStream, EventStream
+    from sendmux._events import AsyncEventStream, EventStream
 
 from .. import operations as _ops
 from ..models import (
@@ -27,7 +27,7 @@ class MailboxEventsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxEventsResourceWithRawResponse(self)
 
-    def stream_events(
+    def stream(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -89,7 +89,7 @@ class AsyncMailboxEventsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxEventsResourceWithRawResponse(self)
 
-    def stream_events(
+    def stream(
         self,
         *,
         mailbox_id: str | Unset = UNSET,

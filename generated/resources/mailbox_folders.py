@@ -32,7 +32,7 @@ class MailboxFoldersResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxFoldersResourceWithRawResponse(self)
 
-    def create_folder(
+    def create(
         self,
         *,
         name: str,
@@ -69,7 +69,7 @@ class MailboxFoldersResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def delete_folder(
+    def delete(
         self,
         folder_id: str,
         *,
@@ -105,7 +105,7 @@ class MailboxFoldersResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_folder(
+    def get(
         self,
         folder_id: str,
         *,
@@ -176,7 +176,7 @@ class MailboxFoldersResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_folders(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -248,7 +248,7 @@ class MailboxFoldersResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def update_folder(
+    def update(
         self,
         folder_id: str,
         *,
@@ -296,11 +296,11 @@ class MailboxFoldersResourceWithRawResponse:
 
     def __init__(self, resource: MailboxFoldersResource) -> None:
         self._resource = resource
-        self.create_folder = to_raw_response_wrapper(resource.create_folder)
-        self.delete_folder = to_raw_response_wrapper(resource.delete_folder)
-        self.get_folder = to_raw_response_wrapper(resource.get_folder)
-        self.list_folders = to_raw_response_wrapper(resource.list_folders)
-        self.update_folder = to_raw_response_wrapper(resource.update_folder)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.delete = to_raw_response_wrapper(resource.delete)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.update = to_raw_response_wrapper(resource.update)
 
 
 class AsyncMailboxFoldersResource(AsyncAPIResource):
@@ -311,7 +311,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxFoldersResourceWithRawResponse(self)
 
-    async def create_folder(
+    async def create(
         self,
         *,
         name: str,
@@ -348,7 +348,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def delete_folder(
+    async def delete(
         self,
         folder_id: str,
         *,
@@ -384,7 +384,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def get_folder(
+    async def get(
         self,
         folder_id: str,
         *,
@@ -455,7 +455,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_folders(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -527,7 +527,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def update_folder(
+    async def update(
         self,
         folder_id: str,
         *,
@@ -575,8 +575,8 @@ class AsyncMailboxFoldersResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxFoldersResource) -> None:
         self._resource = resource
-        self.create_folder = async_to_raw_response_wrapper(resource.create_folder)
-        self.delete_folder = async_to_raw_response_wrapper(resource.delete_folder)
-        self.get_folder = async_to_raw_response_wrapper(resource.get_folder)
-        self.list_folders = async_to_raw_response_wrapper(resource.list_folders)
-        self.update_folder = async_to_raw_response_wrapper(resource.update_folder)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.update = async_to_raw_response_wrapper(resource.update)

@@ -25,7 +25,7 @@ class MailboxIdentitiesResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxIdentitiesResourceWithRawResponse(self)
 
-    def list_identities(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -66,7 +66,7 @@ class MailboxIdentitiesResourceWithRawResponse:
 
     def __init__(self, resource: MailboxIdentitiesResource) -> None:
         self._resource = resource
-        self.list_identities = to_raw_response_wrapper(resource.list_identities)
+        self.list = to_raw_response_wrapper(resource.list)
 
 
 class AsyncMailboxIdentitiesResource(AsyncAPIResource):
@@ -77,7 +77,7 @@ class AsyncMailboxIdentitiesResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxIdentitiesResourceWithRawResponse(self)
 
-    def list_identities(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -118,4 +118,4 @@ class AsyncMailboxIdentitiesResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxIdentitiesResource) -> None:
         self._resource = resource
-        self.list_identities = async_to_raw_response_wrapper(resource.list_identities)
+        self.list = async_to_raw_response_wrapper(resource.list)

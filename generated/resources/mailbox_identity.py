@@ -24,7 +24,7 @@ class MailboxIdentityResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxIdentityResourceWithRawResponse(self)
 
-    def get_identity(
+    def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -55,7 +55,7 @@ class MailboxIdentityResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def update_identity(
+    def update(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -99,8 +99,8 @@ class MailboxIdentityResourceWithRawResponse:
 
     def __init__(self, resource: MailboxIdentityResource) -> None:
         self._resource = resource
-        self.get_identity = to_raw_response_wrapper(resource.get_identity)
-        self.update_identity = to_raw_response_wrapper(resource.update_identity)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.update = to_raw_response_wrapper(resource.update)
 
 
 class AsyncMailboxIdentityResource(AsyncAPIResource):
@@ -111,7 +111,7 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxIdentityResourceWithRawResponse(self)
 
-    async def get_identity(
+    async def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -142,7 +142,7 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def update_identity(
+    async def update(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -186,5 +186,5 @@ class AsyncMailboxIdentityResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxIdentityResource) -> None:
         self._resource = resource
-        self.get_identity = async_to_raw_response_wrapper(resource.get_identity)
-        self.update_identity = async_to_raw_response_wrapper(resource.update_identity)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.update = async_to_raw_response_wrapper(resource.update)

@@ -24,7 +24,7 @@ class MailboxMeResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxMeResourceWithRawResponse(self)
 
-    def get_me(
+    def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -68,7 +68,7 @@ class MailboxMeResourceWithRawResponse:
 
     def __init__(self, resource: MailboxMeResource) -> None:
         self._resource = resource
-        self.get_me = to_raw_response_wrapper(resource.get_me)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMailboxMeResource(AsyncAPIResource):
@@ -79,7 +79,7 @@ class AsyncMailboxMeResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxMeResourceWithRawResponse(self)
 
-    async def get_me(
+    async def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -123,4 +123,4 @@ class AsyncMailboxMeResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxMeResource) -> None:
         self._resource = resource
-        self.get_me = async_to_raw_response_wrapper(resource.get_me)
+        self.get = async_to_raw_response_wrapper(resource.get)

@@ -60,7 +60,7 @@ class MailboxMessagesResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxMessagesResourceWithRawResponse(self)
 
-    def batch_delete_messages(
+    def batch_delete(
         self,
         *,
         ids: Sequence[str],
@@ -98,7 +98,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def batch_get_messages(
+    def batch_get(
         self,
         *,
         ids: Sequence[str],
@@ -161,7 +161,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def batch_update_messages(
+    def batch_update(
         self,
         *,
         ids: Sequence[str],
@@ -208,7 +208,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def count_messages(
+    def count(
         self,
         *,
         folder_id: str | Unset = UNSET,
@@ -298,7 +298,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def delete_message(
+    def delete(
         self,
         message_id: str,
         *,
@@ -337,7 +337,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_message(
+    def get(
         self,
         message_id: str,
         *,
@@ -408,6 +408,109 @@ class MailboxMessagesResource(SyncAPIResource):
             ),
             query={"mailbox_id": mailbox_id, "download_token": download_token},
             headers=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def list(
+        self,
+        *,
+        cursor: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        folder_id: str | Unset = UNSET,
+        thread_id: str | Unset = UNSET,
+        q: str | Unset = UNSET,
+        from_: str | Unset = UNSET,
+        to: str | Unset = UNSET,
+        cc: str | Unset = UNSET,
+        bcc: str | Unset = UNSET,
+        subject: str | Unset = UNSET,
+        body: str | Unset = UNSET,
+        header_name: str | Unset = UNSET,
+        header_value: str | Unset = UNSET,
+        min_size_bytes: int | Unset = UNSET,
+        max_size_bytes: int | Unset = UNSET,
+        keyword: str | Unset = UNSET,
+        not_keyword: str | Unset = UNSET,
+        after: str | Unset = UNSET,
+        before: str | Unset = UNSET,
+        has_attachment: bool | Unset = UNSET,
+        is_unread: bool | Unset = UNSET,
+        sort_by: MailboxListMessagesSortBy | str | Unset = UNSET,
+        sort_direction: MailboxListMessagesSortDirection | str | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncCursorPage[MailboxMessageSummary]:
+        """List mailbox messages
+
+        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API
+        access.
+
+        `GET /mailbox/messages` · permission: `mailbox.read`
+
+        Args:
+            cursor: Pagination cursor — the `next_cursor` from the previous response.
+            limit: Maximum results (default 50, max 100).
+            folder_id: Filter to messages in this folder ID.
+            thread_id: Filter to messages in this thread ID.
+            q: Full-text search query across message fields.
+            from_: Filter by sender email address or display name.
+            to: Filter by To recipient email address or display name.
+            cc: Filter by CC recipient email address or display name.
+            bcc: Filter by BCC recipient email address or display name.
+            subject: Filter by subject text.
+            body: Filter by message body text.
+            header_name: Header name to match with `header_value`.
+            header_value: Header value to match with `header_name`.
+            min_size_bytes: Minimum message size in bytes.
+            max_size_bytes: Maximum message size in bytes.
+            keyword: Require this message keyword, such as `$seen`.
+            not_keyword: Exclude messages with this keyword.
+            after: Filter to messages after this ISO 8601 timestamp.
+            before: Filter to messages before this ISO 8601 timestamp.
+            has_attachment: When true, only return messages with attachments.
+            is_unread: When true, only return unread messages.
+            sort_by: Message field to sort by.
+            sort_direction: Sort direction.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+        """
+        return self._client._request_page(
+            _ops.OP_MAILBOX_LIST_MESSAGES,
+            path_params=(),
+            query={
+                "cursor": cursor,
+                "limit": limit,
+                "folder_id": folder_id,
+                "thread_id": thread_id,
+                "q": q,
+                "from": from_,
+                "to": to,
+                "cc": cc,
+                "bcc": bcc,
+                "subject": subject,
+                "body": body,
+                "header_name": header_name,
+                "header_value": header_value,
+                "min_size_bytes": min_size_bytes,
+                "max_size_bytes": max_size_bytes,
+                "keyword": keyword,
+                "not_keyword": not_keyword,
+                "after": after,
+                "before": before,
+                "has_attachment": has_attachment,
+                "is_unread": is_unread,
+                "sort_by": sort_by,
+                "sort_direction": sort_direction,
+                "mailbox_id": mailbox_id,
+            },
+            headers=None,
+            body=None,
+            cast=MailboxMessageSummary.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -510,109 +613,6 @@ class MailboxMessagesResource(SyncAPIResource):
             headers={"If-None-Match": if_none_match},
             body=None,
             cast=MailboxMessageContent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def list_messages(
-        self,
-        *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        folder_id: str | Unset = UNSET,
-        thread_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        sort_by: MailboxListMessagesSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListMessagesSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncCursorPage[MailboxMessageSummary]:
-        """List mailbox messages
-
-        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API
-        access.
-
-        `GET /mailbox/messages` · permission: `mailbox.read`
-
-        Args:
-            cursor: Pagination cursor — the `next_cursor` from the previous response.
-            limit: Maximum results (default 50, max 100).
-            folder_id: Filter to messages in this folder ID.
-            thread_id: Filter to messages in this thread ID.
-            q: Full-text search query across message fields.
-            from_: Filter by sender email address or display name.
-            to: Filter by To recipient email address or display name.
-            cc: Filter by CC recipient email address or display name.
-            bcc: Filter by BCC recipient email address or display name.
-            subject: Filter by subject text.
-            body: Filter by message body text.
-            header_name: Header name to match with `header_value`.
-            header_value: Header value to match with `header_name`.
-            min_size_bytes: Minimum message size in bytes.
-            max_size_bytes: Maximum message size in bytes.
-            keyword: Require this message keyword, such as `$seen`.
-            not_keyword: Exclude messages with this keyword.
-            after: Filter to messages after this ISO 8601 timestamp.
-            before: Filter to messages before this ISO 8601 timestamp.
-            has_attachment: When true, only return messages with attachments.
-            is_unread: When true, only return unread messages.
-            sort_by: Message field to sort by.
-            sort_direction: Sort direction.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-        """
-        return self._client._request_page(
-            _ops.OP_MAILBOX_LIST_MESSAGES,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "folder_id": folder_id,
-                "thread_id": thread_id,
-                "q": q,
-                "from": from_,
-                "to": to,
-                "cc": cc,
-                "bcc": bcc,
-                "subject": subject,
-                "body": body,
-                "header_name": header_name,
-                "header_value": header_value,
-                "min_size_bytes": min_size_bytes,
-                "max_size_bytes": max_size_bytes,
-                "keyword": keyword,
-                "not_keyword": not_keyword,
-                "after": after,
-                "before": before,
-                "has_attachment": has_attachment,
-                "is_unread": is_unread,
-                "sort_by": sort_by,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxMessageSummary.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -820,7 +820,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def send_message(
+    def send(
         self,
         *,
         subject: str,
@@ -891,7 +891,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def update_message(
+    def update(
         self,
         message_id: str,
         *,
@@ -939,18 +939,19 @@ class MailboxMessagesResourceWithRawResponse:
 
     def __init__(self, resource: MailboxMessagesResource) -> None:
         self._resource = resource
-        self.batch_delete_messages = to_raw_response_wrapper(resource.batch_delete_messages)
-        self.batch_get_messages = to_raw_response_wrapper(resource.batch_get_messages)
-        self.batch_update_messages = to_raw_response_wrapper(resource.batch_update_messages)
-        self.count_messages = to_raw_response_wrapper(resource.count_messages)
-        self.delete_message = to_raw_response_wrapper(resource.delete_message)
-        self.get_message = to_raw_response_wrapper(resource.get_message)
+        self.batch_delete = to_raw_response_wrapper(resource.batch_delete)
+        self.batch_get = to_raw_response_wrapper(resource.batch_get)
+        self.batch_update = to_raw_response_wrapper(resource.batch_update)
+        self.count = to_raw_response_wrapper(resource.count)
+        self.delete = to_raw_response_wrapper(resource.delete)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.get_message_attachment = to_raw_response_wrapper(resource.get_message_attachment)
+        self.list = to_raw_response_wrapper(resource.list)
         self.list_body = to_raw_response_wrapper(resource.list_body)
         self.list_content = to_raw_response_wrapper(resource.list_content)
-        self.list_messages = to_raw_response_wrapper(resource.list_messages)
         self.search_message_snippets = to_raw_response_wrapper(resource.search_message_snippets)
-        self.send_message = to_raw_response_wrapper(resource.send_message)
-        self.update_message = to_raw_response_wrapper(resource.update_message)
+        self.send = to_raw_response_wrapper(resource.send)
+        self.update = to_raw_response_wrapper(resource.update)
 
 
 class AsyncMailboxMessagesResource(AsyncAPIResource):
@@ -961,7 +962,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxMessagesResourceWithRawResponse(self)
 
-    async def batch_delete_messages(
+    async def batch_delete(
         self,
         *,
         ids: Sequence[str],
@@ -999,7 +1000,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def batch_get_messages(
+    async def batch_get(
         self,
         *,
         ids: Sequence[str],
@@ -1062,7 +1063,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def batch_update_messages(
+    async def batch_update(
         self,
         *,
         ids: Sequence[str],
@@ -1109,7 +1110,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def count_messages(
+    async def count(
         self,
         *,
         folder_id: str | Unset = UNSET,
@@ -1199,7 +1200,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def delete_message(
+    async def delete(
         self,
         message_id: str,
         *,
@@ -1238,7 +1239,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def get_message(
+    async def get(
         self,
         message_id: str,
         *,
@@ -1309,6 +1310,109 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             ),
             query={"mailbox_id": mailbox_id, "download_token": download_token},
             headers=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def list(
+        self,
+        *,
+        cursor: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        folder_id: str | Unset = UNSET,
+        thread_id: str | Unset = UNSET,
+        q: str | Unset = UNSET,
+        from_: str | Unset = UNSET,
+        to: str | Unset = UNSET,
+        cc: str | Unset = UNSET,
+        bcc: str | Unset = UNSET,
+        subject: str | Unset = UNSET,
+        body: str | Unset = UNSET,
+        header_name: str | Unset = UNSET,
+        header_value: str | Unset = UNSET,
+        min_size_bytes: int | Unset = UNSET,
+        max_size_bytes: int | Unset = UNSET,
+        keyword: str | Unset = UNSET,
+        not_keyword: str | Unset = UNSET,
+        after: str | Unset = UNSET,
+        before: str | Unset = UNSET,
+        has_attachment: bool | Unset = UNSET,
+        is_unread: bool | Unset = UNSET,
+        sort_by: MailboxListMessagesSortBy | str | Unset = UNSET,
+        sort_direction: MailboxListMessagesSortDirection | str | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPaginator[MailboxMessageSummary]:
+        """List mailbox messages
+
+        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API
+        access.
+
+        `GET /mailbox/messages` · permission: `mailbox.read`
+
+        Args:
+            cursor: Pagination cursor — the `next_cursor` from the previous response.
+            limit: Maximum results (default 50, max 100).
+            folder_id: Filter to messages in this folder ID.
+            thread_id: Filter to messages in this thread ID.
+            q: Full-text search query across message fields.
+            from_: Filter by sender email address or display name.
+            to: Filter by To recipient email address or display name.
+            cc: Filter by CC recipient email address or display name.
+            bcc: Filter by BCC recipient email address or display name.
+            subject: Filter by subject text.
+            body: Filter by message body text.
+            header_name: Header name to match with `header_value`.
+            header_value: Header value to match with `header_name`.
+            min_size_bytes: Minimum message size in bytes.
+            max_size_bytes: Maximum message size in bytes.
+            keyword: Require this message keyword, such as `$seen`.
+            not_keyword: Exclude messages with this keyword.
+            after: Filter to messages after this ISO 8601 timestamp.
+            before: Filter to messages before this ISO 8601 timestamp.
+            has_attachment: When true, only return messages with attachments.
+            is_unread: When true, only return unread messages.
+            sort_by: Message field to sort by.
+            sort_direction: Sort direction.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+        """
+        return self._client._request_page(
+            _ops.OP_MAILBOX_LIST_MESSAGES,
+            path_params=(),
+            query={
+                "cursor": cursor,
+                "limit": limit,
+                "folder_id": folder_id,
+                "thread_id": thread_id,
+                "q": q,
+                "from": from_,
+                "to": to,
+                "cc": cc,
+                "bcc": bcc,
+                "subject": subject,
+                "body": body,
+                "header_name": header_name,
+                "header_value": header_value,
+                "min_size_bytes": min_size_bytes,
+                "max_size_bytes": max_size_bytes,
+                "keyword": keyword,
+                "not_keyword": not_keyword,
+                "after": after,
+                "before": before,
+                "has_attachment": has_attachment,
+                "is_unread": is_unread,
+                "sort_by": sort_by,
+                "sort_direction": sort_direction,
+                "mailbox_id": mailbox_id,
+            },
+            headers=None,
+            body=None,
+            cast=MailboxMessageSummary.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1411,109 +1515,6 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             headers={"If-None-Match": if_none_match},
             body=None,
             cast=MailboxMessageContent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def list_messages(
-        self,
-        *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        folder_id: str | Unset = UNSET,
-        thread_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        sort_by: MailboxListMessagesSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListMessagesSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[MailboxMessageSummary]:
-        """List mailbox messages
-
-        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API
-        access.
-
-        `GET /mailbox/messages` · permission: `mailbox.read`
-
-        Args:
-            cursor: Pagination cursor — the `next_cursor` from the previous response.
-            limit: Maximum results (default 50, max 100).
-            folder_id: Filter to messages in this folder ID.
-            thread_id: Filter to messages in this thread ID.
-            q: Full-text search query across message fields.
-            from_: Filter by sender email address or display name.
-            to: Filter by To recipient email address or display name.
-            cc: Filter by CC recipient email address or display name.
-            bcc: Filter by BCC recipient email address or display name.
-            subject: Filter by subject text.
-            body: Filter by message body text.
-            header_name: Header name to match with `header_value`.
-            header_value: Header value to match with `header_name`.
-            min_size_bytes: Minimum message size in bytes.
-            max_size_bytes: Maximum message size in bytes.
-            keyword: Require this message keyword, such as `$seen`.
-            not_keyword: Exclude messages with this keyword.
-            after: Filter to messages after this ISO 8601 timestamp.
-            before: Filter to messages before this ISO 8601 timestamp.
-            has_attachment: When true, only return messages with attachments.
-            is_unread: When true, only return unread messages.
-            sort_by: Message field to sort by.
-            sort_direction: Sort direction.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-        """
-        return self._client._request_page(
-            _ops.OP_MAILBOX_LIST_MESSAGES,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "folder_id": folder_id,
-                "thread_id": thread_id,
-                "q": q,
-                "from": from_,
-                "to": to,
-                "cc": cc,
-                "bcc": bcc,
-                "subject": subject,
-                "body": body,
-                "header_name": header_name,
-                "header_value": header_value,
-                "min_size_bytes": min_size_bytes,
-                "max_size_bytes": max_size_bytes,
-                "keyword": keyword,
-                "not_keyword": not_keyword,
-                "after": after,
-                "before": before,
-                "has_attachment": has_attachment,
-                "is_unread": is_unread,
-                "sort_by": sort_by,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxMessageSummary.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1721,7 +1722,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def send_message(
+    async def send(
         self,
         *,
         subject: str,
@@ -1792,7 +1793,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def update_message(
+    async def update(
         self,
         message_id: str,
         *,
@@ -1840,15 +1841,16 @@ class AsyncMailboxMessagesResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxMessagesResource) -> None:
         self._resource = resource
-        self.batch_delete_messages = async_to_raw_response_wrapper(resource.batch_delete_messages)
-        self.batch_get_messages = async_to_raw_response_wrapper(resource.batch_get_messages)
-        self.batch_update_messages = async_to_raw_response_wrapper(resource.batch_update_messages)
-        self.count_messages = async_to_raw_response_wrapper(resource.count_messages)
-        self.delete_message = async_to_raw_response_wrapper(resource.delete_message)
-        self.get_message = async_to_raw_response_wrapper(resource.get_message)
+        self.batch_delete = async_to_raw_response_wrapper(resource.batch_delete)
+        self.batch_get = async_to_raw_response_wrapper(resource.batch_get)
+        self.batch_update = async_to_raw_response_wrapper(resource.batch_update)
+        self.count = async_to_raw_response_wrapper(resource.count)
+        self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.get_message_attachment = async_to_raw_response_wrapper(resource.get_message_attachment)
+        self.list = async_to_raw_response_wrapper(resource.list)
         self.list_body = async_to_raw_response_wrapper(resource.list_body)
         self.list_content = async_to_raw_response_wrapper(resource.list_content)
-        self.list_messages = async_to_raw_response_wrapper(resource.list_messages)
         self.search_message_snippets = async_to_raw_response_wrapper(resource.search_message_snippets)
-        self.send_message = async_to_raw_response_wrapper(resource.send_message)
-        self.update_message = async_to_raw_response_wrapper(resource.update_message)
+        self.send = async_to_raw_response_wrapper(resource.send)
+        self.update = async_to_raw_response_wrapper(resource.update)

@@ -70,7 +70,7 @@ class MailboxQuotasResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_quotas(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -133,7 +133,7 @@ class MailboxQuotasResourceWithRawResponse:
 
     def __init__(self, resource: MailboxQuotasResource) -> None:
         self._resource = resource
-        self.list_quotas = to_raw_response_wrapper(resource.list_quotas)
+        self.list = to_raw_response_wrapper(resource.list)
 
 
 class AsyncMailboxQuotasResource(AsyncAPIResource):
@@ -180,7 +180,7 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_quotas(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -243,4 +243,4 @@ class AsyncMailboxQuotasResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxQuotasResource) -> None:
         self._resource = resource
-        self.list_quotas = async_to_raw_response_wrapper(resource.list_quotas)
+        self.list = async_to_raw_response_wrapper(resource.list)

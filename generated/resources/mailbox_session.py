@@ -24,7 +24,7 @@ class MailboxSessionResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxSessionResourceWithRawResponse(self)
 
-    def get_session(
+    def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -64,7 +64,7 @@ class MailboxSessionResourceWithRawResponse:
 
     def __init__(self, resource: MailboxSessionResource) -> None:
         self._resource = resource
-        self.get_session = to_raw_response_wrapper(resource.get_session)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMailboxSessionResource(AsyncAPIResource):
@@ -75,7 +75,7 @@ class AsyncMailboxSessionResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxSessionResourceWithRawResponse(self)
 
-    async def get_session(
+    async def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -115,4 +115,4 @@ class AsyncMailboxSessionResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxSessionResource) -> None:
         self._resource = resource
-        self.get_session = async_to_raw_response_wrapper(resource.get_session)
+        self.get = async_to_raw_response_wrapper(resource.get)

@@ -33,7 +33,7 @@ class MailboxSubmissionsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxSubmissionsResourceWithRawResponse(self)
 
-    def get_submission(
+    def get(
         self,
         submission_id: str,
         *,
@@ -104,7 +104,7 @@ class MailboxSubmissionsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_submissions(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -174,8 +174,8 @@ class MailboxSubmissionsResourceWithRawResponse:
 
     def __init__(self, resource: MailboxSubmissionsResource) -> None:
         self._resource = resource
-        self.get_submission = to_raw_response_wrapper(resource.get_submission)
-        self.list_submissions = to_raw_response_wrapper(resource.list_submissions)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.list = to_raw_response_wrapper(resource.list)
 
 
 class AsyncMailboxSubmissionsResource(AsyncAPIResource):
@@ -186,7 +186,7 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxSubmissionsResourceWithRawResponse(self)
 
-    async def get_submission(
+    async def get(
         self,
         submission_id: str,
         *,
@@ -257,7 +257,7 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_submissions(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -327,5 +327,5 @@ class AsyncMailboxSubmissionsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxSubmissionsResource) -> None:
         self._resource = resource
-        self.get_submission = async_to_raw_response_wrapper(resource.get_submission)
-        self.list_submissions = async_to_raw_response_wrapper(resource.list_submissions)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.list = async_to_raw_response_wrapper(resource.list)

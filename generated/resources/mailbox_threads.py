@@ -34,7 +34,7 @@ class MailboxThreadsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxThreadsResourceWithRawResponse(self)
 
-    def get_thread(
+    def get(
         self,
         thread_id: str,
         *,
@@ -141,47 +141,7 @@ class MailboxThreadsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_thread_messages(
-        self,
-        thread_id: str,
-        *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        sort: MailboxListThreadMessagesSort | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncCursorPage[MailboxMessageSummary]:
-        """List thread messages
-
-        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you
-        need cleaned bodies.
-
-        `GET /mailbox/threads/{thread_id}/messages` · permission: `mailbox.read`
-
-        Args:
-            thread_id: Thread ID.
-            cursor: Pagination cursor — the `next_cursor` from the previous response.
-            limit: Maximum results (default 50, max 100).
-            sort: Message sort direction within the thread.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-        """
-        return self._client._request_page(
-            _ops.OP_MAILBOX_LIST_THREAD_MESSAGES,
-            path_params=(thread_id,),
-            query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxMessageSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def list_threads(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -245,16 +205,56 @@ class MailboxThreadsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
+    def list_thread_messages(
+        self,
+        thread_id: str,
+        *,
+        cursor: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        sort: MailboxListThreadMessagesSort | str | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncCursorPage[MailboxMessageSummary]:
+        """List thread messages
+
+        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you
+        need cleaned bodies.
+
+        `GET /mailbox/threads/{thread_id}/messages` · permission: `mailbox.read`
+
+        Args:
+            thread_id: Thread ID.
+            cursor: Pagination cursor — the `next_cursor` from the previous response.
+            limit: Maximum results (default 50, max 100).
+            sort: Message sort direction within the thread.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+        """
+        return self._client._request_page(
+            _ops.OP_MAILBOX_LIST_THREAD_MESSAGES,
+            path_params=(thread_id,),
+            query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
+            headers=None,
+            body=None,
+            cast=MailboxMessageSummary.from_dict,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class MailboxThreadsResourceWithRawResponse:
     """`SendmuxMailbox().threads.with_raw_response`"""
 
     def __init__(self, resource: MailboxThreadsResource) -> None:
         self._resource = resource
-        self.get_thread = to_raw_response_wrapper(resource.get_thread)
+        self.get = to_raw_response_wrapper(resource.get)
         self.get_thread_content = to_raw_response_wrapper(resource.get_thread_content)
+        self.list = to_raw_response_wrapper(resource.list)
         self.list_thread_messages = to_raw_response_wrapper(resource.list_thread_messages)
-        self.list_threads = to_raw_response_wrapper(resource.list_threads)
 
 
 class AsyncMailboxThreadsResource(AsyncAPIResource):
@@ -265,7 +265,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxThreadsResourceWithRawResponse(self)
 
-    async def get_thread(
+    async def get(
         self,
         thread_id: str,
         *,
@@ -372,47 +372,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_thread_messages(
-        self,
-        thread_id: str,
-        *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        sort: MailboxListThreadMessagesSort | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[MailboxMessageSummary]:
-        """List thread messages
-
-        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you
-        need cleaned bodies.
-
-        `GET /mailbox/threads/{thread_id}/messages` · permission: `mailbox.read`
-
-        Args:
-            thread_id: Thread ID.
-            cursor: Pagination cursor — the `next_cursor` from the previous response.
-            limit: Maximum results (default 50, max 100).
-            sort: Message sort direction within the thread.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-        """
-        return self._client._request_page(
-            _ops.OP_MAILBOX_LIST_THREAD_MESSAGES,
-            path_params=(thread_id,),
-            query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxMessageSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def list_threads(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -476,13 +436,53 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
+    def list_thread_messages(
+        self,
+        thread_id: str,
+        *,
+        cursor: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        sort: MailboxListThreadMessagesSort | str | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPaginator[MailboxMessageSummary]:
+        """List thread messages
+
+        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you
+        need cleaned bodies.
+
+        `GET /mailbox/threads/{thread_id}/messages` · permission: `mailbox.read`
+
+        Args:
+            thread_id: Thread ID.
+            cursor: Pagination cursor — the `next_cursor` from the previous response.
+            limit: Maximum results (default 50, max 100).
+            sort: Message sort direction within the thread.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+        """
+        return self._client._request_page(
+            _ops.OP_MAILBOX_LIST_THREAD_MESSAGES,
+            path_params=(thread_id,),
+            query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
+            headers=None,
+            body=None,
+            cast=MailboxMessageSummary.from_dict,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class AsyncMailboxThreadsResourceWithRawResponse:
     """`SendmuxMailbox().threads.with_raw_response`"""
 
     def __init__(self, resource: AsyncMailboxThreadsResource) -> None:
         self._resource = resource
-        self.get_thread = async_to_raw_response_wrapper(resource.get_thread)
+        self.get = async_to_raw_response_wrapper(resource.get)
         self.get_thread_content = async_to_raw_response_wrapper(resource.get_thread_content)
+        self.list = async_to_raw_response_wrapper(resource.list)
         self.list_thread_messages = async_to_raw_response_wrapper(resource.list_thread_messages)
-        self.list_threads = async_to_raw_response_wrapper(resource.list_threads)

@@ -109,7 +109,7 @@ class SendingAttachmentsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_attachment(
+    def get(
         self,
         attachment_id: str,
         *,
@@ -141,7 +141,7 @@ class SendingAttachmentsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def upload_attachment(
+    def upload(
         self,
         *,
         file: FileInput,
@@ -191,8 +191,8 @@ class SendingAttachmentsResourceWithRawResponse:
         self._resource = resource
         self.complete_attachment_upload = to_raw_response_wrapper(resource.complete_attachment_upload)
         self.create_attachment_upload = to_raw_response_wrapper(resource.create_attachment_upload)
-        self.get_attachment = to_raw_response_wrapper(resource.get_attachment)
-        self.upload_attachment = to_raw_response_wrapper(resource.upload_attachment)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.upload = to_raw_response_wrapper(resource.upload)
 
 
 class AsyncSendingAttachmentsResource(AsyncAPIResource):
@@ -286,7 +286,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def get_attachment(
+    async def get(
         self,
         attachment_id: str,
         *,
@@ -318,7 +318,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def upload_attachment(
+    async def upload(
         self,
         *,
         file: FileInput,
@@ -368,5 +368,5 @@ class AsyncSendingAttachmentsResourceWithRawResponse:
         self._resource = resource
         self.complete_attachment_upload = async_to_raw_response_wrapper(resource.complete_attachment_upload)
         self.create_attachment_upload = async_to_raw_response_wrapper(resource.create_attachment_upload)
-        self.get_attachment = async_to_raw_response_wrapper(resource.get_attachment)
-        self.upload_attachment = async_to_raw_response_wrapper(resource.upload_attachment)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.upload = async_to_raw_response_wrapper(resource.upload)

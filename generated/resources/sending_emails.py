@@ -34,7 +34,7 @@ class SendingEmailsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return SendingEmailsResourceWithRawResponse(self)
 
-    def send_email(
+    def send(
         self,
         *,
         from_: Address | Mapping[str, Any],
@@ -142,7 +142,7 @@ class SendingEmailsResourceWithRawResponse:
 
     def __init__(self, resource: SendingEmailsResource) -> None:
         self._resource = resource
-        self.send_email = to_raw_response_wrapper(resource.send_email)
+        self.send = to_raw_response_wrapper(resource.send)
         self.send_email_batch = to_raw_response_wrapper(resource.send_email_batch)
 
 
@@ -154,7 +154,7 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncSendingEmailsResourceWithRawResponse(self)
 
-    async def send_email(
+    async def send(
         self,
         *,
         from_: Address | Mapping[str, Any],
@@ -262,5 +262,5 @@ class AsyncSendingEmailsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncSendingEmailsResource) -> None:
         self._resource = resource
-        self.send_email = async_to_raw_response_wrapper(resource.send_email)
+        self.send = async_to_raw_response_wrapper(resource.send)
         self.send_email_batch = async_to_raw_response_wrapper(resource.send_email_batch)

@@ -1,4 +1,4 @@
-"""Calling a `sendmux.OPERATIONS` entry on a client, and checking what came back was fully decoded."""
+"""Calling a `sendmux.OPERATIONS` entry on the client of its surface, and checking what came back was decoded."""
 
 from __future__ import annotations
 
@@ -10,6 +10,29 @@ from typing import Any
 import attrs
 from operation_args import CALLS
 
+import sendmux
+
+# At most this many events/feed responses are read from one stream (Prism's feeds may say has_more forever).
+STREAM_LIMIT = 20
+CLIENT_CLASSES: dict[str, tuple[type[Any], type[Any]]] = {
+    "management": (sendmux.Sendmux, sendmux.AsyncSendmux),
+    "mailbox": (sendmux.SendmuxMailbox, sendmux.AsyncSendmuxMailbox),
+    "sending": (sendmux.SendmuxSending, sendmux.AsyncSendmuxSending),
+}
+API_OF_SURFACE = {"management": "app", "mailbox": "app", "sending": "sending"}
+
+
+def make_clients(
+    urls: dict[str, str], tokens: dict[str, str], *, is_async: bool = False, **options: Any
+) -> dict[str, Any]:
+    """One client per surface: `urls` maps the API (`app`, `sending`) to its Prism server."""
+    return {
+        surface: classes[1 if is_async else 0](
+            api_key=tokens[surface], base_url=urls[API_OF_SURFACE[surface]], **options
+        )
+        for surface, classes in CLIENT_CLASSES.items()
+    }
+
 
 def resource_of(client: Any, dotted: str) -> Any:
     target = client
@@ -18,15 +41,23 @@ def resource_of(client: Any, dotted: str) -> Any:
     return target
 
 
+def _client_for(client: Any, entry: Any) -> Any:
+    """`client` itself, or from a `make_clients` mapping the client of the entry's surface."""
+    return client[entry.surface] if isinstance(client, dict) else client
+
+
 def method_of(client: Any, entry: Any) -> Callable[..., Any]:
     """`client.<resource>[.<sub>].<method>` for one OPERATIONS entry."""
-    method: Callable[..., Any] = getattr(resource_of(client, entry.resource), entry.method)
+    method: Callable[..., Any] = getattr(
+        resource_of(_client_for(client, entry), entry.resource), entry.method
+    )
     return method
 
 
 def raw_method_of(client: Any, entry: Any) -> Callable[..., Any]:
     """`client.<resource>[.<sub>].with_raw_response.<method>` for one OPERATIONS entry."""
-    method: Callable[..., Any] = getattr(resource_of(client, entry.resource).with_raw_response, entry.method)
+    resource = resource_of(_client_for(client, entry), entry.resource)
+    method: Callable[..., Any] = getattr(resource.with_raw_response, entry.method)
     return method
 
 
@@ -71,6 +102,19 @@ def touch(value: Any, depth: int = 0) -> int:
 
 def check_decoded(entry: Any, result: Any) -> None:
     """The result has the shape the operation's kind promises, read to the bottom."""
+    if entry.response == "binary":
+        with result:
+            assert isinstance(result.read(), bytes)
+        return
+    if entry.response == "events":
+        with result:
+            seen = [touch(event.data) for _, event in zip(range(STREAM_LIMIT), result, strict=False)]
+        assert all(seen), f"{entry.qualified_name}: an event decoded to nothing"
+        return
+    if entry.response == "feed":
+        for _, item in zip(range(STREAM_LIMIT), result, strict=False):
+            touch(item)
+        return
     if entry.paginated:
         assert isinstance(result.data, list), f"{entry.qualified_name}: page.data is {type(result.data)}"
         assert isinstance(result.has_more, bool)

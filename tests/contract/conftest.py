@@ -1,7 +1,8 @@
-"""Fixtures for the Prism contract tests: the Management-subset spec and two Prism servers.
+"""Fixtures for the Prism contract tests: the pinned specs as their clients see them, and Prism servers.
 
-`prism_static` serves the spec's examples and validates every request (Prism's default);
-`prism_dynamic` (`-d`) answers with random data generated from the response schemas.
+Each pinned spec gets its own servers (the Sending API lives on another host): `prism_static` /
+`prism_sending_static` serve the spec's examples and validate every request (Prism's default);
+`prism_dynamic` / `prism_sending_dynamic` (`-d`) answer with random data generated from the schemas.
 Prism comes from `npm ci` (`make prism`) into ./node_modules; without it these tests skip
 locally, and fail in CI (CI=true), where a skipped contract suite would hide a broken setup.
 """
@@ -18,7 +19,30 @@ from typing import Any
 import pytest
 from prism_support import PRISM_BIN, ROOT, PrismServer
 
-from generator import fetch, overlays, surface
+from generator import config, fetch, overlays, surface
+
+# The event a stream operation serves through Prism (see `_serve_events_as_text`), one of each kind.
+EVENT_FRAMES = (
+    'id: 1\nevent: message.received\ndata: {"event_type": "message.received", "team_public_id": "team_1", '
+    '"mailbox_id": "mbx_1", "message_id": "msg_1", "message_id_kind": "provider", "sender": "a@example.com", '
+    '"recipients": ["agent@myagent.mx"], "is_spam": false, "occurred_at": "2026-05-01T10:00:00Z", '
+    '"message": {"id": "msg_1", "thread_id": "thr_1", "folder_ids": ["fld_inbox"], "subject": "Invoice", '
+    '"preview": "Please find", "from": {"email": "a@example.com", "name": null}, '
+    '"to": [{"email": "agent@myagent.mx", "name": "Agent"}], "cc": [], "bcc": [], '
+    '"received_at": "2026-05-01T10:00:00Z", "sent_at": null, "size_bytes": 2048, "has_attachments": false, '
+    '"keywords": ["$seen"], "flags": {"seen": true, "flagged": false, "draft": false, "answered": false}, '
+    '"rfc5322_message_id": null, "body": {"text": "Please find", "html": null, "is_truncated": false, '
+    '"max_bytes": 16384}, "attachments": []}}\n\n'
+    ": heartbeat\n\n"
+    'id: 2\nevent: sync_required\ndata: {"event_type": "sync_required", "team_public_id": "team_1", '
+    '"mailbox_id": "mbx_1", "message_id": null, "message_id_kind": null, "sender": null, "recipients": [], '
+    '"is_spam": null, "message": null, "occurred_at": "2026-05-01T10:00:01Z"}\n\n'
+)
+TEST_TOKENS = {
+    "management": "smx_root_test_contract_0123456789",
+    "mailbox": "smx_mbx_test_contract_0123456789",
+    "sending": "smx_mbx_test_contract_0123456789",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -53,26 +77,68 @@ def _require_prism() -> None:
     pytest.skip(msg)
 
 
-@pytest.fixture(scope="session")
-def management_spec() -> dict[str, Any]:
-    """The pinned spec (wire format, envelopes intact) reduced to the Management surface: 54 operations.
+def _serve_events_as_text(spec: dict[str, Any]) -> dict[str, Any]:
+    """Prism cannot serialise an object schema as `text/event-stream` (500 NO_COMPLEX_OBJECT_TEXT):
+    the Prism copy serves a fixed SSE text instead (two events and a heartbeat), in both modes."""
+    for _path, _method, op in surface.iter_operations(spec):
+        for response in (op.get("responses") or {}).values():
+            media = (
+                (response.get("content") or {}).get("text/event-stream")
+                if isinstance(response, dict)
+                else None
+            )
+            if isinstance(media, dict):
+                media["schema"] = {"type": "string", "enum": [EVENT_FRAMES]}
+    return spec
+
+
+def contract_spec(api: str) -> dict[str, Any]:
+    """One pinned spec (wire format, envelopes intact) reduced to its clients' operations.
 
     Our reviewed overlays are applied first.  They matter to Prism: the spec types ~30 timestamps
     as plain strings without examples, so Prism would serve `"string"` (static) or random words
     (dynamic) where the overlay — and the real API — promise RFC 3339; with `format: date-time`
     Prism generates real timestamps.  SENDMUX_PRISM_OVERLAYS=0 serves the bare subset instead.
     """
-    spec = fetch.load_spec()
+    cfg = config.load().specs[api]
+    spec = fetch.load_pinned(cfg.pin)
     if os.environ.get("SENDMUX_PRISM_OVERLAYS", "1") != "0":
-        spec = overlays.apply_overlays(spec)
-    return surface.prune(surface.select_management(spec))
+        spec = overlays.apply_overlays(spec, overlays.overlay_files(cfg.overlays))
+    return _serve_events_as_text(surface.prune(surface.select_spec(spec, api)))
 
 
 @pytest.fixture(scope="session")
-def management_spec_path(management_spec: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("prism") / "management.json"
-    path.write_text(json.dumps(management_spec, indent=1))
+def app_spec() -> dict[str, Any]:
+    """The app spec: Management (54) and Mailbox (42) operations."""
+    return contract_spec("app")
+
+
+@pytest.fixture(scope="session")
+def sending_spec() -> dict[str, Any]:
+    """The Sending spec: its 8 operations, on its own server."""
+    return contract_spec("sending")
+
+
+@pytest.fixture(scope="session")
+def management_spec(app_spec: dict[str, Any]) -> dict[str, Any]:
+    """Only the Management operations (54)."""
+    return surface.prune(surface.select_surface(app_spec, "management"))
+
+
+def _write(spec: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    path = tmp_path_factory.mktemp("prism") / name
+    path.write_text(json.dumps(spec, indent=1))
     return path
+
+
+@pytest.fixture(scope="session")
+def app_spec_path(app_spec: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write(app_spec, tmp_path_factory, "app.json")
+
+
+@pytest.fixture(scope="session")
+def sending_spec_path(sending_spec: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write(sending_spec, tmp_path_factory, "sending.json")
 
 
 def _serve(
@@ -89,14 +155,24 @@ def _serve(
 
 
 @pytest.fixture(scope="session")
-def prism_static(
-    management_spec_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PrismServer]:
-    yield from _serve(management_spec_path, tmp_path_factory, dynamic=False)
+def prism_static(app_spec_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServer]:
+    yield from _serve(app_spec_path, tmp_path_factory, dynamic=False)
 
 
 @pytest.fixture(scope="session")
-def prism_dynamic(
-    management_spec_path: Path, tmp_path_factory: pytest.TempPathFactory
+def prism_dynamic(app_spec_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServer]:
+    yield from _serve(app_spec_path, tmp_path_factory, dynamic=True)
+
+
+@pytest.fixture(scope="session")
+def prism_sending_static(
+    sending_spec_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PrismServer]:
-    yield from _serve(management_spec_path, tmp_path_factory, dynamic=True)
+    yield from _serve(sending_spec_path, tmp_path_factory, dynamic=False)
+
+
+@pytest.fixture(scope="session")
+def prism_sending_dynamic(
+    sending_spec_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrismServer]:
+    yield from _serve(sending_spec_path, tmp_path_factory, dynamic=True)

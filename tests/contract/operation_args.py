@@ -1,4 +1,4 @@
-"""Valid arguments for every Management operation, keyed by operationId.
+"""Valid arguments for every operation of every client (Management, Mailbox, Sending), keyed by operationId.
 
 Values come from the spec's own examples where it has them (ids like `mdom_clxxx…`, `mail.acme.com`,
 `https://hooks.acme.com/sendmux`).  Every required path parameter, query parameter and body field is
@@ -23,6 +23,14 @@ DELIVERY_ID = "whda_clxxxxxxxxxxxxxxxxxxxxxxxxx"
 EMAIL_LOG_ID = "dlog_clxxxxxxxxxxxxxxxxxxxxxxxxx"
 INBOX_LOG_ID = "ilog_clxxxxxxxxxxxxxxxxxxxxxxxxx"
 ETAG = 'W/"a1b2c3d4e5f60718"'
+MESSAGE_ID = "msg_clxxxxxxxxxxxxxxxxxxxxxxxxx"
+THREAD_ID = "thr_clxxxxxxxxxxxxxxxxxxxxxxxxx"
+FOLDER_ID = "fld_clxxxxxxxxxxxxxxxxxxxxxxxxx"
+ATTACHMENT_PART = "att_part_2"
+SUBMISSION_ID = "sub_clxxxxxxxxxxxxxxxxxxxxxxxxx"
+UPLOAD_ID = "upl_abcdefghijklmnopqrstuvwx"
+SENDING_ATTACHMENT_ID = "att_abcdefghijklmnopqrstuvwx"
+PDF_BYTES = b"%PDF-1.4\n% a tiny test file\n"
 
 
 @dataclass(frozen=True)
@@ -152,4 +160,94 @@ CALLS: dict[str, Call] = {
     "managementGetDeliveryPayload": Call((WEBHOOK_ID, DELIVERY_ID)),
     "managementRotateWebhookSecret": Call((WEBHOOK_ID,)),
     "managementTestWebhook": Call((WEBHOOK_ID,)),
+    # --- Mailbox API (SendmuxMailbox) ---
+    "mailboxCreateAttachmentUpload": Call(
+        kwargs={"filename": "invoice.pdf", "content_type": "application/pdf", "size_bytes": len(PDF_BYTES)}
+    ),
+    "mailboxUploadAttachment": Call(kwargs={"file": PDF_BYTES, "filename": "invoice.pdf"}),
+    "mailboxGetChanges": Call(kwargs={"since_state": "s_1", "limit": 50}),
+    "mailboxGetConnection": Call(),
+    "mailboxStreamEvents": Call(kwargs={"event_types": "message.received", "close_after": 30}),
+    "mailboxListFolders": Call(),
+    "mailboxCreateFolder": Call(kwargs={"name": "Invoices"}),
+    "mailboxGetFolder": Call((FOLDER_ID,)),
+    "mailboxDeleteFolder": Call((FOLDER_ID,)),
+    "mailboxUpdateFolder": Call((FOLDER_ID,), {"name": "Paid invoices"}),
+    "mailboxGetFolderChanges": Call(kwargs={"since_state": "s_1"}),
+    "mailboxQueryFolderChanges": Call(kwargs={"since_query_state": "q_1"}),
+    "mailboxListIdentities": Call(),
+    "mailboxGetIdentity": Call(),
+    "mailboxUpdateIdentity": Call(kwargs={"name": "Support Agent", "text_signature": None}),
+    "mailboxListGrantedMailboxes": Call(),
+    "mailboxGetMe": Call(),
+    "mailboxListMessages": Call(kwargs={"limit": 10, "q": "invoice"}),
+    "mailboxBatchDeleteMessages": Call(kwargs={"ids": [MESSAGE_ID]}),
+    "mailboxBatchGetMessages": Call(kwargs={"ids": [MESSAGE_ID]}),
+    "mailboxBatchUpdateMessages": Call(kwargs={"ids": [MESSAGE_ID], "flagged": True}),
+    "mailboxGetMessage": Call((MESSAGE_ID,)),
+    "mailboxDeleteMessage": Call((MESSAGE_ID,)),
+    "mailboxUpdateMessage": Call((MESSAGE_ID,), {"seen": True, "keywords": {"agent_triaged": True}}),
+    "mailboxGetMessageAttachment": Call((MESSAGE_ID, ATTACHMENT_PART)),
+    "mailboxListBody": Call((MESSAGE_ID,)),
+    "mailboxListContent": Call((MESSAGE_ID,)),
+    "mailboxCountMessages": Call(),
+    "mailboxQueryMessageChanges": Call(kwargs={"since_query_state": "q_1"}),
+    "mailboxSearchMessageSnippets": Call(kwargs={"q": "invoice"}),
+    "mailboxSendMessage": Call(
+        kwargs={
+            "to": [{"email": "customer@example.com", "name": "Customer"}],
+            "subject": "Your invoice",
+            "text_body": "Attached.",
+            "idempotency_key": "mailbox-send-20260424-001",
+        }
+    ),
+    "mailboxListQuotas": Call(),
+    "mailboxGetQuotaChanges": Call(kwargs={"since_state": "s_1"}),
+    "mailboxGetSession": Call(),
+    "mailboxListSubmissions": Call(),
+    "mailboxGetSubmission": Call((SUBMISSION_ID,)),
+    "mailboxGetSubmissionChanges": Call(kwargs={"since_state": "s_1"}),
+    "mailboxListThreads": Call(kwargs={"limit": 10}),
+    "mailboxGetThread": Call((THREAD_ID,)),
+    "mailboxGetThreadContent": Call((THREAD_ID,)),
+    "mailboxListThreadMessages": Call((THREAD_ID,)),
+    "mailboxListUsage": Call(),
+    # --- Sending API (SendmuxSending) ---
+    "sendingCreateAttachmentUpload": Call(
+        kwargs={"filename": "analysis.pdf", "size_bytes": len(PDF_BYTES), "content_type": "application/pdf"}
+    ),
+    "sendingCompleteAttachmentUpload": Call(
+        (UPLOAD_ID,), {"file": PDF_BYTES, "upload_token": "upt_test_token"}
+    ),
+    "sendingUploadAttachment": Call(kwargs={"file": PDF_BYTES, "filename": "analysis.pdf"}),
+    "sendingGetAttachment": Call((SENDING_ATTACHMENT_ID,)),
+    "sendingSendEmail": Call(
+        kwargs={
+            "from_": {"email": "sender@acme.com", "name": "Acme"},
+            "to": {"email": "customer@example.com"},
+            "subject": "Welcome to Sendmux",
+            "html_body": "<p>Hello</p>",
+            "idempotency_key": "send-20260424-001",
+        }
+    ),
+    "sendingSendEmailBatch": Call(
+        kwargs={
+            "messages": [
+                {
+                    "from": {"email": "sender@acme.com"},
+                    "to": {"email": "a@example.com"},
+                    "subject": "Hello A",
+                    "html_body": "<p>A</p>",
+                },
+                {
+                    "from": {"email": "sender@acme.com"},
+                    "to": {"email": "b@example.com"},
+                    "subject": "Hello B",
+                    "html_body": "<p>B</p>",
+                },
+            ]
+        }
+    ),
+    "sendingGetConnection": Call(),
+    "sendingGetOpenApiSpec": Call(),
 }

@@ -1,4 +1,4 @@
-"""The Management operations as the spec states them, and a raw-httpx rendering of a table `Call`.
+"""Every operation as its spec states it, and a raw-httpx rendering of a table `Call`.
 
 The raw rendering lets a test check the argument table against Prism without the client, so a
 violation seen through the client is the client's, not the table's.
@@ -19,7 +19,10 @@ HEADER_KWARGS = {
     "Idempotency-Key": "idempotency_key",
     "If-Match": "if_match",
     "If-None-Match": "if_none_match",
+    "X-Sendmux-Upload-Token": "upload_token",
 }
+# Header parameters the runtime sets itself (never arguments; see openapi/surfaces.yaml).
+RUNTIME_HEADERS = frozenset({"Content-Length", "Last-Event-ID", "Range"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class SpecOperation:
     """Top-level body field -> required; None when the operation takes no body."""
     error_statuses: tuple[int, ...] = ()
     """Documented 3xx/4xx/5xx statuses."""
+    binary_body: bool = False
+    """The body is raw bytes (`file=`), not JSON."""
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -54,10 +59,9 @@ def spec_operations(spec: dict[str, Any]) -> dict[str, SpecOperation]:
                 continue
             params = [_resolve(spec, p) for p in item.get("parameters", []) + op.get("parameters", [])]
             body: dict[str, bool] | None = None
-            if "requestBody" in op:
-                schema = _resolve(
-                    spec, _resolve(spec, op["requestBody"])["content"]["application/json"]["schema"]
-                )
+            content = _resolve(spec, op["requestBody"])["content"] if "requestBody" in op else {}
+            if "application/json" in content:
+                schema = _resolve(spec, content["application/json"]["schema"])
                 required = set(schema.get("required", ()))
                 body = {name: name in required for name in schema.get("properties", {})}
             out[op["operationId"]] = SpecOperation(
@@ -69,6 +73,7 @@ def spec_operations(spec: dict[str, Any]) -> dict[str, SpecOperation]:
                 headers={p["name"]: bool(p.get("required")) for p in params if p["in"] == "header"},
                 body=body,
                 error_statuses=tuple(sorted(int(c) for c in op.get("responses", {}) if c[0] in "345")),
+                binary_body=bool(content) and "application/json" not in content,
             )
     return out
 
@@ -93,9 +98,12 @@ def build_request(base_url: str, op: SpecOperation, call: Call, headers: dict[st
     query: dict[str, Any] = {}
     body: dict[str, Any] = {}
     sent_headers = dict(headers)
+    content: bytes | None = None
     for kwarg, value in call.kwargs.items():
         name = wire_name(kwarg)
-        if name in by_kwarg:
+        if name == "file" and op.binary_body:
+            content = value
+        elif name in by_kwarg:
             sent_headers[by_kwarg[name]] = value
         elif name in op.query:
             query[name] = _query_value(value)
@@ -105,6 +113,9 @@ def build_request(base_url: str, op: SpecOperation, call: Call, headers: dict[st
         op.http_method,
         base_url + path,
         params=query,
-        headers=sent_headers,
         json=body if op.body is not None else None,
+        content=content,
+        headers={**sent_headers, "Content-Type": "application/octet-stream"}
+        if content is not None
+        else sent_headers,
     )

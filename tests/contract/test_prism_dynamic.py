@@ -1,4 +1,5 @@
-"""Dynamic mode (`prism mock -d`): random responses generated from the schemas all decode.
+"""Dynamic mode (`prism mock -d`): random responses generated from the schemas all decode, for every
+operation of every client (the Sending API on its own Prism server).
 
 Each operation is called DYNAMIC_CALLS times on one client; every response must decode (and be
 read to the bottom, so lazily decoded fields count) without error, and every request must still
@@ -10,12 +11,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
-from client_calls import call, check_decoded
+from client_calls import call, check_decoded, make_clients
+from conftest import TEST_TOKENS
 from operation_args import CALLS
-from prism_support import TEST_API_KEY, ExchangeRecorder, PrismServer, format_exchanges
+from prism_support import ExchangeRecorder, PrismServer, format_exchanges
 
 import sendmux
 
@@ -29,13 +32,16 @@ def recorder() -> ExchangeRecorder:
 
 
 @pytest.fixture(scope="module")
-def client(prism_dynamic: PrismServer, recorder: ExchangeRecorder) -> Iterator[sendmux.Sendmux]:
+def client(
+    prism_dynamic: PrismServer, prism_sending_dynamic: PrismServer, recorder: ExchangeRecorder
+) -> Iterator[dict[str, Any]]:
     # No ETag cache: every call must decode a body from the wire, never a cached copy.
     http = httpx.Client(event_hooks={"response": [recorder]})
-    with sendmux.Sendmux(
-        api_key=TEST_API_KEY, base_url=prism_dynamic.url, http_client=http, max_retries=0, etag_cache=False
-    ) as smx:
-        yield smx
+    urls = {"app": prism_dynamic.url, "sending": prism_sending_dynamic.url}
+    clients = make_clients(urls, TEST_TOKENS, http_client=http, max_retries=0, etag_cache=False)
+    yield clients
+    for each in clients.values():
+        each.close()
     http.close()
 
 
@@ -47,7 +53,7 @@ def _describe(exc: sendmux.SendmuxError) -> str:
 
 @pytest.mark.parametrize("operation_id", sorted(CALLS))
 def test_random_responses_decode(
-    operation_id: str, client: sendmux.Sendmux, recorder: ExchangeRecorder, prism_stats: Counter[str]
+    operation_id: str, client: dict[str, Any], recorder: ExchangeRecorder, prism_stats: Counter[str]
 ) -> None:
     entry = OPERATIONS[operation_id]
     failures: list[str] = []

@@ -235,3 +235,114 @@ def test_an_enum_whose_type_admits_null_becomes_a_nullable_union() -> None:
     }
     plain = {"type": "string", "enum": ["a"]}
     assert normalise.nullable_enums(plain) == plain
+
+
+def test_select_marks_each_operation_with_its_surface() -> None:
+    spec = _spec()
+    spec["paths"] = {
+        "/a": {"get": {"tags": ["Domains"]}},
+        "/mailbox/m": {"get": {"tags": ["Mailbox API"]}},
+    }
+    out = surface.select_spec(spec, "app")
+    assert out["paths"]["/a"]["get"][surface.SURFACE_KEY] == "management"
+    assert out["paths"]["/mailbox/m"]["get"][surface.SURFACE_KEY] == "mailbox"
+    assert list(surface.select_surface(spec, "mailbox")["paths"]) == ["/mailbox/m"]
+
+
+def test_derived_names_strip_the_surface_prefix_and_the_resource_noun() -> None:
+    spec = _spec()
+    spec["paths"] = {
+        "/mailbox/messages": {"get": {"operationId": "mailboxListMessages", "tags": ["Mailbox API"]}},
+        "/mailbox/messages:batch-get": {
+            "post": {"operationId": "mailboxBatchGetMessages", "tags": ["Mailbox API"]}
+        },
+        "/mailbox/messages/{id}": {"get": {"operationId": "mailboxGetMessage", "tags": ["Mailbox API"]}},
+        "/mailbox/me": {"get": {"operationId": "mailboxGetMe", "tags": ["Mailbox API"]}},
+        "/connection": {"get": {"operationId": "managementGetConnection", "tags": ["Connection"]}},
+    }
+    named = naming.assign_names(surface.select_spec(spec, "app"))
+    names = {
+        op["operationId"]: f"{op[naming.RESOURCE_KEY]}.{op[naming.METHOD_KEY]}"
+        for _, _, op in surface.iter_operations(named)
+    }
+    assert names == {
+        "mailboxListMessages": "messages.list",
+        "mailboxBatchGetMessages": "messages.batch_get",
+        "mailboxGetMessage": "messages.get",
+        "mailboxGetMe": "me.get",
+        # Names are unique per surface: Management and Mailbox may both have `connection.get`.
+        "managementGetConnection": "connection.get",
+    }
+
+
+def test_sending_operations_are_named_per_surface() -> None:
+    spec = _spec()
+    spec["servers"] = [{"url": "https://smtp.sendmux.ai/api/v1"}]
+    spec["paths"] = {
+        "/emails/send": {"post": {"operationId": "sendingSendEmail", "tags": ["Emails"]}},
+        "/me": {"get": {"operationId": "sendingGetConnection", "tags": ["Meta"]}},
+    }
+    named = naming.assign_names(surface.select_spec(spec, "sending"))
+    ops = {op["operationId"]: op for _, _, op in surface.iter_operations(named)}
+    assert (ops["sendingSendEmail"][naming.RESOURCE_KEY], ops["sendingSendEmail"][naming.METHOD_KEY]) == (
+        "emails",
+        "send",
+    )
+    assert ops["sendingGetConnection"][surface.SURFACE_KEY] == "sending"
+
+
+def test_recognise_tells_the_apis_apart() -> None:
+    from generator import config
+
+    sending = {"servers": [{"url": "https://smtp.sendmux.ai/api/v1"}], "paths": {"/emails/send": {}}}
+    app = {"servers": [{"url": "https://app.sendmux.ai/api/v1"}], "paths": {"/domains": {}}}
+    assert config.recognise(sending).name == "sending"
+    assert config.recognise(app).name == "app"
+    with pytest.raises(config.ConfigError):
+        config.recognise({"paths": {"/nothing": {}}})
+
+
+def test_a_nullable_component_moves_its_null_to_its_references() -> None:
+    spec = _spec(
+        Msg={"type": ["object", "null"], "properties": {"body": {"type": "object"}}},
+        Event={"type": "object", "properties": {"message": {"$ref": "#/components/schemas/Msg"}}},
+    )
+    out = normalise.nullable_components(spec)
+    assert out["components"]["schemas"]["Msg"]["type"] == "object"
+    assert out["components"]["schemas"]["Event"]["properties"]["message"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Msg"}, {"type": "null"}]
+    }
+
+
+def test_an_anyof_of_envelopes_becomes_the_anyof_of_their_data() -> None:
+    def env(name: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {"ok": {}, "data": {"$ref": f"#/components/schemas/{name}"}, "meta": {}},
+        }
+
+    spec = _spec(A={"type": "object"}, B={"type": "object"}, EnvA=env("A"), EnvB=env("B"))
+    schema = {"anyOf": [{"$ref": "#/components/schemas/EnvA"}, {"$ref": "#/components/schemas/EnvB"}]}
+    spec["paths"] = {
+        "/c": {"get": {"responses": {"200": {"content": {"application/json": {"schema": schema}}}}}}
+    }
+    out = normalise.unwrap_envelopes(spec)
+    op = out["paths"]["/c"]["get"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]
+    }
+    assert op[normalise.ENVELOPE_MARK] == {"paginated": False}
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("X-Sendmux-Upload-Token", "upload_token"),
+        ("X-Trace", "trace"),
+        ("Accept-Language", "accept_language"),
+    ],
+)
+def test_header_arguments_drop_vendor_prefixes(wire: str, expected: str) -> None:
+    from generator import render
+
+    assert render.header_argument(wire) == expected
