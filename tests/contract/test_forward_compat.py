@@ -1,9 +1,11 @@
-"""Forward compatibility, proven: a client generated from the OLDEST shared spec decodes responses
-shaped by the pinned (newest) spec — new fields, new enum values, new nullability — over real HTTP.
+"""Forward compatibility, proven: clients generated from the OLDEST shared spec of each API decode
+responses shaped by the pinned (newest) spec — new fields, new enum values, new nullability — over
+real HTTP.
 
-Prism serves the pinned Management spec in dynamic mode (random data from its schemas); the old
-client calls every operation the two specs share, with the arguments of `operation_args.CALLS`
-filtered to what the old method accepts.
+Prism serves each pinned spec in dynamic mode (random data from its schemas); the old clients (the
+app spec's Management and Mailbox clients; the Sending client from the oldest Sending spec) call
+every operation the two specs share, with the arguments of `operation_args.CALLS` filtered to what
+the old method accepts.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from client_calls import touch
+from client_calls import check_decoded
+from conftest import TEST_TOKENS
 from operation_args import CALLS
-from prism_support import TEST_API_KEY, PrismServer
+from prism_support import PrismServer
 
 import sendmux
 from generator import pipeline
@@ -25,15 +28,28 @@ from tests.generator.helpers import import_generated, shared_specs
 
 CALLS_PER_OPERATION = 5
 SPECS = shared_specs()
-pytestmark = pytest.mark.skipif(not SPECS, reason="../shared/specs not found")
+SENDING_SPECS = shared_specs("sending")
+CLIENT_NAMES = {"management": "Sendmux", "mailbox": "SendmuxMailbox", "sending": "SendmuxSending"}
 
 
 @pytest.fixture(scope="module")
 def old_package(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    if not SPECS:
+        pytest.skip("../shared/specs not found")
     out = tmp_path_factory.mktemp("oldest") / "gen"
     rendered = pipeline.generate(str(SPECS[0]), out, lenient=True)
     assert rendered.warnings == []
     return import_generated(out, "sendmux_oldest_generated")
+
+
+@pytest.fixture(scope="module")
+def old_sending_package(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    if not SENDING_SPECS:
+        pytest.skip("../shared/specs/sending not found")
+    out = tmp_path_factory.mktemp("oldest-sending") / "gen"
+    rendered = pipeline.generate(str(SENDING_SPECS[0]), out)
+    assert rendered.warnings == []
+    return import_generated(out, "sendmux_oldest_sending_generated")
 
 
 def _shared(old_ops: tuple[Any, ...]) -> list[tuple[Any, Any]]:
@@ -52,18 +68,22 @@ def _accepted(method: Any, kwargs: dict[str, Any]) -> dict[str, Any] | None:
     return taken
 
 
-def test_oldest_client_decodes_newest_responses(old_package: ModuleType, prism_dynamic: PrismServer) -> None:
-    operations = importlib.import_module(f"{old_package.__name__}.operations").OPERATIONS
-    client_cls = importlib.import_module(f"{old_package.__name__}.client").Sendmux
+def _decode_shared(package: ModuleType, url: str) -> tuple[dict[str, int], dict[str, str], int]:
+    """(decoded calls per operation, refused operations, shared operation count) for one old package."""
+    operations = importlib.import_module(f"{package.__name__}.operations").OPERATIONS
+    client_module = importlib.import_module(f"{package.__name__}.client")
     shared = _shared(operations)
-    assert len(shared) >= 30, "the oldest spec shares most operations with the pinned one"
+    clients: dict[str, Any] = {}
     decoded: dict[str, int] = {}
     refused: dict[str, str] = {}
-    with client_cls(
-        api_key=TEST_API_KEY, base_url=prism_dynamic.url, max_retries=0, etag_cache=False
-    ) as client:
+    try:
         for old, new in shared:
-            target: Any = client
+            if old.surface not in clients:
+                cls = getattr(client_module, CLIENT_NAMES[old.surface])
+                clients[old.surface] = cls(
+                    api_key=TEST_TOKENS[old.surface], base_url=url, max_retries=0, etag_cache=False
+                )
+            target: Any = clients[old.surface]
             for part in old.resource.split("."):
                 target = getattr(target, part)
             method = getattr(target, old.method)
@@ -74,17 +94,35 @@ def test_oldest_client_decodes_newest_responses(old_package: ModuleType, prism_d
                 continue
             for _ in range(CALLS_PER_OPERATION):
                 try:
-                    result = method(*call.args, **kwargs)
+                    check_decoded(old, method(*call.args, **kwargs))
                 except sendmux.APIStatusError as exc:
                     # The pinned spec may require what the old client never sends: Prism refuses the
                     # request (422), which is not a decoding failure.
                     assert exc.status_code in (400, 422), exc
                     refused[new.operation_id] = f"request refused by the newer spec: {exc.status_code}"
                     break
-                items = list(result.data) if isinstance(result, sendmux.SyncCursorPage) else [result]
-                for item in items:
-                    touch(item)
                 decoded[new.operation_id] = decoded.get(new.operation_id, 0) + 1
-    print(f"\nforward compat: {len(decoded)}/{len(shared)} shared operations decoded; refused: {refused}")
+    finally:
+        for client in clients.values():
+            client.close()
+    return decoded, refused, len(shared)
+
+
+def test_oldest_client_decodes_newest_responses(old_package: ModuleType, prism_dynamic: PrismServer) -> None:
+    decoded, refused, shared = _decode_shared(old_package, prism_dynamic.url)
+    assert shared >= 60, "the oldest spec shares most operations with the pinned one"
+    print(f"\nforward compat (app): {len(decoded)}/{shared} shared operations decoded; refused: {refused}")
     sys.stdout.flush()
-    assert len(decoded) >= len(shared) - 5, refused
+    assert len(decoded) >= shared - 5, refused
+
+
+def test_oldest_sending_client_decodes_newest_responses(
+    old_sending_package: ModuleType, prism_sending_dynamic: PrismServer
+) -> None:
+    decoded, refused, shared = _decode_shared(old_sending_package, prism_sending_dynamic.url)
+    assert shared == 3  # send, send batch and the spec document: what the oldest Sending spec had
+    print(
+        f"\nforward compat (sending): {len(decoded)}/{shared} shared operations decoded; refused: {refused}"
+    )
+    sys.stdout.flush()
+    assert len(decoded) == shared, refused
