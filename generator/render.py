@@ -135,6 +135,8 @@ class OperationView:
     union: list[tuple[str, list[str]]] = field(default_factory=list)
     """For a response that is one of several models: (model, wire keys that identify it)."""
     const: str = ""
+    plain_json: str | None = None
+    """For a JSON body that is not the API's envelope (e.g. a spec document): the model it decodes to."""
 
     @property
     def keyword_params(self) -> list[Param]:
@@ -464,6 +466,7 @@ def operation_view(
     returns, cast = "None", "None"
     union: list[tuple[str, list[str]]] = []
     state: tuple[str, str] | None = None
+    plain_json: str | None = None
     statuses = _success_statuses(raw_op)
     media = [m for st in statuses for m in _media_types(raw_op, st)]
     if any(m.startswith("text/event-stream") for m in media):
@@ -481,6 +484,12 @@ def operation_view(
         content_types = _media_types(raw_op, success.status_code.pattern)
         if content_types and not any("json" in c for c in content_types):
             response, returns, cast = "text", "str", "str"
+        elif isinstance(prop, ModelProperty) and not envelope:
+            # JSON, but not the {ok, data, meta} envelope: the runtime hands over the text.
+            plain_json = codegen.class_name(prop)
+            response, returns = "text", plain_json
+            cast = f"_decode_{snake(str(raw_op.get('operationId') or endpoint.name))}"
+            models.add(plain_json)
         elif isinstance(prop, ModelProperty):
             response, returns, cast = (
                 "envelope",
@@ -531,6 +540,7 @@ def operation_view(
         state_param=state[0] if state and response == "feed" else None,
         state_field=state[1] if state and response == "feed" else None,
         union=union,
+        plain_json=plain_json,
         const=f"OP_{snake(operation_id).upper()}",
         **flags,
     )

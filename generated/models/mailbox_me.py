@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self
 
 from attrs import define, field
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
+from sendmux._decoding import (
+    decode_failure,
+    missing_field,
+    not_an_object,
+    parse_datetime,
+    wrong_type,
+)
+
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 from sendmux._encoding import encode_value
 from sendmux._types import UNSET, Unset
 
@@ -29,7 +40,6 @@ _KNOWN: frozenset[str] = frozenset(
 _new = object.__new__
 # (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
 _PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("created_at", "created_at", "str", False, True),
     ("display_name", "display_name", "str", True, True),
     ("email", "email", "str", False, True),
     ("id", "id", "str", False, True),
@@ -55,7 +65,7 @@ class MailboxMe:
         additional_properties: fields the server sent that this client version does not know (kept).
     """
 
-    created_at: str
+    created_at: datetime.datetime
     display_name: str | None
     email: str
     id: str
@@ -78,7 +88,6 @@ class MailboxMe:
         self = _new(cls)
         # Plain fields: read together, checked with one condition; a failure then finds the field.
         try:
-            f_created_at = d["created_at"]
             f_display_name = d["display_name"]
             f_email = d["email"]
             f_id = d["id"]
@@ -88,8 +97,7 @@ class MailboxMe:
             raise missing_field(cls, exc) from None
         f_quota_used_bytes = d.get("quota_used_bytes", UNSET)
         if not (
-            type(f_created_at) is str
-            and (f_display_name is None or type(f_display_name) is str)
+            (f_display_name is None or type(f_display_name) is str)
             and type(f_email) is str
             and type(f_id) is str
             and (f_quota_bytes is None or type(f_quota_bytes) is int)
@@ -97,13 +105,23 @@ class MailboxMe:
             and (f_quota_used_bytes is UNSET or type(f_quota_used_bytes) is int)
         ):
             raise wrong_type(cls, d, _PLAIN)
-        self.created_at = f_created_at
         self.display_name = f_display_name
         self.email = f_email
         self.id = f_id
         self.quota_bytes = f_quota_bytes
         self.status = f_status
         self.quota_used_bytes = f_quota_used_bytes
+        try:
+            v = d["created_at"]
+            try:
+                v = _fromisoformat(v)
+            except (TypeError, ValueError):
+                v = parse_datetime(v)
+            if v.tzinfo is None:
+                v = v.replace(tzinfo=_UTC)
+        except Exception as exc:
+            raise decode_failure(cls, "created_at", exc) from exc
+        self.created_at = v
         try:
             v = d["send_scope"]
             if v is not None:

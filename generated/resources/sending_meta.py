@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -15,6 +16,11 @@ from ..models import (
     SendingConnection,
     SendingGetOpenApiSpecResponse200,
 )
+
+
+def _decode_sending_get_open_api_spec(text: str) -> SendingGetOpenApiSpecResponse200:
+    """`sendingGetOpenApiSpec` answers with a JSON document of its own, not the API's envelope."""
+    return SendingGetOpenApiSpecResponse200.from_dict(json.loads(text))
 
 
 class SendingMetaResource(SyncAPIResource):
@@ -83,7 +89,7 @@ class SendingMetaResource(SyncAPIResource):
             query=None,
             headers={"If-None-Match": if_none_match},
             body=None,
-            cast=SendingGetOpenApiSpecResponse200.from_dict,
+            cast=_decode_sending_get_open_api_spec,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -166,7 +172,7 @@ class AsyncSendingMetaResource(AsyncAPIResource):
             query=None,
             headers={"If-None-Match": if_none_match},
             body=None,
-            cast=SendingGetOpenApiSpecResponse200.from_dict,
+            cast=_decode_sending_get_open_api_spec,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,

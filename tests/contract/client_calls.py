@@ -112,15 +112,17 @@ def check_decoded(entry: Any, result: Any) -> None:
         assert all(seen), f"{entry.qualified_name}: an event decoded to nothing"
         return
     if entry.response == "feed":
-        for _, item in zip(range(STREAM_LIMIT), result, strict=False):
-            touch(item)
+        # The first response: Prism's static example repeats its state with has_more (the feed stops that).
+        touch(next(iter(result)))
         return
     if entry.paginated:
         assert isinstance(result.data, list), f"{entry.qualified_name}: page.data is {type(result.data)}"
         assert isinstance(result.has_more, bool)
         touch(result.data)
     elif entry.response == "text":
-        assert isinstance(result, str), f"{entry.qualified_name}: expected str, got {type(result)}"
+        # Plain text, or a JSON document that is not the envelope (decoded to its model).
+        assert result is not None, f"{entry.qualified_name} returned None"
+        touch(result)
     elif entry.response == "empty":
         assert result is None
     else:

@@ -34,12 +34,9 @@ async def check_decoded_async(entry: Any, result: Any) -> None:
                 if count >= STREAM_LIMIT:
                     break
     elif entry.response == "feed":
-        count = 0
-        async for item in result:
+        async for item in result:  # the first response (see check_decoded)
             touch(item)
-            count += 1
-            if count >= STREAM_LIMIT:
-                break
+            break
     else:
         check_decoded(entry, result)
 

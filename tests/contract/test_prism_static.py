@@ -78,7 +78,8 @@ def test_call_is_valid_and_decodes(
     recorder.clear()
     failure = None
     try:
-        result = call(client, entry)
+        # Read to the bottom first: a feed sends its requests as it is iterated.
+        check_decoded(entry, call(client, entry))
     except sendmux.SendmuxError as exc:
         failure = f"{entry.qualified_name} raised {type(exc).__name__}: {exc}"
     if failure is not None:
@@ -88,10 +89,6 @@ def test_call_is_valid_and_decodes(
     assert not [e for e in recorder.exchanges if e.request_violations()], format_exchanges(recorder.exchanges)
     exchange = recorder.exchanges[0]
     assert 200 <= exchange.status_code < 300, str(exchange)
-    assert exchange.request_violations() == [], (
-        f"{entry.qualified_name}: Prism found the request invalid\n{exchange}"
-    )
-    check_decoded(entry, result)
     # The spec, OPERATIONS and the wire agree on which calls carry an Idempotency-Key (the client
     # makes one when the caller gives none).
     accepts_key = "Idempotency-Key" in spec_ops[operation_id].headers
