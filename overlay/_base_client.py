@@ -711,6 +711,7 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -723,6 +724,7 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            default_query=default_query,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
@@ -989,6 +991,7 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -1001,6 +1004,7 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            default_query=default_query,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
