@@ -46,15 +46,17 @@ from sendmux._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_sa
 from sendmux._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
 from sendmux._version import __version__
 
-from ._events import AsyncEventStream, EventStream
-from ._feeds import AsyncChangeFeed, ChangeFeed
 from ._files import FileInput, Upload, prepare_upload
 from ._pagination import PageMeta
-from ._streaming import AsyncBinaryResponse, BinaryResponse, aopen_stream, open_stream, raw_stream_response
 from ._surface import DEFAULT_SURFACE, Surface
 
 if TYPE_CHECKING:
     from typing import Self
+
+    # Imported where used: `import sendmux` + a client stays as cheap as before for JSON-only callers.
+    from ._events import AsyncEventStream, EventStream
+    from ._feeds import AsyncChangeFeed, ChangeFeed
+    from ._streaming import AsyncBinaryResponse, BinaryResponse
 
 __all__ = ["SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES"]
 
@@ -910,6 +912,8 @@ class SyncAPIClient(_BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BinaryResponse:
         """A download, open with its body unread; it resumes with Range when the body breaks."""
+        from ._streaming import BinaryResponse, open_stream, raw_stream_response
+
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
@@ -934,6 +938,9 @@ class SyncAPIClient(_BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> EventStream[T]:
         """A server-sent event stream, connected (so a 401 raises here); it reconnects by itself."""
+        from ._events import EventStream
+        from ._streaming import raw_stream_response
+
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
@@ -958,6 +965,7 @@ class SyncAPIClient(_BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ChangeFeed[T]:
         """A change feed: iterating it requests while `has_more`, leaving the newest token in `.state`."""
+        from ._feeds import ChangeFeed
 
         def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], _Result]:
             prep = self._prepare(
@@ -1197,6 +1205,8 @@ class AsyncAPIClient(_BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncBinaryResponse:
+        from ._streaming import AsyncBinaryResponse, aopen_stream, raw_stream_response
+
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
@@ -1221,6 +1231,8 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncEventStream[T]:
         """No I/O here: the stream connects on first iteration (or when awaited)."""
+        from ._events import AsyncEventStream
+
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
@@ -1242,6 +1254,7 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncChangeFeed[T]:
         """No I/O here: the feed requests as it is iterated."""
+        from ._feeds import AsyncChangeFeed
 
         async def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], _Result]:
             prep = self._prepare(

@@ -11,8 +11,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import IO, BinaryIO, TypeAlias
 
@@ -126,6 +124,9 @@ def prepare_upload(file: object) -> bytes | Upload:
         end = f.seek(0, io.SEEK_END)
         f.seek(start)
         return Upload(end - start, file=f)
+    import shutil
+    import tempfile
+
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_MEMORY)  # noqa: SIM115 - lives with the Upload
     first = f.read(0)
     if not isinstance(first, bytes):

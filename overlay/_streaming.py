@@ -13,7 +13,6 @@ the first answer had one) and accept the answer only if it is a 206 whose ``Cont
 from __future__ import annotations
 
 import copy
-import email.message
 import os
 import re
 import time
@@ -196,6 +195,8 @@ def content_disposition_filename(value: str | None) -> str | None:
     """The file name a Content-Disposition header suggests (RFC 6266 / 5987), reduced to a bare name."""
     if not value:
         return None
+    import email.message
+
     msg = email.message.Message()
     msg["content-disposition"] = value
     name = msg.get_filename()
