@@ -237,3 +237,27 @@ async def test_async_raw_response_and_connect_errors(scripted: ScriptedServer, a
 
 async def _async_events(client: AsyncMini) -> AsyncEventStream[Seq]:
     return await astream(client)  # type: ignore[no-any-return]
+
+
+def test_a_stalled_stream_reconnects_after_the_read_timeout(scripted: ScriptedServer, mini: Mini) -> None:
+    import threading
+
+    release = threading.Event()
+
+    def stalls(sock: Any, rec: Any) -> None:
+        sock.sendall(
+            http_head("200 OK", [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")])
+        )
+        sock.sendall(chunk(sse_event(1, {"seq": 1}) + sse_event(2, {"seq": 2})))
+        release.wait(10)  # silent, connection open: only the client's read timeout notices
+
+    script = EventScript(total=4)
+    scripted.on("GET", "/events", Reply(write=stalls), script.reply())
+    try:
+        events = mini._request_events(
+            OP_EVENTS, path_params=(), query=None, headers=None, cast=Seq.from_dict, timeout=0.5
+        )
+        assert [e.data.seq for e in events] == [1, 2, 3, 4]
+    finally:
+        release.set()
+    assert script.last_event_ids == ["2"]
