@@ -42,9 +42,12 @@ __all__ = ["ServerSentEvent", "EventStream", "AsyncEventStream"]
 T = TypeVar("T")
 
 _LAST_EVENT_ID_QUERY = "last_event_id"
+_DECODE_ERRORS = (SendmuxError, LookupError, TypeError, ValueError, AttributeError)
+_loads = json.loads
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs several times a plain one, per event.
+@dataclass(slots=True)
 class ServerSentEvent(Generic[T]):
     """One event: its ``event`` name (``"message"`` when the server named none), typed ``data``, ``id``
     (None when the server gave none) and the ``retry`` delay in milliseconds it asked for, if any."""
@@ -89,28 +92,36 @@ class _Stream(Generic[T]):
 
     def _event(self, raw: _RawEvent) -> ServerSentEvent[T] | None:
         """The typed event, or None for a block that is no event (no data) or a replay of the last one."""
-        if raw.retry is not None:
-            self._retry_ms = raw.retry
+        data = raw.data
         event_id = raw.id or None
-        resumed, self._resumed = self._resumed, False
-        if not raw.data:
-            if event_id is not None:
-                self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
-            return None
-        if resumed and event_id is not None and event_id == self.last_event_id:
-            return None  # the server repeated the event we resumed after: it was yielded already
+        retry = raw.retry
+        if not data or retry is not None or self._resumed:
+            # The rare blocks: heartbeats and id-only blocks, retry announcements, the first after a resume.
+            if retry is not None:
+                self._retry_ms = retry
+            resumed, self._resumed = self._resumed, False
+            if not data:
+                if event_id is not None:
+                    self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
+                return None
+            if resumed and event_id is not None and event_id == self.last_event_id:
+                return None  # the server repeated the event we resumed after: it was yielded already
         try:
-            value = self._cast(json.loads(raw.data))
-        except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
-            raise APIResponseValidationError(
-                f"event {event_id or '?'} ({raw.event}) does not match the documented shape: {exc}",
-                status_code=self._response.status_code if self._response is not None else 200,
-                request_id=self._response.headers.get("x-request-id") if self._response is not None else None,
-                body=raw.data,
-            ) from None
+            value = self._cast(_loads(data))
+        except _DECODE_ERRORS as exc:
+            raise self._invalid(raw, event_id, exc) from None
         if event_id is not None:
             self.last_event_id = event_id
-        return ServerSentEvent(event=raw.event, data=value, id=event_id, retry=raw.retry)
+        return ServerSentEvent(raw.event, value, event_id, retry)
+
+    def _invalid(self, raw: _RawEvent, event_id: str | None, exc: Exception) -> APIResponseValidationError:
+        response = self._response
+        return APIResponseValidationError(
+            f"event {event_id or '?'} ({raw.event}) does not match the documented shape: {exc}",
+            status_code=response.status_code if response is not None else 200,
+            request_id=response.headers.get("x-request-id") if response is not None else None,
+            body=raw.data,
+        )
 
     def _reconnect_prep(self) -> _Prepared:
         prep = self._prep
