@@ -207,6 +207,10 @@ def content_disposition_filename(value: str | None) -> str | None:
     return name if name not in ("", ".", "..") else None
 
 
+def _is_identity(headers: httpx.Headers) -> bool:
+    return headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
+
+
 class _Download:
     """What the sync and async downloads share: headers, position bookkeeping, resume validation."""
 
@@ -234,10 +238,11 @@ class _Download:
                 self._total = int(length)
                 self._end = self._total - 1
         self._received = 0
-        encoding = headers.get("content-encoding", "identity").strip().lower()
+        # We ask for identity; a server that encodes anyway gets decoded, and offsets no longer line up.
+        self._identity = _is_identity(headers)
         self._resumable = (
             prep.method == "GET"
-            and encoding in ("", "identity")
+            and self._identity
             and headers.get("accept-ranges", "").strip().lower() != "none"
         )
 
@@ -312,6 +317,8 @@ class _Download:
             problem = f"the file's size changed ({self._total} -> {content_range[3]})"
         elif self._etag and etag and etag != self._etag:
             problem = "the file changed (another ETag)"
+        elif not _is_identity(response.headers):
+            problem = "the 206 answer is content-encoded"
         if problem is not None:
             raise APIConnectionError(
                 f"download of {self._prep.path} broke after {self._received} bytes and could not be "
@@ -354,7 +361,9 @@ class BinaryResponse(_Download):
             while True:
                 progressed = False
                 try:
-                    for chunk in self._response.iter_raw(chunk_size):
+                    response = self._response
+                    read = response.iter_raw if self._identity else response.iter_bytes
+                    for chunk in read(chunk_size):
                         if chunk:
                             self._received += len(chunk)
                             progressed = True
@@ -419,7 +428,9 @@ class AsyncBinaryResponse(_Download):
             while True:
                 progressed = False
                 try:
-                    async for chunk in self._response.aiter_raw(chunk_size):
+                    response = self._response
+                    aread = response.aiter_raw if self._identity else response.aiter_bytes
+                    async for chunk in aread(chunk_size):
                         if chunk:
                             self._received += len(chunk)
                             progressed = True

@@ -230,3 +230,16 @@ def test_48_mib_download_broken_once_resumes_identical_without_holding_the_file(
     )
     assert report["rss_growth_kib"] * 1024 < 8 * MiB  # well under the file's 48 MiB
     assert report["traced_peak"] < 4 * MiB
+
+
+def test_a_body_encoded_anyway_is_decoded(scripted: ScriptedServer, mini: Mini) -> None:
+    import gzip
+
+    data = payload(200_000)
+    scripted.on(
+        "GET",
+        "/messages/msg_1/attachments/att_1",
+        Reply(body=gzip.compress(data), headers={"Content-Encoding": "gzip", "Content-Type": "text/csv"}),
+    )
+    with download(mini) as resp:
+        assert resp.read() == data and resp.content_type == "text/csv" and resp.filename is None
