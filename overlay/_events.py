@@ -81,6 +81,8 @@ class _Stream(Generic[T]):
         return self._response
 
     def _check_content_type(self, response: httpx.Response) -> None:
+        if response.status_code == 204:
+            return  # "no content": the server says there is nothing to stream (and not to reconnect)
         content_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
         if content_type != "text/event-stream":
             raise APIResponseValidationError(
@@ -193,6 +195,8 @@ class EventStream(_Stream[T]):
             while not self._closed:
                 response = self._response
                 assert response is not None
+                if response.status_code == 204:
+                    return
                 progressed = False
                 try:
                     for raw in EventSource(response).iter_sse():
@@ -275,6 +279,8 @@ class AsyncEventStream(_Stream[T]):
             while not self._closed:
                 response = self._response
                 assert response is not None
+                if response.status_code == 204:
+                    return
                 progressed = False
                 try:
                     async for raw in EventSource(response).aiter_sse():

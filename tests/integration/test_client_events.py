@@ -261,3 +261,8 @@ def test_a_stalled_stream_reconnects_after_the_read_timeout(scripted: ScriptedSe
     finally:
         release.set()
     assert script.last_event_ids == ["2"]
+
+
+def test_204_means_nothing_to_stream(scripted: ScriptedServer, mini: Mini) -> None:
+    scripted.on("GET", "/events", Reply(204))
+    assert list(stream(mini)) == []
