@@ -62,7 +62,7 @@ __all__ = ["SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_BASE_U
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://app.sendmux.ai/api/v1"
+DEFAULT_BASE_URL = DEFAULT_SURFACE.default_base_url
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RETRY_WAIT = 60.0
