@@ -7,7 +7,8 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Self, cast
 
-from attrs import define, field
+from attrs import define
+from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
 from sendmux._decoding import (
     decode_failure,
@@ -68,9 +69,9 @@ class MailboxAttachmentUploadIntentResult:
     method: MailboxAttachmentUploadIntentResultMethod
     upload_id: str
     upload_url: str
-    additional_properties: dict[str, Any] = field(factory=dict, kw_only=True)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
     # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = field(default=None, init=False, repr=False, eq=False)
+    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Self:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define, field
+from attrs import define
+from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
 from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
 from sendmux._encoding import encode_value
@@ -42,9 +43,9 @@ class MailboxContentHeadersSelectedType0:
     message_id: list[str]
     references: list[str]
     reply_to: list[MailboxAddress]
-    additional_properties: dict[str, Any] = field(factory=dict, kw_only=True)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
     # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = field(default=None, init=False, repr=False, eq=False)
+    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Self:
