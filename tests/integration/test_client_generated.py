@@ -70,10 +70,12 @@ def test_errors_name_the_spec_permission(server: ScriptedServer) -> None:
 
 def test_operations_table() -> None:
     ops = sendmux.OPERATIONS
-    assert len(ops) == 54
-    by_name = {op.qualified_name: op for op in ops}
+    assert len(ops) == 104
+    by_surface = {s: [op for op in ops if op.surface == s] for s in ("management", "mailbox", "sending")}
+    assert [len(v) for v in by_surface.values()] == [54, 42, 8]
+    by_name = {op.qualified_name: op for op in by_surface["management"]}
     assert by_name["domains.get"].http_method == "GET" and by_name["domains.get"].permission == "domain.read"
-    assert sum(op.idempotency_key for op in ops) == 14
+    assert sum(op.idempotency_key for op in by_surface["management"]) == 14
 
 
 @pytest.mark.anyio
