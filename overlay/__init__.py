@@ -13,6 +13,7 @@ from sendmux._version import __version__
 
 if TYPE_CHECKING:
     from sendmux._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
+    from sendmux._batches import batch_failures
     from sendmux._decoding import ModelDecodeError
     from sendmux._errors import (
         APIConnectionError,
@@ -70,6 +71,7 @@ __all__ = [
     "SendmuxSending",
     "AsyncSendmuxSending",
     "OPERATIONS",
+    "batch_failures",
     "SyncAPIClient",
     "AsyncAPIClient",
     "DEFAULT_TIMEOUT",
@@ -130,6 +132,7 @@ _LAZY: dict[str, str] = {
     "SendmuxSending": "sendmux._generated.client",
     "AsyncSendmuxSending": "sendmux._generated.client",
     "OPERATIONS": "sendmux._generated.operations",
+    "batch_failures": "sendmux._batches",
     "SyncAPIClient": "sendmux._base_client",
     "AsyncAPIClient": "sendmux._base_client",
     "DEFAULT_TIMEOUT": "sendmux._base_client",
