@@ -21,7 +21,7 @@ from sendmux._version import __version__
 from sendmux.cli._exit_codes import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for
 from sendmux.cli._output import Format, Writer, write_binary
 from sendmux.cli._signature import ParamInfo, describe_method, parse_docstring
-from sendmux.cli._tree import SURFACE_CLIENTS, Node, build_tree, cli_name, surface_of
+from sendmux.cli._tree import SURFACE_CLIENTS, Node, build_tree, surface_of
 
 if TYPE_CHECKING:
     from sendmux._operation import Operation
@@ -174,7 +174,7 @@ def _flag(info: ParamInfo) -> str:
     return f"arg-{info.flag}" if info.flag in RESERVED else info.flag
 
 
-def _click_type(info: ParamInfo) -> click.ParamType:
+def _click_type(info: ParamInfo) -> click.ParamType[Any, Any]:
     if info.kind == "int":
         return click.INT
     if info.kind == "float":
@@ -305,9 +305,8 @@ def build_operation_command(op: Operation, name: str) -> click.Command:
         return click.Command(name, callback=missing, help=op.summary, short_help=op.summary)
     infos = describe_method(method)
 
-    @click.pass_context
-    def callback(ctx: click.Context, **values: Any) -> int:
-        return invoke_operation(ctx, op, infos, values)
+    def callback(**values: Any) -> int:
+        return invoke_operation(click.get_current_context(), op, infos, values)
 
     params = [_click_param(i) for i in infos] + _common_options(op, infos)
     return click.Command(
@@ -413,8 +412,8 @@ def invoke_operation(
     data = read_json_value(data_text, "--data") if data_text is not None else None
     args, kwargs = build_arguments(infos, values, data)
 
-    out = click.get_text_stream("stdout")
-    err = click.get_text_stream("stderr")
+    out = sys.stdout
+    err = sys.stderr
     fmt = cast(Format, settings.output or _default_format(out))
     response = getattr(op, "response", "envelope")
     if response == "binary" and output_file is None and sys.stdout.isatty():
@@ -545,7 +544,7 @@ def verify_command(
         header_map[SIGNATURE_HEADER] = signature
     event = construct_event(payload.read(), header_map, list(secrets))
     click.echo("sendmux: signature valid", err=True)
-    Writer("json", click.get_text_stream("stdout"), click.get_text_stream("stderr")).value(
+    Writer("json", sys.stdout, sys.stderr).value(
         {
             "event_id": event.event_id,
             "event_type": event.event_type,
