@@ -22,7 +22,7 @@ from sendmux.cli._signature import ParamInfo, classify, describe_method, parse_d
 from sendmux.cli._tree import build_tree, cli_name
 
 
-class Color(str, enum.Enum):
+class Color(enum.StrEnum):
     RED = "red"
     BLUE = "blue"
 
