@@ -7,6 +7,7 @@ the annotation picks how a value is read, the docstring's ``Args:`` section give
 
 from __future__ import annotations
 
+import builtins
 import enum
 import inspect
 import os
@@ -143,10 +144,49 @@ def parse_docstring(doc: str | None) -> tuple[str, str, dict[str, str]]:
     return summary, head.strip(), args
 
 
+class _Unknown:
+    """Stands for a name an annotation uses but the module imports only for type checkers."""
+
+    def __class_getitem__(cls, item: Any) -> type[_Unknown]:
+        return cls
+
+
+class _LenientNames(dict[str, Any]):
+    # eval() looks names up here first; a dict subclass's __missing__ answers for any name not found.
+    def __init__(self, globalns: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.globalns = globalns
+
+    def __missing__(self, key: str) -> Any:
+        if key in self.globalns:
+            return self.globalns[key]
+        if hasattr(builtins, key):
+            raise KeyError(key)  # eval goes on to the builtins
+        if key == "FileInput":  # sendmux._files.FileInput: an upload, read from a path
+            return typing.BinaryIO
+        return type(key, (_Unknown,), {})
+
+
+def _annotation(func: Callable[..., Any], name: str, annotation: Any) -> Any:
+    """The parameter's type, evaluated one parameter at a time (a return type naming a class that exists
+    only under TYPE_CHECKING must not stop the CLI from reading the arguments)."""
+    if not isinstance(annotation, str):
+        return annotation
+    globalns = getattr(func, "__globals__", {})
+    try:
+        return eval(annotation, globalns, _LenientNames(globalns))  # noqa: S307 - generated source text
+    except Exception:
+        return Any
+
+
 def describe_method(method: Callable[..., Any]) -> list[ParamInfo]:
     """The command-line parameters of a generated resource method, in signature order."""
     func = getattr(method, "__func__", method)
-    hints = typing.get_type_hints(func)
+    hints = {
+        name: _annotation(func, name, p.annotation)
+        for name, p in inspect.signature(func).parameters.items()
+        if p.annotation is not p.empty
+    }
     _, _, helps = parse_docstring(func.__doc__)
     out: list[ParamInfo] = []
     for name, param in inspect.signature(func).parameters.items():
