@@ -106,7 +106,7 @@ def _group_help(node: Node) -> tuple[str, str]:
         text = f"The {node.surface} API ({len(ops)} operations, client sendmux.{client})."
         return text, text
     names = sorted(node.ops) + [f"{n} …" for n in sorted(node.children)]
-    text = f"{len(ops)} operations: {', '.join(names)}"
+    text = f"{len(ops)} operation{'' if len(ops) == 1 else 's'}: {', '.join(names)}"
     return text, text
 
 
@@ -555,7 +555,7 @@ def verify_command(
     return 0
 
 
-@click.command("completion", context_settings=CONTEXT_SETTINGS)
+@click.command("completion", context_settings=CONTEXT_SETTINGS, short_help="Print a shell completion script.")
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion_command(shell: str) -> None:
     """Print the shell completion script, e.g. `eval "$(sendmux completion bash)"` in ~/.bashrc."""
@@ -596,13 +596,14 @@ class RootGroup(OperationGroup):
 ROOT_HELP = """Every operation of the Sendmux APIs as a command, generated from sendmux.OPERATIONS.
 
 \b
-  sendmux domains list                       Management API (SENDMUX_API_KEY)
-  sendmux mailbox messages list --q invoice  Mailbox API
-  sendmux sending emails send --data @m.json Sending API
+  sendmux domains list --all -o jsonl      Management API: sendmux <resource...> <method>
+  sendmux domains get mdom_123 -o table
+  sendmux mailbox --help                   Mailbox API (when this version has it)
+  sendmux sending --help                   Sending API (when this version has it)
 
 Credentials and base URLs come from the same environment variables as the Python clients, or --api-key and
---base-url. Exit status: 0 ok, 2 usage, 3 configuration, 4 connection, 5 timeout, 10-22 one per API error
-class (see the README), 1 anything else.
+--base-url. Exit status: 0 ok, 2 usage, 3 configuration, 4 connection, 5 timeout, 6 webhook verification,
+10-22 one per API error class (see the README), 1 anything else.
 """
 
 

@@ -315,3 +315,20 @@ def test_json_values(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert read_json_value("-", "--x") == "s"
     with pytest.raises(CLIError, match="--x: not valid JSON"):
         read_json_value("{", "--x")
+
+
+def test_annotations_naming_type_checking_only_classes() -> None:
+    # As generated modules import EventStream, FileInput and friends only under TYPE_CHECKING.
+    source = (
+        "from __future__ import annotations\n"
+        "def m(self, id: str, *, file: FileInput, since: Missing | None = None, n: int | Unset = 0)"
+        " -> EventStream[Model]:\n"
+        "    pass\n"
+    )
+    namespace: dict[str, Any] = {"Unset": Unset}
+    exec(source, namespace)
+    infos = {i.name: i for i in describe_method(namespace["m"])}
+    assert infos["file"].kind == "file"
+    assert infos["since"].kind == "json" and infos["since"].nullable
+    assert infos["n"].kind == "int"
+    assert infos["id"].kind == "str" and infos["id"].positional
