@@ -19,6 +19,7 @@ EXIT_CODES: dict[str, int] = {
     "WebhookSignatureError": 6,
     "WebhookPayloadError": 6,
     "APIResponseValidationError": 7,
+    "NotModifiedError": 8,  # 304 to an explicit --if-none-match: what you have is current
     "PaginationError": 7,
     "ModelDecodeError": 7,
     "APIStatusError": 9,  # a status without a class of its own
