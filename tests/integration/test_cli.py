@@ -337,3 +337,12 @@ def test_webhooks_verify() -> None:
     assert tampered.stdout == ""
     assert "does not match" in tampered.stderr
     assert secret not in tampered.stderr
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
+    code = "import sys; sys.modules['click'] = None; from sendmux.cli import main; sys.exit(main(['--help']))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=60
+    )
+    assert result.returncode == 1
+    assert "pip install 'sendmux[cli]'" in result.stderr
