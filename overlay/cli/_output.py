@@ -175,15 +175,18 @@ class Writer:
     def _items(self, pages: Iterable[Any]) -> Iterator[Any]:
         count = 0
         number = 0
+        # On a terminal one line updated in place; in a log one line per page.
+        live = self.progress and self.err.isatty()
         try:
             for number, page in enumerate(pages, 1):  # noqa: B007 - read after the loop
                 count += len(page.data)
                 if self.progress:
-                    self.err.write(f"\rsendmux: {number} pages, {count} items")
+                    text = f"sendmux: {number} pages, {count} items"
+                    self.err.write(f"\r{text}" if live else f"{text}\n")
                     self.err.flush()
                 yield from page.data
         finally:
-            if self.progress and number:
+            if live and number:
                 self.err.write("\n")
                 self.err.flush()
 

@@ -218,7 +218,15 @@ def test_pages_stream_in_every_format_with_progress() -> None:
     w, out, err = _writer("json", progress=True)
     w.pages(iter(pages))
     assert json.loads(out.getvalue()) == [{"id": 1}, {"id": 2}, {"id": 3}]
-    assert err.getvalue() == "\rsendmux: 1 pages, 2 items\rsendmux: 2 pages, 3 items\n"
+    assert err.getvalue() == "sendmux: 1 pages, 2 items\nsendmux: 2 pages, 3 items\n"
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Terminal()
+    Writer("jsonl", io.StringIO(), tty, progress=True).pages(iter(pages))
+    assert tty.getvalue() == "\rsendmux: 1 pages, 2 items\rsendmux: 2 pages, 3 items\n"
     w, out, _ = _writer("jsonl")
     w.pages(iter(pages))
     assert [json.loads(x) for x in out.getvalue().splitlines()] == [{"id": 1}, {"id": 2}, {"id": 3}]
