@@ -201,9 +201,21 @@ def _option_help(info: ParamInfo) -> str:
     return text.strip()
 
 
+class NonEmpty(click.ParamType):  # type: ignore[type-arg]
+    """A path parameter: an empty one would address the collection instead (caught before sending)."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("must not be empty", param, ctx)
+        return value
+
+
 def _click_param(info: ParamInfo) -> click.Parameter:
     if info.positional:
-        return click.Argument([info.name], type=_click_type(info), required=True)
+        kind = NonEmpty() if info.kind in ("str", "json") else _click_type(info)
+        return click.Argument([info.name], type=kind, required=True)
     flag = _flag(info)
     if info.kind == "bool":
         return click.Option([f"--{flag}/--no-{flag}", info.name], default=None, help=_option_help(info))
@@ -629,11 +641,13 @@ def cli(
 
 
 def _error_line(exc: BaseException) -> str:
-    from sendmux._errors import APIStatusError
+    from sendmux._errors import APIStatusError, ConfigurationError
 
     if isinstance(exc, APIStatusError):
         return str(exc)  # "<status> <code>: <message> (request_id=...)", one line
     text = " ".join(str(exc).split())
+    if isinstance(exc, ConfigurationError):
+        text += " (here: --api-key / --base-url, or the environment)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -141,6 +141,7 @@ def test_an_option_overrides_the_same_field_in_data(run: Run) -> None:
         (("domains", "create", "--data", "@/nonexistent/body.json"), "cannot read"),
         (("domains", "create", "--data", "{not json"), "not valid JSON"),
         (("domains", "list", "--limit", "many"), "'many' is not a valid integer"),
+        (("domains", "get", " "), "Invalid value for 'PUBLIC_ID': must not be empty"),
     ],
 )
 def test_bad_input_is_refused_before_anything_is_sent(
@@ -158,7 +159,7 @@ def test_no_credential_is_a_configuration_error() -> None:
         [*_command(), "domains", "list"], capture_output=True, text=True, env=_env(), timeout=60
     )
     assert result.returncode == 3
-    assert "SENDMUX_API_KEY" in result.stderr
+    assert "SENDMUX_API_KEY" in result.stderr and "--api-key" in result.stderr
     assert result.stdout == ""
 
 
