@@ -8,6 +8,7 @@ method's signature only when that command is resolved.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import sys
@@ -94,9 +95,19 @@ def unbound_method(op: Operation) -> Callable[..., Any] | None:
     cls = client_class(surface_of(op))
     if cls is None:
         return None
-    shell = object.__new__(cls)
-    method: Callable[..., Any] = getattr(_resolve(shell, op), op.method)
+    first, _, rest = op.resource.partition(".")
+    attr = inspect.getattr_static(cls, first)
+    getter = getattr(attr, "func", None) or getattr(attr, "fget", None)  # cached_property / property
+    # A stand-in client: never a half-initialised real one, whose __del__ or properties could misfire.
+    resource = getter(_NoClient()) if callable(getter) else getattr(object.__new__(cls), first)
+    for part in rest.split(".") if rest else ():
+        resource = getattr(resource, part)
+    method: Callable[..., Any] = getattr(resource, op.method)
     return method
+
+
+class _NoClient:
+    """What resource objects hold while the CLI only reads their methods' signatures."""
 
 
 def _group_help(node: Node) -> tuple[str, str]:
