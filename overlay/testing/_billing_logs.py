@@ -12,7 +12,7 @@ from ._protocol import ApiError, Result
 from ._state import Record
 
 if TYPE_CHECKING:
-    from ._app import Ctx
+    from ._context import Ctx
 
 STATUSES = ("pending", "sent", "failed", "rejected")
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -188,7 +188,7 @@ def metrics(ctx: Ctx) -> Result:
 
 
 def connection(ctx: Ctx) -> Result:
-    key = ctx.key
+    key = ctx.api_key
     return Result(
         {
             "team": {"id": ctx.team.id, "name": ctx.team.name},

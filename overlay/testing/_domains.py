@@ -15,7 +15,7 @@ from ._state import Record
 from ._validate import Issue
 
 if TYPE_CHECKING:
-    from ._app import Ctx
+    from ._context import Ctx
 
 KIND = "domains"
 WHAT = "Domain"

@@ -10,7 +10,7 @@ from ._protocol import ApiError, Result, iso, new_id, semantic_error
 from ._state import Record, Team
 
 if TYPE_CHECKING:
-    from ._app import Ctx
+    from ._context import Ctx
 
 KIND = "sending_accounts"
 WHAT = "Sending account"

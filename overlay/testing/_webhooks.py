@@ -14,7 +14,7 @@ from ._protocol import ApiError, Result, iso, semantic_error
 from ._state import Record
 
 if TYPE_CHECKING:
-    from ._app import Ctx
+    from ._context import Ctx
 
 KIND = "webhooks"
 WHAT = "Webhook"
