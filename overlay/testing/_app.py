@@ -124,7 +124,8 @@ class App:
         self.mail_changed = threading.Condition(self.lock)
         self.sse_ping: float | None = None  # seconds between `: ping` comments (None: the request's `ping`)
         self.sse_retry_ms = 1000  # the `retry:` an event stream announces
-        self.rejected_recipients: set[str] = set()  # the Sending API refuses these (lower-cased) addresses
+        self.rejected_recipients: set[str] = set()
+        self.max_upload = MAX_UPLOAD  # largest binary upload / attachment, in bytes  # the Sending API refuses these (lower-cased) addresses
         self.deliverer: Deliverer  # set by FakeSendmux
 
     # ---- entry point --------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ class App:
         request_id: str,
         rate: RateState,
     ) -> Response:
-        limit = MAX_UPLOAD if route.request_body == "binary" else MAX_BODY
+        limit = self.max_upload if route.request_body == "binary" else MAX_BODY
         if len(raw_body) > limit:
             raise ApiError("payload_too_large", f"Request body exceeds {limit} bytes.")
         query = route.parse_query(parse_qsl(raw_query, keep_blank_values=True))

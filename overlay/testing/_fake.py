@@ -61,6 +61,7 @@ class FakeSendmux(MailHelpers):
     probabilistic faults repeatable.  `record_requests` bounds `fake.requests`.  The Sending API allows
     `sending_rate_limit` requests per window and key.  Mailbox event streams send a `: ping` comment after
     `sse_ping` idle seconds (None: the request's `ping`) and announce `retry:` `sse_retry` seconds.
+    Binary uploads and attachments are limited to `max_upload_bytes` (413 beyond).
     """
 
     def __init__(
@@ -81,6 +82,7 @@ class FakeSendmux(MailHelpers):
         sending_rate_limit: int | None = 1800,
         sse_ping: float | None = None,
         sse_retry: float = 1.0,
+        max_upload_bytes: int = 26_214_400,
     ) -> None:
         self._host, self._port = host, port
         self._app = App(
@@ -92,6 +94,7 @@ class FakeSendmux(MailHelpers):
         )
         self._app.sse_ping = sse_ping
         self._app.sse_retry_ms = int(sse_retry * 1000)
+        self._app.max_upload = max_upload_bytes
         self._app.deliverer = Deliverer(
             self._app,
             max_attempts=webhook_max_attempts,

@@ -22,7 +22,6 @@ from ._state import Record
 if TYPE_CHECKING:
     from ._app import App
 
-UPLOAD_MAX = 26_214_400
 UPLOAD_PREFIX = "/_uploads/mailbox/"  # where presigned PUTs go (not an API operation)
 CHUNK = 65_536
 MESSAGE_BODY_CHARS = 100_000
@@ -510,8 +509,10 @@ def upload_attachment(ctx: Ctx) -> Result:
 def create_upload(ctx: Ctx) -> Result:
     store = resolve(ctx)
     size = int(ctx.body["size_bytes"])
-    if size > UPLOAD_MAX:
-        raise ApiError("payload_too_large", f"Attachments are limited to {UPLOAD_MAX} bytes.", param="size_bytes")
+    if size > ctx.app.max_upload:
+        raise ApiError(
+            "payload_too_large", f"Attachments are limited to {ctx.app.max_upload} bytes.", param="size_bytes"
+        )
     upload_id = new_id("mupl")
     token = secrets.token_urlsafe(24)
     store.uploads[upload_id] = {**ctx.body, "token": token, "used": False}
@@ -523,7 +524,7 @@ def create_upload(ctx: Ctx) -> Result:
             "method": "PUT",
             "expires_at": iso(time.time() + 900),
             "headers": {"Content-Type": ctx.body["content_type"], "Content-Length": str(size)},
-            "max_size_bytes": UPLOAD_MAX,
+            "max_size_bytes": ctx.app.max_upload,
         }
     )
 
@@ -630,7 +631,7 @@ def stream_events(ctx: Ctx) -> Result:
     return Result(
         stream=_event_stream(app, store, after, wanted, ping, close_after, retry_ms),
         content_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"X-Accel-Buffering": "no"},
     )
 
 

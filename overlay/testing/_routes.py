@@ -68,6 +68,10 @@ class Route:
                     value = int(raw)
                 except ValueError:
                     raise ApiError("invalid_parameter", f"{name!r} must be an integer.", param=name) from None
+            elif schema.get("type") == "boolean":
+                if raw not in ("true", "false"):
+                    raise ApiError("invalid_parameter", f"{name!r} must be true or false.", param=name)
+                value = raw == "true"
             issues = check(schema, value, name)
             if issues:
                 raise ApiError("invalid_parameter", f"{name}: {issues[0].message}", param=name, errors=issues)

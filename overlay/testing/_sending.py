@@ -14,8 +14,15 @@ from ._context import Ctx
 from ._mail_account import connection_data
 from ._protocol import ApiError, Result, iso, semantic_error, short_id
 
-MAX_ATTACHMENT = 26_214_400
 UPLOAD_TTL = 900.0
+# Executable types the API refuses as attachments (422).
+BLOCKED_TYPES = frozenset({"application/x-msdownload", "application/x-msdos-program", "application/x-sh"})
+
+
+def _check_type(content_type: str, param: str) -> str:
+    if content_type.split(";")[0].strip().lower() in BLOCKED_TYPES:
+        raise semantic_error(param, f"Attachments of type {content_type} are not allowed.", "blocked_type")
+    return content_type
 
 
 def _check_message(ctx: Ctx, message: dict[str, Any], where: str) -> list[dict[str, Any]]:
@@ -109,20 +116,20 @@ def _store(ctx: Ctx, team_sending: dict[str, dict[str, Any]], meta: dict[str, An
 def upload(ctx: Ctx) -> Result:
     if not ctx.raw_body:
         raise ApiError("invalid_parameter", "The upload is empty.", param="body")
-    if len(ctx.raw_body) > MAX_ATTACHMENT:
-        raise ApiError("payload_too_large", f"Attachments are limited to {MAX_ATTACHMENT} bytes.")
-    content_type = str(ctx.query.get("content_type") or "application/octet-stream")
+    content_type = _check_type(str(ctx.query.get("content_type") or "application/octet-stream"), "content_type")
     meta = _attachment(str(ctx.query["filename"]), content_type, ctx.raw_body)
     return _store(ctx, ctx.team.sending, meta, ctx.raw_body)
 
 
 def create_upload(ctx: Ctx) -> Result:
     size = int(ctx.body["size_bytes"])
-    if size > MAX_ATTACHMENT:
-        raise ApiError("payload_too_large", f"Attachments are limited to {MAX_ATTACHMENT} bytes.", param="size_bytes")
+    if size > ctx.app.max_upload:
+        raise ApiError(
+            "payload_too_large", f"Attachments are limited to {ctx.app.max_upload} bytes.", param="size_bytes"
+        )
     upload_id = short_id("upl")
     token = "upt_" + secrets.token_urlsafe(24)
-    content_type = str(ctx.body.get("content_type") or "application/octet-stream")
+    content_type = _check_type(str(ctx.body.get("content_type") or "application/octet-stream"), "content_type")
     ctx.team.sending["uploads"][upload_id] = {
         **ctx.body,
         "content_type": content_type,
@@ -136,7 +143,7 @@ def create_upload(ctx: Ctx) -> Result:
         "upload_url": f"http://{host}/sending/api/v1/emails/attachment-uploads/{upload_id}",
         "method": "PUT",
         "expires_at": iso(time.time() + UPLOAD_TTL),
-        "max_size_bytes": MAX_ATTACHMENT,
+        "max_size_bytes": ctx.app.max_upload,
         "headers": {
             "X-Sendmux-Upload-Token": token,
             "Content-Type": content_type,
@@ -167,6 +174,8 @@ def complete_upload(ctx: Ctx) -> Result:
         if time.time() > intent["expires"]:
             raise ApiError("not_found", f"Upload {upload_id!r} has expired.")
         data = ctx.raw_body
+        if not data:
+            raise ApiError("invalid_parameter", "The upload is empty.", param="body")
         if len(data) != int(intent["size_bytes"]):
             raise semantic_error("Content-Length", "The body's size differs from the upload's size_bytes.")
         if "sha256" in intent and hashlib.sha256(data).hexdigest() != intent["sha256"]:
