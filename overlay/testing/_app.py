@@ -137,9 +137,7 @@ class App:
         sending = path.startswith(SENDING_PREFIX)
         prefix = SENDING_PREFIX if sending else API_PREFIX
         found = match(method, path[len(prefix) :], sending=sending) if path.startswith(prefix) else None
-        route_name = f"{method} {found[0].path}" if found else f"{method} {path}"
-        if sending and found:
-            route_name = f"{method} /sending{found[0].path}"  # apart from Management's `GET /me`
+        route_name = found[0].name if found else f"{method} {path}"
         op_id = found[0].operation_id if found else None
         auth = headers.get("authorization", "")
         needs_key = found is None or found[0].auth
@@ -259,13 +257,13 @@ class App:
             if idem_key:
                 stored = self.idempotency.lookup(scope, request_print)
                 if stored is not None:
-                    self.counters.replayed[f"{route.method} {route.path}"] += 1
+                    self.counters.replayed[route.name] += 1
                     return self._replay(stored, rate)
             ctx = Ctx(self, team, key, route, path_params, query, body, headers, raw_body)
             result = route.handler(ctx)
             response = self._success(result, request_id, rate, headers)
             if 200 <= response.status < 300:
-                self.counters.applied[f"{route.method} {route.path}"] += 1
+                self.counters.applied[route.name] += 1
                 if idem_key:
                     self.idempotency.store(scope, request_print, response)
             return response

@@ -153,7 +153,7 @@ def error_response(rule: Fault, request_id: str) -> tuple[int, dict[str, str], b
             "code": code,
             "message": f"{reason} (injected by FakeSendmux).",
             "doc_url": "https://sendmux.ai/docs/api/errors#" + code,
-            "retryable": True,
+            "retryable": rule.kind != "insufficient_credits",
         },
         "meta": {"request_id": request_id},
     }

@@ -54,6 +54,11 @@ class Route:
     idempotency_key: bool
     handler: Handler
 
+    @property
+    def name(self) -> str:
+        """`"POST /domains"`; Sending routes as `"GET /sending/me"` (apart from Management's `/me`)."""
+        return f"{self.method} {'/sending' if self.surface == 'sending' else ''}{self.path}"
+
     def parse_query(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         """Known query parameters, typed and checked against their schemas (unknown ones are ignored)."""
         out: dict[str, Any] = {}
