@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ._context import Ctx, Outcome
 from ._faults import BEFORE_APPLY, Fault, Faults, error_response, spoil_body
+from ._mail_messages import UPLOAD_PREFIX, presigned_put
 from ._protocol import (
     ApiError,
     IdempotencyStore,
@@ -30,8 +32,6 @@ from ._protocol import (
     permits,
     weak_etag,
 )
-from ._context import Ctx, Outcome
-from ._mail_messages import UPLOAD_PREFIX, presigned_put
 from ._routes import Route, match
 from ._state import ApiKey, State
 from ._validate import check

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _objects as obj
+from ._context import Ctx
 from ._protocol import ApiError, Result
 from ._state import Record
-
-if TYPE_CHECKING:
-    from ._context import Ctx
 
 STATUSES = ("pending", "sent", "failed", "rejected")
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}

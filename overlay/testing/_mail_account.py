@@ -62,7 +62,10 @@ def create_folder(ctx: Ctx) -> Result:
     name = str(ctx.body["name"]).strip()
     if not name:
         raise semantic_error("name", "A folder needs a name.", "empty")
-    if any(r.data["name"] == name and r.data["parent_id"] == ctx.body.get("parent_id") for r in store.all("folders")):
+    if any(
+        r.data["name"] == name and r.data["parent_id"] == ctx.body.get("parent_id")
+        for r in store.all("folders")
+    ):
         raise semantic_error("name", f"A folder named {name!r} already exists here.", "duplicate")
     _check_parent(store, ctx.body.get("parent_id"))
     data = ms.folder(name, parent_id=ctx.body.get("parent_id"), sort_order=ctx.body.get("sort_order"))
@@ -129,7 +132,9 @@ def update_identity(ctx: Ctx) -> Result:
     for name in ("name", "text_signature", "html_signature"):
         if name in ctx.body:
             value = ctx.body[name]
-            record.data[name] = value if value is not None else ("" if name != "name" else record.data["email"])
+            record.data[name] = (
+                value if value is not None else ("" if name != "name" else record.data["email"])
+            )
     store.changed("identities", record.id, "updated")
     return Result(record.data)
 
@@ -140,7 +145,11 @@ def update_identity(ctx: Ctx) -> Result:
 def list_submissions(ctx: Ctx) -> Result:
     store = resolve(ctx)
     records = store.all("submissions")
-    for param, field in (("email_ids", "email_id"), ("thread_ids", "thread_id"), ("identity_ids", "identity_id")):
+    for param, field in (
+        ("email_ids", "email_id"),
+        ("thread_ids", "thread_id"),
+        ("identity_ids", "identity_id"),
+    ):
         if param in ctx.query:
             wanted = set(str(ctx.query[param]).split(","))
             records = [r for r in records if r.data[field] in wanted]
@@ -226,7 +235,10 @@ def session(ctx: Ctx) -> Result:
         "submissions": _all("list", "detail", "changes", "send"),
         "identities": {**_all("list", "changes", "update"), "create": False, "delete": False},
         "quotas": {**_all("list", "usage", "changes"), "update": False},
-        "attachments": {**_all("upload", "download", "range_download", "metadata", "send_with_uploaded_blob"), "parsing": False},
+        "attachments": {
+            **_all("upload", "download", "range_download", "metadata", "send_with_uploaded_blob"),
+            "parsing": False,
+        },
         "sync": {
             "typed_changes": True,
             "types": list(ms.KINDS),
@@ -296,7 +308,9 @@ def connection_data(team: Team, key: ApiKey) -> dict[str, Any]:
         "label": key.label,
         "permissions": sorted(key.permissions),
         "mailboxes": [
-            {"id": b.id, "email": b.data["email"]} for b in boxes if b is not None and b.data["status"] != "deleted"
+            {"id": b.id, "email": b.data["email"]}
+            for b in boxes
+            if b is not None and b.data["status"] != "deleted"
         ],
     }
 

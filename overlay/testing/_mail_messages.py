@@ -177,7 +177,12 @@ def raw_body(store: MailStore, data: dict[str, Any], part: str, limit: int) -> d
         "id": data["id"],
         "thread_id": data["thread_id"],
         "part": part,
-        "body": {"text": text, "html": html, "is_truncated": cut, "truncated_at_chars": limit if cut else None},
+        "body": {
+            "text": text,
+            "html": html,
+            "is_truncated": cut,
+            "truncated_at_chars": limit if cut else None,
+        },
         "states": {"email_state": store.state},
     }
 
@@ -225,7 +230,9 @@ def content(store: MailStore, data: dict[str, Any], options: dict[str, Any]) -> 
             "extracted_links": links if options.get("include_links", True) else [],
         },
         "headers": headers,
-        "attachments": data["attachments"] if options.get("include_attachments", "metadata") != "none" else [],
+        "attachments": data["attachments"]
+        if options.get("include_attachments", "metadata") != "none"
+        else [],
         "states": {"email_state": store.state, "option_hash": option_hash},
     }
 
@@ -289,11 +296,7 @@ def _query_changes(ctx: Ctx, store: MailStore, kind: str, order: list[str]) -> d
     page, has_more = entries[:limit], len(entries) > limit
     removed = list(dict.fromkeys(c.id for c in page if c.op != "created"))
     position = {public_id: i for i, public_id in enumerate(order)}
-    added = [
-        {"id": c.id, "index": position[c.id]}
-        for c in page
-        if c.op != "destroyed" and c.id in position
-    ]
+    added = [{"id": c.id, "index": position[c.id]} for c in page if c.op != "destroyed" and c.id in position]
     added = list({a["id"]: a for a in added}.values())
     total = len(order) if kind != "messages" or ctx.query.get("calculate_total") else None
     return {
@@ -373,7 +376,9 @@ def list_threads(ctx: Ctx) -> Result:
     store = resolve(ctx)
     rows = []
     for thread_id, messages in _threads(store).items():
-        if "folder_id" in ctx.query and not any(ctx.query["folder_id"] in r.data["folder_ids"] for r in messages):
+        if "folder_id" in ctx.query and not any(
+            ctx.query["folder_id"] in r.data["folder_ids"] for r in messages
+        ):
             continue
         if "q" in ctx.query and not any(_matches(r.data, {"q": ctx.query["q"]}) for r in messages):
             continue
@@ -388,7 +393,9 @@ def list_threads(ctx: Ctx) -> Result:
 
 def get_thread(ctx: Ctx) -> Result:
     store = resolve(ctx)
-    return Result(thread_data(store, ctx.path_params["thread_id"], _thread(ctx, store), detail=True), etag=True)
+    return Result(
+        thread_data(store, ctx.path_params["thread_id"], _thread(ctx, store), detail=True), etag=True
+    )
 
 
 def list_thread_messages(ctx: Ctx) -> Result:
@@ -433,7 +440,9 @@ def send_message(ctx: Ctx) -> Result:
                 blobs[att["filename"]] = base64.b64decode(att["content"], validate=True)
             except (binascii.Error, ValueError):
                 raise ApiError(
-                    "invalid_parameter", "Attachment content must be base64.", param=f"attachments[{i}].content"
+                    "invalid_parameter",
+                    "Attachment content must be base64.",
+                    param=f"attachments[{i}].content",
                 ) from None
     mailbox = store.mailbox.data
     sender = body.get("from") or ms.address(mailbox["email"], mailbox.get("display_name"))
@@ -462,7 +471,9 @@ def send_message(ctx: Ctx) -> Result:
         "undo_status": "final",
         "envelope": {
             "mail_from": {"email": sender["email"], "parameters": None},
-            "rcpt_to": [{"email": a["email"], "parameters": None} for a in data["to"] + data["cc"] + data["bcc"]],
+            "rcpt_to": [
+                {"email": a["email"], "parameters": None} for a in data["to"] + data["cc"] + data["bcc"]
+            ],
         },
         "delivery_status": [
             {"email": a["email"], "smtp_reply": "250 2.0.0 OK", "delivered": "queued", "displayed": "unknown"}
@@ -529,7 +540,9 @@ def create_upload(ctx: Ctx) -> Result:
     )
 
 
-def presigned_put(app: App, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Result:
+def presigned_put(
+    app: App, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+) -> Result:
     """The PUT to a presigned `upload_url`: authenticated by its signature, never by a bearer key."""
     upload_id = path[len(UPLOAD_PREFIX) :]
     signature = (parse_qs(query).get("signature") or [""])[0]
@@ -594,7 +607,9 @@ def download_attachment(ctx: Ctx) -> Result:
     if_range = ctx.headers.get("if-range")
     span = _range(wanted, size) if wanted and (if_range is None or if_range == etag) else None
     if span is None:
-        return Result(stream=_chunks(data, 0, size - 1), length=size, content_type=meta["content_type"], headers=headers)
+        return Result(
+            stream=_chunks(data, 0, size - 1), length=size, content_type=meta["content_type"], headers=headers
+        )
     start, end = span
     headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     return Result(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
 from . import (
@@ -18,12 +18,10 @@ from . import (
     _sending_accounts,
     _webhooks,
 )
+from ._context import Ctx
 from ._protocol import ApiError, Result
 from ._spec_data import OPERATIONS
 from ._validate import check
-
-if TYPE_CHECKING:
-    from ._context import Ctx
 
 Handler = Callable[["Ctx"], Result]
 

@@ -116,7 +116,9 @@ def _store(ctx: Ctx, team_sending: dict[str, dict[str, Any]], meta: dict[str, An
 def upload(ctx: Ctx) -> Result:
     if not ctx.raw_body:
         raise ApiError("invalid_parameter", "The upload is empty.", param="body")
-    content_type = _check_type(str(ctx.query.get("content_type") or "application/octet-stream"), "content_type")
+    content_type = _check_type(
+        str(ctx.query.get("content_type") or "application/octet-stream"), "content_type"
+    )
     meta = _attachment(str(ctx.query["filename"]), content_type, ctx.raw_body)
     return _store(ctx, ctx.team.sending, meta, ctx.raw_body)
 
@@ -129,7 +131,9 @@ def create_upload(ctx: Ctx) -> Result:
         )
     upload_id = short_id("upl")
     token = "upt_" + secrets.token_urlsafe(24)
-    content_type = _check_type(str(ctx.body.get("content_type") or "application/octet-stream"), "content_type")
+    content_type = _check_type(
+        str(ctx.body.get("content_type") or "application/octet-stream"), "content_type"
+    )
     ctx.team.sending["uploads"][upload_id] = {
         **ctx.body,
         "content_type": content_type,
@@ -179,7 +183,9 @@ def complete_upload(ctx: Ctx) -> Result:
         if len(data) != int(intent["size_bytes"]):
             raise semantic_error("Content-Length", "The body's size differs from the upload's size_bytes.")
         if "sha256" in intent and hashlib.sha256(data).hexdigest() != intent["sha256"]:
-            raise semantic_error("sha256", "The body's sha256 differs from the upload's.", "checksum_mismatch")
+            raise semantic_error(
+                "sha256", "The body's sha256 differs from the upload's.", "checksum_mismatch"
+            )
         intent["used"] = True
         meta = _attachment(str(intent["filename"]), str(intent["content_type"]), data)
         return _store(ctx, team.sending, meta, data)

@@ -59,8 +59,21 @@ def test_the_names_read_as_the_api_nouns() -> None:
     assert sending["sendingGetConnection"] == ("connection", "get")
     resources = {resource for resource, _ in mailbox.values()}
     assert resources == {
-        "messages", "threads", "folders", "identities", "identity", "submissions", "quotas", "usage",
-        "changes", "events", "attachments", "session", "me", "connection", "mailboxes",
+        "messages",
+        "threads",
+        "folders",
+        "identities",
+        "identity",
+        "submissions",
+        "quotas",
+        "usage",
+        "changes",
+        "events",
+        "attachments",
+        "session",
+        "me",
+        "connection",
+        "mailboxes",
     }
 
 

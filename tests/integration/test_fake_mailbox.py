@@ -61,7 +61,9 @@ def test_stream_broken_twice_resumes_with_last_event_id_each_event_once_in_order
     assert breaks == 2 and rule.hits == 2
     assert [int(e["id"]) for e in seen] == ids
     assert all(json.loads(e["data"])["event_type"] == "sync_required" for e in seen)
-    resumed = [r.headers.get("last-event-id") for r in fake.requests if r.operation_id == "mailboxStreamEvents"]
+    resumed = [
+        r.headers.get("last-event-id") for r in fake.requests if r.operation_id == "mailboxStreamEvents"
+    ]
     # A reset can discard bytes the client had not read yet, so a resume point is at most the drop point.
     assert resumed[0] == "0" and len(resumed) == 3
     assert ids[0] <= int(resumed[1]) < int(resumed[2]) <= ids[219]
@@ -96,8 +98,12 @@ def test_event_types_filter_and_new_subscribers_start_now(fake: FakeSendmux, mb:
     seen: list[dict[str, str]] = []
     read_events(mb, None, seen)
     assert seen == []  # no Last-Event-ID: only what happens after connecting
-    with mb.stream("GET", "/mailbox/events", params={"event_types": "message.received.spam"},
-                   headers={"Last-Event-ID": "0"}) as r:
+    with mb.stream(
+        "GET",
+        "/mailbox/events",
+        params={"event_types": "message.received.spam"},
+        headers={"Last-Event-ID": "0"},
+    ) as r:
         text = r.read().decode()
     assert text.count("event: ") == 1 and spam["id"] in text
 
@@ -131,15 +137,24 @@ def test_download_broken_mid_body_resumes_with_range_and_is_identical(
 
 def test_uploads_direct_and_presigned_feed_a_send(fake: FakeSendmux, mb: httpx.Client) -> None:
     octet = {"Content-Type": "application/octet-stream"}
-    direct = mb.post("/mailbox/attachments:upload", params={"filename": "notes.txt"}, content=b"notes", headers=octet)
+    direct = mb.post(
+        "/mailbox/attachments:upload", params={"filename": "notes.txt"}, content=b"notes", headers=octet
+    )
     assert direct.status_code == 200, direct.text
     assert direct.json()["data"]["content_type"] == "text/plain" and direct.json()["data"]["size_bytes"] == 5
     intent = mb.post(
-        "/mailbox/attachment-uploads", json={"filename": "a.pdf", "content_type": "application/pdf", "size_bytes": 4}
+        "/mailbox/attachment-uploads",
+        json={"filename": "a.pdf", "content_type": "application/pdf", "size_bytes": 4},
     ).json()["data"]
-    assert intent["method"] == "PUT" and intent["headers"] == {"Content-Type": "application/pdf", "Content-Length": "4"}
-    forged = httpx.put(intent["upload_url"].replace("signature=", "signature=x"), content=b"%PDF",
-                       headers={"Content-Type": "application/pdf"})
+    assert intent["method"] == "PUT" and intent["headers"] == {
+        "Content-Type": "application/pdf",
+        "Content-Length": "4",
+    }
+    forged = httpx.put(
+        intent["upload_url"].replace("signature=", "signature=x"),
+        content=b"%PDF",
+        headers={"Content-Type": "application/pdf"},
+    )
     assert forged.status_code == 401
     put = httpx.put(intent["upload_url"], content=b"%PDF", headers={"Content-Type": "application/pdf"})
     assert put.status_code == 200, put.text
@@ -149,8 +164,14 @@ def test_uploads_direct_and_presigned_feed_a_send(fake: FakeSendmux, mb: httpx.C
         {"filename": "notes.txt", "content_type": "text/plain", "blob_id": direct.json()["data"]["blob_id"]},
         {"filename": "a.pdf", "content_type": "application/pdf", "blob_id": put.json()["data"]["blob_id"]},
     ]
-    sent = mb.post("/mailbox/messages/send", json={"to": [{"email": "bob@example.com", "name": None}],
-                                                   "subject": "Files", "attachments": attachments})
+    sent = mb.post(
+        "/mailbox/messages/send",
+        json={
+            "to": [{"email": "bob@example.com", "name": None}],
+            "subject": "Files",
+            "attachments": attachments,
+        },
+    )
     assert sent.status_code == 200, sent.text
     message = mb.get(f"/mailbox/messages/{sent.json()['data']['message_id']}").json()["data"]
     assert [a["filename"] for a in message["attachments"]] == ["notes.txt", "a.pdf"]
@@ -176,7 +197,9 @@ def test_change_feed_follows_has_more_to_the_current_state(fake: FakeSendmux, mb
     mb.delete(f"/mailbox/messages/{made[1]}", params={"permanent": "true"})
     after = mb.get("/mailbox/changes", params={"since_state": state}).json()["data"]
     assert after["updated"] == [made[0]] and after["destroyed"] == [made[1]] and after["created"] == []
-    typed = mb.get("/mailbox/changes", params={"types": "threads", "threads_since_state": state}).json()["data"]
+    typed = mb.get("/mailbox/changes", params={"types": "threads", "threads_since_state": state}).json()[
+        "data"
+    ]
     assert typed["types"]["threads"]["updated"] == [messages[0]["thread_id"]]
     listed = mb.get("/mailbox/messages", params={"limit": 1}).json()
     assert listed["meta"]["sync_state"] == fake.mailbox_state() and listed["pagination"]["has_more"]
@@ -197,6 +220,11 @@ def test_credentials_per_api(fake: FakeSendmux) -> None:
     agent = {"Authorization": f"Bearer {fake.create_agent_key([fake.mailbox_id, second])}"}
     ambiguous = httpx.get(f"{fake.url}/mailbox/me", headers=agent)
     assert ambiguous.status_code == 400 and ambiguous.json()["error"]["param"] == "mailbox_id"
-    assert httpx.get(f"{fake.url}/mailbox/me", headers=agent, params={"mailbox_id": second}).json()["data"]["id"] == second
+    assert (
+        httpx.get(f"{fake.url}/mailbox/me", headers=agent, params={"mailbox_id": second}).json()["data"]["id"]
+        == second
+    )
     stranger = fake.seed("mailboxes")[0]["id"]
-    assert httpx.get(f"{fake.url}/mailbox/me", headers=agent, params={"mailbox_id": stranger}).status_code == 404
+    assert (
+        httpx.get(f"{fake.url}/mailbox/me", headers=agent, params={"mailbox_id": stranger}).status_code == 404
+    )

@@ -145,7 +145,9 @@ class Recorder:
         documented = op.responses.get(str(status))
         if documented is not None:
             content = documented.get("content") or {}
-            where_ref = op.spec_uri + "#/" + _pointer("paths", op.path, op.method.lower(), "responses", str(status))
+            where_ref = (
+                op.spec_uri + "#/" + _pointer("paths", op.path, op.method.lower(), "responses", str(status))
+            )
             if not content:  # binary bytes (attachment downloads): no schema, only the framing to check
                 assert response.headers.get("content-length") == str(len(response.content)), where
                 if status == 206:
@@ -172,7 +174,6 @@ class Recorder:
             self.failures.append(f"{where}: {list(e.absolute_path)}: {e.message}")
         if isinstance(body, dict) and "meta" in body:
             assert body["meta"]["request_id"] == response.headers["x-request-id"], where
-
 
     def _check_events(self, where: str, ref: str, response: httpx.Response) -> None:
         """Each SSE event's `data` validates against the stream's schema; comments are skipped."""
@@ -213,7 +214,9 @@ class Api:
         headers: dict[str, str] | None = None,
         content: bytes | None = None,
     ) -> httpx.Response:
-        all_headers = {"Authorization": f"Bearer {self.key}", **(headers or {})} if self.key else dict(headers or {})
+        all_headers = (
+            {"Authorization": f"Bearer {self.key}", **(headers or {})} if self.key else dict(headers or {})
+        )
         if body is not None:
             content = json.dumps(body).encode()
             all_headers["Content-Type"] = "application/json"
@@ -608,8 +611,11 @@ def _mailbox_api(mb: Api) -> None:
     """All 42 Mailbox operations as a mailbox key sees them, through success and error paths."""
     fake = mb.fake
     other = fake.seed("mailboxes")[0]["id"]
-    first = fake.add_message(subject="Quarterly report", text="See https://example.com/r\n> old\n-- \nBob",
-                             attachments={"report.pdf": b"%PDF" + bytes(range(256)) * 40})
+    first = fake.add_message(
+        subject="Quarterly report",
+        text="See https://example.com/r\n> old\n-- \nBob",
+        attachments={"report.pdf": b"%PDF" + bytes(range(256)) * 40},
+    )
     fake.add_message(subject="Re: Quarterly report", thread_id=first["thread_id"], unread=False)
     fake.add_message(subject="Spam offer", spam=True)
     mid, tid = first["id"], first["thread_id"]
@@ -630,7 +636,12 @@ def _mailbox_api(mb: Api) -> None:
     # messages
     listed = mb("GET", "/mailbox/messages", 200, params={"limit": 2}).json()
     assert listed["pagination"]["has_more"] and listed["meta"]["sync_state"]
-    mb("GET", "/mailbox/messages", 200, params={"cursor": listed["pagination"]["next_cursor"], "is_unread": "true"})
+    mb(
+        "GET",
+        "/mailbox/messages",
+        200,
+        params={"cursor": listed["pagination"]["next_cursor"], "is_unread": "true"},
+    )
     mb("GET", "/mailbox/messages", 400, params={"limit": 0})
     mb("GET", "/mailbox/messages", 400, params={"is_unread": "maybe"})
     assert mb.data("GET", "/mailbox/messages/count", 200, params={"q": "quarterly"})["total"] == 2
@@ -644,11 +655,25 @@ def _mailbox_api(mb: Api) -> None:
     mb("PATCH", f"/mailbox/messages/{mid}", 413, {"keywords": {"x" * 1_100_000: True}})
     mb("PATCH", "/mailbox/messages/mmsg_missing", 404, {"seen": True})
     body_etag = mb("GET", f"/mailbox/messages/{mid}/body", 200, params={"part": "both"}).headers["etag"]
-    mb("GET", f"/mailbox/messages/{mid}/body", 304, headers={"If-None-Match": body_etag}, params={"part": "both"})
+    mb(
+        "GET",
+        f"/mailbox/messages/{mid}/body",
+        304,
+        headers={"If-None-Match": body_etag},
+        params={"part": "both"},
+    )
     mb("GET", f"/mailbox/messages/{mid}/body", 400, params={"part": "pdf"})
     mb("GET", "/mailbox/messages/mmsg_missing/body", 404)
-    c_etag = mb("GET", f"/mailbox/messages/{mid}/content", 200, params={"include_headers": "full"}).headers["etag"]
-    mb("GET", f"/mailbox/messages/{mid}/content", 304, headers={"If-None-Match": c_etag}, params={"include_headers": "full"})
+    c_etag = mb("GET", f"/mailbox/messages/{mid}/content", 200, params={"include_headers": "full"}).headers[
+        "etag"
+    ]
+    mb(
+        "GET",
+        f"/mailbox/messages/{mid}/content",
+        304,
+        headers={"If-None-Match": c_etag},
+        params={"include_headers": "full"},
+    )
     mb("GET", f"/mailbox/messages/{mid}/content", 400, params={"max_body_chars": 0})
     mb("GET", "/mailbox/messages/mmsg_missing/content", 404)
     batch = {"ids": [mid, "mmsg_missing"], "body_mode": "clean_json"}
@@ -657,7 +682,12 @@ def _mailbox_api(mb: Api) -> None:
     mb("POST", "/mailbox/messages:batch-get", 400, {"ids": []})
     mb("POST", "/mailbox/messages:batch-get", 404, batch, params={"mailbox_id": other})
     mb("POST", "/mailbox/messages:batch-get", 413, {"ids": ["x" * 1_100_000]})
-    mb("GET", "/mailbox/messages/search-snippets", 200, params={"q": "report", "message_ids": f"{mid},mmsg_x"})
+    mb(
+        "GET",
+        "/mailbox/messages/search-snippets",
+        200,
+        params={"q": "report", "message_ids": f"{mid},mmsg_x"},
+    )
     mb("GET", "/mailbox/messages/search-snippets", 400)
     state = mb.fake.mailbox_state()
     mb("POST", "/mailbox/messages:batch-update", 200, {"ids": [mid], "flagged": True, "if_in_state": state})
@@ -667,7 +697,12 @@ def _mailbox_api(mb: Api) -> None:
     changes = mb.data("GET", "/mailbox/changes", 200, params={"limit": 1})
     assert changes["has_more"]
     mb("GET", "/mailbox/changes", 200, params={"since_state": changes["new_state"]})
-    mb("GET", "/mailbox/changes", 200, params={"types": "messages,folders,threads,submissions,identities,quotas"})
+    mb(
+        "GET",
+        "/mailbox/changes",
+        200,
+        params={"types": "messages,folders,threads,submissions,identities,quotas"},
+    )
     mb("GET", "/mailbox/changes", 400, params={"since_state": "yesterday"})
     qc = mb.data("GET", "/mailbox/messages/query-changes", 200, params={"calculate_total": "true"})
     mb("GET", "/mailbox/messages/query-changes", 200, params={"since_query_state": qc["new_query_state"]})
@@ -680,18 +715,44 @@ def _mailbox_api(mb: Api) -> None:
     mb("GET", url, 206, headers={"Range": "bytes=-10"})
     mb("GET", url, 400, headers={"Range": "bytes=999999-"})
     mb("GET", f"/mailbox/messages/{mid}/attachments/matt_missing", 404)
-    blob = mb.data("POST", "/mailbox/attachments:upload", 200, params={"filename": "notes.txt"},
-                   content=b"hello", headers={"Content-Type": "application/octet-stream"})
-    mb("POST", "/mailbox/attachments:upload", 400, params={"filename": "empty.txt"}, content=b"",
-       headers={"Content-Type": "application/octet-stream"})
-    mb("POST", "/mailbox/attachments:upload", 400, content=b"x", headers={"Content-Type": "application/octet-stream"})
-    intent = mb.data("POST", "/mailbox/attachment-uploads", 200,
-                     {"filename": "big.bin", "content_type": "application/pdf", "size_bytes": 4})
+    blob = mb.data(
+        "POST",
+        "/mailbox/attachments:upload",
+        200,
+        params={"filename": "notes.txt"},
+        content=b"hello",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    mb(
+        "POST",
+        "/mailbox/attachments:upload",
+        400,
+        params={"filename": "empty.txt"},
+        content=b"",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    mb(
+        "POST",
+        "/mailbox/attachments:upload",
+        400,
+        content=b"x",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    intent = mb.data(
+        "POST",
+        "/mailbox/attachment-uploads",
+        200,
+        {"filename": "big.bin", "content_type": "application/pdf", "size_bytes": 4},
+    )
     put = httpx.put(intent["upload_url"], content=b"%PDF", headers={"Content-Type": "application/pdf"})
     assert put.status_code == 200 and put.json()["data"]["blob_id"], put.text
     mb("POST", "/mailbox/attachment-uploads", 400, {"filename": "x"})
-    mb("POST", "/mailbox/attachment-uploads", 413,
-       {"filename": "huge.bin", "content_type": "application/pdf", "size_bytes": 10**10})
+    mb(
+        "POST",
+        "/mailbox/attachment-uploads",
+        413,
+        {"filename": "huge.bin", "content_type": "application/pdf", "size_bytes": 10**10},
+    )
     # send
     send = {
         "to": [{"email": "bob@example.com", "name": "Bob"}],
@@ -706,8 +767,15 @@ def _mailbox_api(mb: Api) -> None:
     sent = mb.data("POST", "/mailbox/messages/send", 200, send, headers=key)
     assert mb.data("POST", "/mailbox/messages/send", 200, send, headers=key) == sent
     mb("POST", "/mailbox/messages/send", 409, {**send, "subject": "Other"}, headers=key)
-    mb("POST", "/mailbox/messages/send", 422,
-       {**send, "attachments": [{"filename": "a", "content_type": "text/plain", "blob_id": "mblob_missing"}]})
+    mb(
+        "POST",
+        "/mailbox/messages/send",
+        422,
+        {
+            **send,
+            "attachments": [{"filename": "a", "content_type": "text/plain", "blob_id": "mblob_missing"}],
+        },
+    )
     mb("POST", "/mailbox/messages/send", 400, {"subject": "no recipients"})
     mb("POST", "/mailbox/messages/send", 413, {**send, "text_body": "x" * 1_100_000})
     # submissions
@@ -792,8 +860,12 @@ def _sending_api(snd: Api) -> None:
     """All 8 Sending operations: send, batch with a failed item, uploads (direct and presigned), 402."""
     fake = snd.fake
     fake.reject_recipients("blocked@example.com")
-    email = {"from": {"email": "me@example.com"}, "to": {"email": "bob@example.com"}, "subject": "Hi",
-             "html_body": "<p>Hi</p>"}
+    email = {
+        "from": {"email": "me@example.com"},
+        "to": {"email": "bob@example.com"},
+        "subject": "Hi",
+        "html_body": "<p>Hi</p>",
+    }
     key = {"Idempotency-Key": "send-1"}
     first = snd.data("POST", "/emails/send", 200, email, headers=key)
     assert snd.data("POST", "/emails/send", 200, email, headers=key) == first
@@ -815,25 +887,60 @@ def _sending_api(snd: Api) -> None:
     snd("POST", "/emails/send", 402, email)
     snd("POST", "/emails/send/batch", 402, batch)
     octet = {"Content-Type": "application/octet-stream"}
-    up = snd.data("POST", "/emails/attachments", 201, params={"filename": "a.txt", "content_type": "text/plain"},
-                  content=b"hello", headers={**octet, "Idempotency-Key": "up-1"})
-    snd("POST", "/emails/attachments", 409, params={"filename": "a.txt"}, content=b"other",
-        headers={**octet, "Idempotency-Key": "up-1"})
+    up = snd.data(
+        "POST",
+        "/emails/attachments",
+        201,
+        params={"filename": "a.txt", "content_type": "text/plain"},
+        content=b"hello",
+        headers={**octet, "Idempotency-Key": "up-1"},
+    )
+    snd(
+        "POST",
+        "/emails/attachments",
+        409,
+        params={"filename": "a.txt"},
+        content=b"other",
+        headers={**octet, "Idempotency-Key": "up-1"},
+    )
     snd("POST", "/emails/attachments", 400, params={"filename": "a.txt"}, content=b"", headers=octet)
-    snd("POST", "/emails/attachments", 422, params={"filename": "a.exe", "content_type": "application/x-msdownload"},
-        content=b"MZ", headers=octet)
+    snd(
+        "POST",
+        "/emails/attachments",
+        422,
+        params={"filename": "a.exe", "content_type": "application/x-msdownload"},
+        content=b"MZ",
+        headers=octet,
+    )
     snd("GET", f"/emails/attachments/{up['attachment_id']}", 200)
     snd("GET", "/emails/attachments/att_missing", 404)
-    with_att = {**email, "attachments": [{"attachment_id": up["attachment_id"]}, {"filename": "b.txt", "content": "aGk="}]}
+    with_att = {
+        **email,
+        "attachments": [{"attachment_id": up["attachment_id"]}, {"filename": "b.txt", "content": "aGk="}],
+    }
     snd("POST", "/emails/send", 200, with_att)
-    intent = snd.data("POST", "/emails/attachment-uploads", 201, {"filename": "c.pdf", "size_bytes": 4,
-                      "content_type": "application/pdf"}, headers={"Idempotency-Key": "intent-1"})
-    snd("POST", "/emails/attachment-uploads", 409, {"filename": "d.pdf", "size_bytes": 4},
-        headers={"Idempotency-Key": "intent-1"})
+    intent = snd.data(
+        "POST",
+        "/emails/attachment-uploads",
+        201,
+        {"filename": "c.pdf", "size_bytes": 4, "content_type": "application/pdf"},
+        headers={"Idempotency-Key": "intent-1"},
+    )
+    snd(
+        "POST",
+        "/emails/attachment-uploads",
+        409,
+        {"filename": "d.pdf", "size_bytes": 4},
+        headers={"Idempotency-Key": "intent-1"},
+    )
     snd("POST", "/emails/attachment-uploads", 400, {"filename": "", "size_bytes": 4})
     snd("POST", "/emails/attachment-uploads", 413, {"filename": "huge", "size_bytes": 10**10})
-    snd("POST", "/emails/attachment-uploads", 422, {"filename": "x.exe", "size_bytes": 2,
-        "content_type": "application/x-msdownload"})
+    snd(
+        "POST",
+        "/emails/attachment-uploads",
+        422,
+        {"filename": "x.exe", "size_bytes": 2, "content_type": "application/x-msdownload"},
+    )
     path = f"/emails/attachment-uploads/{intent['upload_id']}"
     anonymous = snd.as_key("")
     token = {"X-Sendmux-Upload-Token": intent["headers"]["X-Sendmux-Upload-Token"], **octet}

@@ -47,7 +47,9 @@ def test_send_reset_after_apply_then_retried_with_the_same_key_sends_once(
     assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_conflict"
 
 
-def test_batch_with_a_rejected_recipient_returns_per_item_results(fake: FakeSendmux, snd: httpx.Client) -> None:
+def test_batch_with_a_rejected_recipient_returns_per_item_results(
+    fake: FakeSendmux, snd: httpx.Client
+) -> None:
     fake.reject_recipients("Blocked@Example.com")
     batch = {"messages": [EMAIL, {**EMAIL, "to": {"email": "blocked@example.com"}}]}
     r = snd.post("/emails/send/batch", json=batch)
@@ -74,14 +76,21 @@ def test_batch_with_a_rejected_recipient_returns_per_item_results(fake: FakeSend
     assert too_many.status_code == 400
 
 
-def test_presigned_upload_takes_the_token_and_refuses_an_api_key(fake: FakeSendmux, snd: httpx.Client) -> None:
-    created = snd.post("/emails/attachment-uploads", json={"filename": "r.pdf", "size_bytes": 4,
-                                                           "content_type": "application/pdf"})
-    assert created.status_code == 201 and created.headers["location"].endswith(created.json()["data"]["upload_id"])
+def test_presigned_upload_takes_the_token_and_refuses_an_api_key(
+    fake: FakeSendmux, snd: httpx.Client
+) -> None:
+    created = snd.post(
+        "/emails/attachment-uploads",
+        json={"filename": "r.pdf", "size_bytes": 4, "content_type": "application/pdf"},
+    )
+    assert created.status_code == 201 and created.headers["location"].endswith(
+        created.json()["data"]["upload_id"]
+    )
     intent = created.json()["data"]
     assert intent["upload_url"].startswith(fake.sending_url)
-    key_only = httpx.put(intent["upload_url"], content=b"%PDF",
-                         headers={"Authorization": f"Bearer {fake.mailbox_api_key}"})
+    key_only = httpx.put(
+        intent["upload_url"], content=b"%PDF", headers={"Authorization": f"Bearer {fake.mailbox_api_key}"}
+    )
     assert key_only.status_code == 401 and key_only.json()["error"]["code"] == "authentication_required"
     wrong = httpx.put(intent["upload_url"], content=b"%PDF", headers={"X-Sendmux-Upload-Token": "upt_forged"})
     assert wrong.status_code == 401
@@ -94,21 +103,29 @@ def test_presigned_upload_takes_the_token_and_refuses_an_api_key(fake: FakeSendm
     assert last.operation_id == "sendingCompleteAttachmentUpload" and "authorization" not in last.headers
     fetched = snd.get(f"/emails/attachments/{attachment['attachment_id']}").json()["data"]
     assert fetched == attachment
-    mismatched = snd.post("/emails/attachment-uploads", json={"filename": "s.bin", "size_bytes": 9}).json()["data"]
+    mismatched = snd.post("/emails/attachment-uploads", json={"filename": "s.bin", "size_bytes": 9}).json()[
+        "data"
+    ]
     token = {"X-Sendmux-Upload-Token": mismatched["headers"]["X-Sendmux-Upload-Token"]}
     short = httpx.put(mismatched["upload_url"], content=b"1234", headers=token)
     assert short.status_code == 422
 
 
 def test_direct_upload_then_send_with_it(fake: FakeSendmux, snd: httpx.Client) -> None:
-    r = snd.post("/emails/attachments", params={"filename": "a.csv", "content_type": "text/csv"}, content=b"a,b\n",
-                 headers={"Content-Type": "application/octet-stream"})
+    r = snd.post(
+        "/emails/attachments",
+        params={"filename": "a.csv", "content_type": "text/csv"},
+        content=b"a,b\n",
+        headers={"Content-Type": "application/octet-stream"},
+    )
     assert r.status_code == 201
     att = r.json()["data"]["attachment_id"]
     sent = snd.post("/emails/send", json={**EMAIL, "attachments": [{"attachment_id": att}]})
     assert sent.status_code == 200
     missing = snd.post("/emails/send", json={**EMAIL, "attachments": [{"attachment_id": "att_" + "a" * 24}]})
-    assert missing.status_code == 422 and missing.json()["error"]["errors"][0]["code"] == "attachment_not_found"
+    assert (
+        missing.status_code == 422 and missing.json()["error"]["errors"][0]["code"] == "attachment_not_found"
+    )
 
 
 def test_insufficient_credits_is_402_and_applies_nothing(fake: FakeSendmux, snd: httpx.Client) -> None:
@@ -128,7 +145,9 @@ def test_insufficient_credits_is_402_and_applies_nothing(fake: FakeSendmux, snd:
 def test_own_rate_limit_me_and_public_spec(fake: FakeSendmux, snd: httpx.Client) -> None:
     me = snd.get("/me")
     assert me.headers["x-ratelimit-limit"] == "1800"
-    assert me.json()["data"]["mailboxes"] == [{"id": fake.mailbox_id, "email": fake.get("mailboxes", fake.mailbox_id)["email"]}]
+    assert me.json()["data"]["mailboxes"] == [
+        {"id": fake.mailbox_id, "email": fake.get("mailboxes", fake.mailbox_id)["email"]}
+    ]
     management_me = httpx.get(f"{fake.url}/me", headers={"Authorization": f"Bearer {fake.api_key}"})
     assert management_me.headers["x-ratelimit-limit"] == "600"
     assert management_me.json()["data"]["permissions"] == ["root:full"]

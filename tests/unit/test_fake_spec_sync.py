@@ -8,8 +8,8 @@ from __future__ import annotations
 import pprint
 import subprocess
 import sys
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,9 @@ def _oauth_schemes(spec: dict[str, Any]) -> set[str]:
     return {name for name, scheme in schemes.items() if scheme.get("type") == "oauth2"}
 
 
-def extract(operations: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+def extract(
+    operations: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
     """What the fake needs of each operation of every surface: route, permission (its OAuth2 scope),
     whether it takes a credential, parameters, and the request body (JSON schema, or binary)."""
     ops: dict[str, dict[str, Any]] = {}
