@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _mail_store as ms
@@ -18,6 +18,32 @@ if TYPE_CHECKING:
 
 MAILBOX_PERMISSIONS = ("mailbox.read", "mailbox.settings.update", "email.send")
 Folder = Literal["inbox", "sent", "drafts", "trash", "junk", "archive"]
+MailKind = Literal["messages", "folders", "identities", "quotas", "submissions"]
+
+
+def _build(kind: str, store: ms.MailStore, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """One object of `kind` in its wire shape; unknown field names raise, so seeded state stays valid."""
+    email = str(store.mailbox.data["email"])
+    if kind == "messages":
+        defaults, _ = ms.message(folder_ids=[])
+        data, blobs = ms.message(folder_ids=[store.folder_by_role("inbox").id], **fields)
+    else:
+        builders: dict[str, Any] = {
+            "folders": lambda **f: ms.folder(f.pop("name", "Folder"), **f),
+            "identities": lambda **f: ms.identity(f.pop("email", email), f.pop("name", "Alias"), **f),
+            "quotas": lambda **f: ms.quota(
+                f.pop("name", "Quota"), f.pop("resource_type", "count"), 1000, **f
+            ),
+            "submissions": lambda **f: ms.submission(sender=email, **f),
+        }
+        if kind not in builders:
+            raise ValueError(f"cannot seed {kind!r}; choose one of messages, {', '.join(builders)}")
+        defaults = builders[kind]()
+        data, blobs = builders[kind](**dict(fields)), {}
+    unknown = set(fields) - set(defaults) - {"attachments"}
+    if unknown:
+        raise ValueError(f"{kind} have no field(s) {sorted(unknown)}")
+    return data, blobs
 
 
 class MailHelpers:
@@ -150,6 +176,35 @@ class MailHelpers:
                 store.emit(kind, realtime_event(store, kind, data))
                 self._app.mail_changed.notify_all()
             return copy.deepcopy(data)
+
+    def seed_mail(
+        self,
+        kind: MailKind,
+        count: int = 1,
+        *,
+        mailbox_id: str | None = None,
+        each: Callable[[int], Mapping[str, Any]] | None = None,
+        team: str | None = None,
+        **fields: Any,
+    ) -> list[dict[str, Any]]:
+        """Create `count` Mailbox API objects in a mailbox (no events), in wire shape, and return copies.
+
+        Like `seed()`: `fields` for all, `each(i)` per object, unknown field names raise `ValueError`.
+        Messages go to the inbox unless `folder_ids` says otherwise (`attachments` maps names to bytes).
+        """
+        out = []
+        with self._app.mail_changed:
+            owner = self._team(team)
+            store = ms.store_for(owner, mailbox_id or self.mailbox_id)
+            for i in range(count):
+                given = {**fields, **(each(i) if each else {})}
+                data, blobs = _build(kind, store, given)
+                if kind == "messages":
+                    add_message(owner, store, data, blobs)
+                else:
+                    store.add(kind, data)
+                out.append(copy.deepcopy(data))
+        return out
 
     def emit_mailbox_event(
         self,

@@ -462,26 +462,13 @@ def send_message(ctx: Ctx) -> Result:
     )
     add_message(ctx.team, store, data, att_bytes)
     identity = next(iter(store.records["identities"]), None)
-    submission = {
-        "id": new_id("msub"),
-        "identity_id": identity,
-        "email_id": data["id"],
-        "thread_id": data["thread_id"],
-        "send_at": iso(),
-        "undo_status": "final",
-        "envelope": {
-            "mail_from": {"email": sender["email"], "parameters": None},
-            "rcpt_to": [
-                {"email": a["email"], "parameters": None} for a in data["to"] + data["cc"] + data["bcc"]
-            ],
-        },
-        "delivery_status": [
-            {"email": a["email"], "smtp_reply": "250 2.0.0 OK", "delivered": "queued", "displayed": "unknown"}
-            for a in data["to"]
-        ],
-        "dsn_blob_ids": [],
-        "mdn_blob_ids": [],
-    }
+    submission = ms.submission(
+        identity_id=identity,
+        email_id=data["id"],
+        thread_id=data["thread_id"],
+        sender=sender["email"],
+        recipients=[a["email"] for a in data["to"] + data["cc"] + data["bcc"]],
+    )
     store.add("submissions", submission)
     ctx.created("mail_messages")
     return Result({"message_id": data["id"], "status": "queued"})

@@ -213,6 +213,35 @@ def quota(name: str, resource_type: str, hard_limit: int, used: int = 0, **field
     return data
 
 
+def submission(
+    *,
+    sender: str = "agent@myagent.mx",
+    recipients: Iterable[str] = ("someone@example.org",),
+    **fields: Any,
+) -> dict[str, Any]:
+    rcpts = list(recipients)
+    data: dict[str, Any] = {
+        "id": new_id("msub"),
+        "identity_id": None,
+        "email_id": None,
+        "thread_id": None,
+        "send_at": iso(),
+        "undo_status": "final",
+        "envelope": {
+            "mail_from": {"email": sender, "parameters": None},
+            "rcpt_to": [{"email": r, "parameters": None} for r in rcpts],
+        },
+        "delivery_status": [
+            {"email": r, "smtp_reply": "250 2.0.0 OK", "delivered": "queued", "displayed": "unknown"}
+            for r in rcpts
+        ],
+        "dsn_blob_ids": [],
+        "mdn_blob_ids": [],
+    }
+    data.update(fields)
+    return data
+
+
 def attachment_meta(message_id: str, filename: str, content_type: str, size: int) -> dict[str, Any]:
     att_id = new_id("matt")
     return {

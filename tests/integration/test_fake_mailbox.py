@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from sendmux.testing import FakeSendmux
+from sendmux.testing._mail_messages import _event_stream
+from sendmux.testing._mail_store import store_for
 
 
 @pytest.fixture
@@ -228,3 +230,23 @@ def test_credentials_per_api(fake: FakeSendmux) -> None:
     assert (
         httpx.get(f"{fake.url}/mailbox/me", headers=agent, params={"mailbox_id": stranger}).status_code == 404
     )
+
+
+def test_a_stream_ends_cleanly_after_close_after_with_pings_meanwhile(fake: FakeSendmux) -> None:
+    """The generator behind `GET /mailbox/events`, run directly: `close_after` (30 s minimum over HTTP)
+    ends it, and idle time is filled with comments, never events."""
+    with fake._app.lock:
+        store = store_for(fake._team(None), fake.mailbox_id)
+    chunks = list(_event_stream(fake._app, store, 0, None, ping=0.01, close_after=0.2, retry_ms=500))
+    assert chunks and set(chunks) == {b": ping\n\n"}
+
+
+def test_seeded_mail_is_served(fake: FakeSendmux, mb: httpx.Client) -> None:
+    seeded = fake.seed_mail(
+        "messages", 3, each=lambda i: {"subject": f"seeded {i}"}, attachments={"a.txt": b"1"}
+    )
+    listed = mb.get("/mailbox/messages", params={"sort_direction": "asc"}).json()["data"]
+    assert [m["id"] for m in listed] == [m["id"] for m in seeded]
+    assert all(m["has_attachments"] for m in listed)
+    with pytest.raises(ValueError, match="nme"):
+        fake.seed_mail("folders", nme="typo")

@@ -619,6 +619,10 @@ def _mailbox_api(mb: Api) -> None:
     fake.add_message(subject="Re: Quarterly report", thread_id=first["thread_id"], unread=False)
     fake.add_message(subject="Spam offer", spam=True)
     mid, tid = first["id"], first["thread_id"]
+    fake.seed_mail("folders", 2, each=lambda i: {"name": f"Seeded {i}"})
+    fake.seed_mail("identities", name="Alias", reply_to=[{"email": "r@example.com", "name": None}])
+    fake.seed_mail("quotas", name="API calls", used=5)
+    fake.seed_mail("submissions", email_id=mid, thread_id=tid)
     att = first["attachments"][0]["id"]
     # session, me, connection, mailboxes, identity, usage
     for path in ("/mailbox/session", "/mailbox/me", "/mailbox/connection", "/mailbox/usage"):
