@@ -242,6 +242,11 @@ class App:
         limit = self.max_upload if route.request_body == "binary" else MAX_BODY
         if len(raw_body) > limit:
             raise ApiError("payload_too_large", f"Request body exceeds {limit} bytes.")
+        if route.request_body == "binary" and "content-length" not in headers:
+            # Uploads need their exact size up front (no chunked transfer encoding).
+            raise ApiError(
+                "missing_parameter", "Uploads need a Content-Length header.", param="Content-Length"
+            )
         query = route.parse_query(parse_qsl(raw_query, keep_blank_values=True))
         body = self._parse_body(route, raw_body)
         idem_key = headers.get("idempotency-key") if route.idempotency_key else None
@@ -251,7 +256,11 @@ class App:
             )
         with self.lock:
             team = self.state.teams[key.team_id] if key else self.state.default_team()
-            scope = (team.id, route.operation_id, idem_key or "")
+            owner = team.id
+            if route.surface == "mailbox" and key is not None:
+                # Mailbox API keys are cached per (mailbox, endpoint, key), says the spec.
+                owner += "/" + str(query.get("mailbox_id") or ",".join(key.mailbox_ids))
+            scope = (owner, route.operation_id, idem_key or "")
             printed: Any = body if route.request_body != "binary" else hashlib.sha256(raw_body).hexdigest()
             request_print = fingerprint(route.path + "|" + "/".join(path_params.values()), printed)
             if idem_key:

@@ -365,7 +365,8 @@ class FakeSendmux(MailHelpers):
         spam: bool = False,
         team: str | None = None,
     ) -> tuple[dict[str, Any], str]:
-        """A fake received message: an inbox-log row plus `message.received` (or `.spam`) to subscribers."""
+        """A fake received message: an inbox-log row plus `message.received` (or `.spam`) to subscribers;
+        the message also appears in the mailbox (Mailbox API) and on its event stream."""
         with self._app.lock:
             owner = self._team(team)
             mailbox = owner.get("mailboxes", mailbox_id, "Mailbox").data
@@ -387,6 +388,8 @@ class FakeSendmux(MailHelpers):
                 mailbox_id=mailbox_id,
                 is_spam=spam,
             )
+            if mailbox["status"] != "deleted":  # the message also lands in the mailbox (Mailbox API)
+                self.add_message(mailbox_id, subject=subject, sender=sender, spam=spam, team=team)
             return copy.deepcopy(log), self._publish(owner, event_type, data)
 
     def _publish(self, owner: Team, event_type: str, data: dict[str, Any]) -> str:

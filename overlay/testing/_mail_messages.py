@@ -542,7 +542,7 @@ def presigned_put(
                 raise ApiError("invalid_parameter", "Presigned uploads take PUT.")
             if not secrets.compare_digest(signature, intent["token"]) or intent["used"]:
                 raise ApiError("authentication_required", "Invalid or used upload signature.")
-            if len(body) != int(intent["size_bytes"]):
+            if "content-length" not in headers or len(body) != int(intent["size_bytes"]):
                 raise ApiError("invalid_parameter", "Content-Length differs from the upload's size_bytes.")
             if headers.get("content-type") != intent["content_type"]:
                 raise ApiError("invalid_parameter", "Content-Type differs from the upload's content_type.")

@@ -250,3 +250,52 @@ def test_seeded_mail_is_served(fake: FakeSendmux, mb: httpx.Client) -> None:
     assert all(m["has_attachments"] for m in listed)
     with pytest.raises(ValueError, match="nme"):
         fake.seed_mail("folders", nme="typo")
+
+
+def test_uploads_need_a_content_length(fake: FakeSendmux, mb: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"no length "
+        yield b"known"
+
+    chunked = mb.post(
+        "/mailbox/attachments:upload",
+        params={"filename": "a.txt"},
+        content=chunks(),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert chunked.status_code == 400 and chunked.json()["error"]["param"] == "Content-Length"
+    assert fake.requests[-1].headers.get("transfer-encoding") == "chunked"
+
+
+def test_send_idempotency_keys_are_per_mailbox(fake: FakeSendmux) -> None:
+    second = fake.seed("mailboxes")[0]["id"]
+    agent = {
+        "Authorization": f"Bearer {fake.create_agent_key([fake.mailbox_id, second])}",
+        "Idempotency-Key": "k",
+    }
+    sends = [
+        httpx.post(
+            f"{fake.url}/mailbox/messages/send",
+            params={"mailbox_id": box},
+            headers=agent,
+            json={"to": [{"email": "bob@example.com", "name": None}], "subject": f"from {box}"},
+        )
+        for box in (fake.mailbox_id, second)
+    ]
+    assert [r.status_code for r in sends] == [200, 200]
+    assert sends[0].json()["data"]["message_id"] != sends[1].json()["data"]["message_id"]
+    again = httpx.post(
+        f"{fake.url}/mailbox/messages/send",
+        params={"mailbox_id": second},
+        headers=agent,
+        json={"to": [{"email": "bob@example.com", "name": None}], "subject": "changed"},
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_simulated_inbound_mail_lands_in_the_mailbox(fake: FakeSendmux, mb: httpx.Client) -> None:
+    log, _ = fake.simulate_inbound(fake.mailbox_id, subject="From outside", spam=True)
+    messages = mb.get("/mailbox/messages", params={"q": "outside"}).json()["data"]
+    junk = next(f for f in mb.get("/mailbox/folders").json()["data"] if f["role"] == "junk")
+    assert len(messages) == 1 and messages[0]["folder_ids"] == [junk["id"]]
+    assert log["subject"] == "From outside"
