@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 UPLOAD_PREFIX = "/_uploads/mailbox/"  # where presigned PUTs go (not an API operation)
 CHUNK = 65_536
+BURST = 200  # events per chunk of the event stream at most
 MESSAGE_BODY_CHARS = 100_000
 
 
@@ -667,10 +668,14 @@ def _event_stream(
             if time.monotonic() < deadline:
                 yield b": ping\n\n"
             continue
-        for event in pending:
-            yield _event_block(event, retry_ms if first else None)
+        # A burst goes out as one chunk (one write): the server splits it per event only to drop mid-event.
+        for start in range(0, len(pending), BURST):
+            burst = pending[start : start + BURST]
+            yield b"".join(
+                _event_block(e, retry_ms if first and i == 0 else None) for i, e in enumerate(burst)
+            )
             first = False
-            after = event.id
+            after = burst[-1].id
 
 
 def realtime_event(store: MailStore, event_type: str, data: dict[str, Any] | None) -> dict[str, Any]:

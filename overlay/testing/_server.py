@@ -16,6 +16,15 @@ _REASONS = {429: "Too Many Requests", 422: "Unprocessable Entity"}
 _MAX_HEADERS = 100
 
 
+def _events_of(burst: bytes) -> list[bytes]:
+    """A burst of SSE blocks split after each blank line, terminators kept."""
+    parts = burst.split(b"\n\n")
+    out = [part + b"\n\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
 class FakeHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -137,9 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(head + (b"" if response.status == 304 else body))
 
     def _send_stream(self, outcome: Outcome) -> None:
-        """A streamed body: with Content-Length when known (downloads), else chunked (one chunk per SSE
-        event).  `drop` sends `drop_after` bytes (default half), or `drop_after` whole chunks and half
-        the next, then resets the connection."""
+        """A streamed body: with Content-Length when known (downloads), else chunked (a chunk per burst of
+        SSE events).  `drop` sends `drop_after` bytes (default half), or `drop_after` whole events and
+        half the next, then resets the connection."""
         response = outcome.response
         stream = response.stream
         assert stream is not None
@@ -155,21 +164,15 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
             sent = 0
-            for chunk in stream:
-                if not chunk:
+            for burst in stream:
+                if not burst:
                     continue
-                if dropping and budget is not None:
-                    if chunked and sent >= budget:
-                        half = chunk[: max(1, len(chunk) // 2)]
-                        self.wfile.write(f"{len(chunk):x}\r\n".encode() + half)
-                        self._reset()
+                # To drop mid-event, a burst of SSE events is sent event by event (`\n\n` ends each).
+                parts = _events_of(burst) if dropping and chunked else [burst]
+                for chunk in parts:
+                    if self._write_part(chunk, chunked, dropping, budget, sent):
                         return
-                    if not chunked and sent + len(chunk) >= budget:
-                        self.wfile.write(chunk[: budget - sent])
-                        self._reset()
-                        return
-                self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" if chunked else chunk)
-                sent += 1 if chunked else len(chunk)
+                    sent += 1 if chunked else len(chunk)
             if chunked:
                 self.wfile.write(b"0\r\n\r\n")
         except OSError:  # the client went away mid-stream
@@ -178,6 +181,21 @@ class _Handler(BaseHTTPRequestHandler):
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
+
+    def _write_part(self, chunk: bytes, chunked: bool, dropping: bool, budget: int | None, sent: int) -> bool:
+        """Write one chunk, or the part of it the drop budget allows and reset (then True)."""
+        if dropping and budget is not None:
+            if chunked and sent >= budget:
+                half = chunk[: max(1, len(chunk) // 2)]
+                self.wfile.write(f"{len(chunk):x}\r\n".encode() + half)
+                self._reset()
+                return True
+            if not chunked and sent + len(chunk) >= budget:
+                self.wfile.write(chunk[: budget - sent])
+                self._reset()
+                return True
+        self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" if chunked else chunk)
+        return False
 
     def _reset(self) -> None:
         """Close with RST (SO_LINGER 0): the client sees a reset, not a clean end of stream."""
