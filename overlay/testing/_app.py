@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ._context import Ctx, Outcome
 from ._faults import BEFORE_APPLY, Fault, Faults, error_response, spoil_body
-from ._mail_messages import UPLOAD_PREFIX, presigned_put
+from ._mail_messages import TOKEN_ROUTES, UPLOAD_PREFIX, presigned_put
 from ._protocol import (
     ApiError,
     IdempotencyStore,
@@ -141,6 +141,8 @@ class App:
         op_id = found[0].operation_id if found else None
         auth = headers.get("authorization", "")
         needs_key = found is None or found[0].auth
+        if found and not auth and found[0].operation_id in TOKEN_ROUTES and "download_token=" in split.query:
+            needs_key = False  # a `download_url` carries its own short-lived credential
         limiter = self.sending_limiter if sending else self.limiter
         rate = limiter.hit(auth if needs_key and auth else "anonymous")
         fault: Fault | None = None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 UPLOAD_PREFIX = "/_uploads/mailbox/"  # where presigned PUTs go (not an API operation)
 CHUNK = 65_536
+TOKEN_ROUTES = frozenset({"mailboxGetMessageAttachment"})  # may authenticate with `download_token`
 BURST = 200  # events per chunk of the event stream at most
 MESSAGE_BODY_CHARS = 100_000
 
@@ -576,9 +577,26 @@ def _chunks(data: bytes, start: int, end: int) -> Iterator[bytes]:
         yield bytes(view[offset : min(offset + CHUNK, end + 1)])
 
 
+def _by_download_token(ctx: Ctx) -> Record:
+    """The message a `download_url` names, found by its token alone (no API key on such a request)."""
+    token = str(ctx.query.get("download_token", ""))
+    message_id, att_id = ctx.path_params["message_id"], ctx.path_params["attachment_id"]
+    for team in ctx.app.state.teams.values():
+        for store in team.mail.values():
+            record = store.records["messages"].get(message_id)
+            if record is None:
+                continue
+            for meta in record.data["attachments"]:
+                url = str(meta["download_url"])
+                if meta["id"] == att_id and secrets.compare_digest(
+                    url.rsplit("download_token=", 1)[-1], token
+                ):
+                    return record
+    raise ApiError("authentication_required", "Invalid or expired download_token.")
+
+
 def download_attachment(ctx: Ctx) -> Result:
-    store = resolve(ctx)
-    record = _message(ctx, store)
+    record = _by_download_token(ctx) if ctx.key is None else _message(ctx, resolve(ctx))
     att_id = ctx.path_params["attachment_id"]
     meta = next((a for a in record.data["attachments"] if a["id"] == att_id), None)
     data = record.extra.get("blobs", {}).get(att_id)

@@ -299,3 +299,15 @@ def test_simulated_inbound_mail_lands_in_the_mailbox(fake: FakeSendmux, mb: http
     junk = next(f for f in mb.get("/mailbox/folders").json()["data"] if f["role"] == "junk")
     assert len(messages) == 1 and messages[0]["folder_ids"] == [junk["id"]]
     assert log["subject"] == "From outside"
+
+
+def test_download_url_works_without_an_api_key(fake: FakeSendmux) -> None:
+    message = fake.add_message(attachments={"a.txt": b"token bytes"})
+    url = message["attachments"][0]["download_url"]
+    base = fake.url.removesuffix("/api/v1")
+    assert httpx.get(base + url).content == b"token bytes"
+    assert httpx.get(base + url, headers={"Range": "bytes=6-"}).content == b"bytes"
+    forged = httpx.get(base + url.rsplit("=", 1)[0] + "=dl_forged")
+    assert forged.status_code == 401
+    bare = httpx.get(base + url.split("?", 1)[0])
+    assert bare.status_code == 401
