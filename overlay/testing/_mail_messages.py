@@ -582,7 +582,8 @@ def _by_download_token(ctx: Ctx) -> Record:
     token = str(ctx.query.get("download_token", ""))
     message_id, att_id = ctx.path_params["message_id"], ctx.path_params["attachment_id"]
     for team in ctx.app.state.teams.values():
-        for store in team.mail.values():
+        stores: list[MailStore] = list(team.mail.values())
+        for store in stores:
             record = store.records["messages"].get(message_id)
             if record is None:
                 continue
