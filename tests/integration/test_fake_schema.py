@@ -1030,9 +1030,16 @@ def test_documented_error_statuses_are_exercised(recorder: Recorder) -> None:
     assert {200, 201, 304, 400, 401, 403, 404, 409, 413, 422, 429} <= statuses
     documented = {(o.operation_id, int(s)) for o in recorder.ops for s in o.responses}
     missing = sorted(documented - recorder.validated)
+    surface = {o.operation_id: o.surface for o in recorder.ops}
+    per_surface = {
+        name: f"{sum(surface[op] == name for op, _ in recorder.validated & documented)}"
+        f"/{sum(surface[op] == name for op, _ in documented)}"
+        for name in ("management", "mailbox", "sending")
+    }
     print(
         f"\nschema check: {recorder.count} responses; {len(recorder.validated)} of the spec's {len(documented)} "
-        f"(operation, status) pairs; {len(recorder.undocumented)} undocumented pairs checked as ApiError; "
+        f"(operation, status) pairs {per_surface}; {len(recorder.undocumented)} undocumented pairs checked "
+        "against the error schema; "
         f"not produced: {missing}"
     )
     assert set(missing) == NOT_PRODUCED
