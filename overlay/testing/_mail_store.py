@@ -142,8 +142,9 @@ def changes(store: MailStore, kind: str, since_token: Any, limit: int, param: st
         if change.op == "created":
             created[change.id] = None
         elif change.op == "destroyed":
-            if created.pop(change.id, 0) is None:
-                continue  # created and destroyed inside the window: never seen
+            if change.id in created:  # created and destroyed inside the window: never seen
+                del created[change.id]
+                continue
             updated.pop(change.id, None)
             destroyed[change.id] = None
         elif change.id not in created:
