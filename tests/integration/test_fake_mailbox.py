@@ -311,3 +311,16 @@ def test_download_url_works_without_an_api_key(fake: FakeSendmux) -> None:
     assert forged.status_code == 401
     bare = httpx.get(base + url.split("?", 1)[0])
     assert bare.status_code == 401
+
+
+def test_a_message_created_and_destroyed_between_two_states_is_not_reported(
+    fake: FakeSendmux, mb: httpx.Client
+) -> None:
+    start = fake.mailbox_state()
+    kept = fake.add_message(subject="kept", event=False)["id"]
+    gone = fake.add_message(subject="gone", event=False)["id"]
+    assert mb.delete(f"/mailbox/messages/{gone}", params={"permanent": "true"}).status_code == 200
+    data = mb.get("/mailbox/changes", params={"since_state": start}).json()["data"]
+    assert (data["created"], data["updated"], data["destroyed"]) == ([kept], [], [])
+    future = mb.get("/mailbox/changes", params={"since_state": "s99999"})
+    assert future.status_code == 400 and future.json()["error"]["param"] == "since_state"
