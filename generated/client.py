@@ -15,10 +15,6 @@ if TYPE_CHECKING:
     from .resources.domains import AsyncDomainsResource, DomainsResource
     from .resources.emails import AsyncEmailsResource, EmailsResource
     from .resources.inboxes import AsyncInboxesResource, InboxesResource
-    from .resources.mailbox_attachment_uploads import (
-        AsyncMailboxAttachmentUploadsResource,
-        MailboxAttachmentUploadsResource,
-    )
     from .resources.mailbox_attachments import AsyncMailboxAttachmentsResource, MailboxAttachmentsResource
     from .resources.mailbox_changes import AsyncMailboxChangesResource, MailboxChangesResource
     from .resources.mailbox_connection import AsyncMailboxConnectionResource, MailboxConnectionResource
@@ -37,8 +33,9 @@ if TYPE_CHECKING:
     from .resources.mailboxes import AsyncMailboxesResource, MailboxesResource
     from .resources.sending_accounts import AsyncSendingAccountsResource, SendingAccountsResource
     from .resources.sending_attachments import AsyncSendingAttachmentsResource, SendingAttachmentsResource
+    from .resources.sending_connection import AsyncSendingConnectionResource, SendingConnectionResource
     from .resources.sending_emails import AsyncSendingEmailsResource, SendingEmailsResource
-    from .resources.sending_meta import AsyncSendingMetaResource, SendingMetaResource
+    from .resources.sending_openapi import AsyncSendingOpenapiResource, SendingOpenapiResource
     from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 _MANAGEMENT = Surface(
@@ -235,14 +232,6 @@ class SendmuxMailbox(SyncAPIClient):
         super().__init__(*args, default_query=defaults, **kwargs)
 
     @cached_property
-    def attachment_uploads(self) -> MailboxAttachmentUploadsResource:
-        """`attachment_uploads`"""
-        # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_attachment_uploads import MailboxAttachmentUploadsResource
-
-        return MailboxAttachmentUploadsResource(self)
-
-    @cached_property
     def attachments(self) -> MailboxAttachmentsResource:
         """`attachments`"""
         # Imported on first use so constructing a client loads no resource or model module.
@@ -378,14 +367,6 @@ class AsyncSendmuxMailbox(AsyncAPIClient):
         if mailbox_id is not None:
             defaults["mailbox_id"] = mailbox_id
         super().__init__(*args, default_query=defaults, **kwargs)
-
-    @cached_property
-    def attachment_uploads(self) -> AsyncMailboxAttachmentUploadsResource:
-        """`attachment_uploads`"""
-        # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_attachment_uploads import AsyncMailboxAttachmentUploadsResource
-
-        return AsyncMailboxAttachmentUploadsResource(self)
 
     @cached_property
     def attachments(self) -> AsyncMailboxAttachmentsResource:
@@ -541,6 +522,14 @@ class SendmuxSending(SyncAPIClient):
         return SendingAttachmentsResource(self)
 
     @cached_property
+    def connection(self) -> SendingConnectionResource:
+        """`connection`"""
+        # Imported on first use so constructing a client loads no resource or model module.
+        from .resources.sending_connection import SendingConnectionResource
+
+        return SendingConnectionResource(self)
+
+    @cached_property
     def emails(self) -> SendingEmailsResource:
         """`emails`"""
         # Imported on first use so constructing a client loads no resource or model module.
@@ -549,12 +538,12 @@ class SendmuxSending(SyncAPIClient):
         return SendingEmailsResource(self)
 
     @cached_property
-    def meta(self) -> SendingMetaResource:
-        """`meta`"""
+    def openapi(self) -> SendingOpenapiResource:
+        """`openapi`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_meta import SendingMetaResource
+        from .resources.sending_openapi import SendingOpenapiResource
 
-        return SendingMetaResource(self)
+        return SendingOpenapiResource(self)
 
 
 class AsyncSendmuxSending(AsyncAPIClient):
@@ -571,6 +560,14 @@ class AsyncSendmuxSending(AsyncAPIClient):
         return AsyncSendingAttachmentsResource(self)
 
     @cached_property
+    def connection(self) -> AsyncSendingConnectionResource:
+        """`connection`"""
+        # Imported on first use so constructing a client loads no resource or model module.
+        from .resources.sending_connection import AsyncSendingConnectionResource
+
+        return AsyncSendingConnectionResource(self)
+
+    @cached_property
     def emails(self) -> AsyncSendingEmailsResource:
         """`emails`"""
         # Imported on first use so constructing a client loads no resource or model module.
@@ -579,9 +576,9 @@ class AsyncSendmuxSending(AsyncAPIClient):
         return AsyncSendingEmailsResource(self)
 
     @cached_property
-    def meta(self) -> AsyncSendingMetaResource:
-        """`meta`"""
+    def openapi(self) -> AsyncSendingOpenapiResource:
+        """`openapi`"""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_meta import AsyncSendingMetaResource
+        from .resources.sending_openapi import AsyncSendingOpenapiResource
 
-        return AsyncSendingMetaResource(self)
+        return AsyncSendingOpenapiResource(self)

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sendmux._files import FileInput, upload_filename
 from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from sendmux._resource import AsyncAPIResource, SyncAPIResource
 from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
+if TYPE_CHECKING:
+    from sendmux._streaming import AsyncBinaryResponse, BinaryResponse
+
 from .. import operations as _ops
 from ..models import (
+    MailboxAttachmentUploadIntentResult,
     MailboxAttachmentUploadResult,
 )
 
@@ -24,6 +29,86 @@ class MailboxAttachmentsResource(SyncAPIResource):
     def with_raw_response(self) -> MailboxAttachmentsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxAttachmentsResourceWithRawResponse(self)
+
+    def create_upload(
+        self,
+        *,
+        content_type: str,
+        filename: str,
+        size_bytes: int,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MailboxAttachmentUploadIntentResult:
+        """Create a presigned mailbox attachment upload
+
+        Creates a short-lived signed PUT URL for one attachment. The caller must be authenticated to mint
+        the URL; the later PUT uses the signed URL, exact Content-Type, and exact Content-Length without
+        sending a bearer token. The PUT returns a blob ID that can be supplied to `POST
+        /mailbox/messages/send`.
+
+        `POST /mailbox/attachment-uploads` · permission: `email.send`
+
+        Args:
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            content_type: Content-Type that must be sent on the later PUT request.
+            filename: Filename to use when sending the uploaded attachment.
+            size_bytes: Exact byte length that must be sent on the later PUT request.
+        """
+        return self._client._request(
+            _ops.OP_MAILBOX_CREATE_ATTACHMENT_UPLOAD,
+            path_params=(),
+            query={"mailbox_id": mailbox_id},
+            headers=None,
+            body={"content_type": content_type, "filename": filename, "size_bytes": size_bytes},
+            cast=MailboxAttachmentUploadIntentResult.from_dict,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def download(
+        self,
+        message_id: str,
+        attachment_id: str,
+        *,
+        mailbox_id: str | Unset = UNSET,
+        download_token: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse:
+        """Download a message attachment
+
+        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also
+        provides short-lived download URLs for clients that cannot set request headers. Supports standard
+        byte ranges.
+
+        `GET /mailbox/messages/{message_id}/attachments/{attachment_id}` · permission: `mailbox.read`
+
+        Args:
+            message_id: `message_id`
+            attachment_id: `attachment_id`
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
+        """
+        return self._client._request_binary(
+            _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
+            path_params=(
+                message_id,
+                attachment_id,
+            ),
+            query={"mailbox_id": mailbox_id, "download_token": download_token},
+            headers=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
     def upload(
         self,
@@ -71,6 +156,8 @@ class MailboxAttachmentsResourceWithRawResponse:
 
     def __init__(self, resource: MailboxAttachmentsResource) -> None:
         self._resource = resource
+        self.create_upload = to_raw_response_wrapper(resource.create_upload)
+        self.download = to_raw_response_wrapper(resource.download)
         self.upload = to_raw_response_wrapper(resource.upload)
 
 
@@ -81,6 +168,86 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMailboxAttachmentsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxAttachmentsResourceWithRawResponse(self)
+
+    async def create_upload(
+        self,
+        *,
+        content_type: str,
+        filename: str,
+        size_bytes: int,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MailboxAttachmentUploadIntentResult:
+        """Create a presigned mailbox attachment upload
+
+        Creates a short-lived signed PUT URL for one attachment. The caller must be authenticated to mint
+        the URL; the later PUT uses the signed URL, exact Content-Type, and exact Content-Length without
+        sending a bearer token. The PUT returns a blob ID that can be supplied to `POST
+        /mailbox/messages/send`.
+
+        `POST /mailbox/attachment-uploads` · permission: `email.send`
+
+        Args:
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            content_type: Content-Type that must be sent on the later PUT request.
+            filename: Filename to use when sending the uploaded attachment.
+            size_bytes: Exact byte length that must be sent on the later PUT request.
+        """
+        return await self._client._request(
+            _ops.OP_MAILBOX_CREATE_ATTACHMENT_UPLOAD,
+            path_params=(),
+            query={"mailbox_id": mailbox_id},
+            headers=None,
+            body={"content_type": content_type, "filename": filename, "size_bytes": size_bytes},
+            cast=MailboxAttachmentUploadIntentResult.from_dict,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def download(
+        self,
+        message_id: str,
+        attachment_id: str,
+        *,
+        mailbox_id: str | Unset = UNSET,
+        download_token: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncBinaryResponse:
+        """Download a message attachment
+
+        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also
+        provides short-lived download URLs for clients that cannot set request headers. Supports standard
+        byte ranges.
+
+        `GET /mailbox/messages/{message_id}/attachments/{attachment_id}` · permission: `mailbox.read`
+
+        Args:
+            message_id: `message_id`
+            attachment_id: `attachment_id`
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
+        """
+        return await self._client._request_binary(
+            _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
+            path_params=(
+                message_id,
+                attachment_id,
+            ),
+            query={"mailbox_id": mailbox_id, "download_token": download_token},
+            headers=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
     async def upload(
         self,
@@ -128,4 +295,6 @@ class AsyncMailboxAttachmentsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxAttachmentsResource) -> None:
         self._resource = resource
+        self.create_upload = async_to_raw_response_wrapper(resource.create_upload)
+        self.download = async_to_raw_response_wrapper(resource.download)
         self.upload = async_to_raw_response_wrapper(resource.upload)

@@ -32,6 +32,42 @@ class MailboxFoldersResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxFoldersResourceWithRawResponse(self)
 
+    def changes(
+        self,
+        *,
+        since_state: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChangeFeed[MailboxChanges]:
+        """Get folder changes
+
+        Returns folder changes since a prior folder state, or the current folder state when omitted.
+
+        `GET /mailbox/folders/changes` · permission: `mailbox.read`
+
+        Args:
+            since_state: `since_state`
+            limit: `limit`
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+        """
+        return self._client._request_feed(
+            _ops.OP_MAILBOX_GET_FOLDER_CHANGES,
+            path_params=(),
+            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+            headers=None,
+            cast=MailboxChanges.from_dict,
+            state_param="since_state",
+            state_field="new_state",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
     def create(
         self,
         *,
@@ -140,42 +176,6 @@ class MailboxFoldersResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_folder_changes(
-        self,
-        *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ChangeFeed[MailboxChanges]:
-        """Get folder changes
-
-        Returns folder changes since a prior folder state, or the current folder state when omitted.
-
-        `GET /mailbox/folders/changes` · permission: `mailbox.read`
-
-        Args:
-            since_state: `since_state`
-            limit: `limit`
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-        """
-        return self._client._request_feed(
-            _ops.OP_MAILBOX_GET_FOLDER_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
     def list(
         self,
         *,
@@ -211,7 +211,7 @@ class MailboxFoldersResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def query_folder_changes(
+    def query_changes(
         self,
         *,
         since_query_state: str | Unset = UNSET,
@@ -310,6 +310,42 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMailboxFoldersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxFoldersResourceWithRawResponse(self)
+
+    def changes(
+        self,
+        *,
+        since_state: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncChangeFeed[MailboxChanges]:
+        """Get folder changes
+
+        Returns folder changes since a prior folder state, or the current folder state when omitted.
+
+        `GET /mailbox/folders/changes` · permission: `mailbox.read`
+
+        Args:
+            since_state: `since_state`
+            limit: `limit`
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+        """
+        return self._client._request_feed(
+            _ops.OP_MAILBOX_GET_FOLDER_CHANGES,
+            path_params=(),
+            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+            headers=None,
+            cast=MailboxChanges.from_dict,
+            state_param="since_state",
+            state_field="new_state",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
     async def create(
         self,
@@ -419,42 +455,6 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_folder_changes(
-        self,
-        *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncChangeFeed[MailboxChanges]:
-        """Get folder changes
-
-        Returns folder changes since a prior folder state, or the current folder state when omitted.
-
-        `GET /mailbox/folders/changes` · permission: `mailbox.read`
-
-        Args:
-            since_state: `since_state`
-            limit: `limit`
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-        """
-        return self._client._request_feed(
-            _ops.OP_MAILBOX_GET_FOLDER_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
     def list(
         self,
         *,
@@ -490,7 +490,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def query_folder_changes(
+    def query_changes(
         self,
         *,
         since_query_state: str | Unset = UNSET,

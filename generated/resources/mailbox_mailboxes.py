@@ -25,7 +25,7 @@ class MailboxMailboxesResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxMailboxesResourceWithRawResponse(self)
 
-    def list_granted(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -67,7 +67,7 @@ class MailboxMailboxesResourceWithRawResponse:
 
     def __init__(self, resource: MailboxMailboxesResource) -> None:
         self._resource = resource
-        self.list_granted = to_raw_response_wrapper(resource.list_granted)
+        self.list = to_raw_response_wrapper(resource.list)
 
 
 class AsyncMailboxMailboxesResource(AsyncAPIResource):
@@ -78,7 +78,7 @@ class AsyncMailboxMailboxesResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxMailboxesResourceWithRawResponse(self)
 
-    def list_granted(
+    def list(
         self,
         *,
         cursor: str | Unset = UNSET,
@@ -120,4 +120,4 @@ class AsyncMailboxMailboxesResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxMailboxesResource) -> None:
         self._resource = resource
-        self.list_granted = async_to_raw_response_wrapper(resource.list_granted)
+        self.list = async_to_raw_response_wrapper(resource.list)

@@ -14,7 +14,6 @@ from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
     from sendmux._feeds import AsyncChangeFeed, ChangeFeed
-    from sendmux._streaming import AsyncBinaryResponse, BinaryResponse
 
 from .. import operations as _ops
 from ..models import (
@@ -374,40 +373,102 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_message_attachment(
+    def get_body(
         self,
         message_id: str,
-        attachment_id: str,
         *,
+        part: MailboxListBodyPart | str | Unset = UNSET,
+        max_body_chars: int | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
-        download_token: str | Unset = UNSET,
+        if_none_match: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BinaryResponse:
-        """Download a message attachment
+    ) -> MailboxRawBody:
+        """Get raw message body
 
-        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also
-        provides short-lived download URLs for clients that cannot set request headers. Supports standard
-        byte ranges.
+        Returns raw message body content for the authenticated mailbox. This endpoint does not strip
+        signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
 
-        `GET /mailbox/messages/{message_id}/attachments/{attachment_id}` · permission: `mailbox.read`
+        `GET /mailbox/messages/{message_id}/body` · permission: `mailbox.read`
 
         Args:
-            message_id: `message_id`
-            attachment_id: `attachment_id`
+            message_id: Message ID.
+            part: Body part to return.
+            max_body_chars: Maximum body characters to return before truncation.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
+            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
         """
-        return self._client._request_binary(
-            _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
-            path_params=(
-                message_id,
-                attachment_id,
-            ),
-            query={"mailbox_id": mailbox_id, "download_token": download_token},
-            headers=None,
+        return self._client._request(
+            _ops.OP_MAILBOX_LIST_BODY,
+            path_params=(message_id,),
+            query={"part": part, "max_body_chars": max_body_chars, "mailbox_id": mailbox_id},
+            headers={"If-None-Match": if_none_match},
+            body=None,
+            cast=MailboxRawBody.from_dict,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_content(
+        self,
+        message_id: str,
+        *,
+        part: MailboxListContentPart | str | Unset = UNSET,
+        max_body_chars: int | Unset = UNSET,
+        strip_signature: bool | Unset = UNSET,
+        strip_quotes: bool | Unset = UNSET,
+        include_links: bool | Unset = UNSET,
+        include_html: bool | Unset = UNSET,
+        include_headers: MailboxListContentIncludeHeaders | str | Unset = UNSET,
+        include_attachments: MailboxListContentIncludeAttachments | str | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        if_none_match: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MailboxMessageContent:
+        """Get clean message content
+
+        Returns deterministic clean JSON content for one message. Attachment output is metadata only;
+        attachment contents are not parsed by this endpoint.
+
+        `GET /mailbox/messages/{message_id}/content` · permission: `mailbox.read`
+
+        Args:
+            message_id: Message ID.
+            part: Body part to return. `auto` prefers text when available.
+            max_body_chars: Maximum body characters to return before truncation.
+            strip_signature: When true, remove detected email signatures.
+            strip_quotes: When true, remove quoted reply text.
+            include_links: When true, include links extracted from the body.
+            include_html: When true, include HTML content when available.
+            include_headers: Header detail to include in the response.
+            include_attachments: Attachment detail to include. Contents are not returned.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
+        """
+        return self._client._request(
+            _ops.OP_MAILBOX_LIST_CONTENT,
+            path_params=(message_id,),
+            query={
+                "part": part,
+                "max_body_chars": max_body_chars,
+                "strip_signature": strip_signature,
+                "strip_quotes": strip_quotes,
+                "include_links": include_links,
+                "include_html": include_html,
+                "include_headers": include_headers,
+                "include_attachments": include_attachments,
+                "mailbox_id": mailbox_id,
+            },
+            headers={"If-None-Match": if_none_match},
+            body=None,
+            cast=MailboxMessageContent.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -517,109 +578,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_body(
-        self,
-        message_id: str,
-        *,
-        part: MailboxListBodyPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MailboxRawBody:
-        """Get raw message body
-
-        Returns raw message body content for the authenticated mailbox. This endpoint does not strip
-        signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
-
-        `GET /mailbox/messages/{message_id}/body` · permission: `mailbox.read`
-
-        Args:
-            message_id: Message ID.
-            part: Body part to return.
-            max_body_chars: Maximum body characters to return before truncation.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
-        """
-        return self._client._request(
-            _ops.OP_MAILBOX_LIST_BODY,
-            path_params=(message_id,),
-            query={"part": part, "max_body_chars": max_body_chars, "mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxRawBody.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def list_content(
-        self,
-        message_id: str,
-        *,
-        part: MailboxListContentPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        strip_signature: bool | Unset = UNSET,
-        strip_quotes: bool | Unset = UNSET,
-        include_links: bool | Unset = UNSET,
-        include_html: bool | Unset = UNSET,
-        include_headers: MailboxListContentIncludeHeaders | str | Unset = UNSET,
-        include_attachments: MailboxListContentIncludeAttachments | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MailboxMessageContent:
-        """Get clean message content
-
-        Returns deterministic clean JSON content for one message. Attachment output is metadata only;
-        attachment contents are not parsed by this endpoint.
-
-        `GET /mailbox/messages/{message_id}/content` · permission: `mailbox.read`
-
-        Args:
-            message_id: Message ID.
-            part: Body part to return. `auto` prefers text when available.
-            max_body_chars: Maximum body characters to return before truncation.
-            strip_signature: When true, remove detected email signatures.
-            strip_quotes: When true, remove quoted reply text.
-            include_links: When true, include links extracted from the body.
-            include_html: When true, include HTML content when available.
-            include_headers: Header detail to include in the response.
-            include_attachments: Attachment detail to include. Contents are not returned.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
-        """
-        return self._client._request(
-            _ops.OP_MAILBOX_LIST_CONTENT,
-            path_params=(message_id,),
-            query={
-                "part": part,
-                "max_body_chars": max_body_chars,
-                "strip_signature": strip_signature,
-                "strip_quotes": strip_quotes,
-                "include_links": include_links,
-                "include_html": include_html,
-                "include_headers": include_headers,
-                "include_attachments": include_attachments,
-                "mailbox_id": mailbox_id,
-            },
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxMessageContent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def query_message_changes(
+    def query_changes(
         self,
         *,
         since_query_state: str | Unset = UNSET,
@@ -726,7 +685,7 @@ class MailboxMessagesResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def search_message_snippets(
+    def search_snippets(
         self,
         *,
         q: str,
@@ -945,11 +904,10 @@ class MailboxMessagesResourceWithRawResponse:
         self.count = to_raw_response_wrapper(resource.count)
         self.delete = to_raw_response_wrapper(resource.delete)
         self.get = to_raw_response_wrapper(resource.get)
-        self.get_message_attachment = to_raw_response_wrapper(resource.get_message_attachment)
+        self.get_body = to_raw_response_wrapper(resource.get_body)
+        self.get_content = to_raw_response_wrapper(resource.get_content)
         self.list = to_raw_response_wrapper(resource.list)
-        self.list_body = to_raw_response_wrapper(resource.list_body)
-        self.list_content = to_raw_response_wrapper(resource.list_content)
-        self.search_message_snippets = to_raw_response_wrapper(resource.search_message_snippets)
+        self.search_snippets = to_raw_response_wrapper(resource.search_snippets)
         self.send = to_raw_response_wrapper(resource.send)
         self.update = to_raw_response_wrapper(resource.update)
 
@@ -1276,40 +1234,102 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def get_message_attachment(
+    async def get_body(
         self,
         message_id: str,
-        attachment_id: str,
         *,
+        part: MailboxListBodyPart | str | Unset = UNSET,
+        max_body_chars: int | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
-        download_token: str | Unset = UNSET,
+        if_none_match: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncBinaryResponse:
-        """Download a message attachment
+    ) -> MailboxRawBody:
+        """Get raw message body
 
-        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also
-        provides short-lived download URLs for clients that cannot set request headers. Supports standard
-        byte ranges.
+        Returns raw message body content for the authenticated mailbox. This endpoint does not strip
+        signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
 
-        `GET /mailbox/messages/{message_id}/attachments/{attachment_id}` · permission: `mailbox.read`
+        `GET /mailbox/messages/{message_id}/body` · permission: `mailbox.read`
 
         Args:
-            message_id: `message_id`
-            attachment_id: `attachment_id`
+            message_id: Message ID.
+            part: Body part to return.
+            max_body_chars: Maximum body characters to return before truncation.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
+            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
         """
-        return await self._client._request_binary(
-            _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
-            path_params=(
-                message_id,
-                attachment_id,
-            ),
-            query={"mailbox_id": mailbox_id, "download_token": download_token},
-            headers=None,
+        return await self._client._request(
+            _ops.OP_MAILBOX_LIST_BODY,
+            path_params=(message_id,),
+            query={"part": part, "max_body_chars": max_body_chars, "mailbox_id": mailbox_id},
+            headers={"If-None-Match": if_none_match},
+            body=None,
+            cast=MailboxRawBody.from_dict,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get_content(
+        self,
+        message_id: str,
+        *,
+        part: MailboxListContentPart | str | Unset = UNSET,
+        max_body_chars: int | Unset = UNSET,
+        strip_signature: bool | Unset = UNSET,
+        strip_quotes: bool | Unset = UNSET,
+        include_links: bool | Unset = UNSET,
+        include_html: bool | Unset = UNSET,
+        include_headers: MailboxListContentIncludeHeaders | str | Unset = UNSET,
+        include_attachments: MailboxListContentIncludeAttachments | str | Unset = UNSET,
+        mailbox_id: str | Unset = UNSET,
+        if_none_match: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MailboxMessageContent:
+        """Get clean message content
+
+        Returns deterministic clean JSON content for one message. Attachment output is metadata only;
+        attachment contents are not parsed by this endpoint.
+
+        `GET /mailbox/messages/{message_id}/content` · permission: `mailbox.read`
+
+        Args:
+            message_id: Message ID.
+            part: Body part to return. `auto` prefers text when available.
+            max_body_chars: Maximum body characters to return before truncation.
+            strip_signature: When true, remove detected email signatures.
+            strip_quotes: When true, remove quoted reply text.
+            include_links: When true, include links extracted from the body.
+            include_html: When true, include HTML content when available.
+            include_headers: Header detail to include in the response.
+            include_attachments: Attachment detail to include. Contents are not returned.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
+        """
+        return await self._client._request(
+            _ops.OP_MAILBOX_LIST_CONTENT,
+            path_params=(message_id,),
+            query={
+                "part": part,
+                "max_body_chars": max_body_chars,
+                "strip_signature": strip_signature,
+                "strip_quotes": strip_quotes,
+                "include_links": include_links,
+                "include_html": include_html,
+                "include_headers": include_headers,
+                "include_attachments": include_attachments,
+                "mailbox_id": mailbox_id,
+            },
+            headers={"If-None-Match": if_none_match},
+            body=None,
+            cast=MailboxMessageContent.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1419,109 +1439,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def list_body(
-        self,
-        message_id: str,
-        *,
-        part: MailboxListBodyPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MailboxRawBody:
-        """Get raw message body
-
-        Returns raw message body content for the authenticated mailbox. This endpoint does not strip
-        signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
-
-        `GET /mailbox/messages/{message_id}/body` · permission: `mailbox.read`
-
-        Args:
-            message_id: Message ID.
-            part: Body part to return.
-            max_body_chars: Maximum body characters to return before truncation.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
-        """
-        return await self._client._request(
-            _ops.OP_MAILBOX_LIST_BODY,
-            path_params=(message_id,),
-            query={"part": part, "max_body_chars": max_body_chars, "mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxRawBody.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def list_content(
-        self,
-        message_id: str,
-        *,
-        part: MailboxListContentPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        strip_signature: bool | Unset = UNSET,
-        strip_quotes: bool | Unset = UNSET,
-        include_links: bool | Unset = UNSET,
-        include_html: bool | Unset = UNSET,
-        include_headers: MailboxListContentIncludeHeaders | str | Unset = UNSET,
-        include_attachments: MailboxListContentIncludeAttachments | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MailboxMessageContent:
-        """Get clean message content
-
-        Returns deterministic clean JSON content for one message. Attachment output is metadata only;
-        attachment contents are not parsed by this endpoint.
-
-        `GET /mailbox/messages/{message_id}/content` · permission: `mailbox.read`
-
-        Args:
-            message_id: Message ID.
-            part: Body part to return. `auto` prefers text when available.
-            max_body_chars: Maximum body characters to return before truncation.
-            strip_signature: When true, remove detected email signatures.
-            strip_quotes: When true, remove quoted reply text.
-            include_links: When true, include links extracted from the body.
-            include_html: When true, include HTML content when available.
-            include_headers: Header detail to include in the response.
-            include_attachments: Attachment detail to include. Contents are not returned.
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: Weak ETag from a previous response. Returns 304 when unchanged.
-        """
-        return await self._client._request(
-            _ops.OP_MAILBOX_LIST_CONTENT,
-            path_params=(message_id,),
-            query={
-                "part": part,
-                "max_body_chars": max_body_chars,
-                "strip_signature": strip_signature,
-                "strip_quotes": strip_quotes,
-                "include_links": include_links,
-                "include_html": include_html,
-                "include_headers": include_headers,
-                "include_attachments": include_attachments,
-                "mailbox_id": mailbox_id,
-            },
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxMessageContent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def query_message_changes(
+    def query_changes(
         self,
         *,
         since_query_state: str | Unset = UNSET,
@@ -1628,7 +1546,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def search_message_snippets(
+    async def search_snippets(
         self,
         *,
         q: str,
@@ -1847,10 +1765,9 @@ class AsyncMailboxMessagesResourceWithRawResponse:
         self.count = async_to_raw_response_wrapper(resource.count)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.get = async_to_raw_response_wrapper(resource.get)
-        self.get_message_attachment = async_to_raw_response_wrapper(resource.get_message_attachment)
+        self.get_body = async_to_raw_response_wrapper(resource.get_body)
+        self.get_content = async_to_raw_response_wrapper(resource.get_content)
         self.list = async_to_raw_response_wrapper(resource.list)
-        self.list_body = async_to_raw_response_wrapper(resource.list_body)
-        self.list_content = async_to_raw_response_wrapper(resource.list_content)
-        self.search_message_snippets = async_to_raw_response_wrapper(resource.search_message_snippets)
+        self.search_snippets = async_to_raw_response_wrapper(resource.search_snippets)
         self.send = async_to_raw_response_wrapper(resource.send)
         self.update = async_to_raw_response_wrapper(resource.update)

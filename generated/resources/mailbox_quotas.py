@@ -34,7 +34,7 @@ class MailboxQuotasResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxQuotasResourceWithRawResponse(self)
 
-    def get_quota_changes(
+    def changes(
         self,
         *,
         since_state: str | Unset = UNSET,
@@ -144,7 +144,7 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxQuotasResourceWithRawResponse(self)
 
-    def get_quota_changes(
+    def changes(
         self,
         *,
         since_state: str | Unset = UNSET,

@@ -33,42 +33,7 @@ class MailboxSubmissionsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxSubmissionsResourceWithRawResponse(self)
 
-    def get(
-        self,
-        submission_id: str,
-        *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MailboxSubmission:
-        """Get a mailbox submission
-
-        Returns one send submission for the authenticated mailbox. Responses include a weak `ETag` header.
-
-        `GET /mailbox/submissions/{submission_id}` · permission: `mailbox.read`
-
-        Args:
-            submission_id: `submission_id`
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
-        """
-        return self._client._request(
-            _ops.OP_MAILBOX_GET_SUBMISSION,
-            path_params=(submission_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxSubmission.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def get_submission_changes(
+    def changes(
         self,
         *,
         since_state: str | Unset = UNSET,
@@ -98,6 +63,41 @@ class MailboxSubmissionsResource(SyncAPIResource):
             cast=MailboxChanges.from_dict,
             state_param="since_state",
             state_field="new_state",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        submission_id: str,
+        *,
+        mailbox_id: str | Unset = UNSET,
+        if_none_match: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MailboxSubmission:
+        """Get a mailbox submission
+
+        Returns one send submission for the authenticated mailbox. Responses include a weak `ETag` header.
+
+        `GET /mailbox/submissions/{submission_id}` · permission: `mailbox.read`
+
+        Args:
+            submission_id: `submission_id`
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            if_none_match: `If-None-Match`
+        """
+        return self._client._request(
+            _ops.OP_MAILBOX_GET_SUBMISSION,
+            path_params=(submission_id,),
+            query={"mailbox_id": mailbox_id},
+            headers={"If-None-Match": if_none_match},
+            body=None,
+            cast=MailboxSubmission.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -186,42 +186,7 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxSubmissionsResourceWithRawResponse(self)
 
-    async def get(
-        self,
-        submission_id: str,
-        *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MailboxSubmission:
-        """Get a mailbox submission
-
-        Returns one send submission for the authenticated mailbox. Responses include a weak `ETag` header.
-
-        `GET /mailbox/submissions/{submission_id}` · permission: `mailbox.read`
-
-        Args:
-            submission_id: `submission_id`
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
-        """
-        return await self._client._request(
-            _ops.OP_MAILBOX_GET_SUBMISSION,
-            path_params=(submission_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxSubmission.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def get_submission_changes(
+    def changes(
         self,
         *,
         since_state: str | Unset = UNSET,
@@ -251,6 +216,41 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
             cast=MailboxChanges.from_dict,
             state_param="since_state",
             state_field="new_state",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        submission_id: str,
+        *,
+        mailbox_id: str | Unset = UNSET,
+        if_none_match: str | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MailboxSubmission:
+        """Get a mailbox submission
+
+        Returns one send submission for the authenticated mailbox. Responses include a weak `ETag` header.
+
+        `GET /mailbox/submissions/{submission_id}` · permission: `mailbox.read`
+
+        Args:
+            submission_id: `submission_id`
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            if_none_match: `If-None-Match`
+        """
+        return await self._client._request(
+            _ops.OP_MAILBOX_GET_SUBMISSION,
+            path_params=(submission_id,),
+            query={"mailbox_id": mailbox_id},
+            headers={"If-None-Match": if_none_match},
+            body=None,
+            cast=MailboxSubmission.from_dict,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,

@@ -70,7 +70,7 @@ class MailboxThreadsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_thread_content(
+    def get_content(
         self,
         thread_id: str,
         *,
@@ -205,7 +205,7 @@ class MailboxThreadsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_thread_messages(
+    def list_messages(
         self,
         thread_id: str,
         *,
@@ -252,9 +252,9 @@ class MailboxThreadsResourceWithRawResponse:
     def __init__(self, resource: MailboxThreadsResource) -> None:
         self._resource = resource
         self.get = to_raw_response_wrapper(resource.get)
-        self.get_thread_content = to_raw_response_wrapper(resource.get_thread_content)
+        self.get_content = to_raw_response_wrapper(resource.get_content)
         self.list = to_raw_response_wrapper(resource.list)
-        self.list_thread_messages = to_raw_response_wrapper(resource.list_thread_messages)
+        self.list_messages = to_raw_response_wrapper(resource.list_messages)
 
 
 class AsyncMailboxThreadsResource(AsyncAPIResource):
@@ -301,7 +301,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_thread_content(
+    def get_content(
         self,
         thread_id: str,
         *,
@@ -436,7 +436,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    def list_thread_messages(
+    def list_messages(
         self,
         thread_id: str,
         *,
@@ -483,6 +483,6 @@ class AsyncMailboxThreadsResourceWithRawResponse:
     def __init__(self, resource: AsyncMailboxThreadsResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
-        self.get_thread_content = async_to_raw_response_wrapper(resource.get_thread_content)
+        self.get_content = async_to_raw_response_wrapper(resource.get_content)
         self.list = async_to_raw_response_wrapper(resource.list)
-        self.list_thread_messages = async_to_raw_response_wrapper(resource.list_thread_messages)
+        self.list_messages = async_to_raw_response_wrapper(resource.list_messages)

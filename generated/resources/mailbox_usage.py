@@ -24,7 +24,7 @@ class MailboxUsageResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return MailboxUsageResourceWithRawResponse(self)
 
-    def list(
+    def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -64,7 +64,7 @@ class MailboxUsageResourceWithRawResponse:
 
     def __init__(self, resource: MailboxUsageResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMailboxUsageResource(AsyncAPIResource):
@@ -75,7 +75,7 @@ class AsyncMailboxUsageResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncMailboxUsageResourceWithRawResponse(self)
 
-    async def list(
+    async def get(
         self,
         *,
         mailbox_id: str | Unset = UNSET,
@@ -115,4 +115,4 @@ class AsyncMailboxUsageResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMailboxUsageResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
+        self.get = async_to_raw_response_wrapper(resource.get)

@@ -26,7 +26,7 @@ class SendingAttachmentsResource(SyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return SendingAttachmentsResourceWithRawResponse(self)
 
-    def complete_attachment_upload(
+    def complete_upload(
         self,
         upload_id: str,
         *,
@@ -64,7 +64,7 @@ class SendingAttachmentsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def create_attachment_upload(
+    def create_upload(
         self,
         *,
         filename: str,
@@ -189,8 +189,8 @@ class SendingAttachmentsResourceWithRawResponse:
 
     def __init__(self, resource: SendingAttachmentsResource) -> None:
         self._resource = resource
-        self.complete_attachment_upload = to_raw_response_wrapper(resource.complete_attachment_upload)
-        self.create_attachment_upload = to_raw_response_wrapper(resource.create_attachment_upload)
+        self.complete_upload = to_raw_response_wrapper(resource.complete_upload)
+        self.create_upload = to_raw_response_wrapper(resource.create_upload)
         self.get = to_raw_response_wrapper(resource.get)
         self.upload = to_raw_response_wrapper(resource.upload)
 
@@ -203,7 +203,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers, request id, `.parse()`)."""
         return AsyncSendingAttachmentsResourceWithRawResponse(self)
 
-    async def complete_attachment_upload(
+    async def complete_upload(
         self,
         upload_id: str,
         *,
@@ -241,7 +241,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def create_attachment_upload(
+    async def create_upload(
         self,
         *,
         filename: str,
@@ -366,7 +366,7 @@ class AsyncSendingAttachmentsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncSendingAttachmentsResource) -> None:
         self._resource = resource
-        self.complete_attachment_upload = async_to_raw_response_wrapper(resource.complete_attachment_upload)
-        self.create_attachment_upload = async_to_raw_response_wrapper(resource.create_attachment_upload)
+        self.complete_upload = async_to_raw_response_wrapper(resource.complete_upload)
+        self.create_upload = async_to_raw_response_wrapper(resource.create_upload)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.upload = async_to_raw_response_wrapper(resource.upload)

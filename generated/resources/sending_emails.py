@@ -102,7 +102,7 @@ class SendingEmailsResource(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def send_email_batch(
+    def send_batch(
         self,
         *,
         messages: Sequence[EmailSendRequest | Mapping[str, Any]],
@@ -143,7 +143,7 @@ class SendingEmailsResourceWithRawResponse:
     def __init__(self, resource: SendingEmailsResource) -> None:
         self._resource = resource
         self.send = to_raw_response_wrapper(resource.send)
-        self.send_email_batch = to_raw_response_wrapper(resource.send_email_batch)
+        self.send_batch = to_raw_response_wrapper(resource.send_batch)
 
 
 class AsyncSendingEmailsResource(AsyncAPIResource):
@@ -222,7 +222,7 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def send_email_batch(
+    async def send_batch(
         self,
         *,
         messages: Sequence[EmailSendRequest | Mapping[str, Any]],
@@ -263,4 +263,4 @@ class AsyncSendingEmailsResourceWithRawResponse:
     def __init__(self, resource: AsyncSendingEmailsResource) -> None:
         self._resource = resource
         self.send = async_to_raw_response_wrapper(resource.send)
-        self.send_email_batch = async_to_raw_response_wrapper(resource.send_email_batch)
+        self.send_batch = async_to_raw_response_wrapper(resource.send_batch)
