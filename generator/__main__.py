@@ -1,8 +1,11 @@
 """`python -m generator`: the build pipeline.
 
-python -m generator [--spec PATH_OR_URL] [--out DIR] [--lenient]   generate (default: pinned spec)
-python -m generator check [--out DIR]                              regenerate to a temp dir, fail on drift
-python -m generator diff OLD NEW [--json]                          what changed for client users
+python -m generator [--spec PATH_OR_URL]... [--out DIR] [--lenient]   generate (default: the pinned specs)
+python -m generator check [--out DIR]                                 regenerate to a temp dir, fail on drift
+python -m generator diff OLD NEW [--json]                             what changed for client users
+
+Each `--spec` document is recognised as one configured API (`openapi/surfaces.yaml`: the app spec or
+the Sending spec); the package gets the clients of the APIs given.
 """
 
 from __future__ import annotations
@@ -20,7 +23,11 @@ from .pipeline import generate
 
 def _generate(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Generate the sendmux layer.")
-    parser.add_argument("--spec", help="spec path or URL (default: the pinned spec, sha256-verified)")
+    parser.add_argument(
+        "--spec",
+        action="append",
+        help="spec path or URL, once per API (default: the pinned specs, sha256-verified)",
+    )
     parser.add_argument("--out", default="generated", help="output folder (default: generated)")
     parser.add_argument("--lenient", action="store_true", help="overlay actions matching nothing only warn")
     args = parser.parse_args(argv)
@@ -57,7 +64,7 @@ def _differences(expected: Path, actual: Path) -> list[str]:
 def _check(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator check")
     parser.add_argument("--out", default="generated")
-    parser.add_argument("--spec")
+    parser.add_argument("--spec", action="append")
     args = parser.parse_args(argv)
     committed = Path(args.out)
     with tempfile.TemporaryDirectory() as tmp:

@@ -299,3 +299,23 @@ def test_an_unreadable_spec_fails_cleanly(repo: Path, tmp_path: Path) -> None:
     bad.write_text("{ not json")
     assert run_update(repo, bad) == 1
     assert state(repo) == before
+
+
+def test_a_sending_spec_moves_the_sending_pin_only(repo: Path, tmp_path: Path) -> None:
+    from generator import config
+
+    sending_pin = spec_update.pin_files(repo)["sending"]
+    app_pin_before = (repo / spec_update.PIN).read_bytes()
+    version = spec_update.read_version(repo)
+    spec = fetch.load_pinned(config.load().specs["sending"].pin)
+
+    def reword(s: Spec) -> None:
+        s["paths"]["/emails/send"]["post"]["description"] = "Queue one email."
+
+    new_spec = write_spec(tmp_path, edited(spec, reword), "new-sending.json")
+    assert run_update(repo, new_spec, "sendingSendEmail") == 0
+    pin = json.loads((repo / sending_pin).read_text())
+    assert pin["sha256"] == fetch.sha256(new_spec.read_bytes())
+    assert (repo / spec_update.PIN).read_bytes() == app_pin_before  # the app pin did not move
+    assert spec_update.read_version(repo) == bump_version(version, "patch")
+    assert "Sending API" in (repo / spec_update.CHANGELOG).read_text()
