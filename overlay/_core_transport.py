@@ -38,6 +38,10 @@ _ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
     (httpcore.ProxyError, httpx.ProxyError),
 )
 _ACCEPT_ENCODING = (b"Accept-Encoding", b"gzip")
+# Methods whose semantics anticipate a body: without one they still say `Content-Length: 0` (RFC 9110
+# 8.6; some proxies answer 411 otherwise), as httpx's Client.send does.  httpcore adds the header for
+# any bytes content, so b"" is enough.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class CoreResponse:
@@ -113,6 +117,8 @@ def send(
     timeout: TimeoutTypes,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
+    if content is None and method in _BODY_METHODS:
+        content = b""
     try:
         # request() reads the body to the end and closes it, which returns the connection to the pool.
         response = pool.request(method, url, headers=headers, content=content, extensions=extensions)
@@ -130,6 +136,8 @@ async def asend(
     timeout: TimeoutTypes,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
+    if content is None and method in _BODY_METHODS:
+        content = b""
     try:
         response = await pool.request(method, url, headers=headers, content=content, extensions=extensions)
     except Exception as exc:
