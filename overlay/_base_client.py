@@ -6,6 +6,7 @@ The success path does no logging formatting unless enabled, builds no exception 
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import logging
 import os
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from sendmux._auth import Credential, CredentialSource, resolve_credential
@@ -30,6 +32,7 @@ from sendmux._errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
     NotModifiedError,
     SendmuxError,
@@ -38,10 +41,17 @@ from sendmux._errors import (
 from sendmux._etag_cache import CacheEntry, ETagCache
 from sendmux._logging import logger, setup_from_env
 from sendmux._operation import Operation
+from sendmux._options import (
+    check_cache_size,
+    check_flag,
+    check_headers,
+    check_max_retries,
+    check_max_retry_wait,
+    check_timeout,
+)
 from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
 from sendmux._rate_limit import RateLimit, RateLimitState, parse_rate_limit
 from sendmux._raw_response import RAW_RESPONSE, RawResponse
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
 from sendmux._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
 from sendmux._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
 from sendmux._version import __version__
@@ -64,26 +74,48 @@ _DEBUG = logging.DEBUG
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Transport failures that prove the request never left: safe to retry even a non-idempotent POST.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-_PATH_PARTS: dict[str, list[str]] = {}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_PATH_PARTS: dict[str, tuple[list[str], list[str]]] = {}
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_~-]+").fullmatch  # non-empty and dot-free, so never a dot segment
 
 
-def _format_path(template: str, params: Sequence[object]) -> str:
-    parts = _PATH_PARTS.get(template)
-    if parts is None:
-        parts = _PLACEHOLDER.split(template)
-        _PATH_PARTS[template] = parts
-    if len(parts) - 1 != len(params):
-        raise TypeError(f"{template} takes {len(parts) - 1} path parameter(s), got {len(params)}")
-    if len(parts) == 1:
+def _format_path(op: Operation, params: Sequence[object]) -> str:
+    template = op.path
+    cached = _PATH_PARTS.get(template)
+    if cached is None:
+        pieces = _PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+        cached = _PATH_PARTS[template] = (pieces[0::2], pieces[1::2])
+    literals, names = cached
+    if len(names) != len(params):
+        raise TypeError(f"{op.qualified_name}() takes {len(names)} path parameter(s), got {len(params)}")
+    if not names:
         return template
-    out = [parts[0]]
-    for value, literal in zip(params, parts[1:], strict=True):
-        # Typical ids (`mdom_abc123`) need no escaping: skip the general encoder.
-        out.append(value if type(value) is str and _PLAIN_ID(value) else encode_path_param(value))
+    out = [literals[0]]
+    for value, name, literal in zip(params, names, literals[1:], strict=True):
+        # Typical ids (`mdom_abc123`) need no escaping: skip the general checks.
+        out.append(value if type(value) is str and _PLAIN_ID(value) else _path_segment(op, name, value))
         out.append(literal)
     return "".join(out)
+
+
+def _path_segment(op: Operation, name: str, value: object) -> str:
+    """One checked, percent-encoded path segment; the value itself never reaches a message (it may be secret)."""
+    where = f"{op.qualified_name}(): path parameter `{name}`"
+    if value is None or isinstance(value, Unset):
+        raise ValueError(f"{where} is required")
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        hint = "; pass its `.id`" if hasattr(value, "id") else ""
+        # Never serialised: a model here would put every field (a webhook secret, say) into the URL and logs.
+        raise TypeError(f"{where} must be a str id, got {type(value).__name__}{hint}")
+    if isinstance(value, str):
+        if not value:
+            raise ValueError(f"{where} must not be empty")
+        if value in (".", ".."):
+            # Dot segments would be normalised away by URL handling; refuse rather than hit another route.
+            raise ValueError(f"{where} must not be a dot segment ({value!r})")
+    return encode_path_param(value)
 
 
 def _is_loopback(host: str) -> bool:
@@ -137,11 +169,14 @@ def _no_env_proxies() -> bool:
     return not urllib.request.getproxies()
 
 
-def _header_text(value: object) -> str:
-    text = value if type(value) is str else _query_scalar(value)
+def _header_text(name: str, value: object) -> str:
+    try:
+        text = value if type(value) is str else _query_scalar(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"header `{name}`: {exc}") from None
     if "\n" in text or "\r" in text:
         # A line break would split the header; refuse it here rather than as a retried transport error.
-        raise ValueError("header values must not contain line breaks")
+        raise ValueError(f"header `{name}`: values must not contain line breaks")
     return text
 
 
@@ -274,26 +309,39 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        _copy_of: _BaseClient | None = None,
     ) -> None:
         setup_from_env()
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be >= 0")
-        if max_retry_wait < 0:
-            raise ConfigurationError("max_retry_wait must be >= 0")
-        self._credential: Credential = resolve_credential(api_key, access_token)
+        # Every option is checked here, before any pool exists: a typo fails where it is written.
+        self.max_retries = check_max_retries(max_retries, at_construction=True)
+        self.max_retry_wait = check_max_retry_wait(max_retry_wait, at_construction=True)
+        self.timeout = check_timeout(timeout, at_construction=True)
+        etag_cache = check_flag(etag_cache, "etag_cache")
+        etag_cache_size = check_cache_size(etag_cache_size)
+        self._allow_insecure_http = check_flag(allow_insecure_http, "allow_insecure_http")
+        self._default_headers: dict[str, str] = check_headers(default_headers, "default_headers")
+        if _copy_of is not None and api_key is None and access_token is None:
+            self._credential: Credential = _copy_of._credential
+        else:
+            self._credential = resolve_credential(api_key, access_token)
         if base_url is None:
             base_url = os.environ.get("SENDMUX_BASE_URL") or DEFAULT_BASE_URL
-        self._allow_insecure_http = allow_insecure_http
-        self.base_url = _check_base_url(base_url, allow_insecure_http)
-        self.max_retries = max_retries
-        self.max_retry_wait = float(max_retry_wait)
-        self.timeout = timeout
-        self._default_headers: dict[str, str] = dict(default_headers or {})
-        self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
-        self._rate = RateLimitState()
-        # Injectable for tests: no test needs to really sleep or read the wall clock.
-        self._clock: Callable[[], float] = time.time
-        self._random: Callable[[], float] = random.random
+        elif not isinstance(base_url, str):
+            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+        self.base_url = _check_base_url(base_url, self._allow_insecure_http)
+        self._closed = False
+        if _copy_of is None:
+            self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
+            self._rate = RateLimitState()
+            # Injectable for tests: no test needs to really sleep or read the wall clock.
+            self._clock: Callable[[], float] = time.time
+            self._random: Callable[[], float] = random.random
+        else:
+            # A with_options copy shares the original's cache, rate-limit state and test hooks.
+            self._etag = (_copy_of._etag or ETagCache(etag_cache_size)) if etag_cache else None
+            self._rate = _copy_of._rate
+            self._clock = _copy_of._clock
+            self._random = _copy_of._random
 
     def _build_static_headers(self, pool_headers: httpx.Headers) -> None:
         """The headers every request of this client sends, minus those the pool already sends.
@@ -331,7 +379,7 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r} credential={self._credential.kind} [redacted]>"
 
-    def _copy_with(
+    def _copy_options(
         self,
         *,
         api_key: CredentialSource | None,
@@ -342,31 +390,37 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None,
         max_retry_wait: float | NotGiven,
         etag_cache: bool | NotGiven,
-    ) -> Self:
-        new = object.__new__(type(self))
-        # Resources cached on the original point at it: the copy builds its own.
-        new.__dict__.update(
-            {k: v for k, v in self.__dict__.items() if not isinstance(v, (SyncAPIResource, AsyncAPIResource))}
-        )
-        if api_key is not None or access_token is not None:
-            new._credential = resolve_credential(api_key, access_token)
-        if base_url is not None:
-            new.base_url = _check_base_url(base_url, self._allow_insecure_http)
-        if not isinstance(max_retries, NotGiven):
-            if max_retries < 0:
-                raise ConfigurationError("max_retries must be >= 0")
-            new.max_retries = max_retries
-        if not isinstance(timeout, NotGiven):
-            new.timeout = timeout
+    ) -> dict[str, Any]:
+        """Constructor arguments for a `with_options` copy: this client's settings with the changes on top.
+
+        The copy is built by the constructor, so it is checked and set up like any client; `_copy_of`
+        makes it share this client's pool (the original's to close), cache and rate-limit state.
+        """
         if default_headers is not None:
-            new._default_headers = {**self._default_headers, **default_headers}
-        if not isinstance(max_retry_wait, NotGiven):
-            new.max_retry_wait = float(max_retry_wait)
-        if not isinstance(etag_cache, NotGiven):
-            new._etag = (self._etag or ETagCache()) if etag_cache else None
-        new._owns_http = False  # the pool stays the original's to close
-        new._build_static_headers(self._http.headers)
-        return new
+            default_headers = {**self._default_headers, **check_headers(default_headers, "default_headers")}
+        return {
+            "api_key": api_key,
+            "access_token": access_token,
+            "base_url": self.base_url if base_url is None else base_url,
+            "max_retries": self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "etag_cache": (self._etag is not None) if isinstance(etag_cache, NotGiven) else etag_cache,
+            "default_headers": self._default_headers if default_headers is None else default_headers,
+            "allow_insecure_http": self._allow_insecure_http,
+            "max_retry_wait": self.max_retry_wait if isinstance(max_retry_wait, NotGiven) else max_retry_wait,
+            "_copy_of": self,
+        }
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(
+                f"this {type(self).__name__} client is closed: calls after close() (or after its `with` "
+                "block) are refused; create a new client"
+            )
+        raise ClientClosedError(
+            f"the connection pool of this {type(self).__name__} client is closed (by the client it was "
+            "copied from with with_options, or the http_client you passed was closed); create a new client"
+        )
 
     # -- request preparation ------------------------------------------------------------------------------
 
@@ -382,8 +436,10 @@ class _BaseClient:
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | NotGiven,
     ) -> _Prepared:
+        if self._closed or self._http.is_closed:
+            self._check_open()  # raises: nothing is prepared, sent or left open
         method = op.http_method
-        path = _format_path(op.path, path_params)
+        path = _format_path(op, path_params)
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
         url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
 
@@ -396,14 +452,14 @@ class _BaseClient:
         if headers:
             for name, value in headers.items():
                 if value is not None and not isinstance(value, Unset):
-                    h[name] = _header_text(value)
+                    h[name] = _header_text(name, value)
         if extra_headers:
             for name, extra_value in extra_headers.items():
                 lower = name.lower()
                 for existing in [k for k in h if k.lower() == lower]:
                     del h[existing]
                 if extra_value is not None:  # None removes a header
-                    h[name] = _header_text(extra_value)
+                    h[name] = _header_text(name, extra_value)
 
         has_key = False
         if op.idempotency_key or method == "POST" or method == "PATCH":
@@ -442,8 +498,8 @@ class _BaseClient:
             path,
             h,
             content,
-            self.timeout if isinstance(timeout, NotGiven) else timeout,
-            self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            self.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout),
+            self.max_retries if isinstance(max_retries, NotGiven) else check_max_retries(max_retries),
             method_is_retry_safe(method, has_key),
             cache_key,
             cache_entry,
@@ -643,6 +699,7 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -655,23 +712,31 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            _copy_of=_copy_of,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
                 "http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)"
             )
+        if isinstance(_copy_of, SyncAPIClient):
+            # A with_options copy sends on the original's pool, which stays the original's to close.
+            self._owns_http = False
+            self._http: httpx.Client = _copy_of._http
+            self._direct: httpx.HTTPTransport | None = _copy_of._direct
+            self._core: httpcore.ConnectionPool | None = _copy_of._core
+            self._build_static_headers(self._http.headers)
+            self._sleep: Callable[[float], None] = _copy_of._sleep
+            return
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
         transport = httpx.HTTPTransport() if http_client is None else None
-        self._http: httpx.Client = http_client or httpx.Client(
-            timeout=timeout, follow_redirects=False, transport=transport
-        )
-        self._direct: httpx.HTTPTransport | None = transport if _no_env_proxies() else None
+        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+        self._direct = transport if _no_env_proxies() else None
         self._core = sync_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
-        self._sleep: Callable[[float], None] = time.sleep
+        self._sleep = time.sleep
 
     def with_options(
         self,
@@ -686,24 +751,29 @@ class SyncAPIClient(_BaseClient):
         etag_cache: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
-        return self._copy_with(
-            api_key=api_key,
-            access_token=access_token,
-            base_url=base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-            default_headers=default_headers,
-            max_retry_wait=max_retry_wait,
-            etag_cache=etag_cache,
+        return type(self)(
+            **self._copy_options(
+                api_key=api_key,
+                access_token=access_token,
+                base_url=base_url,
+                max_retries=max_retries,
+                timeout=timeout,
+                default_headers=default_headers,
+                max_retry_wait=max_retry_wait,
+                etag_cache=etag_cache,
+            )
         )
 
     def close(self) -> None:
+        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        """True after close(), or when the pool this client sends on was closed."""
+        return self._closed or self._http.is_closed
 
     def __enter__(self) -> Self:
         return self
@@ -837,6 +907,7 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -849,22 +920,31 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            _copy_of=_copy_of,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
                 "http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)"
             )
+        if isinstance(_copy_of, AsyncAPIClient):
+            self._owns_http = False
+            self._http: httpx.AsyncClient = _copy_of._http
+            self._direct: httpx.AsyncHTTPTransport | None = _copy_of._direct
+            self._acore: httpcore.AsyncConnectionPool | None = _copy_of._acore
+            self._build_static_headers(self._http.headers)
+            self._sleep: Callable[[float], Awaitable[None]] = _copy_of._sleep
+            return
         self._owns_http = http_client is None
         transport = httpx.AsyncHTTPTransport() if http_client is None else None
-        self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
+        self._http = http_client or httpx.AsyncClient(
             timeout=timeout, follow_redirects=False, transport=transport
         )
-        self._direct: httpx.AsyncHTTPTransport | None = transport if _no_env_proxies() else None
+        self._direct = transport if _no_env_proxies() else None
         self._acore = async_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
-        self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
+        self._sleep = _async_sleep
 
     def with_options(
         self,
@@ -879,18 +959,22 @@ class AsyncAPIClient(_BaseClient):
         etag_cache: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
-        return self._copy_with(
-            api_key=api_key,
-            access_token=access_token,
-            base_url=base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-            default_headers=default_headers,
-            max_retry_wait=max_retry_wait,
-            etag_cache=etag_cache,
+        return type(self)(
+            **self._copy_options(
+                api_key=api_key,
+                access_token=access_token,
+                base_url=base_url,
+                max_retries=max_retries,
+                timeout=timeout,
+                default_headers=default_headers,
+                max_retry_wait=max_retry_wait,
+                etag_cache=etag_cache,
+            )
         )
 
     async def close(self) -> None:
+        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        self._closed = True
         if self._owns_http:
             await self._http.aclose()
 
@@ -898,7 +982,8 @@ class AsyncAPIClient(_BaseClient):
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        """True after close(), or when the pool this client sends on was closed."""
+        return self._closed or self._http.is_closed
 
     async def __aenter__(self) -> Self:
         return self

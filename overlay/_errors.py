@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SendmuxError",
     "ConfigurationError",
+    "ClientClosedError",
     "PaginationError",
     "NotModifiedError",
     "WebhookSignatureError",
@@ -60,6 +61,10 @@ def _restore_error(cls: type[SendmuxError], args: tuple[Any, ...], state: dict[s
 
 class ConfigurationError(SendmuxError, ValueError):
     """The client was set up wrongly (no credential, a bad credential, an insecure base URL, ...)."""
+
+
+class ClientClosedError(SendmuxError, RuntimeError):
+    """A call on a client after `close()` (or its `with` block), or on a copy whose pool was closed."""
 
 
 class PaginationError(SendmuxError):
