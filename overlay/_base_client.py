@@ -25,6 +25,7 @@ import httpx
 
 from sendmux._auth import Credential, CredentialSource, resolve_credential
 from sendmux._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
+from sendmux._deadline import aread_within, attempt_deadline, read_within
 from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
 from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination
 from sendmux._errors import (
@@ -42,6 +43,7 @@ from sendmux._etag_cache import CacheEntry, ETagCache
 from sendmux._logging import logger, setup_from_env
 from sendmux._operation import Operation
 from sendmux._options import (
+    attempt_budget,
     check_cache_size,
     check_flag,
     check_headers,
@@ -573,8 +575,10 @@ class _BaseClient:
             text = text.replace(auth[7:], "[redacted]")  # belt and braces: no secret in any message
         where = f"{prep.method} {prep.path}"
         if isinstance(exc, httpx.TimeoutException):
+            budget = attempt_budget(prep.timeout)
+            limit = f"; the attempt's limit is {budget:g} s" if budget is not None else ""
             error: APIConnectionError = APITimeoutError(
-                f"request timed out ({text}) on {where}", method=prep.method, url=prep.url
+                f"request timed out ({text}{limit}) on {where}", method=prep.method, url=prep.url
             )
         else:
             error = APIConnectionError(
@@ -642,7 +646,7 @@ class _BaseClient:
     def _cast(result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
-        except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        except (SendmuxError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             # ModelDecodeError (a SendmuxError) or a generated from_dict tripping over a wrong shape.
             raise APIResponseValidationError(
                 f"the response data does not match the documented shape: {exc}",
@@ -807,11 +811,19 @@ class SyncAPIClient(_BaseClient):
                             content=prep.content,
                             timeout=prep.timeout,
                         )
+                        deadline = attempt_deadline(prep.timeout)
                         if direct is not None:
-                            response = direct.handle_request(request)
-                            response.read()  # reads to the end, which returns the connection to the pool
+                            streamed = direct.handle_request(request)
                         else:
-                            response = http.send(request, follow_redirects=False)
+                            streamed = http.send(request, follow_redirects=False, stream=True)
+                        try:
+                            # Read to the end (which returns the connection), within the attempt's time.
+                            body = read_within(streamed.iter_bytes(), deadline)
+                        finally:
+                            streamed.close()
+                        response = CoreResponse(
+                            streamed.status_code, streamed.headers, body, streamed.reason_phrase
+                        )
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
@@ -1019,11 +1031,18 @@ class AsyncAPIClient(_BaseClient):
                             content=prep.content,
                             timeout=prep.timeout,
                         )
+                        deadline = attempt_deadline(prep.timeout)
                         if direct is not None:
-                            response = await direct.handle_async_request(request)
-                            await response.aread()
+                            streamed = await direct.handle_async_request(request)
                         else:
-                            response = await http.send(request, follow_redirects=False)
+                            streamed = await http.send(request, follow_redirects=False, stream=True)
+                        try:
+                            body = await aread_within(streamed.aiter_bytes(), deadline)
+                        finally:
+                            await streamed.aclose()
+                        response = CoreResponse(
+                            streamed.status_code, streamed.headers, body, streamed.reason_phrase
+                        )
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:

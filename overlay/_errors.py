@@ -304,7 +304,7 @@ def make_status_error(
     request_id: str | None = None
     try:
         body = json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, bad UTF-8, a huge number, nesting too deep
         body = content.decode("utf-8", "replace")
     if isinstance(body, dict):
         e = body.get("error")
