@@ -381,26 +381,26 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r} credential={self._credential.kind} [redacted]>"
 
-    def _copy_options(
+    def with_options(
         self,
         *,
-        api_key: CredentialSource | None,
-        access_token: CredentialSource | None,
-        base_url: str | None,
-        max_retries: int | NotGiven,
-        timeout: TimeoutTypes | NotGiven,
-        default_headers: Mapping[str, str] | None,
-        max_retry_wait: float | NotGiven,
-        etag_cache: bool | NotGiven,
-    ) -> dict[str, Any]:
-        """Constructor arguments for a `with_options` copy: this client's settings with the changes on top.
+        api_key: CredentialSource | None = None,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
+        etag_cache: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool and rate-limit state.
 
         The copy is built by the constructor, so it is checked and set up like any client; `_copy_of`
-        makes it share this client's pool (the original's to close), cache and rate-limit state.
+        makes it share this client's pool (the original's to close), ETag cache and rate-limit state.
         """
         if default_headers is not None:
             default_headers = {**self._default_headers, **check_headers(default_headers, "default_headers")}
-        return {
+        options: dict[str, Any] = {
             "api_key": api_key,
             "access_token": access_token,
             "base_url": self.base_url if base_url is None else base_url,
@@ -412,6 +412,7 @@ class _BaseClient:
             "max_retry_wait": self.max_retry_wait if isinstance(max_retry_wait, NotGiven) else max_retry_wait,
             "_copy_of": self,
         }
+        return type(self)(**options)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -742,32 +743,6 @@ class SyncAPIClient(_BaseClient):
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
         self._sleep = time.sleep
 
-    def with_options(
-        self,
-        *,
-        api_key: CredentialSource | None = None,
-        access_token: CredentialSource | None = None,
-        base_url: str | None = None,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-        max_retry_wait: float | NotGiven = NOT_GIVEN,
-        etag_cache: bool | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
-        return type(self)(
-            **self._copy_options(
-                api_key=api_key,
-                access_token=access_token,
-                base_url=base_url,
-                max_retries=max_retries,
-                timeout=timeout,
-                default_headers=default_headers,
-                max_retry_wait=max_retry_wait,
-                etag_cache=etag_cache,
-            )
-        )
-
     def close(self) -> None:
         """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
         self._closed = True
@@ -957,32 +932,6 @@ class AsyncAPIClient(_BaseClient):
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
         self._sleep = _async_sleep
-
-    def with_options(
-        self,
-        *,
-        api_key: CredentialSource | None = None,
-        access_token: CredentialSource | None = None,
-        base_url: str | None = None,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-        max_retry_wait: float | NotGiven = NOT_GIVEN,
-        etag_cache: bool | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
-        return type(self)(
-            **self._copy_options(
-                api_key=api_key,
-                access_token=access_token,
-                base_url=base_url,
-                max_retries=max_retries,
-                timeout=timeout,
-                default_headers=default_headers,
-                max_retry_wait=max_retry_wait,
-                etag_cache=etag_cache,
-            )
-        )
 
     async def close(self) -> None:
         """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
