@@ -120,9 +120,18 @@ def attempt_budget(timeout: TimeoutTypes) -> float | None:
     Each phase keeps its own limit too (connect, write, each read); this one also stops a server that
     trickles a body slowly enough never to trip a single read's limit.
     """
+    global _last_budget
     if timeout is None:
         return None
     if isinstance(timeout, httpx.Timeout):
+        last = _last_budget
+        if last[0] is timeout:  # nearly every call passes the client's one Timeout: compute it once
+            return last[1]
         limits = [s for s in (timeout.connect, timeout.read, timeout.write, timeout.pool) if s is not None]
-        return max(limits) if limits else None
+        budget = max(limits) if limits else None
+        _last_budget = (timeout, budget)  # one tuple, swapped atomically: safe across threads
+        return budget
     return float(timeout)
+
+
+_last_budget: tuple[object, float | None] = (None, None)
