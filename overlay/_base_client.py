@@ -50,6 +50,7 @@ from sendmux._options import (
     check_max_retries,
     check_max_retry_wait,
     check_timeout,
+    check_total_timeout,
 )
 from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
 from sendmux._rate_limit import RateLimit, RateLimitState, parse_rate_limit
@@ -311,6 +312,7 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        total_timeout: float | None = None,
         _copy_of: _BaseClient | None = None,
     ) -> None:
         setup_from_env()
@@ -318,6 +320,7 @@ class _BaseClient:
         self.max_retries = check_max_retries(max_retries, at_construction=True)
         self.max_retry_wait = check_max_retry_wait(max_retry_wait, at_construction=True)
         self.timeout = check_timeout(timeout, at_construction=True)
+        self.total_timeout = check_total_timeout(total_timeout, at_construction=True)
         etag_cache = check_flag(etag_cache, "etag_cache")
         etag_cache_size = check_cache_size(etag_cache_size)
         self._allow_insecure_http = check_flag(allow_insecure_http, "allow_insecure_http")
@@ -392,6 +395,7 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         max_retry_wait: float | NotGiven = NOT_GIVEN,
         etag_cache: bool | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool and rate-limit state.
 
@@ -410,9 +414,17 @@ class _BaseClient:
             "default_headers": self._default_headers if default_headers is None else default_headers,
             "allow_insecure_http": self._allow_insecure_http,
             "max_retry_wait": self.max_retry_wait if isinstance(max_retry_wait, NotGiven) else max_retry_wait,
+            "total_timeout": self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
             "_copy_of": self,
         }
         return type(self)(**options)
+
+    def _out_of_time(self, prep: _Prepared, doing: str) -> APITimeoutError:
+        return APITimeoutError(
+            f"total_timeout={self.total_timeout:g} s would pass {doing} on {prep.method} {prep.path}",
+            method=prep.method,
+            url=prep.url,
+        )
 
     def _check_open(self) -> None:
         if self._closed:
@@ -578,6 +590,8 @@ class _BaseClient:
         if isinstance(exc, httpx.TimeoutException):
             budget = attempt_budget(prep.timeout)
             limit = f"; the attempt's limit is {budget:g} s" if budget is not None else ""
+            if self.total_timeout is not None:
+                limit += f", the call's total_timeout {self.total_timeout:g} s"
             error: APIConnectionError = APITimeoutError(
                 f"request timed out ({text}{limit}) on {where}", method=prep.method, url=prep.url
             )
@@ -704,6 +718,7 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        total_timeout: float | None = None,
         _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
@@ -717,6 +732,7 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            total_timeout=total_timeout,
             _copy_of=_copy_of,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
@@ -765,11 +781,15 @@ class SyncAPIClient(_BaseClient):
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
+        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
+        end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         while True:
             attempt += 1
             delay = rate.reserve(self._clock(), self.max_retry_wait)
             try:
                 if delay > 0:
+                    if end is not None and time.monotonic() + delay >= end:
+                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
                     logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
                     self._sleep(delay)
                 started = time.perf_counter()
@@ -777,7 +797,7 @@ class SyncAPIClient(_BaseClient):
                     response: httpx.Response | CoreResponse
                     if core is not None:
                         headers = core_headers(self._static_headers, prep.headers)
-                        response = send(core, prep.method, prep.url, headers, prep.content, prep.timeout)
+                        response = send(core, prep.method, prep.url, headers, prep.content, prep.timeout, end)
                     else:
                         request = http.build_request(
                             prep.method,
@@ -786,7 +806,7 @@ class SyncAPIClient(_BaseClient):
                             content=prep.content,
                             timeout=prep.timeout,
                         )
-                        deadline = attempt_deadline(prep.timeout)
+                        deadline = attempt_deadline(prep.timeout, end)
                         if direct is not None:
                             streamed = direct.handle_request(request)
                         else:
@@ -811,8 +831,8 @@ class SyncAPIClient(_BaseClient):
                 rate.release()
             # Raised here, outside the except block, so no httpx exception (holding the request and its
             # Authorization header) hangs off ours as __context__.
-            if wait is None or retries_left <= 0:
-                raise error
+            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                raise error  # (past total_timeout: the last error is the one worth seeing)
             retries_left -= 1
             self._log_retry(prep, error, wait, attempt)
             self._sleep(wait)
@@ -894,6 +914,7 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        total_timeout: float | None = None,
         _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
@@ -907,6 +928,7 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            total_timeout=total_timeout,
             _copy_of=_copy_of,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
@@ -957,11 +979,15 @@ class AsyncAPIClient(_BaseClient):
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
+        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
+        end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         while True:
             attempt += 1
             delay = rate.reserve(self._clock(), self.max_retry_wait)
             try:
                 if delay > 0:
+                    if end is not None and time.monotonic() + delay >= end:
+                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
                     logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
                     await self._sleep(delay)
                 started = time.perf_counter()
@@ -970,7 +996,7 @@ class AsyncAPIClient(_BaseClient):
                     if core is not None:
                         headers = core_headers(self._static_headers, prep.headers)
                         response = await asend(
-                            core, prep.method, prep.url, headers, prep.content, prep.timeout
+                            core, prep.method, prep.url, headers, prep.content, prep.timeout, end
                         )
                     else:
                         request = http.build_request(
@@ -980,7 +1006,7 @@ class AsyncAPIClient(_BaseClient):
                             content=prep.content,
                             timeout=prep.timeout,
                         )
-                        deadline = attempt_deadline(prep.timeout)
+                        deadline = attempt_deadline(prep.timeout, end)
                         if direct is not None:
                             streamed = await direct.handle_async_request(request)
                         else:
@@ -1002,8 +1028,8 @@ class AsyncAPIClient(_BaseClient):
                     error, wait = outcome  # type: ignore[misc]
             finally:
                 rate.release()
-            if wait is None or retries_left <= 0:
-                raise error
+            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                raise error  # (past total_timeout: the last error is the one worth seeing)
             retries_left -= 1
             self._log_retry(prep, error, wait, attempt)
             await self._sleep(wait)

@@ -133,11 +133,12 @@ def send(
     headers: list[tuple[bytes, bytes]],
     content: bytes | None,
     timeout: TimeoutTypes,
+    end: float | None = None,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
     if content is None and method in _BODY_METHODS:
         content = b""
-    token = DEADLINE.set(attempt_deadline(timeout))  # the pool's backend clamps every I/O step to it
+    token = DEADLINE.set(attempt_deadline(timeout, end))  # the pool's backend clamps every I/O step to it
     try:
         # request() reads the body to the end and closes it, which returns the connection to the pool.
         response = pool.request(method, url, headers=headers, content=content, extensions=extensions)
@@ -155,11 +156,12 @@ async def asend(
     headers: list[tuple[bytes, bytes]],
     content: bytes | None,
     timeout: TimeoutTypes,
+    end: float | None = None,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
     if content is None and method in _BODY_METHODS:
         content = b""
-    token = DEADLINE.set(attempt_deadline(timeout))
+    token = DEADLINE.set(attempt_deadline(timeout, end))
     try:
         response = await pool.request(method, url, headers=headers, content=content, extensions=extensions)
     except Exception as exc:

@@ -42,9 +42,13 @@ if TYPE_CHECKING:  # httpcore's own alias, for the signatures only
     _SocketOptions = Iterable[SOCKET_OPTION]
 
 
-def attempt_deadline(timeout: TimeoutTypes) -> float | None:
+def attempt_deadline(timeout: TimeoutTypes, end: float | None = None) -> float | None:
+    """When this attempt must be over: its timeout from now, or the call's `end` if that comes first."""
     budget = attempt_budget(timeout)
-    return None if budget is None else time.monotonic() + budget
+    deadline = None if budget is None else time.monotonic() + budget
+    if end is not None and (deadline is None or end < deadline):
+        return end
+    return deadline
 
 
 def _left(timeout: float | None, error: type[Exception]) -> float | None:

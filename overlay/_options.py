@@ -20,6 +20,7 @@ __all__ = [
     "check_max_retries",
     "check_max_retry_wait",
     "check_flag",
+    "check_total_timeout",
     "check_cache_size",
     "attempt_budget",
 ]
@@ -80,6 +81,22 @@ def check_max_retry_wait(value: object, *, at_construction: bool = False) -> flo
     if not (math.isfinite(value) and value >= 0):
         raise _value_error(
             f"max_retry_wait must be a finite number of seconds >= 0, got {value!r}", at_construction
+        )
+    return float(value)
+
+
+def check_total_timeout(value: object, *, at_construction: bool = False) -> float | None:
+    """Seconds a whole call may take across its attempts and waits (> 0, finite), or None (no limit)."""
+    if value is None:
+        return None
+    if not _is_number(value):
+        raise TypeError(
+            f"total_timeout must be a number of seconds or None, got {type(value).__name__} {value!r}"
+        )
+    assert isinstance(value, (int, float))
+    if not (math.isfinite(value) and value > 0):
+        raise _value_error(
+            f"total_timeout must be a positive, finite number of seconds, got {value!r}", at_construction
         )
     return float(value)
 

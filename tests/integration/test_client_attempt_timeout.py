@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope
 
-from sendmux import APITimeoutError, AsyncSendmux, Sendmux
+from sendmux import APITimeoutError, AsyncSendmux, ConfigurationError, Sendmux, ServiceUnavailableError
 
 ME = {
     "credential": {"id": "smx_1", "name": "Root key", "type": "api_key"},
@@ -136,3 +138,47 @@ async def test_async_trickled_body_is_cut_at_the_timeout(slow: TrickleServer, in
     if http is not None:
         await http.aclose()
     assert slow.attempts == 1 and slow.finished == 0
+
+
+# -- total_timeout: one limit for the whole call, retries and waits included ---------------------------
+
+
+def test_total_timeout_cuts_the_attempt_and_stops_retrying(slow: TrickleServer) -> None:
+    with Sendmux(api_key="smx_root_k", base_url=slow.url, max_retries=5, total_timeout=1.5) as client:
+        client._random = lambda: 0.0
+        with pytest.raises(APITimeoutError, match="total_timeout 1.5 s"):
+            client.connection.get(timeout=60.0)  # the attempt alone would wait out the 20 s body
+    assert slow.attempts == 1 and slow.finished == 0
+
+
+def test_total_timeout_refuses_a_retry_wait_that_would_pass_it(scripted: ScriptedServer) -> None:
+    busy = error_envelope("service_unavailable", "busy")
+    scripted.on("GET", "/me", Reply(503, json=busy, headers={"Retry-After": "10"}))
+    with Sendmux(api_key="smx_root_k", base_url=scripted.base_url, max_retries=3, total_timeout=2) as client:
+        with pytest.raises(ServiceUnavailableError):
+            client.connection.get()
+    assert len(scripted.requests) == 1  # raised at once instead of sleeping 10 s
+
+
+def test_total_timeout_refuses_a_rate_limit_wait_that_would_pass_it(scripted: ScriptedServer) -> None:
+    reset = str(int(time.time()) + 30)
+    headers = {"X-RateLimit-Limit": "600", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+    scripted.on("GET", "/me", Reply(json=envelope(ME), headers=headers))
+    with Sendmux(api_key="smx_root_k", base_url=scripted.base_url, total_timeout=5) as client:
+        client.connection.get()  # the window is now spent for 30 s
+        with pytest.raises(
+            APITimeoutError, match="total_timeout=5 s would pass waiting .* rate-limit window"
+        ):
+            client.connection.get()
+    assert len(scripted.requests) == 1
+
+
+def test_total_timeout_is_an_option_like_the_others(scripted: ScriptedServer) -> None:
+    with pytest.raises(TypeError, match="total_timeout must be a number"):
+        Sendmux(api_key="smx_root_k", base_url=scripted.base_url, total_timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="total_timeout must be a positive"):
+        Sendmux(api_key="smx_root_k", base_url=scripted.base_url, total_timeout=-1)
+    with Sendmux(api_key="smx_root_k", base_url=scripted.base_url) as client:
+        assert client.total_timeout is None
+        assert client.with_options(total_timeout=3).total_timeout == 3.0
+        assert client.with_options(total_timeout=3).with_options(total_timeout=None).total_timeout is None
