@@ -32,6 +32,10 @@ def _value_error(message: str, at_construction: bool) -> ValueError:
     return ConfigurationError(message) if at_construction else ValueError(message)
 
 
+def _got(value: object) -> str:
+    return "None" if value is None else f"{type(value).__name__} {value!r}"
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -50,10 +54,7 @@ def check_timeout(value: object, *, at_construction: bool = False) -> TimeoutTyp
                 )
         return value
     if not _is_number(value):
-        raise TypeError(
-            f"timeout must be a number of seconds, an httpx.Timeout or None, got {type(value).__name__} "
-            f"{value!r}"
-        )
+        raise TypeError(f"timeout must be a number of seconds, an httpx.Timeout or None, got {_got(value)}")
     assert isinstance(value, (int, float))
     if not (math.isfinite(value) and value > 0):
         raise _value_error(
@@ -64,9 +65,7 @@ def check_timeout(value: object, *, at_construction: bool = False) -> TimeoutTyp
 
 def check_max_retries(value: object, *, at_construction: bool = False) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(
-            f"max_retries must be an int >= 0 (0 disables retries), got {type(value).__name__} {value!r}"
-        )
+        raise TypeError(f"max_retries must be an int >= 0 (0 disables retries), got {_got(value)}")
     if value < 0:
         raise _value_error(f"max_retries must be >= 0 (0 disables retries), got {value}", at_construction)
     return value
@@ -74,9 +73,7 @@ def check_max_retries(value: object, *, at_construction: bool = False) -> int:
 
 def check_max_retry_wait(value: object, *, at_construction: bool = False) -> float:
     if not _is_number(value):
-        raise TypeError(
-            f"max_retry_wait must be a number of seconds >= 0, got {type(value).__name__} {value!r}"
-        )
+        raise TypeError(f"max_retry_wait must be a number of seconds >= 0, got {_got(value)}")
     assert isinstance(value, (int, float))
     if not (math.isfinite(value) and value >= 0):
         raise _value_error(
@@ -90,9 +87,7 @@ def check_total_timeout(value: object, *, at_construction: bool = False) -> floa
     if value is None:
         return None
     if not _is_number(value):
-        raise TypeError(
-            f"total_timeout must be a number of seconds or None, got {type(value).__name__} {value!r}"
-        )
+        raise TypeError(f"total_timeout must be a number of seconds or None, got {_got(value)}")
     assert isinstance(value, (int, float))
     if not (math.isfinite(value) and value > 0):
         raise _value_error(
@@ -103,13 +98,13 @@ def check_total_timeout(value: object, *, at_construction: bool = False) -> floa
 
 def check_flag(value: object, name: str) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+        raise TypeError(f"{name} must be True or False, got {_got(value)}")
     return value
 
 
 def check_cache_size(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"etag_cache_size must be an int >= 1, got {type(value).__name__} {value!r}")
+        raise TypeError(f"etag_cache_size must be an int >= 1, got {_got(value)}")
     if value < 1:
         raise ConfigurationError(f"etag_cache_size must be >= 1, got {value}")
     return value
