@@ -56,7 +56,7 @@ def readme_blocks() -> list[Block]:
 
 # Sections whose blocks run in another test, and why.
 ELSEWHERE = {
-    "Webhooks": "a receiver that serves forever; construct_event is run end to end by test_webhooks_e2e.py",
+    "Webhooks": "a receiver that serves forever: test_webhooks_e2e.py runs it minus serve_forever()",
     "Testing your code with `FakeSendmux`": "pytest fixtures and a bound `client`: run by test_fake_readme.py",
 }
 
