@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         ConflictError,
         ErrorDetail,
         IdempotencyConflictError,
+        InsufficientCreditsError,
         InternalServerError,
         LimitExceededError,
         NotFoundError,
@@ -42,11 +43,17 @@ if TYPE_CHECKING:
     from sendmux._generated.client import AsyncSendmux, Sendmux
     from sendmux._generated.operations import OPERATIONS
     from sendmux._operation import Operation
-    from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+    from sendmux._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from sendmux._rate_limit import RateLimit
     from sendmux._raw_response import RawResponse
     from sendmux._types import NOT_GIVEN, UNSET, NotGiven, Unset
     from sendmux.webhooks import WebhookPayloadError
+
+    from ._events import AsyncEventStream, EventStream, ServerSentEvent
+    from ._feeds import AsyncChangeFeed, ChangeFeed
+    from ._files import FileInput
+    from ._streaming import AsyncBinaryResponse, BinaryResponse, StreamConsumedError
+    from ._surface import Surface
 
 __all__ = [
     "__version__",
@@ -61,6 +68,17 @@ __all__ = [
     "SyncCursorPage",
     "AsyncCursorPage",
     "AsyncPaginator",
+    "PageMeta",
+    "BinaryResponse",
+    "AsyncBinaryResponse",
+    "EventStream",
+    "AsyncEventStream",
+    "ServerSentEvent",
+    "ChangeFeed",
+    "AsyncChangeFeed",
+    "FileInput",
+    "Surface",
+    "StreamConsumedError",
     "RateLimit",
     "RawResponse",
     "UNSET",
@@ -82,6 +100,7 @@ __all__ = [
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
+    "InsufficientCreditsError",
     "PermissionDeniedError",
     "NotFoundError",
     "ConflictError",
@@ -106,6 +125,17 @@ _LAZY: dict[str, str] = {
     "SyncCursorPage": "sendmux._pagination",
     "AsyncCursorPage": "sendmux._pagination",
     "AsyncPaginator": "sendmux._pagination",
+    "PageMeta": "sendmux._pagination",
+    "BinaryResponse": "sendmux._streaming",
+    "AsyncBinaryResponse": "sendmux._streaming",
+    "StreamConsumedError": "sendmux._streaming",
+    "EventStream": "sendmux._events",
+    "AsyncEventStream": "sendmux._events",
+    "ServerSentEvent": "sendmux._events",
+    "ChangeFeed": "sendmux._feeds",
+    "AsyncChangeFeed": "sendmux._feeds",
+    "FileInput": "sendmux._files",
+    "Surface": "sendmux._surface",
     "RateLimit": "sendmux._rate_limit",
     "RawResponse": "sendmux._raw_response",
     "UNSET": "sendmux._types",
@@ -127,6 +157,7 @@ _LAZY: dict[str, str] = {
     "APIStatusError": "sendmux._errors",
     "BadRequestError": "sendmux._errors",
     "AuthenticationError": "sendmux._errors",
+    "InsufficientCreditsError": "sendmux._errors",
     "PermissionDeniedError": "sendmux._errors",
     "NotFoundError": "sendmux._errors",
     "ConflictError": "sendmux._errors",

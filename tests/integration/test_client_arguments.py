@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from support.mini_client import Mini
+from support.scripted_server import Reply, ScriptedServer, page_envelope
 
 from sendmux import AsyncSendmux, ConfigurationError, Sendmux
 from sendmux.testing import FakeSendmux
@@ -223,3 +225,10 @@ async def test_async_client_checks_too(fake: FakeSendmux) -> None:
         with pytest.raises(TypeError, match="timeout must be a number"):
             await client.domains.list(timeout="5")  # type: ignore[arg-type]
         assert _calls(fake) == before
+
+
+def test_with_options_keeps_the_default_query(scripted: ScriptedServer) -> None:
+    scripted.fallback = lambda r: Reply(json=page_envelope([], has_more=False, next_cursor=None))
+    with Mini(api_key="smx_root_k", base_url=scripted.base_url, default_query={"status": "active"}) as c:
+        c.with_options(max_retries=0).things.list()
+    assert scripted.requests[-1].query_dict["status"] == "active"
