@@ -7,9 +7,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from support.mini_client import Mini
+from support.scripted_server import ScriptedServer
 from support.sockets import tcp_sockets
+from support.streams import DownloadScript
 
 from sendmux import AsyncSendmux, ClientClosedError, Sendmux, SendmuxError
+from sendmux._operation import Operation
 from sendmux.testing import FakeSendmux
 
 
@@ -107,3 +111,26 @@ async def test_closed_async_client_and_copies_refuse(fake: FakeSendmux) -> None:
         await copy.connection.get()
     assert _calls(fake) == before
     assert tcp_sockets(_port(fake))[0] == 0
+
+
+def test_a_download_resumed_after_close_gives_our_error(scripted: ScriptedServer) -> None:
+    data = bytes(range(256)) * 4096  # 1 MiB
+    scripted.on("GET", "/messages/msg_1/attachments/att_1", DownloadScript(data, breaks=[]).reply())
+    mini = Mini(api_key="smx_root_k", base_url=scripted.base_url)
+    op = Operation(
+        "getAttachment",
+        "GET",
+        "/messages/{message_id}/attachments/{attachment_id}",
+        "attachments",
+        "download",
+        None,
+        response="binary",
+    )
+    download = mini._request_binary(op, path_params=("msg_1", "att_1"), query=None, headers=None)
+    chunks = download.iter_bytes(chunk_size=1024)
+    next(chunks)
+    mini.close()  # closes the pool under the open body: the stream breaks and would resume
+    with pytest.raises(ClientClosedError):
+        for _ in chunks:
+            pass
+    assert len(scripted.requests) == 1  # the resume was refused, not sent
