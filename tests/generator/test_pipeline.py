@@ -246,3 +246,24 @@ if not shared_specs():  # pragma: no cover - only where ../shared/specs is absen
 
     def test_shared_specs_absent() -> None:
         pytest.skip("../shared/specs not found: history checks skipped")
+
+
+def test_the_fake_spec_table_is_rendered_from_both_specs(
+    pinned_spec: dict[str, Any], sending_spec: dict[str, Any]
+) -> None:
+    from generator import spec_data
+
+    text = spec_data.render_module([("app", pinned_spec), ("sending", sending_spec)])
+    committed = Path(__file__).resolve().parents[2] / "generated" / "spec_data.py"
+    assert text.splitlines()[0] == render.HEADER.rstrip("\n")
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "spec_data.py", "exec"), namespace)
+    table = namespace["OPERATIONS"]
+    assert [sum(1 for o in table.values() if o["surface"] == s) for s in CLIENTS] == [54, 42, 8]
+    assert table["sendingCompleteAttachmentUpload"]["auth"] is False
+    assert table["sendingCompleteAttachmentUpload"]["request_body"] == "binary"
+    assert table["sendingSendEmail"]["permission"] == "email.send"
+    from sendmux.testing import _spec_data
+
+    assert _spec_data.OPERATIONS == table  # the fake reads exactly this (generated/spec_data.py)
+    assert committed.is_file()
