@@ -346,3 +346,30 @@ def test_header_arguments_drop_vendor_prefixes(wire: str, expected: str) -> None
     from generator import render
 
     assert render.header_argument(wire) == expected
+
+
+def test_a_later_spec_s_clashing_schema_names_get_its_surface_prefix() -> None:
+    from generator import pipeline
+
+    app = _spec(Attachment={"type": "object"}, Only={"type": "object"})
+    app[pipeline.SPEC_KEY] = "app"
+    sending = _spec(Attachment={"type": "object", "properties": {"id": {"type": "string"}}})
+    sending[pipeline.SPEC_KEY] = "sending"
+    sending["paths"] = {
+        "/a": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Attachment"}}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    first, second = pipeline.separate_model_names([app, sending])
+    assert set(first["components"]["schemas"]) == {"Attachment", "Only"}
+    assert set(second["components"]["schemas"]) == {"SendingAttachment"}
+    ref = second["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ref == {"$ref": "#/components/schemas/SendingAttachment"}
