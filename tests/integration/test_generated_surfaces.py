@@ -296,3 +296,13 @@ async def test_async_mailbox_streams_and_downloads(fake: FakeSendmux, tmp_path: 
 
 async def _no_sleep(seconds: float) -> None:
     return None
+
+
+def test_with_options_keeps_the_client_level_mailbox_id(fake: FakeSendmux) -> None:
+    one = fake.add_message(subject="kept", event=False)
+    agent_key = fake.create_agent_key([fake.mailbox_id, _second_mailbox(fake)])
+    with SendmuxMailbox(
+        api_key=agent_key, base_url=fake.url, allow_insecure_http=True, mailbox_id=fake.mailbox_id
+    ) as client:
+        quick = client.with_options(timeout=5.0, max_retries=0)
+        assert [m.id for m in quick.messages.list()] == [one["id"]]
