@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sendmux._base_client import AsyncAPIClient, SyncAPIClient
+from .._base_client import AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:
     from .resources.billing import AsyncBillingResource, BillingResource

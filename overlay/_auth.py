@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from sendmux._errors import ConfigurationError
+from ._errors import ConfigurationError
 
 __all__ = ["Credential", "CredentialSource", "resolve_credential", "check_secret"]
 

@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sendmux._auth import Credential, CredentialSource, resolve_credential
-from sendmux._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
-from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
-from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination
-from sendmux._errors import (
+from ._auth import Credential, CredentialSource, resolve_credential
+from ._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
+from ._encoding import _query_scalar, encode_body, encode_path_param, encode_query
+from ._envelope import envelope_request_id, parse_envelope, parse_pagination
+from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -35,16 +35,16 @@ from sendmux._errors import (
     SendmuxError,
     make_status_error,
 )
-from sendmux._etag_cache import CacheEntry, ETagCache
-from sendmux._logging import logger, setup_from_env
-from sendmux._operation import Operation
-from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
-from sendmux._rate_limit import RateLimit, RateLimitState, parse_rate_limit
-from sendmux._raw_response import RAW_RESPONSE, RawResponse
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
-from sendmux._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
-from sendmux._version import __version__
+from ._etag_cache import CacheEntry, ETagCache
+from ._logging import logger, setup_from_env
+from ._operation import Operation
+from ._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+from ._rate_limit import RateLimit, RateLimitState, parse_rate_limit
+from ._raw_response import RAW_RESPONSE, RawResponse
+from ._resource import AsyncAPIResource, SyncAPIResource
+from ._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
+from ._version import __version__
 
 if TYPE_CHECKING:
     from typing import Self
@@ -274,6 +274,7 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        strict_response_validation: bool = False,
     ) -> None:
         setup_from_env()
         if max_retries < 0:
@@ -288,6 +289,9 @@ class _BaseClient:
         self.max_retries = max_retries
         self.max_retry_wait = float(max_retry_wait)
         self.timeout = timeout
+        # False (default): a field that does not match its documented type keeps its raw value (logged once);
+        # True: such a response raises APIResponseValidationError.
+        self._strict_response_validation = bool(strict_response_validation)
         self._default_headers: dict[str, str] = dict(default_headers or {})
         self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
         self._rate = RateLimitState()
@@ -582,19 +586,29 @@ class _BaseClient:
         _attach_request_id(value, request_id)
         return value
 
-    @staticmethod
-    def _cast(result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
+    def _cast(self, result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
         except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
             # ModelDecodeError (a SendmuxError) or a generated from_dict tripping over a wrong shape.
-            raise APIResponseValidationError(
-                f"the response data does not match the documented shape: {exc}",
-                status_code=result.status_code,
-                request_id=request_id,
-                body=data,
-                headers=result.headers,
-            ) from exc
+            error: Exception = exc
+        if not self._strict_response_validation:
+            # Decode again, field by field where needed: odd fields keep their raw value. A body of the
+            # wrong shape altogether (not an object, not a list) still fails below.
+            from ._model import lenient_decoding  # only on this rare path: keeps attrs out of client import
+
+            try:
+                with lenient_decoding(request_id):
+                    return cast_to(data)
+            except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
+                error = exc
+        raise APIResponseValidationError(
+            f"the response data does not match the documented shape: {error}",
+            status_code=result.status_code,
+            request_id=request_id,
+            body=data,
+            headers=result.headers,
+        ) from error
 
     def _page_parts(
         self, result: _Result, cast_to: Callable[[Any], T]
@@ -643,6 +657,7 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api_key,
@@ -655,6 +670,7 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            strict_response_validation=strict_response_validation,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
@@ -837,6 +853,7 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api_key,
@@ -849,6 +866,7 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            strict_response_validation=strict_response_validation,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(

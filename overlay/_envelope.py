@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sendmux._errors import APIResponseValidationError
+from ._errors import APIResponseValidationError
 
 __all__ = ["parse_envelope", "envelope_request_id", "parse_pagination"]
 

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from .connection_credential_type import ConnectionCredentialType
     from .connection_mailboxes_item import ConnectionMailboxesItem
     from .connection_team import ConnectionTeam
+    from .create_domain_body import CreateDomainBody
+    from .create_domain_body_mode import CreateDomainBodyMode
+    from .create_mailbox_body import CreateMailboxBody
+    from .create_mailbox_body_send_scope import CreateMailboxBodySendScope
+    from .create_mailbox_body_send_scope_type import CreateMailboxBodySendScopeType
+    from .create_mailbox_key_body import CreateMailboxKeyBody
     from .delivery_log_detail import DeliveryLogDetail
     from .delivery_log_detail_status import DeliveryLogDetailStatus
     from .delivery_log_item import DeliveryLogItem
@@ -32,8 +38,19 @@ if TYPE_CHECKING:
     from .filter_rule_type import FilterRuleType
     from .filter_state import FilterState
     from .filter_state_mode import FilterStateMode
+    from .get_email_metrics_granularity import GetEmailMetricsGranularity
+    from .get_email_metrics_window import GetEmailMetricsWindow
+    from .get_spend_summary_days import GetSpendSummaryDays
     from .incoming_log_item import IncomingLogItem
     from .incoming_log_item_event_type import IncomingLogItemEventType
+    from .list_delivery_event_type import ListDeliveryEventType
+    from .list_delivery_result import ListDeliveryResult
+    from .list_email_logs_status import ListEmailLogsStatus
+    from .list_inbox_logs_event_type import ListInboxLogsEventType
+    from .list_mailboxes_include_deleted import ListMailboxesIncludeDeleted
+    from .list_providers_status import ListProvidersStatus
+    from .list_providers_type import ListProvidersType
+    from .list_transactions_type import ListTransactionsType
     from .mailbox import Mailbox
     from .mailbox_app_password_result import MailboxAppPasswordResult
     from .mailbox_availability_reason import MailboxAvailabilityReason
@@ -56,27 +73,8 @@ if TYPE_CHECKING:
     from .mailbox_domain_verify_result import MailboxDomainVerifyResult
     from .mailbox_domain_verify_result_status import MailboxDomainVerifyResultStatus
     from .mailbox_key_deleted import MailboxKeyDeleted
-    from .mailbox_send_scope_type_0 import MailboxSendScopeType0
-    from .mailbox_send_scope_type_0_type import MailboxSendScopeType0Type
-    from .management_create_domain_body import ManagementCreateDomainBody
-    from .management_create_domain_body_mode import ManagementCreateDomainBodyMode
-    from .management_create_mailbox_body import ManagementCreateMailboxBody
-    from .management_create_mailbox_body_send_scope import ManagementCreateMailboxBodySendScope
-    from .management_create_mailbox_body_send_scope_type import ManagementCreateMailboxBodySendScopeType
-    from .management_create_mailbox_key_body import ManagementCreateMailboxKeyBody
-    from .management_get_email_metrics_granularity import ManagementGetEmailMetricsGranularity
-    from .management_get_email_metrics_window import ManagementGetEmailMetricsWindow
-    from .management_get_spend_summary_days import ManagementGetSpendSummaryDays
-    from .management_list_delivery_event_type import ManagementListDeliveryEventType
-    from .management_list_delivery_result import ManagementListDeliveryResult
-    from .management_list_email_logs_status import ManagementListEmailLogsStatus
-    from .management_list_inbox_logs_event_type import ManagementListInboxLogsEventType
-    from .management_list_mailboxes_include_deleted import ManagementListMailboxesIncludeDeleted
-    from .management_list_providers_status import ManagementListProvidersStatus
-    from .management_list_providers_type import ManagementListProvidersType
-    from .management_list_transactions_type import ManagementListTransactionsType
-    from .management_update_domain_body import ManagementUpdateDomainBody
-    from .management_update_domain_body_mode import ManagementUpdateDomainBodyMode
+    from .mailbox_send_scope import MailboxSendScope
+    from .mailbox_send_scope_type import MailboxSendScopeType
     from .provider_allowed_actions import ProviderAllowedActions
     from .provider_create_body import ProviderCreateBody
     from .provider_create_body_quotas import ProviderCreateBodyQuotas
@@ -116,6 +114,8 @@ if TYPE_CHECKING:
     from .spend_summary_currency import SpendSummaryCurrency
     from .transaction import Transaction
     from .transaction_type import TransactionType
+    from .update_domain_body import UpdateDomainBody
+    from .update_domain_body_mode import UpdateDomainBodyMode
     from .update_mailbox_body import UpdateMailboxBody
     from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
     from .update_mailbox_body_send_scope_type import UpdateMailboxBodySendScopeType
@@ -152,6 +152,12 @@ _MODULES: dict[str, str] = {
     "ConnectionCredentialType": "connection_credential_type",
     "ConnectionMailboxesItem": "connection_mailboxes_item",
     "ConnectionTeam": "connection_team",
+    "CreateDomainBody": "create_domain_body",
+    "CreateDomainBodyMode": "create_domain_body_mode",
+    "CreateMailboxBody": "create_mailbox_body",
+    "CreateMailboxBodySendScope": "create_mailbox_body_send_scope",
+    "CreateMailboxBodySendScopeType": "create_mailbox_body_send_scope_type",
+    "CreateMailboxKeyBody": "create_mailbox_key_body",
     "DeliveryLogDetail": "delivery_log_detail",
     "DeliveryLogDetailStatus": "delivery_log_detail_status",
     "DeliveryLogItem": "delivery_log_item",
@@ -169,8 +175,19 @@ _MODULES: dict[str, str] = {
     "FilterRuleType": "filter_rule_type",
     "FilterState": "filter_state",
     "FilterStateMode": "filter_state_mode",
+    "GetEmailMetricsGranularity": "get_email_metrics_granularity",
+    "GetEmailMetricsWindow": "get_email_metrics_window",
+    "GetSpendSummaryDays": "get_spend_summary_days",
     "IncomingLogItem": "incoming_log_item",
     "IncomingLogItemEventType": "incoming_log_item_event_type",
+    "ListDeliveryEventType": "list_delivery_event_type",
+    "ListDeliveryResult": "list_delivery_result",
+    "ListEmailLogsStatus": "list_email_logs_status",
+    "ListInboxLogsEventType": "list_inbox_logs_event_type",
+    "ListMailboxesIncludeDeleted": "list_mailboxes_include_deleted",
+    "ListProvidersStatus": "list_providers_status",
+    "ListProvidersType": "list_providers_type",
+    "ListTransactionsType": "list_transactions_type",
     "Mailbox": "mailbox",
     "MailboxAppPasswordResult": "mailbox_app_password_result",
     "MailboxAvailabilityReason": "mailbox_availability_reason",
@@ -193,27 +210,8 @@ _MODULES: dict[str, str] = {
     "MailboxDomainVerifyResult": "mailbox_domain_verify_result",
     "MailboxDomainVerifyResultStatus": "mailbox_domain_verify_result_status",
     "MailboxKeyDeleted": "mailbox_key_deleted",
-    "MailboxSendScopeType0": "mailbox_send_scope_type_0",
-    "MailboxSendScopeType0Type": "mailbox_send_scope_type_0_type",
-    "ManagementCreateDomainBody": "management_create_domain_body",
-    "ManagementCreateDomainBodyMode": "management_create_domain_body_mode",
-    "ManagementCreateMailboxBody": "management_create_mailbox_body",
-    "ManagementCreateMailboxBodySendScope": "management_create_mailbox_body_send_scope",
-    "ManagementCreateMailboxBodySendScopeType": "management_create_mailbox_body_send_scope_type",
-    "ManagementCreateMailboxKeyBody": "management_create_mailbox_key_body",
-    "ManagementGetEmailMetricsGranularity": "management_get_email_metrics_granularity",
-    "ManagementGetEmailMetricsWindow": "management_get_email_metrics_window",
-    "ManagementGetSpendSummaryDays": "management_get_spend_summary_days",
-    "ManagementListDeliveryEventType": "management_list_delivery_event_type",
-    "ManagementListDeliveryResult": "management_list_delivery_result",
-    "ManagementListEmailLogsStatus": "management_list_email_logs_status",
-    "ManagementListInboxLogsEventType": "management_list_inbox_logs_event_type",
-    "ManagementListMailboxesIncludeDeleted": "management_list_mailboxes_include_deleted",
-    "ManagementListProvidersStatus": "management_list_providers_status",
-    "ManagementListProvidersType": "management_list_providers_type",
-    "ManagementListTransactionsType": "management_list_transactions_type",
-    "ManagementUpdateDomainBody": "management_update_domain_body",
-    "ManagementUpdateDomainBodyMode": "management_update_domain_body_mode",
+    "MailboxSendScope": "mailbox_send_scope",
+    "MailboxSendScopeType": "mailbox_send_scope_type",
     "ProviderAllowedActions": "provider_allowed_actions",
     "ProviderCreateBody": "provider_create_body",
     "ProviderCreateBodyQuotas": "provider_create_body_quotas",
@@ -253,6 +251,8 @@ _MODULES: dict[str, str] = {
     "SpendSummaryCurrency": "spend_summary_currency",
     "Transaction": "transaction",
     "TransactionType": "transaction_type",
+    "UpdateDomainBody": "update_domain_body",
+    "UpdateDomainBodyMode": "update_domain_body_mode",
     "UpdateMailboxBody": "update_mailbox_body",
     "UpdateMailboxBodySendScope": "update_mailbox_body_send_scope",
     "UpdateMailboxBodySendScopeType": "update_mailbox_body_send_scope_type",
@@ -290,6 +290,12 @@ __all__ = [
     "ConnectionCredentialType",
     "ConnectionMailboxesItem",
     "ConnectionTeam",
+    "CreateDomainBody",
+    "CreateDomainBodyMode",
+    "CreateMailboxBody",
+    "CreateMailboxBodySendScope",
+    "CreateMailboxBodySendScopeType",
+    "CreateMailboxKeyBody",
     "DeliveryLogDetail",
     "DeliveryLogDetailStatus",
     "DeliveryLogItem",
@@ -307,8 +313,19 @@ __all__ = [
     "FilterRuleType",
     "FilterState",
     "FilterStateMode",
+    "GetEmailMetricsGranularity",
+    "GetEmailMetricsWindow",
+    "GetSpendSummaryDays",
     "IncomingLogItem",
     "IncomingLogItemEventType",
+    "ListDeliveryEventType",
+    "ListDeliveryResult",
+    "ListEmailLogsStatus",
+    "ListInboxLogsEventType",
+    "ListMailboxesIncludeDeleted",
+    "ListProvidersStatus",
+    "ListProvidersType",
+    "ListTransactionsType",
     "Mailbox",
     "MailboxAppPasswordResult",
     "MailboxAvailabilityReason",
@@ -331,27 +348,8 @@ __all__ = [
     "MailboxDomainVerifyResult",
     "MailboxDomainVerifyResultStatus",
     "MailboxKeyDeleted",
-    "MailboxSendScopeType0",
-    "MailboxSendScopeType0Type",
-    "ManagementCreateDomainBody",
-    "ManagementCreateDomainBodyMode",
-    "ManagementCreateMailboxBody",
-    "ManagementCreateMailboxBodySendScope",
-    "ManagementCreateMailboxBodySendScopeType",
-    "ManagementCreateMailboxKeyBody",
-    "ManagementGetEmailMetricsGranularity",
-    "ManagementGetEmailMetricsWindow",
-    "ManagementGetSpendSummaryDays",
-    "ManagementListDeliveryEventType",
-    "ManagementListDeliveryResult",
-    "ManagementListEmailLogsStatus",
-    "ManagementListInboxLogsEventType",
-    "ManagementListMailboxesIncludeDeleted",
-    "ManagementListProvidersStatus",
-    "ManagementListProvidersType",
-    "ManagementListTransactionsType",
-    "ManagementUpdateDomainBody",
-    "ManagementUpdateDomainBodyMode",
+    "MailboxSendScope",
+    "MailboxSendScopeType",
     "ProviderAllowedActions",
     "ProviderCreateBody",
     "ProviderCreateBodyQuotas",
@@ -391,6 +389,8 @@ __all__ = [
     "SpendSummaryCurrency",
     "Transaction",
     "TransactionType",
+    "UpdateDomainBody",
+    "UpdateDomainBodyMode",
     "UpdateMailboxBody",
     "UpdateMailboxBodySendScope",
     "UpdateMailboxBodySendScopeType",

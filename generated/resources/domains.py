@@ -7,21 +7,20 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
+    CreateDomainBodyMode,
     DomainDeleted,
     FilterRule,
     FilterState,
     MailboxDomain,
     MailboxDomainVerifyResult,
-    ManagementCreateDomainBodyMode,
-    ManagementUpdateDomainBodyMode,
     SetFilterStateBodyMode,
+    UpdateDomainBodyMode,
 )
 
 
@@ -242,7 +241,7 @@ class DomainsResource(SyncAPIResource):
         *,
         domain: str,
         idempotency_key: str | Unset = UNSET,
-        mode: ManagementCreateDomainBodyMode | str | Unset = UNSET,
+        mode: CreateDomainBodyMode | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -418,7 +417,7 @@ class DomainsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: ManagementUpdateDomainBodyMode | str,
+        mode: UpdateDomainBodyMode | str,
         if_match: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -520,7 +519,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         *,
         domain: str,
         idempotency_key: str | Unset = UNSET,
-        mode: ManagementCreateDomainBodyMode | str | Unset = UNSET,
+        mode: CreateDomainBodyMode | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -696,7 +695,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: ManagementUpdateDomainBodyMode | str,
+        mode: UpdateDomainBodyMode | str,
         if_match: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,

@@ -7,15 +7,14 @@ import datetime
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     IncomingLogItem,
-    ManagementListInboxLogsEventType,
+    ListInboxLogsEventType,
 )
 
 
@@ -64,7 +63,7 @@ class InboxesLogsResource(SyncAPIResource):
         limit: int | Unset = UNSET,
         cursor: str | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
-        event_type: ManagementListInboxLogsEventType | str | Unset = UNSET,
+        event_type: ListInboxLogsEventType | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
         search: str | Unset = UNSET,
@@ -164,7 +163,7 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
         limit: int | Unset = UNSET,
         cursor: str | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
-        event_type: ManagementListInboxLogsEventType | str | Unset = UNSET,
+        event_type: ListInboxLogsEventType | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
         search: str | Unset = UNSET,

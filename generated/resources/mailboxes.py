@@ -7,23 +7,22 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
+    CreateMailboxBodySendScope,
     FilterRule,
     FilterState,
+    ListMailboxesIncludeDeleted,
     Mailbox,
     MailboxAppPasswordResult,
     MailboxAvailabilityResult,
     MailboxCreateResult,
     MailboxDeleted,
     MailboxKeyDeleted,
-    ManagementCreateMailboxBodySendScope,
-    ManagementListMailboxesIncludeDeleted,
     SetFilterStateBodyMode,
     UpdateMailboxBodySendScope,
 )
@@ -471,7 +470,7 @@ class MailboxesResource(SyncAPIResource):
         idempotency_key: str | Unset = UNSET,
         display_name: str | Unset = UNSET,
         quota_bytes: int | Unset = UNSET,
-        send_scope: ManagementCreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        send_scope: CreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -589,7 +588,7 @@ class MailboxesResource(SyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        include_deleted: ManagementListMailboxesIncludeDeleted | str | Unset = UNSET,
+        include_deleted: ListMailboxesIncludeDeleted | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -815,7 +814,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         idempotency_key: str | Unset = UNSET,
         display_name: str | Unset = UNSET,
         quota_bytes: int | Unset = UNSET,
-        send_scope: ManagementCreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        send_scope: CreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -933,7 +932,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        include_deleted: ManagementListMailboxesIncludeDeleted | str | Unset = UNSET,
+        include_deleted: ListMailboxesIncludeDeleted | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -7,15 +7,14 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
-    ManagementListProvidersStatus,
-    ManagementListProvidersType,
+    ListProvidersStatus,
+    ListProvidersType,
     ProviderCreateBodyQuotas,
     ProviderCreateBodySmtpProtocol,
     ProviderDeleted,
@@ -689,8 +688,8 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         *,
         cursor: str | Unset = UNSET,
-        status: ManagementListProvidersStatus | str | Unset = UNSET,
-        type_: ManagementListProvidersType | str | Unset = UNSET,
+        status: ListProvidersStatus | str | Unset = UNSET,
+        type: ListProvidersType | str | Unset = UNSET,
         limit: int | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -707,13 +706,13 @@ class SendingAccountsResource(SyncAPIResource):
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             status: `status`
-            type_: `type`
+            type: `type`
             limit: Maximum results (default 50, max 100)
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_PROVIDERS,
             path_params=(),
-            query={"cursor": cursor, "status": status, "type": type_, "limit": limit},
+            query={"cursor": cursor, "status": status, "type": type, "limit": limit},
             headers=None,
             body=None,
             cast=ProviderListItem.from_dict,
@@ -1141,8 +1140,8 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         *,
         cursor: str | Unset = UNSET,
-        status: ManagementListProvidersStatus | str | Unset = UNSET,
-        type_: ManagementListProvidersType | str | Unset = UNSET,
+        status: ListProvidersStatus | str | Unset = UNSET,
+        type: ListProvidersType | str | Unset = UNSET,
         limit: int | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -1159,13 +1158,13 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             status: `status`
-            type_: `type`
+            type: `type`
             limit: Maximum results (default 50, max 100)
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_PROVIDERS,
             path_params=(),
-            query={"cursor": cursor, "status": status, "type": type_, "limit": limit},
+            query={"cursor": cursor, "status": status, "type": type, "limit": limit},
             headers=None,
             body=None,
             cast=ProviderListItem.from_dict,

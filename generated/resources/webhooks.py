@@ -7,15 +7,14 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
-    ManagementListDeliveryEventType,
-    ManagementListDeliveryResult,
+    ListDeliveryEventType,
+    ListDeliveryResult,
     WebhookCreateBodyEventTypesItem,
     WebhookCreateBodyFilters,
     WebhookDeleted,
@@ -80,8 +79,8 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        event_type: ManagementListDeliveryEventType | str | Unset = UNSET,
-        result: ManagementListDeliveryResult | str | Unset = UNSET,
+        event_type: ListDeliveryEventType | str | Unset = UNSET,
+        result: ListDeliveryResult | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -176,8 +175,8 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        event_type: ManagementListDeliveryEventType | str | Unset = UNSET,
-        result: ManagementListDeliveryResult | str | Unset = UNSET,
+        event_type: ListDeliveryEventType | str | Unset = UNSET,
+        result: ListDeliveryResult | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
