@@ -114,7 +114,8 @@ class _Namer:
     array items add `Item`; the single non-null branch of a union is named like the union itself (never `Type0`);
     further branches add their title or JSON type; a request body is the operation's name + `Body`, a parameter
     the operation's name + the parameter (`ListProvidersStatus`), where the operation's name is its operationId
-    without the namespace word most ids start with (`managementCreateDomain` -> `CreateDomain`).  A nullable
+    without the namespace word most ids start with (`managementCreateDomain` -> `CreateDomain`), or the
+    client's method and resource where the spec has no operationId.  A nullable
     component names its non-null shape and the null moves to the places that refer to it.
     """
 
@@ -221,10 +222,12 @@ class _Namer:
                     if isinstance(schema.get(branch_key), list):
                         self.hoist({branch_key: schema[branch_key]}, key)
         prefix = _namespace_word(self.spec)
-        for _path, _verb, op in iter_operations(self.spec):
+        for path, verb, op in iter_operations(self.spec):
             op_id = str(op.get("operationId") or "")
-            full = pascal(op_id)
-            short = pascal(op_id[len(prefix) :]) if prefix and op_id.startswith(prefix) else full
+            # Without an operationId: the client's own name for it (`sending_accounts.create` -> CreateSendingAccounts).
+            derived = pascal(f"{op.get(METHOD_KEY, verb)}_{str(op.get(RESOURCE_KEY, path)).replace('.', '_')}")
+            full = pascal(op_id) if op_id else derived
+            short = pascal(op_id[len(prefix) :]) if op_id and prefix and op_id.startswith(prefix) else full
             for param in op.get("parameters") or []:
                 if isinstance(param, dict) and isinstance(param.get("schema"), dict):
                     label = pascal(str(param.get("name", "")))

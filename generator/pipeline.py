@@ -24,8 +24,8 @@ def prepare(spec: dict[str, Any], *, lenient: bool = False) -> dict[str, Any]:
     spec = surface.select_management(spec)
     spec = strip_error_bodies(spec)
     spec = surface.prune(spec)
-    spec = naming.name_inline_schemas(spec)
-    return naming.assign_names(spec)
+    spec = naming.assign_names(spec)
+    return naming.name_inline_schemas(spec)
 
 
 def generate(source: str | None, out: Path, *, lenient: bool = False) -> render.Rendered:

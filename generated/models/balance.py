@@ -15,11 +15,7 @@ class Balance(Model):
     """Balance
 
     Attributes:
-        auto_topup: `auto_topup`
         balance: Current spendable balance
-        balance_consumed: `balance_consumed`
-        balance_purchased: `balance_purchased`
-        currency: `currency`
     """
 
     auto_topup: BalanceAutoTopup

@@ -13,11 +13,6 @@ class BalanceAutoTopup(Model):
     """BalanceAutoTopup
 
     Attributes:
-        amount: `amount`
-        enabled: `enabled`
-        monthly_limit: `monthly_limit`
-        monthly_used: `monthly_used`
-        threshold: `threshold`
     """
 
     amount: str | None

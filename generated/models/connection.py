@@ -16,11 +16,7 @@ class Connection(Model):
     """Connection
 
     Attributes:
-        credential: `credential`
         label: Display label for this connection.
-        mailboxes: `mailboxes`
-        permissions: `permissions`
-        team: `team`
     """
 
     credential: ConnectionCredential

@@ -14,9 +14,6 @@ class ConnectionCredential(Model):
     """ConnectionCredential
 
     Attributes:
-        id: `id`
-        name: `name`
-        type: `type`
     """
 
     id: str

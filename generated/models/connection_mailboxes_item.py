@@ -13,8 +13,6 @@ class ConnectionMailboxesItem(Model):
     """ConnectionMailboxesItem
 
     Attributes:
-        email: `email`
-        id: `id`
     """
 
     email: str

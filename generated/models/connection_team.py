@@ -13,8 +13,6 @@ class ConnectionTeam(Model):
     """ConnectionTeam
 
     Attributes:
-        id: `id`
-        name: `name`
     """
 
     id: str

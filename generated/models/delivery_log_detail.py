@@ -18,10 +18,8 @@ class DeliveryLogDetail(Model):
 
     Attributes:
         accepted_recipient_count: Recipient occurrences accepted by the provider, or null when no recipient snapshot exists
-        attempts: `attempts`
         created_at: ISO 8601 creation timestamp
         delivery_group: Applied per-message delivery group public IDs, or null for absent, ignored or historical hints
-        from_email: `from_email`
         id: Log public ID
         message_id: Email Message-ID header
         provider_id: Provider public ID
@@ -31,11 +29,6 @@ class DeliveryLogDetail(Model):
         rejected_recipient_count: Recipient occurrences rejected by the provider, or null when no recipient snapshot exists
         sent_at: ISO 8601 timestamp when email was sent
         sent_from_email: The actual from address used for delivery after transformation. NULL if no transformation occurred or for older log entries.
-        size_bytes: `size_bytes`
-        status: `status`
-        status_reason: `status_reason`
-        subject: `subject`
-        to_email: `to_email`
     """
 
     accepted_recipient_count: int | None

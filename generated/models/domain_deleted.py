@@ -13,8 +13,6 @@ class DomainDeleted(Model):
     """DomainDeleted
 
     Attributes:
-        deleted: `deleted`
-        id: `id`
     """
 
     deleted: bool

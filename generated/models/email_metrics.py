@@ -16,9 +16,6 @@ class EmailMetrics(Model):
     """EmailMetrics
 
     Attributes:
-        comparison: `comparison`
-        summary: `summary`
-        timeseries: `timeseries`
     """
 
     comparison: EmailMetricsComparison

@@ -14,12 +14,6 @@ class EmailMetricsComparison(Model):
     """EmailMetricsComparison
 
     Attributes:
-        change_pct: `change_pct`
-        failed: `failed`
-        pending: `pending`
-        rejected: `rejected`
-        sent: `sent`
-        total: `total`
     """
 
     change_pct: EmailMetricsComparisonChangePct

@@ -13,11 +13,6 @@ class EmailMetricsComparisonChangePct(Model):
     """EmailMetricsComparisonChangePct
 
     Attributes:
-        failed: `failed`
-        pending: `pending`
-        rejected: `rejected`
-        sent: `sent`
-        total: `total`
     """
 
     failed: float

@@ -13,11 +13,6 @@ class EmailMetricsSummary(Model):
     """EmailMetricsSummary
 
     Attributes:
-        failed: `failed`
-        pending: `pending`
-        rejected: `rejected`
-        sent: `sent`
-        total: `total`
     """
 
     failed: float

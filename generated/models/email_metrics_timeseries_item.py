@@ -15,12 +15,6 @@ class EmailMetricsTimeseriesItem(Model):
     """EmailMetricsTimeseriesItem
 
     Attributes:
-        failed: `failed`
-        pending: `pending`
-        rejected: `rejected`
-        sent: `sent`
-        timestamp: `timestamp`
-        total: `total`
     """
 
     failed: float

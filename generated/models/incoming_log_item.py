@@ -18,18 +18,12 @@ class IncomingLogItem(Model):
     Attributes:
         amount: Billable amount for this message in USD
         billing_bucket_start: ISO 8601 usage bucket start
-        event_type: `event_type`
-        from_email: `from_email`
         id: Incoming log public ID
-        is_spam: `is_spam`
         mailbox_email: Mailbox email address
         mailbox_id: Mailbox public ID
         message_id: Message identifier when available
         message_id_kind: Identifier source when available
         received_at: ISO 8601 received timestamp
-        size_bytes: `size_bytes`
-        subject: `subject`
-        to_emails: `to_emails`
         unit_amount: Per-message unit amount in USD
     """
 

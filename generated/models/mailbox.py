@@ -21,7 +21,6 @@ class Mailbox(Model):
         email: Mailbox email address (lowercase)
         id: Public ID
         quota_bytes: Storage quota in bytes. Current writable tiers are 1 GB, 5 GB, and 50 GB.
-        send_scope: `send_scope`
         status: active | suspended | deleted
     """
 

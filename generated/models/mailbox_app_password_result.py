@@ -14,7 +14,6 @@ class MailboxAppPasswordResult(Model):
     """MailboxAppPasswordResult
 
     Attributes:
-        credential: `credential`
     """
 
     credential: MailboxCredential

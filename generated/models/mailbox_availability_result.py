@@ -16,7 +16,6 @@ class MailboxAvailabilityResult(Model):
     Attributes:
         available: Whether this address can be reserved for mailbox creation.
         email: Normalised mailbox email address checked.
-        reason: `reason`
     """
 
     available: bool

@@ -16,7 +16,6 @@ class MailboxCreateResult(Model):
 
     Attributes:
         credential: Initial credential for the mailbox. `null` if credential generation failed — call POST /mailboxes/{id}/keys to retry.
-        mailbox: `mailbox`
         warning: Optional warning string when the mailbox was created without an initial credential
     """
 

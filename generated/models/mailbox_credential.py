@@ -14,8 +14,6 @@ class MailboxCredential(Model):
 
     Attributes:
         imap_port: IMAP retrieval port
-        key_prefix: `key_prefix`
-        key_suffix: `key_suffix`
         public_id: Credential public ID
         secret: Mailbox credential — shown exactly once. Use as a Bearer token on the HTTP API and as the password for IMAP retrieval and SMTP submission.
         server: Mailbox server name

@@ -13,8 +13,6 @@ class MailboxDeleted(Model):
     """MailboxDeleted
 
     Attributes:
-        deleted: `deleted`
-        id: `id`
     """
 
     deleted: bool

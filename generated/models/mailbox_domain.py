@@ -19,7 +19,6 @@ class MailboxDomain(Model):
 
     Attributes:
         created_at: ISO 8601 creation timestamp
-        dns_records: `dns_records`
         domain: Fully qualified domain name
         id: Public ID
         mailbox_count: Active mailboxes currently using this domain

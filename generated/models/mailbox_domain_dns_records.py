@@ -20,11 +20,8 @@ class MailboxDomainDnsRecords(Model):
 
     Attributes:
         dkim: Three Amazon SES DKIM CNAME records
-        dmarc: `dmarc`
         mail_from: Custom MAIL FROM records for Amazon SES bounce handling
         mx: MX records the customer must place. All point at Sendmux's inbound mail servers.
-        spf: `spf`
-        verification: `verification`
     """
 
     dkim: list[MailboxDomainNameValueRecord]

@@ -13,8 +13,6 @@ class MailboxDomainDnsRecordsDmarc(Model):
     """MailboxDomainDnsRecordsDmarc
 
     Attributes:
-        name: `name`
-        value: `value`
     """
 
     name: str

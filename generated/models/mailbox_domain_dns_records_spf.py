@@ -13,8 +13,6 @@ class MailboxDomainDnsRecordsSpf(Model):
     """MailboxDomainDnsRecordsSpf
 
     Attributes:
-        name: `name`
-        value: `value`
     """
 
     name: str

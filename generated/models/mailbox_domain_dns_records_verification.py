@@ -13,8 +13,6 @@ class MailboxDomainDnsRecordsVerification(Model):
     """MailboxDomainDnsRecordsVerification
 
     Attributes:
-        name: `name`
-        value: `value`
     """
 
     name: str

@@ -13,8 +13,6 @@ class MailboxDomainMxRecord(Model):
     """MailboxDomainMxRecord
 
     Attributes:
-        priority: `priority`
-        target: `target`
     """
 
     priority: int

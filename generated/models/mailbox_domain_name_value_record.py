@@ -13,8 +13,6 @@ class MailboxDomainNameValueRecord(Model):
     """SPF TXT record for the custom MAIL FROM subdomain
 
     Attributes:
-        name: `name`
-        value: `value`
     """
 
     name: str

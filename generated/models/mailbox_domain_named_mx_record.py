@@ -13,9 +13,6 @@ class MailboxDomainNamedMxRecord(Model):
     """MX record for Amazon SES bounce handling
 
     Attributes:
-        name: `name`
-        priority: `priority`
-        target: `target`
     """
 
     name: str

@@ -17,7 +17,6 @@ class MailboxDomainVerifyResult(Model):
     """MailboxDomainVerifyResult
 
     Attributes:
-        checks: `checks`
         ses_dkim_signing_enabled: Whether Amazon SES DKIM signing is enabled
         ses_dkim_status: Latest Amazon SES DKIM status
         ses_identity_checked_at: ISO 8601 time of this SES identity check

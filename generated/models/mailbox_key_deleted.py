@@ -13,8 +13,6 @@ class MailboxKeyDeleted(Model):
     """MailboxKeyDeleted
 
     Attributes:
-        deleted: `deleted`
-        id: `id`
     """
 
     deleted: bool

@@ -13,12 +13,6 @@ class ProviderAllowedActions(Model):
     """ProviderAllowedActions
 
     Attributes:
-        activate: `activate`
-        deactivate: `deactivate`
-        delete: `delete`
-        test: `test`
-        update: `update`
-        update_variables: `update_variables`
     """
 
     activate: bool

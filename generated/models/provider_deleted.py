@@ -13,8 +13,6 @@ class ProviderDeleted(Model):
     """ProviderDeleted
 
     Attributes:
-        deleted: `deleted`
-        id: `id`
     """
 
     deleted: bool

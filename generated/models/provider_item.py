@@ -20,7 +20,6 @@ class ProviderItem(Model):
     """ProviderItem
 
     Attributes:
-        allowed_actions: `allowed_actions`
         created_at: ISO 8601 creation timestamp
         from_email: Default From email address. Connected Google and Microsoft accounts always use their authorised account address.
         from_name: Default From display name.
@@ -35,7 +34,6 @@ class ProviderItem(Model):
         name: Display name
         oauth_email: Connected account email for OAuth accounts.
         percentage: Routing weight percentage.
-        quotas: `quotas`
         reply_to_email: Default Reply-To email address.
         reply_to_name: Default Reply-To display name.
         smtp_host: SMTP host for custom SMTP accounts.

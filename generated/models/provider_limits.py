@@ -15,8 +15,6 @@ class ProviderLimits(Model):
     """ProviderLimits
 
     Attributes:
-        sending_accounts: `sending_accounts`
-        shared_amazon_ses: `shared_amazon_ses`
     """
 
     sending_accounts: ResourceLimitSnapshot

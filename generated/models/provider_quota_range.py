@@ -13,8 +13,6 @@ class ProviderQuotaRange(Model):
     """ProviderQuotaRange
 
     Attributes:
-        max: `max`
-        min: `min`
     """
 
     max: int

@@ -14,10 +14,6 @@ class ProviderQuotas(Model):
     """ProviderQuotas
 
     Attributes:
-        per_day: `per_day`
-        per_hour: `per_hour`
-        per_minute: `per_minute`
-        per_second: `per_second`
     """
 
     per_day: ProviderQuotaRange | None

@@ -16,8 +16,6 @@ class ProviderStats(Model):
 
     Attributes:
         active: Accounts with status 'active'
-        by_status: `by_status`
-        by_type: `by_type`
         error: Accounts with status 'error'
         inactive: Accounts with status 'inactive'
         pending: Accounts with status 'pending'

@@ -13,10 +13,6 @@ class ProviderStatusCounts(Model):
     """ProviderStatusCounts
 
     Attributes:
-        active: `active`
-        error: `error`
-        inactive: `inactive`
-        pending: `pending`
     """
 
     active: float

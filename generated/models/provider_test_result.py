@@ -15,10 +15,6 @@ class ProviderTestResult(Model):
     """ProviderTestResult
 
     Attributes:
-        latency_ms: `latency_ms`
-        message: `message`
-        success: `success`
-        tested_at: `tested_at`
     """
 
     latency_ms: int

@@ -18,18 +18,6 @@ class ProviderUpdateBody(Model):
 
     Attributes:
         from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
-        from_name: `from_name`
-        name: `name`
-        percentage: `percentage`
-        quotas: `quotas`
-        reply_to_email: `reply_to_email`
-        reply_to_name: `reply_to_name`
-        smtp_host: `smtp_host`
-        smtp_password: `smtp_password`
-        smtp_port: `smtp_port`
-        smtp_protocol: `smtp_protocol`
-        smtp_username: `smtp_username`
-        tracking_domain: `tracking_domain`
         variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
     """
 

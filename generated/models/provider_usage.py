@@ -15,8 +15,6 @@ class ProviderUsage(Model):
     """ProviderUsage
 
     Attributes:
-        providers: `providers`
-        window_days: `window_days`
     """
 
     providers: list[ProviderUsageItem]

@@ -13,13 +13,6 @@ class ProviderUsageItem(Model):
     """ProviderUsageItem
 
     Attributes:
-        failed_7d: `failed_7d`
-        pending_7d: `pending_7d`
-        provider_id: `provider_id`
-        rejected_7d: `rejected_7d`
-        sent_7d: `sent_7d`
-        sent_today: `sent_today`
-        total_7d: `total_7d`
     """
 
     failed_7d: int

@@ -13,16 +13,6 @@ class ResourceLimitSnapshot(Model):
     """ResourceLimitSnapshot
 
     Attributes:
-        can_request_increase: `can_request_increase`
-        is_at_limit: `is_at_limit`
-        is_near_limit: `is_near_limit`
-        max_allowed: `max_allowed`
-        pending_request_id: `pending_request_id`
-        reserved: `reserved`
-        resource_type: `resource_type`
-        threshold_usage: `threshold_usage`
-        usage: `usage`
-        usage_ratio: `usage_ratio`
     """
 
     can_request_increase: bool

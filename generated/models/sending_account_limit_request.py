@@ -14,8 +14,6 @@ class SendingAccountLimitRequest(Model):
     """SendingAccountLimitRequest
 
     Attributes:
-        limit: `limit`
-        request_id: `request_id`
     """
 
     limit: ResourceLimitSnapshot

@@ -15,7 +15,6 @@ class SetFilterStateBody(Model):
     """SetFilterStateBody
 
     Attributes:
-        mode: `mode`
         rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
     """
 

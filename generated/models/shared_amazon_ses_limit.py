@@ -13,14 +13,6 @@ class SharedAmazonSesLimit(Model):
     """SharedAmazonSesLimit
 
     Attributes:
-        can_request_increase: `can_request_increase`
-        daily_limit: `daily_limit`
-        is_near_limit: `is_near_limit`
-        pending_request_id: `pending_request_id`
-        provider_id: `provider_id`
-        sent_today: `sent_today`
-        threshold_usage: `threshold_usage`
-        usage_ratio: `usage_ratio`
     """
 
     can_request_increase: bool

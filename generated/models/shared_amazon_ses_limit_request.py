@@ -16,14 +16,6 @@ class SharedAmazonSesLimitRequest(Model):
     """SharedAmazonSesLimitRequest
 
     Attributes:
-        approved_daily_limit: `approved_daily_limit`
-        created_at: `created_at`
-        current_daily_limit: `current_daily_limit`
-        current_daily_sent: `current_daily_sent`
-        decided_at: `decided_at`
-        decision_note: `decision_note`
-        id: `id`
-        status: `status`
     """
 
     approved_daily_limit: int | None

@@ -15,8 +15,6 @@ class SharedAmazonSesLimitRequestCancel(Model):
     """SharedAmazonSesLimitRequestCancel
 
     Attributes:
-        limit: `limit`
-        request: `request`
     """
 
     limit: SharedAmazonSesLimit

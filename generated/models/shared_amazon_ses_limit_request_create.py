@@ -15,8 +15,6 @@ class SharedAmazonSesLimitRequestCreate(Model):
     """SharedAmazonSesLimitRequestCreate
 
     Attributes:
-        limit: `limit`
-        request: `request`
     """
 
     limit: SharedAmazonSesLimit

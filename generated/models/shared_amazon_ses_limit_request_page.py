@@ -15,8 +15,6 @@ class SharedAmazonSesLimitRequestPage(Model):
     """SharedAmazonSesLimitRequestPage
 
     Attributes:
-        limit: `limit`
-        pending_request: `pending_request`
     """
 
     limit: SharedAmazonSesLimit

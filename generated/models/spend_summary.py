@@ -14,11 +14,6 @@ class SpendSummary(Model):
     """SpendSummary
 
     Attributes:
-        currency: `currency`
-        period_days: `period_days`
-        total_consumed: `total_consumed`
-        total_purchased: `total_purchased`
-        transaction_count: `transaction_count`
     """
 
     currency: SpendSummaryCurrency

@@ -17,13 +17,9 @@ class Transaction(Model):
 
     Attributes:
         amount: DECIMAL(19,6) amount
-        balance_after: `balance_after`
-        balance_before: `balance_before`
         created_at: ISO 8601 timestamp
-        description: `description`
         id: Transaction public ID
         quantity: Item count (for USAGE transactions)
-        type: `type`
     """
 
     amount: str

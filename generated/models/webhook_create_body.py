@@ -19,7 +19,6 @@ class WebhookCreateBody(Model):
         event_types: At least one event type must be provided.
         url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.
         enabled: Defaults to true.
-        filters: `filters`
         name: Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views.
     """
 

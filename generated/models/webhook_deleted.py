@@ -13,8 +13,6 @@ class WebhookDeleted(Model):
     """WebhookDeleted
 
     Attributes:
-        deleted: `deleted`
-        id: `id`
     """
 
     deleted: bool

@@ -17,7 +17,6 @@ class WebhookEventPayload(Model):
     """The JSON request body delivered to the webhook endpoint.
 
     Attributes:
-        data: `data`
         id: Stable per-event identifier. Also sent in the X-Sendmux-Event-Id header.
         occurred_at: When the event occurred.
         team_public_id: Team that owns the event.

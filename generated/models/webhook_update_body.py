@@ -18,7 +18,6 @@ class WebhookUpdateBody(Model):
     Attributes:
         enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
         event_types: Replaces the full event-type list. At least one must be provided.
-        filters: `filters`
         name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged.
         url: New HTTPS endpoint. Must be https://.
     """
