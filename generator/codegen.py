@@ -67,7 +67,20 @@ def doc_block(text: str, indent: int) -> str:
 # a field of that name would shadow them, so it gets a trailing `_` like a keyword.  Other builtins
 # (`type`, `min`, `max`, `id`, `format`, ...) keep the API's name.
 _TAKEN_NAMES = frozenset(
-    {"self", "datetime", "list", "dict", "str", "int", "float", "bool", "object", "Any", "Mapping", "Sequence"}
+    {
+        "self",
+        "datetime",
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "object",
+        "Any",
+        "Mapping",
+        "Sequence",
+    }
     | {"Unset", "UNSET", "additional_properties", "from_dict", "to_dict", "field", "define", "Model"}
 )
 

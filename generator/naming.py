@@ -225,7 +225,9 @@ class _Namer:
         for path, verb, op in iter_operations(self.spec):
             op_id = str(op.get("operationId") or "")
             # Without an operationId: the client's own name for it (`sending_accounts.create` -> CreateSendingAccounts).
-            derived = pascal(f"{op.get(METHOD_KEY, verb)}_{str(op.get(RESOURCE_KEY, path)).replace('.', '_')}")
+            derived = pascal(
+                f"{op.get(METHOD_KEY, verb)}_{str(op.get(RESOURCE_KEY, path)).replace('.', '_')}"
+            )
             full = pascal(op_id) if op_id else derived
             short = pascal(op_id[len(prefix) :]) if op_id and prefix and op_id.startswith(prefix) else full
             for param in op.get("parameters") or []:
@@ -256,7 +258,9 @@ def _nullable_refs(node: Any, refs: set[str]) -> Any:
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("anyOf", "oneOf") and isinstance(value, list) and any(_is_null(v) for v in value):
-            out[key] = [v if isinstance(v, dict) and v.get("$ref") in refs else _nullable_refs(v, refs) for v in value]
+            out[key] = [
+                v if isinstance(v, dict) and v.get("$ref") in refs else _nullable_refs(v, refs) for v in value
+            ]
         else:
             out[key] = _nullable_refs(value, refs)
     return out

@@ -51,6 +51,11 @@ class Field:
     nullable: bool
     description: str
 
+    @property
+    def renamed(self) -> bool:
+        """The attribute differs from the JSON name (a keyword): the model keeps the JSON name in metadata."""
+        return self.py_name != self.wire_name
+
 
 @dataclass
 class ModelView:
@@ -60,6 +65,10 @@ class ModelView:
     fields: list[Field]
     imports: list[tuple[str, str]]
     uses_datetime: bool
+
+    @property
+    def uses_any(self) -> bool:
+        return any("Any" in f.annotation.replace("|", " ").split() for f in self.fields)
 
 
 @dataclass

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 import sendmux
-from sendmux import APIResponseValidationError, AsyncSendmux, Sendmux
-from sendmux import _model
+from sendmux import APIResponseValidationError, AsyncSendmux, Sendmux, _model
 from sendmux.testing import FakeSendmux
 from sendmux.types import ProviderListItem, ProviderListItemStatus
 
@@ -92,7 +91,9 @@ def test_lenient_a_missing_required_field_is_none_and_logged_once(
         again = client.domains.get(domain.id, if_none_match=sendmux.UNSET)
     assert got.domain is None and again.domain is None
     assert got.id == domain.id and isinstance(got.created_at, datetime.datetime)
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "MailboxDomain.domain" in r.message]
+    warnings = [
+        r for r in caplog.records if r.levelno == logging.WARNING and "MailboxDomain.domain" in r.message
+    ]
     assert len(warnings) == 1, "the first occurrence per (model, field) is logged, not every one"
     assert sendmux.get_request_id(got) in warnings[0].message and "missing" in warnings[0].message
 
@@ -127,7 +128,10 @@ def test_lenient_a_body_that_is_not_json_still_raises(fake: FakeSendmux, client:
 
 def test_lenient_the_wrong_container_still_raises() -> None:
     # A model handed a list (what a page gives where an object was documented) is never "kept raw".
-    with _model.lenient_decoding("req_x"), pytest.raises(sendmux.ModelDecodeError, match="expected a JSON object"):
+    with (
+        _model.lenient_decoding("req_x"),
+        pytest.raises(sendmux.ModelDecodeError, match="expected a JSON object"),
+    ):
         ProviderListItem.from_dict([])  # type: ignore[arg-type]
 
 
