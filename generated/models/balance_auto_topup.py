@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class BalanceAutoTopup(Model):
-    """BalanceAutoTopup
-
-    Attributes:
-    """
+    """BalanceAutoTopup"""
 
     amount: str | None
 

@@ -11,10 +11,7 @@ from .connection_credential_type import ConnectionCredentialType
 
 @define
 class ConnectionCredential(Model):
-    """ConnectionCredential
-
-    Attributes:
-    """
+    """ConnectionCredential"""
 
     id: str
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ConnectionMailboxesItem(Model):
-    """ConnectionMailboxesItem
-
-    Attributes:
-    """
+    """ConnectionMailboxesItem"""
 
     email: str
 

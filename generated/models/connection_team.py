@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ConnectionTeam(Model):
-    """ConnectionTeam
-
-    Attributes:
-    """
+    """ConnectionTeam"""
 
     id: str
 

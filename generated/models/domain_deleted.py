@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class DomainDeleted(Model):
-    """DomainDeleted
-
-    Attributes:
-    """
+    """DomainDeleted"""
 
     deleted: bool
 

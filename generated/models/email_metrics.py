@@ -13,10 +13,7 @@ from .email_metrics_timeseries_item import EmailMetricsTimeseriesItem
 
 @define
 class EmailMetrics(Model):
-    """EmailMetrics
-
-    Attributes:
-    """
+    """EmailMetrics"""
 
     comparison: EmailMetricsComparison
 

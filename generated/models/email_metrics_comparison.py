@@ -11,10 +11,7 @@ from .email_metrics_comparison_change_pct import EmailMetricsComparisonChangePct
 
 @define
 class EmailMetricsComparison(Model):
-    """EmailMetricsComparison
-
-    Attributes:
-    """
+    """EmailMetricsComparison"""
 
     change_pct: EmailMetricsComparisonChangePct
 

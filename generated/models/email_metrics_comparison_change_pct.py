@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class EmailMetricsComparisonChangePct(Model):
-    """EmailMetricsComparisonChangePct
-
-    Attributes:
-    """
+    """EmailMetricsComparisonChangePct"""
 
     failed: float
 

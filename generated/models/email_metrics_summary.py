@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class EmailMetricsSummary(Model):
-    """EmailMetricsSummary
-
-    Attributes:
-    """
+    """EmailMetricsSummary"""
 
     failed: float
 

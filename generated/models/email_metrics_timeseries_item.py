@@ -12,10 +12,7 @@ from ..._model import Model
 
 @define
 class EmailMetricsTimeseriesItem(Model):
-    """EmailMetricsTimeseriesItem
-
-    Attributes:
-    """
+    """EmailMetricsTimeseriesItem"""
 
     failed: float
 

@@ -11,9 +11,6 @@ from .mailbox_credential import MailboxCredential
 
 @define
 class MailboxAppPasswordResult(Model):
-    """MailboxAppPasswordResult
-
-    Attributes:
-    """
+    """MailboxAppPasswordResult"""
 
     credential: MailboxCredential

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDeleted(Model):
-    """MailboxDeleted
-
-    Attributes:
-    """
+    """MailboxDeleted"""
 
     deleted: bool
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainDnsRecordsDmarc(Model):
-    """MailboxDomainDnsRecordsDmarc
-
-    Attributes:
-    """
+    """MailboxDomainDnsRecordsDmarc"""
 
     name: str
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainDnsRecordsSpf(Model):
-    """MailboxDomainDnsRecordsSpf
-
-    Attributes:
-    """
+    """MailboxDomainDnsRecordsSpf"""
 
     name: str
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainDnsRecordsVerification(Model):
-    """MailboxDomainDnsRecordsVerification
-
-    Attributes:
-    """
+    """MailboxDomainDnsRecordsVerification"""
 
     name: str
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainMxRecord(Model):
-    """MailboxDomainMxRecord
-
-    Attributes:
-    """
+    """MailboxDomainMxRecord"""
 
     priority: int
 

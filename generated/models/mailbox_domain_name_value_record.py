@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainNameValueRecord(Model):
-    """SPF TXT record for the custom MAIL FROM subdomain
-
-    Attributes:
-    """
+    """SPF TXT record for the custom MAIL FROM subdomain"""
 
     name: str
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainNamedMxRecord(Model):
-    """MX record for Amazon SES bounce handling
-
-    Attributes:
-    """
+    """MX record for Amazon SES bounce handling"""
 
     name: str
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxKeyDeleted(Model):
-    """MailboxKeyDeleted
-
-    Attributes:
-    """
+    """MailboxKeyDeleted"""
 
     deleted: bool
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ProviderAllowedActions(Model):
-    """ProviderAllowedActions
-
-    Attributes:
-    """
+    """ProviderAllowedActions"""
 
     activate: bool
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ProviderDeleted(Model):
-    """ProviderDeleted
-
-    Attributes:
-    """
+    """ProviderDeleted"""
 
     deleted: bool
 

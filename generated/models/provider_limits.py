@@ -12,10 +12,7 @@ from .shared_amazon_ses_limit import SharedAmazonSesLimit
 
 @define
 class ProviderLimits(Model):
-    """ProviderLimits
-
-    Attributes:
-    """
+    """ProviderLimits"""
 
     sending_accounts: ResourceLimitSnapshot
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ProviderQuotaRange(Model):
-    """ProviderQuotaRange
-
-    Attributes:
-    """
+    """ProviderQuotaRange"""
 
     max: int
 

@@ -11,10 +11,7 @@ from .provider_quota_range import ProviderQuotaRange
 
 @define
 class ProviderQuotas(Model):
-    """ProviderQuotas
-
-    Attributes:
-    """
+    """ProviderQuotas"""
 
     per_day: ProviderQuotaRange | None
 

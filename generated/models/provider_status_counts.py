@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ProviderStatusCounts(Model):
-    """ProviderStatusCounts
-
-    Attributes:
-    """
+    """ProviderStatusCounts"""
 
     active: float
 

@@ -12,10 +12,7 @@ from ..._model import Model
 
 @define
 class ProviderTestResult(Model):
-    """ProviderTestResult
-
-    Attributes:
-    """
+    """ProviderTestResult"""
 
     latency_ms: int
 

@@ -12,10 +12,7 @@ from .provider_usage_window_days import ProviderUsageWindowDays
 
 @define
 class ProviderUsage(Model):
-    """ProviderUsage
-
-    Attributes:
-    """
+    """ProviderUsage"""
 
     providers: list[ProviderUsageItem]
 

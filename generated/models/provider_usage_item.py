@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ProviderUsageItem(Model):
-    """ProviderUsageItem
-
-    Attributes:
-    """
+    """ProviderUsageItem"""
 
     failed_7d: int
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class ResourceLimitSnapshot(Model):
-    """ResourceLimitSnapshot
-
-    Attributes:
-    """
+    """ResourceLimitSnapshot"""
 
     can_request_increase: bool
 

@@ -11,10 +11,7 @@ from .resource_limit_snapshot import ResourceLimitSnapshot
 
 @define
 class SendingAccountLimitRequest(Model):
-    """SendingAccountLimitRequest
-
-    Attributes:
-    """
+    """SendingAccountLimitRequest"""
 
     limit: ResourceLimitSnapshot
 

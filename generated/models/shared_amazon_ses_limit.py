@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class SharedAmazonSesLimit(Model):
-    """SharedAmazonSesLimit
-
-    Attributes:
-    """
+    """SharedAmazonSesLimit"""
 
     can_request_increase: bool
 

@@ -13,10 +13,7 @@ from .shared_amazon_ses_limit_request_status import SharedAmazonSesLimitRequestS
 
 @define
 class SharedAmazonSesLimitRequest(Model):
-    """SharedAmazonSesLimitRequest
-
-    Attributes:
-    """
+    """SharedAmazonSesLimitRequest"""
 
     approved_daily_limit: int | None
 

@@ -12,10 +12,7 @@ from .shared_amazon_ses_limit_request import SharedAmazonSesLimitRequest
 
 @define
 class SharedAmazonSesLimitRequestCreate(Model):
-    """SharedAmazonSesLimitRequestCreate
-
-    Attributes:
-    """
+    """SharedAmazonSesLimitRequestCreate"""
 
     limit: SharedAmazonSesLimit
 

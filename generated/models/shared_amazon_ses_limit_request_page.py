@@ -12,10 +12,7 @@ from .shared_amazon_ses_limit_request import SharedAmazonSesLimitRequest
 
 @define
 class SharedAmazonSesLimitRequestPage(Model):
-    """SharedAmazonSesLimitRequestPage
-
-    Attributes:
-    """
+    """SharedAmazonSesLimitRequestPage"""
 
     limit: SharedAmazonSesLimit
 

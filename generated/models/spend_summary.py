@@ -11,10 +11,7 @@ from .spend_summary_currency import SpendSummaryCurrency
 
 @define
 class SpendSummary(Model):
-    """SpendSummary
-
-    Attributes:
-    """
+    """SpendSummary"""
 
     currency: SpendSummaryCurrency
 

@@ -10,10 +10,7 @@ from ..._model import Model
 
 @define
 class WebhookDeleted(Model):
-    """WebhookDeleted
-
-    Attributes:
-    """
+    """WebhookDeleted"""
 
     deleted: bool
 
