@@ -41,16 +41,13 @@ class BillingTransactionsResource(SyncAPIResource):
     ) -> SyncCursorPage[Transaction]:
         """List transactions
 
-        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination
-        ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch
-        the next page.
+        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /billing/transactions` · permission: `billing.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Max results (default 25, max 100)
-            type: `type`
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_TRANSACTIONS,
@@ -95,16 +92,13 @@ class AsyncBillingTransactionsResource(AsyncAPIResource):
     ) -> AsyncPaginator[Transaction]:
         """List transactions
 
-        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination
-        ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch
-        the next page.
+        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /billing/transactions` · permission: `billing.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Max results (default 25, max 100)
-            type: `type`
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_TRANSACTIONS,

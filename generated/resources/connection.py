@@ -34,14 +34,9 @@ class ConnectionResource(SyncAPIResource):
     ) -> Connection:
         """Get Management connection
 
-        Validate this credential and return its team, connection label, permissions and authorised
-        mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and
-        sending availability are not checked. No user profile or secrets are returned.
+        Validate this credential and return its team, connection label, permissions and authorised mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and sending availability are not checked. No user profile or secrets are returned.
 
         `GET /me` · permission: none
-
-        Args:
-            if_none_match: `If-None-Match`
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_CONNECTION,
@@ -84,14 +79,9 @@ class AsyncConnectionResource(AsyncAPIResource):
     ) -> Connection:
         """Get Management connection
 
-        Validate this credential and return its team, connection label, permissions and authorised
-        mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and
-        sending availability are not checked. No user profile or secrets are returned.
+        Validate this credential and return its team, connection label, permissions and authorised mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and sending availability are not checked. No user profile or secrets are returned.
 
         `GET /me` · permission: none
-
-        Args:
-            if_none_match: `If-None-Match`
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_CONNECTION,

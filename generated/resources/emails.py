@@ -166,10 +166,7 @@ class EmailsLogsResource(SyncAPIResource):
     ) -> DeliveryLogDetail:
         """Get delivery log
 
-        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back
-        as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when
-        the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304
-        replay is a real bandwidth win on repeated polls.
+        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304 replay is a real bandwidth win on repeated polls.
 
         `GET /emails/logs/{public_id}` · permission: `logs.read`
 
@@ -271,10 +268,7 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
     ) -> DeliveryLogDetail:
         """Get delivery log
 
-        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back
-        as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when
-        the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304
-        replay is a real bandwidth win on repeated polls.
+        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304 replay is a real bandwidth win on repeated polls.
 
         `GET /emails/logs/{public_id}` · permission: `logs.read`
 

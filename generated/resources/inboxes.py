@@ -82,7 +82,6 @@ class InboxesLogsResource(SyncAPIResource):
             limit: Max results (default 25)
             cursor: Cursor from previous page
             mailbox_id: Filter by mailbox public ID
-            event_type: `event_type`
             from_date: ISO 8601 start date. Date-only values start at 00:00 UTC.
             to_date: ISO 8601 end date. Date-only values include the full UTC day.
             search: Search mailbox, sender, recipient, subject, or message ID
@@ -182,7 +181,6 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
             limit: Max results (default 25)
             cursor: Cursor from previous page
             mailbox_id: Filter by mailbox public ID
-            event_type: `event_type`
             from_date: ISO 8601 start date. Date-only values start at 00:00 UTC.
             to_date: ISO 8601 end date. Date-only values include the full UTC day.
             search: Search mailbox, sender, recipient, subject, or message ID

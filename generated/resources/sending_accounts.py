@@ -53,8 +53,7 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCancel:
         """Cancel a shared Amazon SES daily limit request
 
-        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or
-        denied requests cannot be cancelled.
+        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or denied requests cannot be cancelled.
 
         `DELETE /providers/shared-amazon-ses-limit-request/{request_id}` · permission: `provider.update`
 
@@ -85,8 +84,7 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCreate:
         """Request a shared Amazon SES daily limit increase
 
-        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the
-        limit directly.
+        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the limit directly.
 
         `POST /providers/shared-amazon-ses-limit-request` · permission: `provider.update`
 
@@ -163,8 +161,7 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCancel:
         """Cancel a shared Amazon SES daily limit request
 
-        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or
-        denied requests cannot be cancelled.
+        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or denied requests cannot be cancelled.
 
         `DELETE /providers/shared-amazon-ses-limit-request/{request_id}` · permission: `provider.update`
 
@@ -195,8 +192,7 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCreate:
         """Request a shared Amazon SES daily limit increase
 
-        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the
-        limit directly.
+        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the limit directly.
 
         `POST /providers/shared-amazon-ses-limit-request` · permission: `provider.update`
 
@@ -300,8 +296,7 @@ class SendingAccountsLimitsResource(SyncAPIResource):
     ) -> SendingAccountLimitRequest:
         """Request a sending account limit increase
 
-        Creates a request to increase the number of custom or connected sending accounts allowed for the
-        team.
+        Creates a request to increase the number of custom or connected sending accounts allowed for the team.
 
         `POST /providers/limits/sending-accounts/request-increase` · permission: `provider.create`
 
@@ -377,8 +372,7 @@ class AsyncSendingAccountsLimitsResource(AsyncAPIResource):
     ) -> SendingAccountLimitRequest:
         """Request a sending account limit increase
 
-        Creates a request to increase the number of custom or connected sending accounts allowed for the
-        team.
+        Creates a request to increase the number of custom or connected sending accounts allowed for the team.
 
         `POST /providers/limits/sending-accounts/request-increase` · permission: `provider.create`
 
@@ -436,8 +430,7 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderItem:
         """Activate a sending account
 
-        Enables a sending account. OAuth accounts without an active connection are moved to pending until
-        reconnected in the dashboard. The shared Amazon SES account can be activated.
+        Enables a sending account. OAuth accounts without an active connection are moved to pending until reconnected in the dashboard. The shared Amazon SES account can be activated.
 
         `POST /providers/{public_id}/activate` · permission: `provider.update`
 
@@ -483,27 +476,14 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderItem:
         """Create an SMTP sending account
 
-        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network
-        errors. The SMTP password is stored securely and is never returned.
+        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network errors. The SMTP password is stored securely and is never returned.
 
         `POST /providers` · permission: `provider.create`
 
         Args:
             idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
-            name: `name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
             from_email: Default From email address for an SMTP account.
-            from_name: `from_name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
@@ -698,15 +678,12 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> SyncCursorPage[ProviderListItem]:
         """List sending accounts
 
-        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared
-        Amazon SES account is included and marked with `is_shared: true`.
+        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared Amazon SES account is included and marked with `is_shared: true`.
 
         `GET /providers` · permission: `provider.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
-            status: `status`
-            type: `type`
             limit: Maximum results (default 50, max 100)
         """
         return self._client._request_page(
@@ -734,8 +711,7 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderTestResult:
         """Test an SMTP sending account
 
-        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts
-        cannot be tested through this endpoint.
+        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts cannot be tested through this endpoint.
 
         `POST /providers/{public_id}/test` · permission: `provider.update`
 
@@ -782,9 +758,7 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderItem:
         """Update a sending account
 
-        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-
-        account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint
-        for its other allowed actions.
+        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint for its other allowed actions.
 
         `PATCH /providers/{public_id}` · permission: `provider.update`
 
@@ -792,19 +766,7 @@ class SendingAccountsResource(SyncAPIResource):
             public_id: Sending account public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
-            from_name: `from_name`
-            name: `name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_PROVIDER,
@@ -888,8 +850,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderItem:
         """Activate a sending account
 
-        Enables a sending account. OAuth accounts without an active connection are moved to pending until
-        reconnected in the dashboard. The shared Amazon SES account can be activated.
+        Enables a sending account. OAuth accounts without an active connection are moved to pending until reconnected in the dashboard. The shared Amazon SES account can be activated.
 
         `POST /providers/{public_id}/activate` · permission: `provider.update`
 
@@ -935,27 +896,14 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderItem:
         """Create an SMTP sending account
 
-        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network
-        errors. The SMTP password is stored securely and is never returned.
+        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network errors. The SMTP password is stored securely and is never returned.
 
         `POST /providers` · permission: `provider.create`
 
         Args:
             idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
-            name: `name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
             from_email: Default From email address for an SMTP account.
-            from_name: `from_name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
@@ -1150,15 +1098,12 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> AsyncPaginator[ProviderListItem]:
         """List sending accounts
 
-        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared
-        Amazon SES account is included and marked with `is_shared: true`.
+        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared Amazon SES account is included and marked with `is_shared: true`.
 
         `GET /providers` · permission: `provider.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
-            status: `status`
-            type: `type`
             limit: Maximum results (default 50, max 100)
         """
         return self._client._request_page(
@@ -1186,8 +1131,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderTestResult:
         """Test an SMTP sending account
 
-        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts
-        cannot be tested through this endpoint.
+        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts cannot be tested through this endpoint.
 
         `POST /providers/{public_id}/test` · permission: `provider.update`
 
@@ -1234,9 +1178,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderItem:
         """Update a sending account
 
-        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-
-        account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint
-        for its other allowed actions.
+        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint for its other allowed actions.
 
         `PATCH /providers/{public_id}` · permission: `provider.update`
 
@@ -1244,19 +1186,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
             public_id: Sending account public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
-            from_name: `from_name`
-            name: `name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_PROVIDER,

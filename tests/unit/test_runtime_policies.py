@@ -8,6 +8,7 @@ import threading
 import tomllib
 from pathlib import Path
 
+import attrs
 import pytest
 
 import sendmux
@@ -166,6 +167,35 @@ def test_import_is_lazy() -> None:
     with pytest.raises(AttributeError):
         sendmux.NoSuchThing  # type: ignore[attr-defined]  # noqa: B018
     assert "Sendmux" in dir(sendmux) and "OPERATIONS" in sendmux.__all__
+
+
+def test_types_exports_every_model_and_enum_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sendmux.types as t; "
+        "assert 'attrs' not in sys.modules and 'httpx' not in sys.modules; "
+        "loaded = [m for m in sys.modules if m.startswith('sendmux._generated.models.')]; "
+        "assert not loaded, loaded; "
+        "from sendmux.types import ProviderListItem, ProviderQuotaRange, MailboxSendScope; "
+        "print(len(t.__all__))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    from sendmux import types
+    from sendmux._generated import models
+
+    assert int(out.stdout) == len(models.__all__) == len(types.__all__) > 100
+    for name in types.__all__:
+        assert getattr(types, name) is getattr(models, name)
+    assert sendmux.types is types and "ProviderListItem" in dir(types)
+    with pytest.raises(AttributeError):
+        types.NoSuchModel  # noqa: B018
+    # The API's names: only keywords are renamed.
+    fields = {a.name for a in attrs.fields(types.ProviderListItem)}
+    assert {"type", "id"} <= fields and "type_" not in fields
+    assert {a.name for a in attrs.fields(types.ProviderQuotaRange)} >= {"min", "max"}
 
 
 def test_rate_limit_counts_requests_in_flight() -> None:
