@@ -223,3 +223,31 @@ def test_rate_limit_counts_requests_in_flight() -> None:
     state = RateLimitState()
     state.observe({"x-ratelimit-remaining": "0"}, NOW)
     assert state.reserve(NOW, 60) == 0
+
+
+@pytest.mark.parametrize("backend", ["stdlib", "auto"])
+def test_both_json_backends_parse_envelopes_alike(backend: str) -> None:
+    """The optional orjson backend and the stdlib agree, and both refuse what is not JSON with ValueError."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sendmux._json as j\n"
+        "from sendmux._envelope import parse_envelope\n"
+        "from sendmux import APIResponseValidationError\n"
+        'env = parse_envelope(b\'{"ok":true,"data":{"a":[1,2.5,null,"\\\\u00e9"]},"meta":{}}\', 200, {})\n'
+        "assert env['data'] == {'a': [1, 2.5, None, '\\u00e9']}, env\n"
+        "for bad in (b'{', b'', b'\\xff'):\n"
+        "    try:\n"
+        "        parse_envelope(bad, 200, {})\n"
+        "    except APIResponseValidationError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise AssertionError(bad)\n"
+        "print(j.BACKEND)\n"
+    )
+    env = {**__import__("os").environ, "SENDMUX_JSON": "stdlib" if backend == "stdlib" else ""}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    expected = {"json"} if backend == "stdlib" else {"json", "orjson"}
+    assert out.stdout.strip() in expected
