@@ -240,7 +240,7 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         "",
         "\n".join(env),
         "",
-        "## Targets (from issue 5)",
+        "## Targets (from issues 5 and 10)",
         "",
         targets_table(evaluate_targets(by_key)),
         "",

@@ -74,7 +74,7 @@ def test_render_has_environment_targets_and_every_scenario_given() -> None:
     text = render([("Date", "2026-11-26 17:00 UTC"), ("CPU", "Test CPU")], QUICK, results)
     assert text.startswith("# Benchmarks\n")
     assert "| CPU | Test CPU |" in text
-    assert "## Targets (from issue 5)" in text
+    assert "## Targets (from issues 5 and 10)" in text
     assert "| decode ≤ 1.5× json.loads | 1.400× | ✅ met |" in text
     assert "### 7. `make generate`" in text
     assert "### 2. Get one provider" not in text
