@@ -312,49 +312,26 @@ def _compile(cls: type[Model]) -> Callable[[Any], Any]:
 def _build(cls: type[Model], fields: list[_Field], slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
     ns: dict[str, Any] = {
         "_new": object.__new__,
-        "_cls": cls,
         "_slow": slow,
         "UNSET": UNSET,
         "_fromiso": _dt.datetime.fromisoformat,
         "_UTC": _UTC,
-        "_KNOWN": frozenset(f.wire for f in fields),
+        "type": type,
+        "len": len,
     }
-    lines = ["def from_dict(d):", "    if type(d) is not dict:", "        return _slow(d)"]
-    required = [f for f in fields if f.required]
-    optional = [f for f in fields if not f.required]
-    if required:
-        lines.append("    try:")
-        lines += [f"        f_{f.attr} = d[{f.wire!r}]" for f in required]
-        lines += ["    except KeyError:", "        return _slow(d)"]
-    lines += [f"    f_{f.attr} = d.get({f.wire!r}, UNSET)" for f in optional]
-    checks: list[str] = []
-    convert: list[str] = []
-    for i, f in enumerate(fields):
-        var = f"f_{f.attr}"
-        check, body = _fast(f.spec, var, i, ns)
-        if check is not None:
-            checks.append(check if f.required else f"({var} is UNSET or {check})")
-        if body:
-            if not f.required:
-                body = [f"if {var} is not UNSET:", *(f"    {line}" for line in body)]
-            convert += body
-    if checks:
-        lines.append("    if not (" + " and ".join(checks) + "):")
-        lines.append("        return _slow(d)")
-    if convert:
-        lines.append("    try:")
-        lines += [f"        {line}" for line in convert]
-        lines += ["    except Exception:", "        return _slow(d)"]
-    lines.append("    self = _new(_cls)")
-    lines += [f"    self.{f.attr} = f_{f.attr}" for f in fields]
-    known = " + ".join([str(len(required))] + [f"(f_{f.attr} is not UNSET)" for f in optional])
-    lines.append(
-        f"    self.additional_properties = {{}} if len(d) == {known} else {{k: d[k] for k in d if k not in _KNOWN}}"
-    )
-    lines += ["    self._request_id = None", "    return self"]
+    body = _Emitter(ns).model(cls, fields, "d", "self", depth=0)
+    lines = [
+        "def from_dict(d):",
+        "    if type(d) is not dict:",
+        "        return _slow(d)",
+        "    try:",
+        *(f"        {line}" for line in body),
+        "    except Exception:",  # anything off: the field-by-field path says what (or keeps it, leniently)
+        "        return _slow(d)",
+        "    return self",
+    ]
     # The function is made inside a factory whose parameters are every name it uses: they become closure
     # cells (LOAD_DEREF), cheaper than global and builtin lookups on this hot path.
-    ns.update(type=type, len=len)
     names = sorted(ns)
     source = "\n".join(
         [f"def make({', '.join(names)}):", *(f"    {line}" for line in lines), "    return from_dict"]
@@ -365,54 +342,118 @@ def _build(cls: type[Model], fields: list[_Field], slow: Callable[[Any], Any]) -
     return fn
 
 
+# Nested models up to this depth are decoded inline (no call per nested object); deeper ones, and any
+# model still being compiled (a recursive schema), through their own decoder.
+_INLINE_DEPTH = 2
+
+
+class _Emitter:
+    """Writes the statements that decode the JSON object in one variable into a model in another.
+
+    Every mismatch raises (a KeyError for a missing field, TypeError/ValueError otherwise); the compiled
+    function catches it and falls back to the field-by-field path.
+    """
+
+    def __init__(self, ns: dict[str, Any]) -> None:
+        self.ns = ns
+        self.n = 0
+
+    def name(self, prefix: str, value: Any) -> str:
+        self.n += 1
+        key = f"{prefix}{self.n}"
+        self.ns[key] = value
+        return key
+
+    def model(self, cls: type[Model], fields: list[_Field], src: str, dst: str, depth: int) -> list[str]:
+        tag = f"v{depth}_"
+        var = {f.attr: f"{tag}{f.attr}" for f in fields}
+        required = [f for f in fields if f.required]
+        optional = [f for f in fields if not f.required]
+        lines = [f"{var[f.attr]} = {src}[{f.wire!r}]" for f in required]
+        lines += [f"{var[f.attr]} = {src}.get({f.wire!r}, UNSET)" for f in optional]
+        checks: list[str] = []
+        convert: list[str] = []
+        for f in fields:
+            check, body = self.value(f.spec, var[f.attr], depth)
+            if check is not None:
+                checks.append(check if f.required else f"({var[f.attr]} is UNSET or {check})")
+            if body:
+                if not f.required:
+                    body = [f"if {var[f.attr]} is not UNSET:", *(f"    {line}" for line in body)]
+                convert += body
+        if checks:
+            lines += ["if not (" + " and ".join(checks) + "):", "    raise TypeError"]
+        lines += convert
+        klass = self.name("_C", cls)
+        known = self.name("_K", frozenset(f.wire for f in fields))
+        lines.append(f"{dst} = _new({klass})")
+        lines += [f"{dst}.{f.attr} = {var[f.attr]}" for f in fields]
+        count = " + ".join([str(len(required))] + [f"({var[f.attr]} is not UNSET)" for f in optional])
+        lines.append(
+            f"{dst}.additional_properties = {{}} if len({src}) == {count} "
+            f"else {{k: {src}[k] for k in {src} if k not in {known}}}"
+        )
+        lines.append(f"{dst}._request_id = None")
+        return lines
+
+    def value(self, spec: _Spec, var: str, depth: int) -> tuple[str | None, list[str]]:
+        """(a condition true when `var` has the right JSON type, statements converting it in place)."""
+        kind = spec[0]
+        nullable = False
+        if kind == "union" and len(spec[1]) == 1 and spec[2]:
+            spec, nullable = spec[1][0], True
+            kind = spec[0]
+        if kind in _PLAIN.values() or kind == "any":
+            check = _plain_check(kind, var)
+            if check is not None and nullable:
+                check = f"({var} is None or {check})"
+            return check, []
+        body: list[str]
+        if kind == "datetime":
+            body = [
+                f"{var} = _fromiso({var})",
+                f"if {var}.tzinfo is None:",
+                f"    {var} = {var}.replace(tzinfo=_UTC)",
+            ]
+        elif kind == "enum":
+            lookup = self.name("_e", spec[1]._value2member_map_.get)
+            member = self.name("_E", spec[1])
+            body = [f"{var} = {lookup}({var}) or {member}({var})"]
+        elif kind == "model" and depth < _INLINE_DEPTH and spec[1] not in _decoders:
+            inner = f"o{depth + 1}_{self.n}"
+            body = [
+                f"if type({var}) is not dict:",
+                "    raise TypeError",
+                *self.model(spec[1], _fields(spec[1]), var, inner, depth + 1),
+                f"{var} = {inner}",
+            ]
+        elif kind == "model":
+            body = [f"{var} = {self.name('_m', _decoder(spec[1]))}({var})"]
+        elif kind == "list" and spec[1][0] == "model":
+            fn = self.name("_m", _decoder(spec[1][1]))
+            body = [
+                f"if type({var}) is not list:",
+                "    raise TypeError",
+                f"{var} = [{fn}(x) for x in {var}]",
+            ]
+        elif kind == "list" and spec[1][0] in _PLAIN.values():
+            body = [
+                f"if type({var}) is not list:",
+                "    raise TypeError",
+                f"for x in {var}:",
+                f"    if not {_plain_check(spec[1][0], 'x')}:",
+                "        raise TypeError",
+            ]
+        else:
+            body = [f"{var} = {self.name('_c', _converter(spec))}({var})"]
+        if nullable:
+            body = [f"if {var} is not None:", *(f"    {line}" for line in body)]
+        return None, body
+
+
 def _plain_check(kind: str, var: str) -> str | None:
     if kind == "any":
         return None
     if kind == "float":
         return f"(type({var}) is float or type({var}) is int)"
     return f"type({var}) is {kind}"
-
-
-def _fast(spec: _Spec, var: str, i: int, ns: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """(a condition true when `var` has the right JSON type, statements converting it in place)."""
-    kind = spec[0]
-    nullable = False
-    if kind == "union" and len(spec[1]) == 1 and spec[2]:
-        spec, nullable = spec[1][0], True
-        kind = spec[0]
-    if kind in _PLAIN.values() or kind == "any":
-        check = _plain_check(kind, var)
-        if check is not None and nullable:
-            check = f"({var} is None or {check})"
-        return check, []
-    body: list[str]
-    if kind == "datetime":
-        body = [
-            f"{var} = _fromiso({var})",
-            f"if {var}.tzinfo is None:",
-            f"    {var} = {var}.replace(tzinfo=_UTC)",
-        ]
-    elif kind == "enum":
-        ns[f"_e{i}"] = spec[1]._value2member_map_.get
-        ns[f"_E{i}"] = spec[1]
-        body = [f"{var} = _e{i}({var}) or _E{i}({var})"]
-    elif kind == "model":
-        ns[f"_m{i}"] = _decoder(spec[1])
-        body = [f"{var} = _m{i}({var})"]
-    elif kind == "list" and spec[1][0] == "model":
-        ns[f"_m{i}"] = _decoder(spec[1][1])
-        body = [f"if type({var}) is not list:", "    raise TypeError", f"{var} = [_m{i}(x) for x in {var}]"]
-    elif kind == "list" and spec[1][0] in _PLAIN.values():
-        body = [
-            f"if type({var}) is not list:",
-            "    raise TypeError",
-            f"for x in {var}:",
-            f"    if not {_plain_check(spec[1][0], 'x')}:",
-            "        raise TypeError",
-        ]
-    else:
-        ns[f"_c{i}"] = _converter(spec)
-        body = [f"{var} = _c{i}({var})"]
-    if nullable:
-        body = [f"if {var} is not None:", *(f"    {line}" for line in body)]
-    return None, body
