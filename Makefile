@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Folders of Python that ruff checks (those that exist): generated/ too, held to the same rules.
 SRC := $(wildcard generator overlay generated tests bench examples)
 
-.PHONY: venv generate check-generated lint format test test-fast demo bench bench-quick clean spec-update prism typecheck
+.PHONY: venv generate check-generated lint format test test-fast demo bench bench-quick bench-streams clean spec-update prism typecheck
 
 venv: $(STAMP)
 
@@ -59,6 +59,9 @@ bench: venv
 
 bench-quick: venv
 	$(PYTHON) -m bench --quick
+
+bench-streams: venv
+	$(PYTHON) -m bench --only streams
 
 spec-update: venv
 	$(PYTHON) -m generator.spec_update $(if $(SPEC),--spec $(SPEC),)

@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         help="venv for the official SDK (created if missing)",
     )
     parser.add_argument(
+        "--only",
+        choices=["streams"],
+        help="run only these scenarios (streams: event and download throughput) and write "
+        ".bench/benchmarks-<name>.md, leaving docs/benchmarks.md alone",
+    )
+    parser.add_argument(
         "--render", type=Path, metavar="RUN_JSON", help="only re-render the table from a saved run's numbers"
     )
     args = parser.parse_args(argv)
@@ -54,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(text)
         print(text)
         return 0
+
+    if args.only:
+        return run_only(args.only, plan, args.out or ROOT / ".bench" / f"benchmarks-{args.only}.md")
 
     started = time.perf_counter()
     load_at_start = environment.load_average()
@@ -82,6 +91,27 @@ def main(argv: list[str] | None = None) -> int:
         runner.log(f"FAILED: {', '.join(failures)} (see the table)")
         return 1
     return 0
+
+
+def run_only(name: str, plan: runner.Plan, out: Path) -> int:
+    """A subset of the scenarios, against the floors only (the official SDK venv is not set up)."""
+    load_at_start = environment.load_average()
+    revision = environment.git_revision()
+    sdk = official.OfficialSDK(None, f"not part of `--only {name}`")
+    try:
+        sendmux_reason = runner.sendmux_status()
+        results = runner.run_streams(plan, sdk, sendmux_reason)
+    except runner.BenchError as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        return 1
+    env = environment.describe(sdk, load_at_start, revision)
+    runner.save(ROOT / ".bench" / f"last-{plan.name}-{name}-run.json", env, plan, results)
+    text = report.render(env, plan, results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(text)
+    failures = [f"{r.key}/{n}" for r in results for n in r.errors]
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -112,6 +112,42 @@ def page_envelope(offset: int, limit: int, total: int) -> dict[str, Any]:
     }
 
 
+def realtime_event(i: int) -> dict[str, Any]:
+    """One `MailboxRealtimeEvent`-shaped event (a received message), as the Mailbox stream sends them."""
+    return {
+        "event_type": "message.received",
+        "team_public_id": "team_clbench",
+        "mailbox_id": "mbx_clbench",
+        "message_id": f"msg_clbench{i:018d}",
+        "message_id_kind": "provider",
+        "sender": f"sender{i % 50}@example.com",
+        "recipients": ["inbox@example.com"],
+        "is_spam": False,
+        "message": {
+            "id": f"msg_clbench{i:018d}",
+            "subject": f"Invoice {i}",
+            "preview": "Please find attached",
+        },
+        "occurred_at": _ts(i),
+    }
+
+
+def event_stream_body(n: int) -> bytes:
+    """n events with ids, a heartbeat comment every 50 events (as a live stream sends them)."""
+    parts = []
+    for i in range(1, n + 1):
+        if i % 50 == 0:
+            parts.append(b": heartbeat\n\n")
+        parts.append(b"event: message.received\nid: %d\ndata: %s\n\n" % (i, dumps(realtime_event(i))))
+    return b"".join(parts)
+
+
+def file_body(size: int) -> bytes:
+    """Deterministic, non-repeating-looking bytes for the download scenario."""
+    block = bytes((i * 131 + 7) % 256 for i in range(65536))
+    return (block * (size // len(block) + 1))[:size]
+
+
 def dumps(doc: Any) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
 

@@ -53,6 +53,18 @@ SCENARIOS: dict[str, ScenarioInfo] = {
     "generate": ScenarioInfo(
         "7. `make generate` with a warm spec cache", "wall time of `python -m generator`"
     ),
+    "events": ScenarioInfo(
+        "8. Event stream throughput (Mailbox realtime events)",
+        "events per second reading one `text/event-stream` of {events:,} events to its end (JSON data "
+        "decoded; floor: httpx `iter_lines` + `json.loads` of the `data:` lines)",
+        "rate",
+    ),
+    "download": ScenarioInfo(
+        "9. Download throughput",
+        "bytes per second (M/s = MB/s) streaming one {download_mib:,} MiB download to its end without "
+        "keeping it (floor: httpx `iter_bytes`)",
+        "rate",
+    ),
 }
 
 DECODE_LABELS = {
@@ -154,9 +166,19 @@ def memory_flat_row(results: Mapping[str, ScenarioResult]) -> TargetRow:
     )
 
 
+STREAM_LABELS = {
+    ("events", RAW_HTTPX): "raw httpx `iter_lines` + json.loads",
+    ("events", SENDMUX): "sendmux (httpx-sse, ids, reconnect bookkeeping)",
+    ("download", RAW_HTTPX): "raw httpx `iter_bytes`",
+    ("download", SENDMUX): "sendmux `BinaryResponse.iter_bytes` (resumable)",
+}
+
+
 def _label(key: str, name: str) -> str:
     if key == "decode" and name in DECODE_LABELS:
         return DECODE_LABELS[name]
+    if (key, name) in STREAM_LABELS:
+        return STREAM_LABELS[key, name]
     if key == "generate":
         return "`python -m generator --out <tmp>`"
     return LABELS.get(name, name)
@@ -166,9 +188,12 @@ def _fmt(value: float, kind: str) -> str:
     return format_rate(value) if kind == "rate" else format_duration(value)
 
 
-def scenario_table(result: ScenarioResult, async_n: int = 1000) -> str:
+def scenario_table(
+    result: ScenarioResult, async_n: int = 1000, events_n: int = 20_000, download_bytes: int = 64 << 20
+) -> str:
     info = SCENARIOS[result.key]
-    title, measures = info.title.format(n=async_n), info.measures.format(n=async_n)
+    sizes = {"n": async_n, "events": events_n, "download_mib": download_bytes >> 20}
+    title, measures = info.title.format(**sizes), info.measures.format(**sizes)
     lines = [f"### {title}", "", f"Measures {measures}.", ""]
     s = summaries(result)
     memory = result.key.startswith("paginate_")
@@ -248,7 +273,7 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         "",
     ]
     for key in order:
-        parts += [scenario_table(by_key[key], plan.async_n), ""]
+        parts += [scenario_table(by_key[key], plan.async_n, plan.events_n, plan.download_bytes), ""]
     parts += [
         "## Method notes",
         "",
@@ -272,6 +297,9 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         "- Loopback round trips cost ~50 µs, so these tables show each client's own CPU cost per call; over",
         "  the internet a round trip of tens of milliseconds dwarfs it, and the differences matter for",
         "  throughput and CPU use rather than for the latency of one call.",
+        "- Streams (8, 9): each round reads one whole stream per contender on a persistent worker; sendmux",
+        "  goes through the runtime path generated stream/download methods call (`_request_events` with data",
+        "  decoded to dicts, `_request_binary`), so the rows measure the runtime, not a generated model.",
         "- Import is in-process time (`time.perf_counter` around `import` + constructor); interpreter",
         "  start-up is the same for all and left out. sendmux is installed editable here.",
         "",

@@ -40,6 +40,10 @@ class Plan:
     paginate_sizes: tuple[int, ...]
     paginate_rounds: int
     generate_runs: int
+    events_n: int = 20_000
+    """Events in one stream of the event-throughput scenario."""
+    download_bytes: int = 64 * 1024 * 1024
+    stream_rounds: int = 11
 
 
 # Many short rounds rather than a few long ones: on a shared machine, load comes and goes in seconds,
@@ -47,7 +51,7 @@ class Plan:
 # Async rounds are few: a batch of 1,000 concurrent calls on httpx costs seconds of CPU (see bench_persistent).
 FULL = Plan("full", 41, 21, 50, 10, 10, 1000, 5, (1_000, 10_000), 7, 3)
 # The smoke test keeps the async batch small so CI stays well under its 3-minute budget on a busy machine.
-QUICK = Plan("quick", 2, 2, 20, 3, 3, 200, 1, (1_000, 10_000), 1, 1)
+QUICK = Plan("quick", 2, 2, 20, 3, 3, 200, 1, (1_000, 10_000), 1, 1, 2_000, 8 * 1024 * 1024, 2)
 
 
 @dataclass
@@ -265,6 +269,43 @@ def bench_persistent(pythons: dict[str, Path], url: str, plan: Plan) -> list[Sce
             w.close()
 
 
+_NO_STREAMS = {
+    contenders.OFFICIAL: "the official Management SDK has no Mailbox streams or downloads",
+    contenders.RAW_URLLIB3: "raw httpx is the floor here",
+}
+
+
+def bench_streams(pythons: dict[str, Path], url: str, plan: Plan) -> list[ScenarioResult]:
+    """Event throughput (events/s) and download throughput (bytes/s), one stream per round per contender."""
+    names = [name for name in pythons if "events" in contenders.CONTENDERS[name].scenarios]
+    workers: dict[str, Worker] = {}
+    broken: dict[str, str] = {}
+    try:
+        for name in names:
+            try:
+                workers[name] = Worker(name, pythons[name], url)
+            except BenchError as exc:
+                broken[name] = str(exc)
+                log(f"{name} failed to start: {exc}")
+        results = []
+        for key, n in (("events", plan.events_n), ("download", plan.download_bytes)):
+            log(f"{key}: {len(workers)} contenders × {plan.stream_rounds} rounds × {n:,}")
+
+            def measure(name: str, key: str = key, n: int = n) -> float:
+                return n / workers[name].batch(key, n)
+
+            values, errors = interleave(list(workers), plan.stream_rounds, measure)
+            result = ScenarioResult(key, values, errors={**broken, **errors})
+            for name in pythons:
+                if name not in names:
+                    result.skipped[name] = "not measured: " + _NO_STREAMS.get(name, "no such scenario")
+            results.append(result)
+        return results
+    finally:
+        for w in workers.values():
+            w.close()
+
+
 def bench_paginate(pythons: dict[str, Path], server: str, plan: Plan) -> list[ScenarioResult]:
     results = []
     for total in plan.paginate_sizes:
@@ -357,6 +398,17 @@ def contender_pythons(official: OfficialSDK, sendmux_reason: str) -> tuple[dict[
     return dict(sorted(pythons.items(), key=lambda kv: order[kv[0]])), skipped
 
 
+def run_streams(plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[ScenarioResult]:
+    """Only the stream scenarios (events, download): `python -m bench --only streams`."""
+    pythons, skipped = contender_pythons(official, sendmux_reason)
+    with running_server() as server:
+        results = bench_streams(pythons, api_url(server), plan)
+    for result in results:
+        for name, reason in skipped.items():
+            result.skipped.setdefault(name, reason)
+    return results
+
+
 def run_all(plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[ScenarioResult]:
     pythons, skipped = contender_pythons(official, sendmux_reason)
     results: list[ScenarioResult] = []
@@ -367,6 +419,7 @@ def run_all(plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[Scen
         results.append(bench_import(pythons, url, plan))
         results.extend(bench_persistent(pythons, url, plan))
         results.extend(bench_paginate(pythons, server, plan))
+        results.extend(bench_streams(pythons, url, plan))
     log(f"generate: {plan.generate_runs} runs")
     results.append(bench_generate(plan))
     for result in results:

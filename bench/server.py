@@ -7,6 +7,8 @@ Routes (any path prefix, so base URLs can carry the dataset size):
 - `GET <prefix>/providers/<id>`             → one `ProviderItem` envelope;
 - `GET <prefix>/providers?limit=&cursor=`   → a cursor page of `ProviderListItem`;
   the prefix `/n<N>` (e.g. `/n1000/v1`) makes the dataset N items long, else `canned.DEFAULT_TOTAL`.
+- `GET <prefix>/events/<n>`                  → a `text/event-stream` of n Mailbox realtime events;
+- `GET <prefix>/files/<size>`                → `size` bytes of `application/octet-stream`.
 Every response is pre-rendered bytes; per request the server only splits the request line.
 """
 
@@ -22,11 +24,14 @@ from urllib.parse import parse_qs
 from bench import canned
 
 _TOTAL_RE = re.compile(rb"/n(\d+)(?:/|$)")
+_STREAM_RE = re.compile(rb"/(events|files)/(\d+)$")
 
 
-def http_response(status: str, body: bytes, extra: bytes = b"") -> bytes:
+def http_response(
+    status: str, body: bytes, extra: bytes = b"", content_type: str = "application/json"
+) -> bytes:
     head = (
-        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n".encode()
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n".encode()
         + extra
         + b"\r\n"
     )
@@ -73,6 +78,10 @@ class Routes:
         path, _, query = target.partition(b"?")
         if method != b"GET":
             return self.not_found
+        streamed = self.streamed(path)
+        if streamed is not None:
+            self._cache[target] = streamed
+            return streamed
         idx = path.rfind(b"/providers")
         if idx < 0:
             return self.not_found
@@ -93,6 +102,19 @@ class Routes:
         if len(self._cache) < 100_000:
             self._cache[target] = body
         return body
+
+    def streamed(self, path: bytes) -> bytes | None:
+        """The event-stream and file routes (memoised per target by the caller)."""
+        m = _STREAM_RE.search(path)
+        if m is None:
+            return None
+        n = int(m.group(2))
+        if m.group(1) == b"events":
+            body = canned.event_stream_body(n)
+            return http_response("200 OK", body, b"Cache-Control: no-cache\r\n", "text/event-stream")
+        return http_response(
+            "200 OK", canned.file_body(n), b"Accept-Ranges: bytes\r\n", "application/octet-stream"
+        )
 
 
 class _Connection(asyncio.Protocol):

@@ -60,6 +60,15 @@ def run_batch(c: contenders.Contender, scenario: str, n: int, state: dict[str, A
         if done != n:
             raise RuntimeError(f"async_get finished {done} of {n}")
         return elapsed
+    if scenario in ("events", "download"):
+        # n is the stream's size: events in one stream, or bytes of one download.
+        read = c.events if scenario == "events" else c.download
+        t0 = clock()
+        got = read(n)
+        elapsed = clock() - t0
+        if got != n:
+            raise RuntimeError(f"{scenario}: read {got} of {n}")
+        return elapsed
     raise ValueError(f"unknown scenario {scenario!r}")
 
 

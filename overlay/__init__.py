@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ConflictError,
         ErrorDetail,
         IdempotencyConflictError,
+        InsufficientCreditsError,
         InternalServerError,
         LimitExceededError,
         NotFoundError,
@@ -38,12 +39,17 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WebhookSignatureError,
     )
+    from ._events import AsyncEventStream, EventStream, ServerSentEvent
+    from ._feeds import AsyncChangeFeed, ChangeFeed
+    from ._files import FileInput
     from ._generated.client import AsyncSendmux, Sendmux
     from ._generated.operations import OPERATIONS
     from ._operation import Operation
-    from ._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+    from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from ._rate_limit import RateLimit
     from ._raw_response import RawResponse
+    from ._streaming import AsyncBinaryResponse, BinaryResponse, StreamConsumedError
+    from ._surface import Surface
     from ._types import NOT_GIVEN, UNSET, NotGiven, Unset
     from .webhooks import WebhookPayloadError
 
@@ -60,6 +66,17 @@ __all__ = [
     "SyncCursorPage",
     "AsyncCursorPage",
     "AsyncPaginator",
+    "PageMeta",
+    "BinaryResponse",
+    "AsyncBinaryResponse",
+    "EventStream",
+    "AsyncEventStream",
+    "ServerSentEvent",
+    "ChangeFeed",
+    "AsyncChangeFeed",
+    "FileInput",
+    "Surface",
+    "StreamConsumedError",
     "RateLimit",
     "RawResponse",
     "UNSET",
@@ -80,6 +97,7 @@ __all__ = [
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
+    "InsufficientCreditsError",
     "PermissionDeniedError",
     "NotFoundError",
     "ConflictError",
@@ -104,6 +122,17 @@ _LAZY: dict[str, str] = {
     "SyncCursorPage": "._pagination",
     "AsyncCursorPage": "._pagination",
     "AsyncPaginator": "._pagination",
+    "PageMeta": "._pagination",
+    "BinaryResponse": "._streaming",
+    "AsyncBinaryResponse": "._streaming",
+    "StreamConsumedError": "._streaming",
+    "EventStream": "._events",
+    "AsyncEventStream": "._events",
+    "ServerSentEvent": "._events",
+    "ChangeFeed": "._feeds",
+    "AsyncChangeFeed": "._feeds",
+    "FileInput": "._files",
+    "Surface": "._surface",
     "RateLimit": "._rate_limit",
     "RawResponse": "._raw_response",
     "UNSET": "._types",
@@ -124,6 +153,7 @@ _LAZY: dict[str, str] = {
     "APIStatusError": "._errors",
     "BadRequestError": "._errors",
     "AuthenticationError": "._errors",
+    "InsufficientCreditsError": "._errors",
     "PermissionDeniedError": "._errors",
     "NotFoundError": "._errors",
     "ConflictError": "._errors",

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 
 from ._errors import ConfigurationError
+from ._surface import DEFAULT_SURFACE, Surface
 
 __all__ = ["Credential", "CredentialSource", "resolve_credential", "check_secret"]
 
@@ -29,14 +30,21 @@ def check_secret(value: object, kind: str) -> str:
 class Credential:
     """Holds the secret; its repr and str never show it."""
 
-    __slots__ = ("_source", "kind", "_static_header")
+    __slots__ = ("_source", "kind", "_static_header", "_check")
 
-    def __init__(self, source: CredentialSource, kind: str) -> None:
+    def __init__(
+        self, source: CredentialSource, kind: str, check: Callable[[str, str], None] | None = None
+    ) -> None:
         self.kind = kind
         self._source = source
+        self._check = check
+        """Refuses a key of the wrong kind for the client (see `Surface.check_key`)."""
         self._static_header: str | None = None
         if isinstance(source, str):
-            self._static_header = "Bearer " + check_secret(source, kind)
+            secret = check_secret(source, kind)
+            if check is not None:
+                check(secret, kind)
+            self._static_header = "Bearer " + secret
         elif not callable(source):
             raise ConfigurationError(f"the {kind} must be a str or a zero-argument callable returning one")
 
@@ -55,7 +63,11 @@ class Credential:
             value = source()
         except Exception as exc:  # the provider's own error may be anything; keep its type, not its args
             raise ConfigurationError(f"the {self.kind} provider raised {type(exc).__name__}") from exc
-        return "Bearer " + check_secret(value, f"{self.kind} returned by the provider")
+        kind = f"{self.kind} returned by the provider"
+        secret = check_secret(value, kind)
+        if self._check is not None:
+            self._check(secret, kind)
+        return "Bearer " + secret
 
     def __repr__(self) -> str:
         return f"<Credential {self.kind} {'static' if self.is_static else 'callable'} [redacted]>"
@@ -66,17 +78,26 @@ class Credential:
         raise TypeError("credentials are not picklable")
 
 
-def resolve_credential(api_key: CredentialSource | None, access_token: CredentialSource | None) -> Credential:
-    """api_key, else access_token, else env SENDMUX_API_KEY; both given is an error."""
+def resolve_credential(
+    api_key: CredentialSource | None,
+    access_token: CredentialSource | None,
+    surface: Surface = DEFAULT_SURFACE,
+) -> Credential:
+    """api_key, else access_token, else the surface's env variable; both given is an error.
+
+    Keys of a kind the surface refuses (a Management key on the Mailbox client, ...) fail here.
+    """
     if api_key is not None and access_token is not None:
         raise ConfigurationError("pass either api_key or access_token, not both")
+    check = surface.check_key if surface.refused_prefixes else None
     if access_token is not None:
-        return Credential(access_token, "access_token")
+        return Credential(access_token, "access_token", check)
     if api_key is None:
-        env = os.environ.get("SENDMUX_API_KEY")
+        name = surface.api_key_env
+        env = os.environ.get(name)
         if env is None or not env.strip():
             raise ConfigurationError(
-                "no credential: pass api_key=... (or access_token=...) or set the SENDMUX_API_KEY environment variable"
+                f"no credential: pass api_key=... (or access_token=...) or set the {name} environment variable"
             )
-        return Credential(env, "api_key (from SENDMUX_API_KEY)")
-    return Credential(api_key, "api_key")
+        return Credential(env, f"api_key (from {name})", check)
+    return Credential(api_key, "api_key", check)

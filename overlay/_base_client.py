@@ -16,7 +16,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,24 +36,31 @@ from ._errors import (
     make_status_error,
 )
 from ._etag_cache import CacheEntry, ETagCache
+from ._files import FileInput, Upload, prepare_upload
 from ._logging import logger, setup_from_env
 from ._operation import Operation
-from ._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
 from ._rate_limit import RateLimit, RateLimitState, parse_rate_limit
 from ._raw_response import RAW_RESPONSE, RawResponse
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
+from ._surface import DEFAULT_SURFACE, Surface
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
 from ._version import __version__
 
 if TYPE_CHECKING:
     from typing import Self
 
+    # Imported where used: `import sendmux` + a client stays as cheap as before for JSON-only callers.
+    from ._events import AsyncEventStream, EventStream
+    from ._feeds import AsyncChangeFeed, ChangeFeed
+    from ._streaming import AsyncBinaryResponse, BinaryResponse
+
 __all__ = ["SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES"]
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://app.sendmux.ai/api/v1"
+DEFAULT_BASE_URL = DEFAULT_SURFACE.default_base_url
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RETRY_WAIT = 60.0
@@ -61,6 +68,8 @@ DEFAULT_MAX_RETRY_WAIT = 60.0
 USER_AGENT = f"sendmux-python/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
 
 _DEBUG = logging.DEBUG
+# Streamed bodies are never held, so never cached; feeds and JSON are.
+_CACHEABLE = frozenset({"envelope", "text", "empty", "feed"})
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Transport failures that prove the request never left: safe to retry even a non-idempotent POST.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -202,7 +211,7 @@ class _Prepared:
         url: str,
         path: str,
         headers: dict[str, str],
-        content: bytes | None,
+        content: bytes | Upload | None,
         timeout: TimeoutTypes,
         max_retries: int,
         retry_safe: bool,
@@ -252,6 +261,8 @@ _Outcome = _Result | tuple[SendmuxError, float | None]
 class _BaseClient:
     """Configuration and the I/O-free halves of the request path, shared by the sync and async clients."""
 
+    _surface: ClassVar[Surface] = DEFAULT_SURFACE
+    """Default base URL, env variables and key checks; generated client classes set their own."""
     base_url: str
     _owns_http: bool
     _http: httpx.Client | httpx.AsyncClient
@@ -275,15 +286,17 @@ class _BaseClient:
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         strict_response_validation: bool = False,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         setup_from_env()
         if max_retries < 0:
             raise ConfigurationError("max_retries must be >= 0")
         if max_retry_wait < 0:
             raise ConfigurationError("max_retry_wait must be >= 0")
-        self._credential: Credential = resolve_credential(api_key, access_token)
+        surface = self._surface
+        self._credential: Credential = resolve_credential(api_key, access_token, surface)
         if base_url is None:
-            base_url = os.environ.get("SENDMUX_BASE_URL") or DEFAULT_BASE_URL
+            base_url = os.environ.get(surface.base_url_env) or surface.default_base_url
         self._allow_insecure_http = allow_insecure_http
         self.base_url = _check_base_url(base_url, allow_insecure_http)
         self.max_retries = max_retries
@@ -293,6 +306,10 @@ class _BaseClient:
         # True: such a response raises APIResponseValidationError.
         self._strict_response_validation = bool(strict_response_validation)
         self._default_headers: dict[str, str] = dict(default_headers or {})
+        # Fills query parameters the caller left UNSET (e.g. the Mailbox client's `mailbox_id=`).
+        self._default_query: dict[str, object] = {
+            k: v for k, v in (default_query or {}).items() if v is not None and not isinstance(v, Unset)
+        }
         self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
         self._rate = RateLimitState()
         # Injectable for tests: no test needs to really sleep or read the wall clock.
@@ -320,6 +337,12 @@ class _BaseClient:
             self._build_static_headers(httpx.Headers())
             pool.headers.update(self._static_headers)
         self._build_static_headers(pool.headers)
+
+    def _static_for(self, op: Operation) -> Mapping[str, str]:
+        """The client's constant headers, minus the credential for an operation that takes none."""
+        if op.auth:
+            return self._static_headers
+        return {k: v for k, v in self._static_headers.items() if k.lower() != "authorization"}
 
     # -- public state -------------------------------------------------------------------------------------
 
@@ -353,7 +376,7 @@ class _BaseClient:
             {k: v for k, v in self.__dict__.items() if not isinstance(v, (SyncAPIResource, AsyncAPIResource))}
         )
         if api_key is not None or access_token is not None:
-            new._credential = resolve_credential(api_key, access_token)
+            new._credential = resolve_credential(api_key, access_token, self._surface)
         if base_url is not None:
             new.base_url = _check_base_url(base_url, self._allow_insecure_http)
         if not isinstance(max_retries, NotGiven):
@@ -385,17 +408,32 @@ class _BaseClient:
         extra_query: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | NotGiven,
+        content: object = None,
     ) -> _Prepared:
         method = op.http_method
         path = _format_path(op.path, path_params)
+        if query and self._default_query:
+            query = _with_default_query(query, self._default_query)
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
         url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
 
         h = dict(self._request_headers)
-        if op.response == "text":
+        kind = op.response
+        if kind == "text":
             # Text routes (the zone file) answer text/plain; their errors still come as JSON.
             h["Accept"] = "text/plain, application/json"
-        if not self._credential.is_static:
+        elif kind == "binary":
+            # Range offsets count stored bytes: ask for them unencoded, so a resume lines up.
+            h["Accept"] = "*/*"
+            h["Accept-Encoding"] = "identity"
+        elif kind == "events":
+            h["Accept"] = "text/event-stream"
+            h["Cache-Control"] = "no-cache"
+        if not op.auth:
+            # `security: []` (a presigned upload authenticates by its own token): no credential at all.
+            for existing in [k for k in h if k.lower() == "authorization"]:
+                del h[existing]
+        elif not self._credential.is_static:
             h["Authorization"] = self._credential.header_value()
         if headers:
             for name, value in headers.items():
@@ -417,16 +455,22 @@ class _BaseClient:
                 h["Idempotency-Key"] = str(uuid.uuid4())
                 has_key = True
 
-        content: bytes | None = None
-        if body is not None:
-            content = encode_body(body)
+        payload: bytes | Upload | None = None
+        if op.request_body == "binary" or content is not None:
+            payload = prepare_upload(content)
+            if _find_header(h, "content-type") is None:
+                h["Content-Type"] = "application/octet-stream"
+            # Computed, never asked of the caller: an exact length lets the body stream from disk.
+            h["Content-Length"] = str(len(payload) if type(payload) is bytes else payload.length)  # type: ignore[union-attr]
+        elif body is not None:
+            payload = encode_body(body)
             h["Content-Type"] = "application/json"
 
         cache_key: str | None = None
         cache_entry: CacheEntry | None = None
         etag_cache = self._etag
         if etag_cache is not None:
-            if method == "GET":
+            if method == "GET" and kind in _CACHEABLE:
                 # An explicit If-None-Match is the caller's own conditional request: leave the cache out.
                 # extra_headers naming If-None-Match at all (even None, which removes it) opts out too.
                 if (headers is None or not _has_value(headers.get("If-None-Match"))) and (
@@ -445,7 +489,7 @@ class _BaseClient:
             url,
             path,
             h,
-            content,
+            payload,
             self.timeout if isinstance(timeout, NotGiven) else timeout,
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             method_is_retry_safe(method, has_key),
@@ -586,6 +630,15 @@ class _BaseClient:
         _attach_request_id(value, request_id)
         return value
 
+    def _parse_feed(self, result: _Result, cast_to: Callable[[Any], T]) -> tuple[T, Mapping[str, Any]]:
+        """A feed step's typed value and its raw `data` (where the state token and has_more are read)."""
+        envelope = parse_envelope(result.content, result.status_code, result.headers)
+        request_id = _result_request_id(result, envelope)
+        data = envelope["data"]
+        value = self._cast(result, cast_to, data, request_id)
+        _attach_request_id(value, request_id)
+        return value, data if isinstance(data, Mapping) else {}
+
     def _cast(self, result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
@@ -612,13 +665,17 @@ class _BaseClient:
 
     def _page_parts(
         self, result: _Result, cast_to: Callable[[Any], T]
-    ) -> tuple[list[T], bool, str | None, str | None]:
+    ) -> tuple[list[T], bool, str | None, str | None, PageMeta]:
         headers = result.headers
         envelope = parse_envelope(result.content, result.status_code, headers)
         request_id = _result_request_id(result, envelope)
         data, has_more, cursor = parse_pagination(envelope, result.status_code, headers)
         items = self._cast(result, lambda d: [cast_to(x) for x in d], data, request_id)
-        return items, has_more, cursor, request_id
+        meta = envelope.get("meta")
+        page_meta = PageMeta(meta if type(meta) is dict else {})
+        if request_id is not None and page_meta.get("request_id") != request_id:
+            page_meta = PageMeta({**page_meta, "request_id": request_id})
+        return items, has_more, cursor, request_id, page_meta
 
 
 def _result_request_id(result: _Result, envelope: Mapping[str, Any]) -> str | None:
@@ -628,6 +685,17 @@ def _result_request_id(result: _Result, envelope: Mapping[str, Any]) -> str | No
         if rid is not None:
             return rid
     return envelope_request_id(envelope, result.headers)
+
+
+def _with_default_query(query: Mapping[str, object], defaults: Mapping[str, object]) -> Mapping[str, object]:
+    """The call's query with the client's defaults in the parameters it left UNSET (a given value wins)."""
+    filled: dict[str, object] | None = None
+    for name, value in query.items():
+        if isinstance(value, Unset) and name in defaults:
+            if filled is None:
+                filled = dict(query)
+            filled[name] = defaults[name]
+    return query if filled is None else filled
 
 
 def _has_value(value: object) -> bool:
@@ -658,6 +726,7 @@ class SyncAPIClient(_BaseClient):
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         strict_response_validation: bool = False,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -671,6 +740,7 @@ class SyncAPIClient(_BaseClient):
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
             strict_response_validation=strict_response_validation,
+            default_query=default_query,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
@@ -742,17 +812,21 @@ class SyncAPIClient(_BaseClient):
                 started = time.perf_counter()
                 try:
                     response: httpx.Response | CoreResponse
+                    payload = prep.content
+                    body = payload.chunks() if isinstance(payload, Upload) else payload  # fresh per attempt
                     if core is not None:
-                        headers = core_headers(self._static_headers, prep.headers)
-                        response = send(core, prep.method, prep.url, headers, prep.content, prep.timeout)
+                        headers = core_headers(self._static_for(prep.op), prep.headers)
+                        response = send(core, prep.method, prep.url, headers, body, prep.timeout)
                     else:
                         request = http.build_request(
                             prep.method,
                             _parsed_url(prep.url),
                             headers=prep.headers,
-                            content=prep.content,
+                            content=body,
                             timeout=prep.timeout,
                         )
+                        if not prep.op.auth:
+                            request.headers.pop("authorization", None)
                         if direct is not None:
                             response = direct.handle_request(request)
                             response.read()  # reads to the end, which returns the connection to the pool
@@ -789,9 +863,10 @@ class SyncAPIClient(_BaseClient):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        content: FileInput | None = None,
     ) -> T:
         prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries, content
         )
         result = self._send(prep)
         if RAW_RESPONSE.get():
@@ -830,10 +905,95 @@ class SyncAPIClient(_BaseClient):
     def _make_page(
         self, result: _Result, cast_to: Callable[[Any], T], fetch: Callable[[str], SyncCursorPage[T]]
     ) -> SyncCursorPage[T]:
-        items, has_more, cursor, request_id = self._page_parts(result, cast_to)
+        items, has_more, cursor, request_id, meta = self._page_parts(result, cast_to)
         return SyncCursorPage(
-            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch
+            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch, meta=meta
         )
+
+    # -- streamed responses, uploads' siblings and feeds (docs/runtime-contract.md) -----------------------
+
+    def _request_binary(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse:
+        """A download, open with its body unread; it resumes with Range when the body breaks."""
+        from ._streaming import BinaryResponse, open_stream, raw_stream_response
+
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
+        response = open_stream(self, prep)
+        value = BinaryResponse(self, prep, response)
+        if RAW_RESPONSE.get():
+            return raw_stream_response(self, response, value)  # type: ignore[return-value]
+        return value
+
+    def _request_events(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> EventStream[T]:
+        """A server-sent event stream, connected (so a 401 raises here); it reconnects by itself."""
+        from ._events import EventStream
+        from ._streaming import raw_stream_response
+
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
+        stream = EventStream(self, prep, cast)
+        if RAW_RESPONSE.get():
+            return raw_stream_response(self, stream.response, stream)  # type: ignore[return-value]
+        return stream
+
+    def _request_feed(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        state_param: str,
+        state_field: str,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChangeFeed[T]:
+        """A change feed: iterating it requests while `has_more`, leaving the newest token in `.state`."""
+        from ._feeds import ChangeFeed
+
+        def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], _Result]:
+            prep = self._prepare(
+                op, path_params, q, headers, None, extra_headers, extra_query, timeout, max_retries
+            )
+            result = self._send(prep)
+            value, data = self._parse_feed(result, cast)
+            return value, data, result
+
+        feed = ChangeFeed(fetch, query, state_param, state_field)
+        if RAW_RESPONSE.get():
+            result = feed._prefetch()
+            return self._raw(result, lambda: feed)  # type: ignore[return-value]
+        return feed
 
 
 class AsyncAPIClient(_BaseClient):
@@ -854,6 +1014,7 @@ class AsyncAPIClient(_BaseClient):
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         strict_response_validation: bool = False,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -867,6 +1028,7 @@ class AsyncAPIClient(_BaseClient):
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
             strict_response_validation=strict_response_validation,
+            default_query=default_query,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
@@ -939,19 +1101,21 @@ class AsyncAPIClient(_BaseClient):
                 started = time.perf_counter()
                 try:
                     response: httpx.Response | CoreResponse
+                    payload = prep.content
+                    abody = payload.achunks() if isinstance(payload, Upload) else payload
                     if core is not None:
-                        headers = core_headers(self._static_headers, prep.headers)
-                        response = await asend(
-                            core, prep.method, prep.url, headers, prep.content, prep.timeout
-                        )
+                        headers = core_headers(self._static_for(prep.op), prep.headers)
+                        response = await asend(core, prep.method, prep.url, headers, abody, prep.timeout)
                     else:
                         request = http.build_request(
                             prep.method,
                             _parsed_url(prep.url),
                             headers=prep.headers,
-                            content=prep.content,
+                            content=abody,
                             timeout=prep.timeout,
                         )
+                        if not prep.op.auth:
+                            request.headers.pop("authorization", None)
                         if direct is not None:
                             response = await direct.handle_async_request(request)
                             await response.aread()
@@ -986,9 +1150,10 @@ class AsyncAPIClient(_BaseClient):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        content: FileInput | None = None,
     ) -> T:
         prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries, content
         )
         result = await self._send(prep)
         if RAW_RESPONSE.get():
@@ -1036,10 +1201,88 @@ class AsyncAPIClient(_BaseClient):
         cast_to: Callable[[Any], T],
         fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]],
     ) -> AsyncCursorPage[T]:
-        items, has_more, cursor, request_id = self._page_parts(result, cast_to)
+        items, has_more, cursor, request_id, meta = self._page_parts(result, cast_to)
         return AsyncCursorPage(
-            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch
+            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch, meta=meta
         )
+
+    # -- streamed responses and feeds (docs/runtime-contract.md) ------------------------------------------
+
+    async def _request_binary(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncBinaryResponse:
+        from ._streaming import AsyncBinaryResponse, aopen_stream, raw_stream_response
+
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
+        response = await aopen_stream(self, prep)
+        value = AsyncBinaryResponse(self, prep, response)
+        if RAW_RESPONSE.get():
+            return raw_stream_response(self, response, value)  # type: ignore[return-value]
+        return value
+
+    def _request_events(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncEventStream[T]:
+        """No I/O here: the stream connects on first iteration (or when awaited)."""
+        from ._events import AsyncEventStream
+
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
+        return AsyncEventStream(self, prep, cast)
+
+    def _request_feed(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        state_param: str,
+        state_field: str,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncChangeFeed[T]:
+        """No I/O here: the feed requests as it is iterated."""
+        from ._feeds import AsyncChangeFeed
+
+        async def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], _Result]:
+            prep = self._prepare(
+                op, path_params, q, headers, None, extra_headers, extra_query, timeout, max_retries
+            )
+            result = await self._send(prep)
+            value, data = self._parse_feed(result, cast)
+            return value, data, result
+
+        feed = AsyncChangeFeed(fetch, query, state_param, state_field)
+        feed._raw = self._raw
+        return feed
 
 
 async def _async_sleep(seconds: float) -> None:

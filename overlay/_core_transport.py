@@ -11,7 +11,7 @@ raised as their httpx counterparts, so retry and error handling see exactly what
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import httpcore
@@ -109,7 +109,7 @@ def send(
     method: str,
     url: str,
     headers: list[tuple[bytes, bytes]],
-    content: bytes | None,
+    content: bytes | Iterator[bytes] | None,
     timeout: TimeoutTypes,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
@@ -126,7 +126,7 @@ async def asend(
     method: str,
     url: str,
     headers: list[tuple[bytes, bytes]],
-    content: bytes | None,
+    content: bytes | AsyncIterator[bytes] | None,
     timeout: TimeoutTypes,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}

@@ -27,6 +27,7 @@ __all__ = [
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
+    "InsufficientCreditsError",
     "PermissionDeniedError",
     "NotFoundError",
     "ConflictError",
@@ -208,6 +209,10 @@ class AuthenticationError(APIStatusError):
     """401: no or invalid credential."""
 
 
+class InsufficientCreditsError(APIStatusError):
+    """402: the team has too few credits for this (a send); top up, then retry."""
+
+
 class PermissionDeniedError(APIStatusError):
     """403: the credential lacks the permission the operation needs (see ``.permission``)."""
 
@@ -251,6 +256,7 @@ class ServiceUnavailableError(InternalServerError):
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
+    402: InsufficientCreditsError,
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,

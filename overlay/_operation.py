@@ -26,8 +26,16 @@ class Operation:
     if_none_match: bool = False
     paginated: bool = False
     """The response is a cursor page (``data`` list plus ``pagination``)."""
-    response: Literal["envelope", "text", "empty"] = "envelope"
-    """How the success body is read: the JSON envelope, plain text, or nothing."""
+    response: Literal["envelope", "text", "empty", "binary", "events", "feed"] = "envelope"
+    """How the success body is read: the JSON envelope, plain text, nothing, a streamed download
+    (`_request_binary`), a server-sent event stream (`_request_events`) or a state-token change feed
+    (`_request_feed`)."""
+    surface: str = "management"
+    """The client the operation belongs to: ``"management"``, ``"mailbox"`` or ``"sending"``."""
+    auth: bool = True
+    """False for ``security: []`` (e.g. a presigned upload): no Authorization header is sent."""
+    request_body: Literal["json", "binary", "none"] = "json"
+    """JSON keyword arguments, raw bytes streamed from ``file=`` (`sendmux._files.FileInput`), or none."""
 
     @property
     def qualified_name(self) -> str:

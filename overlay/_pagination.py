@@ -8,18 +8,52 @@ calling `next_page()` twice on the same page still simply refetches.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from ._errors import PaginationError
 
-__all__ = ["SyncCursorPage", "AsyncCursorPage", "AsyncPaginator"]
+__all__ = ["SyncCursorPage", "AsyncCursorPage", "AsyncPaginator", "PageMeta"]
 
 T = TypeVar("T")
 
 
+class PageMeta(Mapping[str, Any]):
+    """A list response's whole envelope ``meta``: ``page.meta.sync_state`` or ``page.meta["sync_state"]``.
+
+    Lists of the Mailbox API carry state tokens and context here (``sync_state``, ``query_state``,
+    ``thread_id``, ...) beside ``request_id``; nested objects read the same way.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data: dict[str, Any] = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise AttributeError(f"this page's meta has no {name!r} (it has {sorted(self._data)})") from None
+        return PageMeta(value) if type(value) is dict else value
+
+    def __repr__(self) -> str:
+        return f"PageMeta({self._data!r})"
+
+
 class _PageBase(Generic[T]):
-    __slots__ = ("data", "has_more", "next_cursor", "request_id", "_depth", "_chain", "__weakref__")
+    __slots__ = ("data", "has_more", "next_cursor", "request_id", "meta", "_depth", "_chain", "__weakref__")
 
     def __init__(
         self,
@@ -30,11 +64,14 @@ class _PageBase(Generic[T]):
         request_id: str | None,
         depth: int = 0,
         chain: dict[str, int] | None = None,
+        meta: PageMeta | None = None,
     ) -> None:
         self.data = data
         self.has_more = has_more
         self.next_cursor = next_cursor
         self.request_id = request_id
+        self.meta = PageMeta({"request_id": request_id}) if meta is None else meta
+        """The envelope's whole ``meta`` (``request_id`` included)."""
         self._depth = depth
         # cursor -> depth of the page it fetched; shared along one chain of pages.
         self._chain: dict[str, int] = {} if chain is None else chain
@@ -79,8 +116,9 @@ class SyncCursorPage(_PageBase[T]):
         next_cursor: str | None,
         request_id: str | None,
         fetch: Callable[[str], SyncCursorPage[T]] | None = None,
+        meta: PageMeta | None = None,
     ) -> None:
-        super().__init__(data, has_more=has_more, next_cursor=next_cursor, request_id=request_id)
+        super().__init__(data, has_more=has_more, next_cursor=next_cursor, request_id=request_id, meta=meta)
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
@@ -118,8 +156,9 @@ class AsyncCursorPage(_PageBase[T]):
         next_cursor: str | None,
         request_id: str | None,
         fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]] | None = None,
+        meta: PageMeta | None = None,
     ) -> None:
-        super().__init__(data, has_more=has_more, next_cursor=next_cursor, request_id=request_id)
+        super().__init__(data, has_more=has_more, next_cursor=next_cursor, request_id=request_id, meta=meta)
         self._fetch = fetch
 
     def has_next_page(self) -> bool:

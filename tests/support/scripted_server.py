@@ -66,6 +66,9 @@ class Reply:
     delay: float = 0.0
     fault: str | None = None
     """``"close"``: read the request, then close the connection without answering."""
+    write: Callable[[socket.socket, Recorded], None] | None = None
+    """Writes the whole response itself on the raw socket (streams, downloads, mid-body faults); the
+    connection is closed afterwards."""
 
     def encoded(self) -> tuple[bytes, dict[str, str]]:
         headers = dict(self.headers)
@@ -141,6 +144,13 @@ class ScriptedServer:
                 reply = server._next_reply(rec)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.write is not None:
+                    self.close_connection = True
+                    try:
+                        reply.write(self.connection, rec)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
                 if reply.fault == "close":
                     self.close_connection = True
                     try:

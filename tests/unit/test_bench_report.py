@@ -79,3 +79,18 @@ def test_render_has_environment_targets_and_every_scenario_given() -> None:
     assert "### 7. `make generate`" in text
     assert "### 2. Get one provider" not in text
     assert "`json.loads` only" in text
+
+
+def test_stream_tables_are_rates_with_their_sizes_and_labels() -> None:
+    events = ScenarioResult("events", {RAW_HTTPX: [100_000.0, 120_000.0], SENDMUX: [50_000.0, 60_000.0]})
+    table = scenario_table(events, events_n=20_000)
+    assert "### 8. Event stream throughput" in table and "one `text/event-stream` of 20,000 events" in table
+    assert "| raw httpx `iter_lines` + json.loads | 110 k/s |" in table
+    assert (
+        "| sendmux (httpx-sse, ids, reconnect bookkeeping) | 55.0 k/s | 50.0 k/s | 60.0 k/s | 2 | 2.00× | — |"
+        in table
+    )
+    download = ScenarioResult("download", {RAW_HTTPX: [5e8], SENDMUX: [4e8]})
+    table = scenario_table(download, download_bytes=64 << 20)
+    assert "one 64 MiB download" in table and "| raw httpx `iter_bytes` | 500 M/s |" in table
+    assert "1.25×" in table

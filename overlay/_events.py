@@ -1,0 +1,318 @@
+"""Server-sent event streams: `EventStream[T]` / `AsyncEventStream[T]` of `ServerSentEvent[T]`.
+
+Parsing is httpx-sse's (comments and heartbeats never become events).  When the connection breaks (reset,
+incomplete chunk, read timeout) the stream reconnects with ``Last-Event-ID`` set to the id of the last event
+it yielded, after the server's ``retry:`` delay (else the usual backoff), so every event comes out once and
+in order; a stream the server ends cleanly ends the iteration.  Reconnecting goes on as long as each
+connection delivers something; ``max_retries`` connections in a row that deliver nothing end it with
+`APIConnectionError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+from httpx_sse import EventSource, SSEError
+from httpx_sse import ServerSentEvent as _RawEvent
+
+from ._errors import APIConnectionError, APIResponseValidationError, SendmuxError
+from ._logging import logger
+from ._raw_response import RAW_RESPONSE
+from ._retry import backoff_delay
+from ._streaming import (
+    BROKEN_BODY,
+    StreamConsumedError,
+    aopen_stream,
+    open_stream,
+    raw_stream_response,
+    with_headers,
+)
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from ._base_client import AsyncAPIClient, SyncAPIClient, _Prepared
+
+__all__ = ["ServerSentEvent", "EventStream", "AsyncEventStream"]
+
+T = TypeVar("T")
+
+_LAST_EVENT_ID_QUERY = "last_event_id"
+_DECODE_ERRORS = (SendmuxError, LookupError, TypeError, ValueError, AttributeError)
+_loads = json.loads
+
+
+# Not frozen: a frozen dataclass's __init__ costs several times a plain one, per event.
+@dataclass(slots=True)
+class ServerSentEvent(Generic[T]):
+    """One event: its ``event`` name (``"message"`` when the server named none), typed ``data``, ``id``
+    (None when the server gave none) and the ``retry`` delay in milliseconds it asked for, if any."""
+
+    event: str
+    data: T
+    id: str | None = None
+    retry: int | None = None
+
+
+class _Stream(Generic[T]):
+    """The parts of the sync and async streams that do no I/O."""
+
+    def __init__(self, prep: _Prepared, cast: Callable[[Any], T]) -> None:
+        self._prep = prep
+        self._cast = cast
+        self._response: httpx.Response | None = None
+        self._closed = False
+        self._started = False
+        self._retry_ms: int | None = None
+        given = next((v for k, v in prep.headers.items() if k.lower() == "last-event-id"), None)
+        self.last_event_id: str | None = given
+        """The id of the last event yielded (where a reconnect resumes); starts at the one you gave."""
+        self._resumed = False
+        self.reconnects = 0
+        """How many times the stream reconnected."""
+
+    @property
+    def response(self) -> httpx.Response | None:
+        """The current connection's response (status, headers); None before the first connects."""
+        return self._response
+
+    def _check_content_type(self, response: httpx.Response) -> None:
+        if response.status_code == 204:
+            return  # "no content": the server says there is nothing to stream (and not to reconnect)
+        content_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if content_type != "text/event-stream":
+            raise APIResponseValidationError(
+                f"expected an event stream (text/event-stream), got {content_type or 'no content type'!r}",
+                status_code=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+                headers=response.headers,
+            )
+
+    def _event(self, raw: _RawEvent) -> ServerSentEvent[T] | None:
+        """The typed event, or None for a block that is no event (no data) or a replay of the last one."""
+        data = raw.data
+        event_id = raw.id or None
+        retry = raw.retry
+        if not data or retry is not None or self._resumed:
+            # The rare blocks: heartbeats and id-only blocks, retry announcements, the first after a resume.
+            if retry is not None:
+                self._retry_ms = retry
+            resumed, self._resumed = self._resumed, False
+            if not data:
+                if event_id is not None:
+                    self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
+                return None
+            if resumed and event_id is not None and event_id == self.last_event_id:
+                return None  # the server repeated the event we resumed after: it was yielded already
+        try:
+            value = self._cast(_loads(data))
+        except _DECODE_ERRORS as exc:
+            raise self._invalid(raw, event_id, exc) from None
+        if event_id is not None:
+            self.last_event_id = event_id
+        return ServerSentEvent(raw.event, value, event_id, retry)
+
+    def _invalid(self, raw: _RawEvent, event_id: str | None, exc: Exception) -> APIResponseValidationError:
+        response = self._response
+        return APIResponseValidationError(
+            f"event {event_id or '?'} ({raw.event}) does not match the documented shape: {exc}",
+            status_code=response.status_code if response is not None else 200,
+            request_id=response.headers.get("x-request-id") if response is not None else None,
+            body=raw.data,
+        )
+
+    def _reconnect_prep(self) -> _Prepared:
+        prep = self._prep
+        if self.last_event_id is None:
+            return prep
+        new = with_headers(prep, {"Last-Event-ID": self.last_event_id})
+        url = httpx.URL(new.url)
+        if _LAST_EVENT_ID_QUERY in url.params:
+            # A resume point given in the query too would make the server replay from there: move it.
+            new.url = str(url.copy_set_param(_LAST_EVENT_ID_QUERY, self.last_event_id))
+        return new
+
+    def _wait(self, failures: int, random: Callable[[], float]) -> float:
+        if self._retry_ms is not None:
+            return self._retry_ms / 1000.0
+        return backoff_delay(failures - 1, random)
+
+    def _give_up(self, exc: Exception, failures: int) -> APIConnectionError | None:
+        if failures <= self._prep.max_retries:
+            logger.info(
+                "event stream %s broke (%s) after event id %s; reconnecting",
+                self._prep.path,
+                type(exc).__name__,
+                self.last_event_id,
+            )
+            return None
+        return APIConnectionError(
+            f"event stream {self._prep.path} broke {failures} times in a row without an event "
+            f"({type(exc).__name__}); last event id {self.last_event_id}",
+            method=self._prep.method,
+            url=self._prep.url,
+        )
+
+    def _begin(self) -> None:
+        if self._started:
+            raise StreamConsumedError("an event stream can be iterated once")
+        self._started = True
+
+
+class EventStream(_Stream[T]):
+    """Iterate it for `ServerSentEvent[T]`; use it as a context manager or call `close()` to end it."""
+
+    def __init__(
+        self, client: SyncAPIClient, prep: _Prepared, cast: Callable[[Any], T], *, connect: bool = True
+    ) -> None:
+        super().__init__(prep, cast)
+        self._client = client
+        if connect:
+            self._connect(prep)
+
+    def _connect(self, prep: _Prepared) -> None:
+        response = open_stream(self._client, prep)
+        try:
+            self._check_content_type(response)
+        except APIResponseValidationError:
+            response.close()
+            raise
+        self._response = response
+
+    def __iter__(self) -> Iterator[ServerSentEvent[T]]:
+        self._begin()
+        return self._events()
+
+    def _events(self) -> Generator[ServerSentEvent[T], None, None]:
+        failures = 0
+        try:
+            if self._response is None and not self._closed:
+                self._connect(self._prep)
+            while not self._closed:
+                response = self._response
+                assert response is not None
+                if response.status_code == 204:
+                    return
+                progressed = False
+                try:
+                    for raw in EventSource(response).iter_sse():
+                        event = self._event(raw)
+                        if event is not None:
+                            progressed = True
+                            yield event
+                            if self._closed:  # closed while the caller held the event
+                                return
+                    return  # the server ended the stream cleanly
+                except (*BROKEN_BODY, SSEError) as exc:
+                    response.close()
+                    if self._closed:
+                        return
+                    failures = 1 if progressed else failures + 1
+                    error = self._give_up(exc, failures)
+                # Raised out here: no httpx exception (holding the request) hangs off ours as __context__.
+                if error is not None:
+                    raise error
+                self._client._sleep(self._wait(failures, self._client._random))
+                self.reconnects += 1
+                self._resumed = True
+                self._connect(self._reconnect_prep())
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._response is not None:
+            self._response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncEventStream(_Stream[T]):
+    """``async for`` it; nothing is sent until the first iteration (or ``await stream``, which connects
+    and returns the stream). ``async with`` or ``await close()`` ends it."""
+
+    def __init__(self, client: AsyncAPIClient, prep: _Prepared, cast: Callable[[Any], T]) -> None:
+        super().__init__(prep, cast)
+        self._client = client
+
+    async def _connect(self, prep: _Prepared) -> None:
+        response = await aopen_stream(self._client, prep)
+        try:
+            self._check_content_type(response)
+        except APIResponseValidationError:
+            await response.aclose()
+            raise
+        self._response = response
+
+    async def connect(self) -> Self:
+        """Open the connection now (errors such as 401 surface here); iterating later reads from it."""
+        if self._response is None and not self._closed:
+            await self._connect(self._prep)
+        return self
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        """Connect now; under ``with_raw_response``, a `RawResponse` whose ``parse()`` is this stream."""
+        return self._await().__await__()
+
+    async def _await(self) -> Any:
+        await self.connect()
+        if RAW_RESPONSE.get():
+            return raw_stream_response(self._client, self._response, self)
+        return self
+
+    def __aiter__(self) -> AsyncIterator[ServerSentEvent[T]]:
+        self._begin()
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[ServerSentEvent[T]]:
+        failures = 0
+        try:
+            await self.connect()
+            while not self._closed:
+                response = self._response
+                assert response is not None
+                if response.status_code == 204:
+                    return
+                progressed = False
+                try:
+                    async for raw in EventSource(response).aiter_sse():
+                        event = self._event(raw)
+                        if event is not None:
+                            progressed = True
+                            yield event
+                            if self._closed:
+                                return
+                    return
+                except (*BROKEN_BODY, SSEError) as exc:
+                    await response.aclose()
+                    if self._closed:
+                        return
+                    failures = 1 if progressed else failures + 1
+                    error = self._give_up(exc, failures)
+                if error is not None:
+                    raise error
+                await self._client._sleep(self._wait(failures, self._client._random))
+                self.reconnects += 1
+                self._resumed = True
+                await self._connect(self._reconnect_prep())
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._response is not None:
+            await self._response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
