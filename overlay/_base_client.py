@@ -639,6 +639,22 @@ class _BaseClient:
         _attach_request_id(value, request_id)
         return value, data if isinstance(data, Mapping) else {}
 
+    def _tolerant(self, cast_to: Callable[[Any], T]) -> Callable[[Any], T]:
+        """`cast_to`, decoding leniently when it fails and the client is not strict (event data)."""
+        if self._strict_response_validation:
+            return cast_to
+
+        def decode(data: Any) -> T:
+            try:
+                return cast_to(data)
+            except (SendmuxError, LookupError, TypeError, ValueError, AttributeError):
+                from ._model import lenient_decoding
+
+                with lenient_decoding(None):
+                    return cast_to(data)
+
+        return decode
+
     def _cast(self, result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
@@ -958,7 +974,7 @@ class SyncAPIClient(_BaseClient):
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
-        stream = EventStream(self, prep, cast)
+        stream = EventStream(self, prep, self._tolerant(cast))
         if RAW_RESPONSE.get():
             return raw_stream_response(self, stream.response, stream)  # type: ignore[return-value]
         return stream
@@ -1252,7 +1268,7 @@ class AsyncAPIClient(_BaseClient):
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
-        return AsyncEventStream(self, prep, cast)
+        return AsyncEventStream(self, prep, self._tolerant(cast))
 
     def _request_feed(
         self,
