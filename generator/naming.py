@@ -89,6 +89,8 @@ _SCHEMA_PREFIX = "#/components/schemas/"
 
 
 def pascal(text: str) -> str:
+    if not text.strip("_ "):
+        return ""
     return "".join(part[:1].upper() + part[1:] for part in snake(text).rstrip("_").split("_") if part)
 
 
@@ -99,11 +101,11 @@ def _is_null(node: Any) -> bool:
 def _is_object(node: dict[str, Any]) -> bool:
     types = node.get("type")
     kinds = types if isinstance(types, list) else [types]
-    return "object" in kinds and bool(node.get("properties"))
+    return "object" in kinds or (types is None and bool(node.get("properties")))
 
 
 def _deserves_name(node: dict[str, Any]) -> bool:
-    """An object with properties or an enum: openapi-python-client makes a class of it."""
+    """An object (with or without properties) or an enum: openapi-python-client makes a class of it."""
     return _is_object(node) or (isinstance(node.get("enum"), list) and "anyOf" not in node)
 
 
@@ -150,7 +152,8 @@ class _Namer:
         for key in ("anyOf", "oneOf"):
             branches = node.get(key)
             if isinstance(branches, list):
-                solid = [b for b in branches if not _is_null(b)]
+                # Branches that become classes; a union with just one names it like the union itself.
+                solid = [b for b in branches if isinstance(b, dict) and "$ref" not in b and _deserves_name(b)]
                 for i, branch in enumerate(branches):
                     if _is_null(branch):
                         continue
