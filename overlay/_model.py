@@ -18,7 +18,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import attrs
 
@@ -50,6 +50,16 @@ def lenient_decoding(request_id: str | None = None) -> Iterator[None]:
         _lenient.reset(token)
 
 
+_M = typing.TypeVar("_M", bound="Model")
+
+
+class _FromDict:
+    """`Model.from_dict`: compiles the decoder of the class it is read from, on first access."""
+
+    def __get__(self, obj: object, owner: type[_M]) -> Callable[[Mapping[str, Any]], _M]:
+        return _decoder(owner)
+
+
 @attrs.define
 class Model:
     """Common behaviour of the generated models (fields live in the subclasses)."""
@@ -61,11 +71,9 @@ class Model:
 
     _sendmux_encode: ClassVar[tuple[tuple[str, str], ...]]
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        decoder = _decoder(cls)
-        return typing.cast(Self, decoder(d))
+    #: `Cls.from_dict(d)`: decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad
+    #: shape. The first access compiles the class's decoder and puts it in place of this descriptor.
+    from_dict: ClassVar[_FromDict] = _FromDict()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model (unset fields left out, unknown fields kept)."""
