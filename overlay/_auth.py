@@ -19,6 +19,11 @@ def check_secret(value: object, kind: str) -> str:
         raise ConfigurationError(f"the {kind} must be a str, got {type(value).__name__}")
     if not value:
         raise ConfigurationError(f"the {kind} is empty")
+    if value[:7].lower() == "bearer ":
+        # The whole header value pasted in; the stray-newline hint below would mislead.
+        raise ConfigurationError(
+            f"the {kind} starts with 'Bearer ': pass the key or token alone, the client adds 'Bearer '"
+        )
     # Printable ASCII minus space: whitespace/control chars would split or smuggle headers.
     if not value.isascii() or not value.isprintable() or " " in value:
         raise ConfigurationError(

@@ -6,6 +6,7 @@ The success path does no logging formatting unless enabled, builds no exception 
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import logging
 import os
@@ -19,10 +20,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from ._auth import Credential, CredentialSource, resolve_credential
 from ._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
+from ._deadline import aread_within, attempt_deadline, read_within
 from ._encoding import _query_scalar, encode_body, encode_path_param, encode_query
 from ._envelope import envelope_request_id, parse_envelope, parse_pagination
 from ._errors import (
@@ -30,6 +33,7 @@ from ._errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
     NotModifiedError,
     SendmuxError,
@@ -39,14 +43,26 @@ from ._etag_cache import CacheEntry, ETagCache
 from ._files import FileInput, Upload, prepare_upload
 from ._logging import logger, setup_from_env
 from ._operation import Operation
+from ._options import (
+    attempt_budget,
+    check_cache_size,
+    check_flag,
+    check_headers,
+    check_max_retries,
+    check_max_retry_wait,
+    check_timeout,
+    check_total_timeout,
+)
 from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
 from ._rate_limit import RateLimit, RateLimitState, parse_rate_limit
 from ._raw_response import RAW_RESPONSE, RawResponse
-from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
 from ._surface import DEFAULT_SURFACE, Surface
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
 from ._version import __version__
+
+# What a generated `from_dict` (or a cast over a list) raises on a body of the wrong shape.
+_DECODE_ERRORS = (SendmuxError, LookupError, TypeError, ValueError, AttributeError, RecursionError)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -73,26 +89,48 @@ _CACHEABLE = frozenset({"envelope", "text", "empty", "feed"})
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Transport failures that prove the request never left: safe to retry even a non-idempotent POST.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-_PATH_PARTS: dict[str, list[str]] = {}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_PATH_PARTS: dict[str, tuple[list[str], list[str]]] = {}
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_~-]+").fullmatch  # non-empty and dot-free, so never a dot segment
 
 
-def _format_path(template: str, params: Sequence[object]) -> str:
-    parts = _PATH_PARTS.get(template)
-    if parts is None:
-        parts = _PLACEHOLDER.split(template)
-        _PATH_PARTS[template] = parts
-    if len(parts) - 1 != len(params):
-        raise TypeError(f"{template} takes {len(parts) - 1} path parameter(s), got {len(params)}")
-    if len(parts) == 1:
+def _format_path(op: Operation, params: Sequence[object]) -> str:
+    template = op.path
+    cached = _PATH_PARTS.get(template)
+    if cached is None:
+        pieces = _PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+        cached = _PATH_PARTS[template] = (pieces[0::2], pieces[1::2])
+    literals, names = cached
+    if len(names) != len(params):
+        raise TypeError(f"{op.qualified_name}() takes {len(names)} path parameter(s), got {len(params)}")
+    if not names:
         return template
-    out = [parts[0]]
-    for value, literal in zip(params, parts[1:], strict=True):
-        # Typical ids (`mdom_abc123`) need no escaping: skip the general encoder.
-        out.append(value if type(value) is str and _PLAIN_ID(value) else encode_path_param(value))
+    out = [literals[0]]
+    for value, name, literal in zip(params, names, literals[1:], strict=True):
+        # Typical ids (`mdom_abc123`) need no escaping: skip the general checks.
+        out.append(value if type(value) is str and _PLAIN_ID(value) else _path_segment(op, name, value))
         out.append(literal)
     return "".join(out)
+
+
+def _path_segment(op: Operation, name: str, value: object) -> str:
+    """One checked, percent-encoded path segment; the value itself never reaches a message (it may be secret)."""
+    where = f"{op.qualified_name}(): path parameter `{name}`"
+    if value is None or isinstance(value, Unset):
+        raise ValueError(f"{where} is required")
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        hint = "; pass its `.id`" if hasattr(value, "id") else ""
+        # Never serialised: a model here would put every field (a webhook secret, say) into the URL and logs.
+        raise TypeError(f"{where} must be a str id, got {type(value).__name__}{hint}")
+    if isinstance(value, str):
+        if not value:
+            raise ValueError(f"{where} must not be empty")
+        if value in (".", ".."):
+            # Dot segments would be normalised away by URL handling; refuse rather than hit another route.
+            raise ValueError(f"{where} must not be a dot segment ({value!r})")
+    return encode_path_param(value)
 
 
 def _is_loopback(host: str) -> bool:
@@ -146,11 +184,14 @@ def _no_env_proxies() -> bool:
     return not urllib.request.getproxies()
 
 
-def _header_text(value: object) -> str:
-    text = value if type(value) is str else _query_scalar(value)
+def _header_text(name: str, value: object) -> str:
+    try:
+        text = value if type(value) is str else _query_scalar(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"header `{name}`: {exc}") from None
     if "\n" in text or "\r" in text:
         # A line break would split the header; refuse it here rather than as a retried transport error.
-        raise ValueError("header values must not contain line breaks")
+        raise ValueError(f"header `{name}`: values must not contain line breaks")
     return text
 
 
@@ -285,36 +326,55 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        strict_response_validation: bool = False,
+        total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
+        _copy_of: _BaseClient | None = None,
     ) -> None:
         setup_from_env()
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be >= 0")
-        if max_retry_wait < 0:
-            raise ConfigurationError("max_retry_wait must be >= 0")
-        surface = self._surface
-        self._credential: Credential = resolve_credential(api_key, access_token, surface)
-        if base_url is None:
-            base_url = os.environ.get(surface.base_url_env) or surface.default_base_url
-        self._allow_insecure_http = allow_insecure_http
-        self.base_url = _check_base_url(base_url, allow_insecure_http)
-        self.max_retries = max_retries
-        self.max_retry_wait = float(max_retry_wait)
-        self.timeout = timeout
+        # Every option is checked here, before any pool exists: a typo fails where it is written.
+        self.max_retries = check_max_retries(max_retries, at_construction=True)
+        self.max_retry_wait = check_max_retry_wait(max_retry_wait, at_construction=True)
+        self.timeout = check_timeout(timeout, at_construction=True)
+        self.total_timeout = check_total_timeout(total_timeout, at_construction=True)
+        etag_cache = check_flag(etag_cache, "etag_cache")
+        etag_cache_size = check_cache_size(etag_cache_size)
+        self._allow_insecure_http = check_flag(allow_insecure_http, "allow_insecure_http")
         # False (default): a field that does not match its documented type keeps its raw value (logged once);
         # True: such a response raises APIResponseValidationError.
-        self._strict_response_validation = bool(strict_response_validation)
-        self._default_headers: dict[str, str] = dict(default_headers or {})
+        self._strict_response_validation = check_flag(
+            strict_response_validation, "strict_response_validation"
+        )
+        self._default_headers: dict[str, str] = check_headers(default_headers, "default_headers")
+        surface = self._surface
+        if _copy_of is not None and api_key is None and access_token is None:
+            self._credential: Credential = _copy_of._credential
+        else:
+            self._credential = resolve_credential(api_key, access_token, surface)
+        if base_url is None:
+            base_url = os.environ.get(surface.base_url_env) or surface.default_base_url
+        elif not isinstance(base_url, str):
+            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+        self.base_url = _check_base_url(base_url, self._allow_insecure_http)
+        if default_query is not None and not isinstance(default_query, Mapping):
+            raise TypeError(f"default_query must be a mapping, got {type(default_query).__name__}")
         # Fills query parameters the caller left UNSET (e.g. the Mailbox client's `mailbox_id=`).
         self._default_query: dict[str, object] = {
             k: v for k, v in (default_query or {}).items() if v is not None and not isinstance(v, Unset)
         }
-        self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
-        self._rate = RateLimitState()
-        # Injectable for tests: no test needs to really sleep or read the wall clock.
-        self._clock: Callable[[], float] = time.time
-        self._random: Callable[[], float] = random.random
+        self._closed = False
+        if _copy_of is None:
+            self._etag: ETagCache | None = ETagCache(etag_cache_size) if etag_cache else None
+            self._rate = RateLimitState()
+            # Injectable for tests: no test needs to really sleep or read the wall clock.
+            self._clock: Callable[[], float] = time.time
+            self._random: Callable[[], float] = random.random
+        else:
+            # A with_options copy shares the original's cache, rate-limit state and test hooks.
+            self._etag = (_copy_of._etag or ETagCache(etag_cache_size)) if etag_cache else None
+            self._rate = _copy_of._rate
+            self._clock = _copy_of._clock
+            self._random = _copy_of._random
 
     def _build_static_headers(self, pool_headers: httpx.Headers) -> None:
         """The headers every request of this client sends, minus those the pool already sends.
@@ -358,42 +418,60 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r} credential={self._credential.kind} [redacted]>"
 
-    def _copy_with(
+    def with_options(
         self,
         *,
-        api_key: CredentialSource | None,
-        access_token: CredentialSource | None,
-        base_url: str | None,
-        max_retries: int | NotGiven,
-        timeout: TimeoutTypes | NotGiven,
-        default_headers: Mapping[str, str] | None,
-        max_retry_wait: float | NotGiven,
-        etag_cache: bool | NotGiven,
+        api_key: CredentialSource | None = None,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
+        etag_cache: bool | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
-        new = object.__new__(type(self))
-        # Resources cached on the original point at it: the copy builds its own.
-        new.__dict__.update(
-            {k: v for k, v in self.__dict__.items() if not isinstance(v, (SyncAPIResource, AsyncAPIResource))}
-        )
-        if api_key is not None or access_token is not None:
-            new._credential = resolve_credential(api_key, access_token, self._surface)
-        if base_url is not None:
-            new.base_url = _check_base_url(base_url, self._allow_insecure_http)
-        if not isinstance(max_retries, NotGiven):
-            if max_retries < 0:
-                raise ConfigurationError("max_retries must be >= 0")
-            new.max_retries = max_retries
-        if not isinstance(timeout, NotGiven):
-            new.timeout = timeout
+        """A copy with some settings changed, sharing this client's connection pool and rate-limit state.
+
+        The copy is built by the constructor, so it is checked and set up like any client; `_copy_of`
+        makes it share this client's pool (the original's to close), ETag cache and rate-limit state.
+        """
         if default_headers is not None:
-            new._default_headers = {**self._default_headers, **default_headers}
-        if not isinstance(max_retry_wait, NotGiven):
-            new.max_retry_wait = float(max_retry_wait)
-        if not isinstance(etag_cache, NotGiven):
-            new._etag = (self._etag or ETagCache()) if etag_cache else None
-        new._owns_http = False  # the pool stays the original's to close
-        new._build_static_headers(self._http.headers)
-        return new
+            default_headers = {**self._default_headers, **check_headers(default_headers, "default_headers")}
+        options: dict[str, Any] = {
+            "api_key": api_key,
+            "access_token": access_token,
+            "base_url": self.base_url if base_url is None else base_url,
+            "max_retries": self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "etag_cache": (self._etag is not None) if isinstance(etag_cache, NotGiven) else etag_cache,
+            "default_headers": self._default_headers if default_headers is None else default_headers,
+            "allow_insecure_http": self._allow_insecure_http,
+            "max_retry_wait": self.max_retry_wait if isinstance(max_retry_wait, NotGiven) else max_retry_wait,
+            "total_timeout": self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
+            "default_query": self._default_query,
+            "strict_response_validation": self._strict_response_validation,
+            "_copy_of": self,
+        }
+        return type(self)(**options)
+
+    def _out_of_time(self, prep: _Prepared, doing: str) -> APITimeoutError:
+        return APITimeoutError(
+            f"total_timeout={self.total_timeout:g} s would pass {doing} on {prep.method} {prep.path}",
+            method=prep.method,
+            url=prep.url,
+        )
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(
+                f"this {type(self).__name__} client is closed: calls after close() (or after its `with` "
+                "block) are refused; create a new client"
+            )
+        raise ClientClosedError(
+            f"the connection pool of this {type(self).__name__} client is closed (by the client it was "
+            "copied from with with_options, or the http_client you passed was closed); create a new client"
+        )
 
     # -- request preparation ------------------------------------------------------------------------------
 
@@ -410,8 +488,10 @@ class _BaseClient:
         max_retries: int | NotGiven,
         content: object = None,
     ) -> _Prepared:
+        if self._closed or self._http.is_closed:
+            self._check_open()  # raises: nothing is prepared, sent or left open
         method = op.http_method
-        path = _format_path(op.path, path_params)
+        path = _format_path(op, path_params)
         if query and self._default_query:
             query = _with_default_query(query, self._default_query)
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
@@ -438,14 +518,14 @@ class _BaseClient:
         if headers:
             for name, value in headers.items():
                 if value is not None and not isinstance(value, Unset):
-                    h[name] = _header_text(value)
+                    h[name] = _header_text(name, value)
         if extra_headers:
             for name, extra_value in extra_headers.items():
                 lower = name.lower()
                 for existing in [k for k in h if k.lower() == lower]:
                     del h[existing]
                 if extra_value is not None:  # None removes a header
-                    h[name] = _header_text(extra_value)
+                    h[name] = _header_text(name, extra_value)
 
         has_key = False
         if op.idempotency_key or method == "POST" or method == "PATCH":
@@ -490,8 +570,8 @@ class _BaseClient:
             path,
             h,
             payload,
-            self.timeout if isinstance(timeout, NotGiven) else timeout,
-            self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            self.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout),
+            self.max_retries if isinstance(max_retries, NotGiven) else check_max_retries(max_retries),
             method_is_retry_safe(method, has_key),
             cache_key,
             cache_entry,
@@ -565,8 +645,12 @@ class _BaseClient:
             text = text.replace(auth[7:], "[redacted]")  # belt and braces: no secret in any message
         where = f"{prep.method} {prep.path}"
         if isinstance(exc, httpx.TimeoutException):
+            budget = attempt_budget(prep.timeout)
+            limit = f"; the attempt's limit is {budget:g} s" if budget is not None else ""
+            if self.total_timeout is not None:
+                limit += f", the call's total_timeout {self.total_timeout:g} s"
             error: APIConnectionError = APITimeoutError(
-                f"request timed out ({text}) on {where}", method=prep.method, url=prep.url
+                f"request timed out ({text}{limit}) on {where}", method=prep.method, url=prep.url
             )
         else:
             error = APIConnectionError(
@@ -647,7 +731,7 @@ class _BaseClient:
         def decode(data: Any) -> T:
             try:
                 return cast_to(data)
-            except (SendmuxError, LookupError, TypeError, ValueError, AttributeError):
+            except _DECODE_ERRORS:
                 from ._model import lenient_decoding
 
                 with lenient_decoding(None):
@@ -658,9 +742,9 @@ class _BaseClient:
     def _cast(self, result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
-        except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        except _DECODE_ERRORS as exc:
             # ModelDecodeError (a SendmuxError) or a generated from_dict tripping over a wrong shape.
-            error: Exception = exc
+            error: BaseException = exc
         if not self._strict_response_validation:
             # Decode again, field by field where needed: odd fields keep their raw value. A body of the
             # wrong shape altogether (not an object, not a list) still fails below.
@@ -669,7 +753,7 @@ class _BaseClient:
             try:
                 with lenient_decoding(request_id):
                     return cast_to(data)
-            except (SendmuxError, LookupError, TypeError, ValueError, AttributeError) as exc:
+            except _DECODE_ERRORS as exc:
                 error = exc
         raise APIResponseValidationError(
             f"the response data does not match the documented shape: {error}",
@@ -741,8 +825,10 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        strict_response_validation: bool = False,
+        total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
+        _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -755,57 +841,45 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            total_timeout=total_timeout,
             strict_response_validation=strict_response_validation,
             default_query=default_query,
+            _copy_of=_copy_of,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
                 "http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)"
             )
+        if isinstance(_copy_of, SyncAPIClient):
+            # A with_options copy sends on the original's pool, which stays the original's to close.
+            self._owns_http = False
+            self._http: httpx.Client = _copy_of._http
+            self._direct: httpx.HTTPTransport | None = _copy_of._direct
+            self._core: httpcore.ConnectionPool | None = _copy_of._core
+            self._build_static_headers(self._http.headers)
+            self._sleep: Callable[[float], None] = _copy_of._sleep
+            return
         # An injected client is the caller's to close; ours is closed by close().
         self._owns_http = http_client is None
         transport = httpx.HTTPTransport() if http_client is None else None
-        self._http: httpx.Client = http_client or httpx.Client(
-            timeout=timeout, follow_redirects=False, transport=transport
-        )
-        self._direct: httpx.HTTPTransport | None = transport if _no_env_proxies() else None
+        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+        self._direct = transport if _no_env_proxies() else None
         self._core = sync_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
-        self._sleep: Callable[[float], None] = time.sleep
-
-    def with_options(
-        self,
-        *,
-        api_key: CredentialSource | None = None,
-        access_token: CredentialSource | None = None,
-        base_url: str | None = None,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-        max_retry_wait: float | NotGiven = NOT_GIVEN,
-        etag_cache: bool | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
-        return self._copy_with(
-            api_key=api_key,
-            access_token=access_token,
-            base_url=base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-            default_headers=default_headers,
-            max_retry_wait=max_retry_wait,
-            etag_cache=etag_cache,
-        )
+        self._sleep = time.sleep
 
     def close(self) -> None:
+        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        """True after close(), or when the pool this client sends on was closed."""
+        return self._closed or self._http.is_closed
 
     def __enter__(self) -> Self:
         return self
@@ -818,11 +892,15 @@ class SyncAPIClient(_BaseClient):
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
+        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
+        end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         while True:
             attempt += 1
             delay = rate.reserve(self._clock(), self.max_retry_wait)
             try:
                 if delay > 0:
+                    if end is not None and time.monotonic() + delay >= end:
+                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
                     logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
                     self._sleep(delay)
                 started = time.perf_counter()
@@ -832,7 +910,7 @@ class SyncAPIClient(_BaseClient):
                     body = payload.chunks() if isinstance(payload, Upload) else payload  # fresh per attempt
                     if core is not None:
                         headers = core_headers(self._static_for(prep.op), prep.headers)
-                        response = send(core, prep.method, prep.url, headers, body, prep.timeout)
+                        response = send(core, prep.method, prep.url, headers, body, prep.timeout, end)
                     else:
                         request = http.build_request(
                             prep.method,
@@ -843,11 +921,19 @@ class SyncAPIClient(_BaseClient):
                         )
                         if not prep.op.auth:
                             request.headers.pop("authorization", None)
+                        deadline = attempt_deadline(prep.timeout, end)
                         if direct is not None:
-                            response = direct.handle_request(request)
-                            response.read()  # reads to the end, which returns the connection to the pool
+                            streamed = direct.handle_request(request)
                         else:
-                            response = http.send(request, follow_redirects=False)
+                            streamed = http.send(request, follow_redirects=False, stream=True)
+                        try:
+                            # Read to the end (which returns the connection), within the attempt's time.
+                            received = read_within(streamed.iter_bytes(), deadline)
+                        finally:
+                            streamed.close()
+                        response = CoreResponse(
+                            streamed.status_code, streamed.headers, received, streamed.reason_phrase
+                        )
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
@@ -860,8 +946,8 @@ class SyncAPIClient(_BaseClient):
                 rate.release()
             # Raised here, outside the except block, so no httpx exception (holding the request and its
             # Authorization header) hangs off ours as __context__.
-            if wait is None or retries_left <= 0:
-                raise error
+            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                raise error  # (past total_timeout: the last error is the one worth seeing)
             retries_left -= 1
             self._log_retry(prep, error, wait, attempt)
             self._sleep(wait)
@@ -1029,8 +1115,10 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        strict_response_validation: bool = False,
+        total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
+        _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -1043,50 +1131,38 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
+            total_timeout=total_timeout,
             strict_response_validation=strict_response_validation,
             default_query=default_query,
+            _copy_of=_copy_of,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
                 "http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)"
             )
+        if isinstance(_copy_of, AsyncAPIClient):
+            self._owns_http = False
+            self._http: httpx.AsyncClient = _copy_of._http
+            self._direct: httpx.AsyncHTTPTransport | None = _copy_of._direct
+            self._acore: httpcore.AsyncConnectionPool | None = _copy_of._acore
+            self._build_static_headers(self._http.headers)
+            self._sleep: Callable[[float], Awaitable[None]] = _copy_of._sleep
+            return
         self._owns_http = http_client is None
         transport = httpx.AsyncHTTPTransport() if http_client is None else None
-        self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(
+        self._http = http_client or httpx.AsyncClient(
             timeout=timeout, follow_redirects=False, transport=transport
         )
-        self._direct: httpx.AsyncHTTPTransport | None = transport if _no_env_proxies() else None
+        self._direct = transport if _no_env_proxies() else None
         self._acore = async_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
-        self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
-
-    def with_options(
-        self,
-        *,
-        api_key: CredentialSource | None = None,
-        access_token: CredentialSource | None = None,
-        base_url: str | None = None,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-        max_retry_wait: float | NotGiven = NOT_GIVEN,
-        etag_cache: bool | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with some settings changed, sharing this client's connection pool and rate-limit state."""
-        return self._copy_with(
-            api_key=api_key,
-            access_token=access_token,
-            base_url=base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-            default_headers=default_headers,
-            max_retry_wait=max_retry_wait,
-            etag_cache=etag_cache,
-        )
+        self._sleep = _async_sleep
 
     async def close(self) -> None:
+        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        self._closed = True
         if self._owns_http:
             await self._http.aclose()
 
@@ -1094,7 +1170,8 @@ class AsyncAPIClient(_BaseClient):
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        """True after close(), or when the pool this client sends on was closed."""
+        return self._closed or self._http.is_closed
 
     async def __aenter__(self) -> Self:
         return self
@@ -1107,11 +1184,15 @@ class AsyncAPIClient(_BaseClient):
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
+        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
+        end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         while True:
             attempt += 1
             delay = rate.reserve(self._clock(), self.max_retry_wait)
             try:
                 if delay > 0:
+                    if end is not None and time.monotonic() + delay >= end:
+                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
                     logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
                     await self._sleep(delay)
                 started = time.perf_counter()
@@ -1121,7 +1202,7 @@ class AsyncAPIClient(_BaseClient):
                     abody = payload.achunks() if isinstance(payload, Upload) else payload
                     if core is not None:
                         headers = core_headers(self._static_for(prep.op), prep.headers)
-                        response = await asend(core, prep.method, prep.url, headers, abody, prep.timeout)
+                        response = await asend(core, prep.method, prep.url, headers, abody, prep.timeout, end)
                     else:
                         request = http.build_request(
                             prep.method,
@@ -1132,11 +1213,18 @@ class AsyncAPIClient(_BaseClient):
                         )
                         if not prep.op.auth:
                             request.headers.pop("authorization", None)
+                        deadline = attempt_deadline(prep.timeout, end)
                         if direct is not None:
-                            response = await direct.handle_async_request(request)
-                            await response.aread()
+                            streamed = await direct.handle_async_request(request)
                         else:
-                            response = await http.send(request, follow_redirects=False)
+                            streamed = await http.send(request, follow_redirects=False, stream=True)
+                        try:
+                            received = await aread_within(streamed.aiter_bytes(), deadline)
+                        finally:
+                            await streamed.aclose()
+                        response = CoreResponse(
+                            streamed.status_code, streamed.headers, received, streamed.reason_phrase
+                        )
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
@@ -1147,8 +1235,8 @@ class AsyncAPIClient(_BaseClient):
                     error, wait = outcome  # type: ignore[misc]
             finally:
                 rate.release()
-            if wait is None or retries_left <= 0:
-                raise error
+            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                raise error  # (past total_timeout: the last error is the one worth seeing)
             retries_left -= 1
             self._log_retry(prep, error, wait, attempt)
             await self._sleep(wait)

@@ -17,6 +17,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from ._deadline import DEADLINE, attempt_deadline, wrap_async_backend, wrap_sync_backend
 from ._types import TimeoutTypes
 
 __all__ = ["CoreResponse", "sync_pool", "async_pool", "core_headers", "send", "asend"]
@@ -38,6 +39,10 @@ _ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
     (httpcore.ProxyError, httpx.ProxyError),
 )
 _ACCEPT_ENCODING = (b"Accept-Encoding", b"gzip")
+# Methods whose semantics anticipate a body: without one they still say `Content-Length: 0` (RFC 9110
+# 8.6; some proxies answer 411 otherwise), as httpx's Client.send does.  httpcore adds the header for
+# any bytes content, so b"" is enough.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class CoreResponse:
@@ -45,16 +50,26 @@ class CoreResponse:
 
     __slots__ = ("status_code", "headers", "content", "reason_phrase")
 
-    def __init__(self, response: httpcore.Response) -> None:
-        self.status_code = response.status
-        self.headers = httpx.Headers(response.headers)
+    def __init__(self, status_code: int, headers: httpx.Headers, content: bytes, reason_phrase: str) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        self.reason_phrase = reason_phrase
+
+    @classmethod
+    def from_core(cls, response: httpcore.Response) -> CoreResponse:
+        headers = httpx.Headers(response.headers)
         content = response.content
-        encoding = self.headers.get("content-encoding")
+        encoding = headers.get("content-encoding")
         if encoding and content:
             content = _decode(encoding, content)
-        self.content = content
         reason = response.extensions.get("reason_phrase", b"")
-        self.reason_phrase = reason.decode("ascii", "replace") if isinstance(reason, bytes) else ""
+        return cls(
+            response.status,
+            headers,
+            content,
+            reason.decode("ascii", "replace") if isinstance(reason, bytes) else "",
+        )
 
 
 def _decode(encoding: str, content: bytes) -> bytes:
@@ -70,13 +85,20 @@ def _decode(encoding: str, content: bytes) -> bytes:
 
 
 def sync_pool(transport: httpx.HTTPTransport) -> httpcore.ConnectionPool | None:
+    """The httpcore pool inside our own transport, made to honour each attempt's deadline."""
     pool = getattr(transport, "_pool", None)  # httpx keeps it here; anything else: use handle_request
-    return pool if type(pool) is httpcore.ConnectionPool else None
+    if type(pool) is not httpcore.ConnectionPool:
+        return None
+    wrap_sync_backend(pool)
+    return pool
 
 
 def async_pool(transport: httpx.AsyncHTTPTransport) -> httpcore.AsyncConnectionPool | None:
     pool = getattr(transport, "_pool", None)
-    return pool if type(pool) is httpcore.AsyncConnectionPool else None
+    if type(pool) is not httpcore.AsyncConnectionPool:
+        return None
+    wrap_async_backend(pool)
+    return pool
 
 
 def core_headers(static: Mapping[str, str], per_request: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
@@ -111,14 +133,20 @@ def send(
     headers: list[tuple[bytes, bytes]],
     content: bytes | Iterator[bytes] | None,
     timeout: TimeoutTypes,
+    end: float | None = None,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
+    if content is None and method in _BODY_METHODS:
+        content = b""
+    token = DEADLINE.set(attempt_deadline(timeout, end))  # the pool's backend clamps every I/O step to it
     try:
         # request() reads the body to the end and closes it, which returns the connection to the pool.
         response = pool.request(method, url, headers=headers, content=content, extensions=extensions)
     except Exception as exc:
         raise _httpx_error(exc) from None
-    return CoreResponse(response)
+    finally:
+        DEADLINE.reset(token)
+    return CoreResponse.from_core(response)
 
 
 async def asend(
@@ -128,10 +156,16 @@ async def asend(
     headers: list[tuple[bytes, bytes]],
     content: bytes | AsyncIterator[bytes] | None,
     timeout: TimeoutTypes,
+    end: float | None = None,
 ) -> CoreResponse:
     extensions: dict[str, Any] = {"timeout": _timeouts(timeout)}
+    if content is None and method in _BODY_METHODS:
+        content = b""
+    token = DEADLINE.set(attempt_deadline(timeout, end))
     try:
         response = await pool.request(method, url, headers=headers, content=content, extensions=extensions)
     except Exception as exc:
         raise _httpx_error(exc) from None
-    return CoreResponse(response)
+    finally:
+        DEADLINE.reset(token)
+    return CoreResponse.from_core(response)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -59,9 +60,51 @@ def encode_value(value: Any) -> Any:
 
 
 def encode_body(body: Mapping[str, Any]) -> bytes:
-    """A JSON request body: UNSET fields dropped, None sent as null."""
-    data = {k: encode_value(v) for k, v in body.items() if not isinstance(v, Unset)}
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    """A JSON request body: UNSET fields dropped, None sent as null.
+
+    A value JSON cannot carry (NaN, a set, an object without ``to_dict``) raises TypeError/ValueError naming
+    the field, e.g. ``body field `filters.tags[2]```.
+    """
+    try:
+        data = {k: encode_value(v) for k, v in body.items() if not isinstance(v, Unset)}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError):
+        found = _find_unencodable(body, "")
+        if found is None:
+            raise
+        path, error = found
+        raise type(error)(f"body field `{path}`: {error}") from None
+
+
+def _find_unencodable(value: Any, path: str) -> tuple[str, TypeError | ValueError] | None:
+    """Where the first value JSON cannot carry sits (only walked after encoding failed)."""
+    if isinstance(value, float) and not isinstance(value, enum.Enum) and not math.isfinite(value):
+        return path, ValueError(f"{value!r} is not a JSON number (NaN and infinities are not)")
+    if isinstance(value, enum.Enum):
+        return _find_unencodable(value.value, path)
+    if isinstance(value, (set, frozenset)):
+        return path, TypeError(f"a {type(value).__name__} is not JSON: pass a list")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(item, Unset):
+                found = _find_unencodable(item, f"{path}.{key}" if path else str(key))
+                if found is not None:
+                    return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _find_unencodable(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return _find_unencodable(to_dict(), path)
+    try:
+        encode_value(value)
+    except (TypeError, ValueError) as exc:
+        return path, exc
+    return None
 
 
 def _query_scalar(value: Any) -> str:
@@ -83,13 +126,16 @@ def query_pairs(query: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     for key, value in query.items():
         if value is None or isinstance(value, Unset):
             continue
-        if isinstance(value, (list, tuple, set, frozenset)):
-            items: Iterable[Any] = value
-            for item in items:
-                if item is not None and not isinstance(item, Unset):
-                    pairs.append((key, _query_scalar(item)))
-        else:
-            pairs.append((key, _query_scalar(value)))
+        try:
+            if isinstance(value, (list, tuple, set, frozenset)):
+                items: Iterable[Any] = value
+                for item in items:
+                    if item is not None and not isinstance(item, Unset):
+                        pairs.append((key, _query_scalar(item)))
+            else:
+                pairs.append((key, _query_scalar(value)))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"query parameter `{key}`: {exc}") from None
     return pairs
 
 

@@ -15,9 +15,12 @@ def parse_envelope(content: bytes, status_code: int, headers: Mapping[str, str])
     """The decoded envelope of a success body; APIResponseValidationError when it is not one."""
     try:
         envelope = loads(content)
-    except ValueError:
+    except (ValueError, RecursionError) as exc:
+        # ValueError: not JSON, invalid UTF-8, a number past Python's digit limit; RecursionError: nesting
+        # deeper than the interpreter's stack (200,000 `[`). Either way the body cannot be read.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(":", 1)[0]
         raise APIResponseValidationError(
-            "the success body is not valid JSON",
+            f"the success body is not valid JSON ({reason})",
             status_code=status_code,
             request_id=headers.get("x-request-id"),
             body=content.decode("utf-8", "replace"),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SendmuxError",
     "ConfigurationError",
+    "ClientClosedError",
     "PaginationError",
     "NotModifiedError",
     "WebhookSignatureError",
@@ -61,6 +62,10 @@ def _restore_error(cls: type[SendmuxError], args: tuple[Any, ...], state: dict[s
 
 class ConfigurationError(SendmuxError, ValueError):
     """The client was set up wrongly (no credential, a bad credential, an insecure base URL, ...)."""
+
+
+class ClientClosedError(SendmuxError, RuntimeError):
+    """A call on a client after `close()` (or its `with` block), or on a copy whose pool was closed."""
 
 
 class PaginationError(SendmuxError):
@@ -305,7 +310,7 @@ def make_status_error(
     request_id: str | None = None
     try:
         body = json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, bad UTF-8, a huge number, nesting too deep
         body = content.decode("utf-8", "replace")
     if isinstance(body, dict):
         e = body.get("error")

@@ -73,7 +73,7 @@ class RawResponse(Generic[T]):
             try:
                 meta = json.loads(self.content).get("meta")
                 rid = meta.get("request_id") if isinstance(meta, dict) else None
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 rid = None
         return rid if isinstance(rid, str) else None
 

@@ -85,6 +85,8 @@ def open_stream(client: SyncAPIClient, prep: _Prepared) -> httpx.Response:
     attempt = 0
     while True:
         attempt += 1
+        if client._closed or http.is_closed:
+            client._check_open()  # a resume after close(): our error, not httpx's RuntimeError
         delay = rate.reserve(client._clock(), client.max_retry_wait)
         try:
             if delay > 0:
@@ -124,6 +126,8 @@ async def aopen_stream(client: AsyncAPIClient, prep: _Prepared) -> httpx.Respons
     attempt = 0
     while True:
         attempt += 1
+        if client._closed or http.is_closed:
+            client._check_open()  # a resume after close(): our error, not httpx's RuntimeError
         delay = rate.reserve(client._clock(), client.max_retry_wait)
         try:
             if delay > 0:

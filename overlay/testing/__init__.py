@@ -1,4 +1,4 @@
-"""`sendmux.testing`: an embedded fake Sendmux Management API for your tests (stdlib only).
+"""`sendmux.testing`: an embedded fake Sendmux API (Management, Mailbox, Sending) for your tests (stdlib only).
 
     from sendmux import Sendmux
     from sendmux.testing import FakeSendmux
@@ -7,6 +7,8 @@
         client = Sendmux(api_key=fake.api_key, base_url=fake.url)
         fake.seed("sending_accounts", 3, status="inactive")
         fake.faults.add("unavailable", route="POST /domains", times=2)
+        mailbox = SendmuxMailbox(api_key=fake.mailbox_api_key, base_url=fake.url)
+        sending = SendmuxSending(api_key=fake.mailbox_api_key, base_url=fake.sending_url)
 
 Run one by hand with `python -m sendmux.testing --port 8080`.
 """

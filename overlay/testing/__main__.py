@@ -22,10 +22,18 @@ def main(argv: list[str] | None = None) -> None:
         fake.seed("domains", 2, verification_status="verified")
         fake.seed("email_logs", 5)
         fake.seed("transactions", 3)
+        for i in range(3):
+            fake.add_message(
+                subject=f"Demo message {i}", attachments={"hello.txt": b"hello"} if i == 0 else None
+            )
     with fake:
         print(f"FakeSendmux listening on {fake.url}", flush=True)
         print(f"SENDMUX_BASE_URL={fake.url}", flush=True)
         print(f"SENDMUX_API_KEY={fake.api_key}", flush=True)
+        print(f"SENDMUX_MAILBOX_BASE_URL={fake.url}", flush=True)
+        print(f"SENDMUX_MAILBOX_API_KEY={fake.mailbox_api_key}", flush=True)
+        print(f"SENDMUX_SENDING_BASE_URL={fake.sending_url}", flush=True)
+        print(f"SENDMUX_SENDING_API_KEY={fake.mailbox_api_key}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

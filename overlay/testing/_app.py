@@ -5,16 +5,19 @@ Independent of sockets: `_server.py` feeds it parsed requests and acts on the `O
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import traceback
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ._context import Ctx, Outcome
 from ._faults import BEFORE_APPLY, Fault, Faults, error_response, spoil_body
+from ._mail_messages import TOKEN_ROUTES, UPLOAD_PREFIX, presigned_put
 from ._protocol import (
     ApiError,
     IdempotencyStore,
@@ -30,14 +33,24 @@ from ._protocol import (
     weak_etag,
 )
 from ._routes import Route, match
-from ._state import ApiKey, Record, State, Team
+from ._state import ApiKey, State
 from ._validate import check
 
 if TYPE_CHECKING:
     from ._webhook_delivery import Deliverer
 
 API_PREFIX = "/api/v1"
+# One fake serves the Sending API (another server in production) under this prefix: `fake.sending_url`.
+SENDING_PREFIX = "/sending/api/v1"
 MAX_BODY = 1_048_576
+MAX_UPLOAD = 26_214_400  # binary uploads (the Sending API's attachment limit: 25 MiB)
+# Which key kinds each API takes; tokens with none of these prefixes are OAuth tokens, taken everywhere.
+KEY_PREFIXES = {
+    "management": ("smx_root_",),
+    "mailbox": ("smx_mbx_", "smx_agent_"),
+    "sending": ("smx_mbx_", "smx_agent_"),
+}
+KNOWN_PREFIXES = ("smx_root_", "smx_mbx_", "smx_agent_")
 
 
 @dataclass
@@ -87,68 +100,6 @@ class RecordedRequest:
     request_id: str
 
 
-@dataclass(slots=True)
-class Outcome:
-    response: Response
-    action: Literal["send", "reset", "truncate"] = "send"
-
-
-@dataclass
-class Ctx:
-    """What a handler sees of its request."""
-
-    app: App
-    team: Team
-    key: ApiKey
-    route: Route
-    path_params: dict[str, str]
-    query: dict[str, Any]
-    body: dict[str, Any]
-    headers: Mapping[str, str]
-
-    def if_match(self, current: Any) -> None:
-        """409 conflict when `If-Match` names another version than `current` (the GET representation)."""
-        given = self.headers.get("if-match")
-        tag = weak_etag(current)
-        if given is not None and not etag_matches(given, tag):
-            # The current ETag is echoed so the caller can decide whether to re-fetch.
-            raise ApiError(
-                "conflict",
-                "The resource changed since you fetched it (If-Match mismatch).",
-                headers={"ETag": tag},
-            )
-
-    def created(self, kind: str) -> None:
-        self.app.counters.created[kind] += 1
-
-    @property
-    def deliverer(self) -> Deliverer:
-        return self.app.deliverer
-
-    def page(
-        self,
-        records: list[Record],
-        render: Callable[[Record], Any],
-        *,
-        default_limit: int = 50,
-        descending: bool = False,
-    ) -> Result:
-        """A cursor page over `records` (already filtered, in seq order); the cursor is the last id sent."""
-        limit = int(self.query.get("limit", default_limit))
-        ordered = sorted(records, key=lambda r: r.seq, reverse=descending)
-        cursor = self.query.get("cursor")
-        if cursor:
-            after = self.team.seq_of.get(str(cursor))
-            if after is None:
-                raise ApiError("invalid_parameter", "Unknown pagination cursor.", param="cursor")
-            ordered = [r for r in ordered if (r.seq < after if descending else r.seq > after)]
-        items = ordered[:limit]
-        pagination: dict[str, Any] = {"has_more": len(ordered) > limit}
-        if pagination["has_more"]:
-            pagination["next_cursor"] = items[-1].id
-        return Result([render(r) for r in items], pagination=pagination)
-
-
 class App:
     def __init__(
         self,
@@ -157,16 +108,24 @@ class App:
         rate_window: float,
         fault_seed: int | None,
         record_requests: int,
+        sending_rate_limit: int | None = 1800,
     ) -> None:
         self.state = State()
         self.lock = threading.RLock()
         self.counters = Counters(lock=self.lock)
         self.faults = Faults(fault_seed)
         self.limiter = RateLimiter(rate_limit, rate_window)
+        self.sending_limiter = RateLimiter(sending_rate_limit, rate_window)
         self.idempotency = IdempotencyStore()
         self.requests: deque[RecordedRequest] = deque(maxlen=record_requests)
         self.stopping = threading.Event()
         self.crashes: list[str] = []
+        # Mailbox event streams wait on this (it shares the server lock) for new events.
+        self.mail_changed = threading.Condition(self.lock)
+        self.sse_ping: float | None = None  # seconds between `: ping` comments (None: the request's `ping`)
+        self.sse_retry_ms = 1000  # the `retry:` an event stream announces
+        self.rejected_recipients: set[str] = set()
+        self.max_upload = MAX_UPLOAD  # largest binary upload / attachment, in bytes  # the Sending API refuses these (lower-cased) addresses
         self.deliverer: Deliverer  # set by FakeSendmux
 
     # ---- entry point --------------------------------------------------------------------------------
@@ -175,16 +134,24 @@ class App:
         request_id = new_id("req")
         split = urlsplit(target)
         path = split.path
-        found = match(method, path[len(API_PREFIX) :]) if path.startswith(API_PREFIX) else None
-        route_name = f"{method} {found[0].path}" if found else f"{method} {path}"
+        sending = path.startswith(SENDING_PREFIX)
+        prefix = SENDING_PREFIX if sending else API_PREFIX
+        found = match(method, path[len(prefix) :], sending=sending) if path.startswith(prefix) else None
+        route_name = found[0].name if found else f"{method} {path}"
         op_id = found[0].operation_id if found else None
         auth = headers.get("authorization", "")
-        rate = self.limiter.hit(auth or "anonymous")
+        needs_key = found is None or found[0].auth
+        if found and not auth and found[0].operation_id in TOKEN_ROUTES and "download_token=" in split.query:
+            needs_key = False  # a `download_url` carries its own short-lived credential
+        limiter = self.sending_limiter if sending else self.limiter
+        rate = limiter.hit(auth if needs_key and auth else "anonymous")
         fault: Fault | None = None
+        if path.startswith(UPLOAD_PREFIX):
+            return self._presigned(method, path, split.query, headers, body, request_id, rate)
         try:
             with self.lock:
                 self.counters.requests[route_name] += 1
-                key = self.state.authenticate(auth)
+                key = self.state.authenticate(auth) if needs_key else None
             if not rate.allowed:
                 raise ApiError(
                     "rate_limit_exceeded",
@@ -194,13 +161,15 @@ class App:
             if found is None:
                 raise ApiError("not_found", f"No route {method} {path}.")
             route, path_params = found
-            if not permits(key.granted, route.permission):
-                raise ApiError(
-                    "insufficient_permissions",
-                    f"This API key lacks the {route.permission!r} permission.",
-                    param=route.permission,
-                )
-            fault = self.faults.pick(op_id, route_name, f"{method} {path[len(API_PREFIX) :]}")
+            if key is not None:
+                self._check_key_kind(key, route)
+                if not permits(key.granted, route.permission):
+                    raise ApiError(
+                        "insufficient_permissions",
+                        f"This API key lacks the {route.permission!r} permission.",
+                        param=route.permission,
+                    )
+            fault = self.faults.pick(op_id, route_name, f"{method} {path[len(prefix) :]}")
             if fault is not None:
                 with self.lock:
                     self.counters.faults[fault.kind] += 1
@@ -225,21 +194,61 @@ class App:
         )
         return outcome
 
+    def _presigned(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        request_id: str,
+        rate: RateState,
+    ) -> Outcome:
+        """A PUT to a Mailbox API presigned `upload_url` (not an operation of the spec)."""
+        try:
+            with self.lock:
+                self.counters.requests[f"{method} {UPLOAD_PREFIX}{{upload_id}}"] += 1
+                result = presigned_put(self, method, path, query, dict(headers), body)
+            response = self._success(result, request_id, rate, headers)
+        except ApiError as exc:
+            response = self._error(exc, request_id, rate)
+        self._record(method, path, f"{method} {path}", None, headers, body, response.status, None, request_id)
+        return Outcome(response)
+
+    @staticmethod
+    def _check_key_kind(key: ApiKey, route: Route) -> None:
+        """Management takes `smx_root_` keys, the Mailbox and Sending APIs mailbox/agent keys; OAuth
+        tokens (no known prefix) work on all three."""
+        if not key.token.startswith(KNOWN_PREFIXES):
+            return
+        if not key.token.startswith(KEY_PREFIXES[route.surface]):
+            wanted = " or ".join(f"`{p}`" for p in KEY_PREFIXES[route.surface])
+            raise ApiError(
+                "authentication_required",
+                f"The {route.surface.capitalize()} API takes {wanted} keys or an OAuth token.",
+            )
+
     # ---- the real work ------------------------------------------------------------------------------
 
     def _apply(
         self,
         route: Route,
         path_params: dict[str, str],
-        key: ApiKey,
+        key: ApiKey | None,
         raw_query: str,
         headers: Mapping[str, str],
         raw_body: bytes,
         request_id: str,
         rate: RateState,
     ) -> Response:
-        if len(raw_body) > MAX_BODY:
-            raise ApiError("payload_too_large", f"Request body exceeds {MAX_BODY} bytes.")
+        limit = self.max_upload if route.request_body == "binary" else MAX_BODY
+        if len(raw_body) > limit:
+            raise ApiError("payload_too_large", f"Request body exceeds {limit} bytes.")
+        if route.request_body == "binary" and "content-length" not in headers:
+            # Uploads need their exact size up front (no chunked transfer encoding).
+            raise ApiError(
+                "missing_parameter", "Uploads need a Content-Length header.", param="Content-Length"
+            )
         query = route.parse_query(parse_qsl(raw_query, keep_blank_values=True))
         body = self._parse_body(route, raw_body)
         idem_key = headers.get("idempotency-key") if route.idempotency_key else None
@@ -248,26 +257,31 @@ class App:
                 "invalid_parameter", "Idempotency-Key must be 1 to 255 characters.", param="Idempotency-Key"
             )
         with self.lock:
-            team = self.state.teams[key.team_id]
-            scope = (team.id, route.operation_id, idem_key or "")
-            request_print = fingerprint(route.path + "|" + "/".join(path_params.values()), body)
+            team = self.state.teams[key.team_id] if key else self.state.default_team()
+            owner = team.id
+            if route.surface == "mailbox" and key is not None:
+                # Mailbox API keys are cached per (mailbox, endpoint, key), says the spec.
+                owner += "/" + str(query.get("mailbox_id") or ",".join(key.mailbox_ids))
+            scope = (owner, route.operation_id, idem_key or "")
+            printed: Any = body if route.request_body != "binary" else hashlib.sha256(raw_body).hexdigest()
+            request_print = fingerprint(route.path + "|" + "/".join(path_params.values()), printed)
             if idem_key:
                 stored = self.idempotency.lookup(scope, request_print)
                 if stored is not None:
-                    self.counters.replayed[f"{route.method} {route.path}"] += 1
+                    self.counters.replayed[route.name] += 1
                     return self._replay(stored, rate)
-            ctx = Ctx(self, team, key, route, path_params, query, body, headers)
+            ctx = Ctx(self, team, key, route, path_params, query, body, headers, raw_body)
             result = route.handler(ctx)
             response = self._success(result, request_id, rate, headers)
             if 200 <= response.status < 300:
-                self.counters.applied[f"{route.method} {route.path}"] += 1
+                self.counters.applied[route.name] += 1
                 if idem_key:
                     self.idempotency.store(scope, request_print, response)
             return response
 
     @staticmethod
     def _parse_body(route: Route, raw: bytes) -> dict[str, Any]:
-        if route.body_schema is None:
+        if route.body_schema is None or route.request_body != "json":
             return {}
         if not raw.strip():
             value: Any = {}
@@ -296,6 +310,9 @@ class App:
     ) -> Response:
         headers = self._base_headers(request_id, rate)
         headers.extend(result.headers.items())
+        if result.stream is not None:
+            headers.append(("Content-Type", result.content_type or "application/octet-stream"))
+            return Response(result.status, headers, b"", result.stream, result.length)
         if result.text is not None:
             headers.append(("Content-Type", "text/plain; charset=utf-8"))
             return Response(result.status, headers, result.text.encode())
@@ -305,10 +322,13 @@ class App:
             given = req_headers.get("if-none-match")
             if given is not None and etag_matches(given, tag):
                 return Response(304, headers, b"")
+        if result.raw:
+            headers.append(("Content-Type", "application/json"))
+            return Response(result.status, headers, json.dumps(result.data).encode())
         envelope: dict[str, Any] = {"ok": True, "data": result.data}
         if result.pagination is not None:
             envelope["pagination"] = result.pagination
-        envelope["meta"] = {"request_id": request_id}
+        envelope["meta"] = {"request_id": request_id, **result.meta}
         headers.append(("Content-Type", "application/json"))
         return Response(result.status, headers, json.dumps(envelope, separators=(",", ":")).encode())
 
@@ -336,6 +356,10 @@ class App:
     def _after_apply(fault: Fault, response: Response) -> Outcome:
         if fault.kind == "reset_after_apply":
             return Outcome(response, "reset")
+        if fault.kind == "drop_mid_stream":
+            if response.stream is None:
+                return Outcome(response, "truncate")
+            return Outcome(response, "drop", fault.after)
         if fault.kind == "truncated_json":
             return Outcome(response, "truncate")
         is_json = any(k == "Content-Type" and v.startswith("application/json") for k, v in response.headers)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _objects as obj
+from ._context import Ctx
 from ._protocol import ApiError, Result
 from ._state import Record
-
-if TYPE_CHECKING:
-    from ._app import Ctx
 
 STATUSES = ("pending", "sent", "failed", "rejected")
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -188,7 +186,7 @@ def metrics(ctx: Ctx) -> Result:
 
 
 def connection(ctx: Ctx) -> Result:
-    key = ctx.key
+    key = ctx.api_key
     return Result(
         {
             "team": {"id": ctx.team.id, "name": ctx.team.name},

@@ -7,15 +7,13 @@ with `fail` fails, one starting with `pending` stays pending, every other domain
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _objects as obj
+from ._context import Ctx
 from ._protocol import ApiError, Result, iso, semantic_error
 from ._state import Record
 from ._validate import Issue
-
-if TYPE_CHECKING:
-    from ._app import Ctx
 
 KIND = "domains"
 WHAT = "Domain"

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from . import _objects as obj
 from ._app import App, Counters, RecordedRequest
+from ._fake_mail import MailHelpers
 from ._faults import Faults
 from ._server import FakeHTTPServer
 from ._state import Record, Team
@@ -45,16 +46,22 @@ _OUTCOMES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
 }
 
 
-class FakeSendmux:
-    """An in-process Sendmux Management API on 127.0.0.1 for tests::
+class FakeSendmux(MailHelpers):
+    """An in-process Sendmux API on 127.0.0.1 for tests: Management and Mailbox at `url`, Sending at
+    `sending_url` (the same port, under `/sending`)::
 
         with FakeSendmux() as fake:
             client = Sendmux(api_key=fake.api_key, base_url=fake.url)
+            mailbox = SendmuxMailbox(api_key=fake.mailbox_api_key, base_url=fake.url)
+            sending = SendmuxSending(api_key=fake.mailbox_api_key, base_url=fake.sending_url)
 
     `rate_limit` requests per `rate_window` seconds per key (None: unlimited).  `shared_ses=True` gives every
     team the shared Amazon SES account the real API lists (off by default, so lists hold what you seed).  Webhook deliveries are
     retried `webhook_max_attempts` times, `webhook_retry_delay` seconds apart.  `fault_seed` makes
-    probabilistic faults repeatable.  `record_requests` bounds `fake.requests`.
+    probabilistic faults repeatable.  `record_requests` bounds `fake.requests`.  The Sending API allows
+    `sending_rate_limit` requests per window and key.  Mailbox event streams send a `: ping` comment after
+    `sse_ping` idle seconds (None: the request's `ping`) and announce `retry:` `sse_retry` seconds.
+    Binary uploads and attachments are limited to `max_upload_bytes` (413 beyond).
     """
 
     def __init__(
@@ -72,6 +79,10 @@ class FakeSendmux:
         webhook_retry_delay: float = 0.05,
         webhook_timeout: float = 5.0,
         record_requests: int = 10_000,
+        sending_rate_limit: int | None = 1800,
+        sse_ping: float | None = None,
+        sse_retry: float = 1.0,
+        max_upload_bytes: int = 26_214_400,
     ) -> None:
         self._host, self._port = host, port
         self._app = App(
@@ -79,7 +90,11 @@ class FakeSendmux:
             rate_window=rate_window,
             fault_seed=fault_seed,
             record_requests=record_requests,
+            sending_rate_limit=sending_rate_limit,
         )
+        self._app.sse_ping = sse_ping
+        self._app.sse_retry_ms = int(sse_retry * 1000)
+        self._app.max_upload = max_upload_bytes
         self._app.deliverer = Deliverer(
             self._app,
             max_attempts=webhook_max_attempts,
@@ -116,7 +131,9 @@ class FakeSendmux:
         server, self._server = self._server, None
         if server is None:
             return
-        self._app.stopping.set()
+        with self._app.mail_changed:
+            self._app.stopping.set()
+            self._app.mail_changed.notify_all()  # open event streams end now
         server.shutdown()
         server.close_connections()
         server.server_close()
@@ -140,8 +157,14 @@ class FakeSendmux:
 
     @property
     def url(self) -> str:
-        """Base URL of the API, e.g. `http://127.0.0.1:54321/api/v1`."""
+        """Base URL of the Management and Mailbox APIs, e.g. `http://127.0.0.1:54321/api/v1`."""
         return f"http://{self._host}:{self.port}/api/v1"
+
+    @property
+    def sending_url(self) -> str:
+        """Base URL of the Sending API, e.g. `http://127.0.0.1:54321/sending/api/v1` (another server in
+        production; here a path prefix, since its `GET /me` is not Management's)."""
+        return f"http://{self._host}:{self.port}/sending/api/v1"
 
     # ---- teams and keys ------------------------------------------------------------------------------
 
@@ -260,6 +283,12 @@ class FakeSendmux:
             for team in self._app.state.teams.values():
                 for records in team.collections.values():
                     records.clear()
+                team.mail.clear()
+                for entries in team.sending.values():
+                    entries.clear()
+            self._default_mailbox = None
+            self._app.rejected_recipients.clear()
+            self._app.sending_limiter.reset()
             self._app.counters.reset()
             self._app.faults.clear()
             self._app.idempotency.clear()
@@ -336,7 +365,8 @@ class FakeSendmux:
         spam: bool = False,
         team: str | None = None,
     ) -> tuple[dict[str, Any], str]:
-        """A fake received message: an inbox-log row plus `message.received` (or `.spam`) to subscribers."""
+        """A fake received message: an inbox-log row plus `message.received` (or `.spam`) to subscribers;
+        the message also appears in the mailbox (Mailbox API) and on its event stream."""
         with self._app.lock:
             owner = self._team(team)
             mailbox = owner.get("mailboxes", mailbox_id, "Mailbox").data
@@ -358,6 +388,8 @@ class FakeSendmux:
                 mailbox_id=mailbox_id,
                 is_spam=spam,
             )
+            if mailbox["status"] != "deleted":  # the message also lands in the mailbox (Mailbox API)
+                self.add_message(mailbox_id, subject=subject, sender=sender, spam=spam, team=team)
             return copy.deepcopy(log), self._publish(owner, event_type, data)
 
     def _publish(self, owner: Team, event_type: str, data: dict[str, Any]) -> str:

@@ -21,9 +21,13 @@ FaultKind = Literal[
     "missing_field",  # applied; `field` (default "id") removed from `data` (every item of a list)
     "unknown_enum",  # applied; `field` (default: the first enum-like field) set to a value the spec lacks
     "unknown_field",  # applied; extra keys added to `data` objects and to the envelope
+    "drop_mid_stream",  # applied; a streamed body (SSE, download) stops mid-way with a reset (else: truncated)
+    "insufficient_credits",  # 402 insufficient_credits (the Sending API), nothing applied
 ]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
-BEFORE_APPLY = frozenset({"rate_limit", "unavailable", "server_error", "bad_gateway", "reset_before_apply"})
+BEFORE_APPLY = frozenset(
+    {"rate_limit", "unavailable", "server_error", "bad_gateway", "reset_before_apply", "insufficient_credits"}
+)
 ENUM_FIELDS = ("status", "type", "mode", "verification_status", "result", "event_type", "reason")
 UNKNOWN_ENUM_VALUE = "x_future_value"
 
@@ -40,6 +44,7 @@ class Fault:
     body: Literal["json", "html"] | None = None
     delay: float = 5.0
     field: str | None = None
+    after: int | None = None
     hits: int = 0
 
     @property
@@ -71,6 +76,7 @@ class Faults:
         body: Literal["json", "html"] | None = None,
         delay: float = 5.0,
         field: str | None = None,
+        after: int | None = None,
     ) -> Fault:
         """Spoil matching requests.
 
@@ -78,11 +84,12 @@ class Faults:
         operation id (`"managementCreateDomain"`), or None for any route.  `times` requests are spoiled
         (None: all); `probability` < 1 spoils a random share of them (seed with `FakeSendmux(fault_seed=)`).
         `retry_after` (seconds, sent as written) applies to 429/503, `body` to 500/502, `delay` to
-        `"delay"`, `field` to `"missing_field"`/`"unknown_enum"`.
+        `"delay"`, `field` to `"missing_field"`/`"unknown_enum"`, `after` to `"drop_mid_stream"`: the
+        events (SSE: then half of the next event) or bytes (downloads; default half) sent before the drop.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}")
-        rule = Fault(kind, route, times, probability, retry_after, body, delay, field)
+        rule = Fault(kind, route, times, probability, retry_after, body, delay, field, after)
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -131,6 +138,7 @@ def error_response(rule: Fault, request_id: str) -> tuple[int, dict[str, str], b
         "unavailable": (503, "service_unavailable", "Service Unavailable"),
         "server_error": (500, "internal_error", "Internal Server Error"),
         "bad_gateway": (502, "internal_error", "Bad Gateway"),
+        "insufficient_credits": (402, "insufficient_credits", "Insufficient credits"),
     }[rule.kind]
     headers: dict[str, str] = {}
     if rule.retry_after is not None and rule.kind in ("rate_limit", "unavailable"):
@@ -145,7 +153,7 @@ def error_response(rule: Fault, request_id: str) -> tuple[int, dict[str, str], b
             "code": code,
             "message": f"{reason} (injected by FakeSendmux).",
             "doc_url": "https://sendmux.ai/docs/api/errors#" + code,
-            "retryable": True,
+            "retryable": rule.kind != "insufficient_credits",
         },
         "meta": {"request_id": request_id},
     }

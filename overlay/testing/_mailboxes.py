@@ -6,15 +6,13 @@ A mailbox address must be on `myagent.mx` or on a verified `send_receive` domain
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _objects as obj
+from ._context import Ctx
 from ._domains import read_filters, write_filters
 from ._protocol import ApiError, Result, semantic_error
 from ._state import Record, Team
-
-if TYPE_CHECKING:
-    from ._app import Ctx
 
 KIND = "mailboxes"
 WHAT = "Mailbox"

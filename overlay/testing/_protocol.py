@@ -8,7 +8,7 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +23,7 @@ ERROR_CODES: dict[str, tuple[int, bool]] = {
     "missing_parameter": (400, False),
     "authentication_required": (401, False),
     "insufficient_permissions": (403, False),
+    "insufficient_credits": (402, False),
     "not_found": (404, False),
     "conflict": (409, False),
     "limit_exceeded": (409, False),
@@ -105,6 +106,13 @@ class Result:
     text: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)  # envelope `meta` fields beside request_id
+    raw: bool = False  # `data` is the whole JSON body, no envelope (the Sending API's openapi.json)
+    # A streamed body (SSE, downloads): chunks of bytes, produced after the handler returns and outside
+    # the server lock; `length` None means chunked transfer encoding.
+    stream: Iterator[bytes] | None = None
+    length: int | None = None
+    content_type: str | None = None
 
 
 @dataclass(slots=True)
@@ -112,6 +120,8 @@ class Response:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    stream: Iterator[bytes] | None = None
+    length: int | None = None
 
 
 # ---- ids, clocks, hashing -------------------------------------------------------------------------
@@ -123,6 +133,11 @@ def new_id(prefix: str) -> str:
     """A public id shaped like the API's (`<prefix>_cl` + 23 base-36 characters)."""
     raw = secrets.token_bytes(23)
     return f"{prefix}_cl" + "".join(_ALPHABET[b % 36] for b in raw)
+
+
+def short_id(prefix: str) -> str:
+    """An id shaped like the Sending API's (`eml_`, `att_`, `upl_` + 24 base-36 characters)."""
+    return f"{prefix}_" + "".join(_ALPHABET[b % 36] for b in secrets.token_bytes(24))
 
 
 def iso(ts: float | None = None) -> str:

@@ -1,20 +1,27 @@
-"""The route table: every Management operation of the pinned spec → its handler."""
+"""The route table: every operation of the pinned specs (Management, Mailbox, Sending) → its handler."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
-from . import _billing_logs, _domains, _mailboxes, _sending_accounts, _webhooks
+from . import (
+    _billing_logs,
+    _domains,
+    _mail_account,
+    _mail_messages,
+    _mailboxes,
+    _sending,
+    _sending_accounts,
+    _webhooks,
+)
+from ._context import Ctx
 from ._protocol import ApiError, Result
 from ._spec_data import OPERATIONS
 from ._validate import check
-
-if TYPE_CHECKING:
-    from ._app import Ctx
 
 Handler = Callable[["Ctx"], Result]
 
@@ -24,11 +31,17 @@ HANDLERS: dict[str, Handler] = {
     **_mailboxes.HANDLERS,
     **_webhooks.HANDLERS,
     **_billing_logs.HANDLERS,
+    **_mail_messages.HANDLERS,
+    **_mail_account.HANDLERS,
+    **_sending.HANDLERS,
 }
 
 
 @dataclass(frozen=True)
 class Route:
+    surface: str  # "management" | "mailbox" | "sending"
+    auth: bool  # False: `security: []`, no credential is checked
+    request_body: str  # "json" | "binary" | "none"
     operation_id: str
     method: str
     path: str
@@ -38,6 +51,11 @@ class Route:
     body_schema: dict[str, Any] | None
     idempotency_key: bool
     handler: Handler
+
+    @property
+    def name(self) -> str:
+        """`"POST /domains"`; Sending routes as `"GET /sending/me"` (apart from Management's `/me`)."""
+        return f"{self.method} {'/sending' if self.surface == 'sending' else ''}{self.path}"
 
     def parse_query(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         """Known query parameters, typed and checked against their schemas (unknown ones are ignored)."""
@@ -53,6 +71,10 @@ class Route:
                     value = int(raw)
                 except ValueError:
                     raise ApiError("invalid_parameter", f"{name!r} must be an integer.", param=name) from None
+            elif schema.get("type") == "boolean":
+                if raw not in ("true", "false"):
+                    raise ApiError("invalid_parameter", f"{name!r} must be true or false.", param=name)
+                value = raw == "true"
             issues = check(schema, value, name)
             if issues:
                 raise ApiError("invalid_parameter", f"{name}: {issues[0].message}", param=name, errors=issues)
@@ -79,6 +101,9 @@ def _build() -> list[Route]:
         params = op["params"]
         routes.append(
             Route(
+                surface=op["surface"],
+                auth=op["auth"],
+                request_body=op["request_body"],
                 operation_id=op_id,
                 method=op["method"],
                 path=op["path"],
@@ -96,10 +121,13 @@ def _build() -> list[Route]:
 
 
 ROUTES: list[Route] = _build()
+# The Sending API is another server: its routes are matched apart (its `/me` is not Management's `/me`).
+APP_ROUTES = [r for r in ROUTES if r.surface != "sending"]
+SENDING_ROUTES = [r for r in ROUTES if r.surface == "sending"]
 
 
-def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    for route in ROUTES:
+def match(method: str, path: str, *, sending: bool = False) -> tuple[Route, dict[str, str]] | None:
+    for route in SENDING_ROUTES if sending else APP_ROUTES:
         if route.method != method:
             continue
         m = route.pattern.match(path)

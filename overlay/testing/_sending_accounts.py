@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _objects as obj
+from ._context import Ctx
 from ._protocol import ApiError, Result, iso, new_id, semantic_error
 from ._state import Record, Team
-
-if TYPE_CHECKING:
-    from ._app import Ctx
 
 KIND = "sending_accounts"
 WHAT = "Sending account"

@@ -9,10 +9,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._app import App, Outcome
+    from ._app import App
+    from ._context import Outcome
 
 _REASONS = {429: "Too Many Requests", 422: "Unprocessable Entity"}
 _MAX_HEADERS = 100
+
+
+def _events_of(burst: bytes) -> list[bytes]:
+    """A burst of SSE blocks split after each blank line, terminators kept."""
+    parts = burst.split(b"\n\n")
+    out = [part + b"\n\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
 
 
 class FakeHTTPServer(ThreadingHTTPServer):
@@ -116,6 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
             return
         response = outcome.response
+        if response.stream is not None:
+            self._send_stream(outcome)
+            return
         body = response.body
         reason = _REASONS.get(response.status) or self.responses.get(response.status, ("",))[0]
         lines = [f"HTTP/1.1 {response.status} {reason}", f"Date: {self.date_time_string()}"]
@@ -131,6 +144,58 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.wfile.write(head + (b"" if response.status == 304 else body))
+
+    def _send_stream(self, outcome: Outcome) -> None:
+        """A streamed body: with Content-Length when known (downloads), else chunked (a chunk per burst of
+        SSE events).  `drop` sends `drop_after` bytes (default half), or `drop_after` whole events and
+        half the next, then resets the connection."""
+        response = outcome.response
+        stream = response.stream
+        assert stream is not None
+        reason = self.responses.get(response.status, ("",))[0]
+        lines = [f"HTTP/1.1 {response.status} {reason}", f"Date: {self.date_time_string()}"]
+        lines.extend(f"{k}: {v}" for k, v in response.headers)
+        chunked = response.length is None
+        lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {response.length}")
+        dropping = outcome.action == "drop"
+        budget = outcome.drop_after
+        if dropping and budget is None:
+            budget = 0 if chunked else (response.length or 0) // 2
+        try:
+            self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            sent = 0
+            for burst in stream:
+                if not burst:
+                    continue
+                # To drop mid-event, a burst of SSE events is sent event by event (`\n\n` ends each).
+                parts = _events_of(burst) if dropping and chunked else [burst]
+                for chunk in parts:
+                    if self._write_part(chunk, chunked, dropping, budget, sent):
+                        return
+                    sent += 1 if chunked else len(chunk)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client went away mid-stream
+            self.close_connection = True
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+
+    def _write_part(self, chunk: bytes, chunked: bool, dropping: bool, budget: int | None, sent: int) -> bool:
+        """Write one chunk, or the part of it the drop budget allows and reset (then True)."""
+        if dropping and budget is not None:
+            if chunked and sent >= budget:
+                half = chunk[: max(1, len(chunk) // 2)]
+                self.wfile.write(f"{len(chunk):x}\r\n".encode() + half)
+                self._reset()
+                return True
+            if not chunked and sent + len(chunk) >= budget:
+                self.wfile.write(chunk[: budget - sent])
+                self._reset()
+                return True
+        self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" if chunked else chunk)
+        return False
 
     def _reset(self) -> None:
         """Close with RST (SO_LINGER 0): the client sees a reset, not a clean end of stream."""

@@ -49,6 +49,14 @@ class ApiKey:
     label: str
     permissions: tuple[str, ...]
     granted: frozenset[str]
+    mailbox_ids: tuple[str, ...] = ()  # mailboxes a mailbox/agent key or OAuth token may act on
+
+    @property
+    def kind(self) -> str:
+        """The Connection `credential.type`: `api_key`, `agent_token` or `oauth`."""
+        if self.token.startswith("smx_agent_"):
+            return "agent_token"
+        return "api_key" if self.token.startswith(("smx_root_", "smx_mbx_")) else "oauth"
 
 
 @dataclass
@@ -61,10 +69,16 @@ class Team:
     max_sending_accounts: int = 10_000
     shared_ses_daily_limit: int = 200
     balance: dict[str, Any] = field(default_factory=dict)
+    # Mailbox API contents by mailbox id (`_mail_store.MailStore`), created on first use.
+    mail: dict[str, Any] = field(default_factory=dict)
+    # Sending API state: sent emails, uploaded attachments, presigned upload intents.
+    sending: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"emails": {}, "attachments": {}, "uploads": {}}
+    )
 
     def add(self, kind: str, data: dict[str, Any], **extra: Any) -> Record:
         record = Record(next(_seq), data, dict(extra))
-        self.collections[kind][record.id] = record
+        self.collections.setdefault(kind, {})[record.id] = record
         self.seq_of[record.id] = record.seq
         return record
 
@@ -88,10 +102,20 @@ class State:
         self.teams[team.id] = team
         return team
 
-    def create_key(self, team: Team, permissions: Iterable[str], label: str, prefix: str) -> ApiKey:
+    def default_team(self) -> Team:
+        return next(iter(self.teams.values()))
+
+    def create_key(
+        self,
+        team: Team,
+        permissions: Iterable[str],
+        label: str,
+        prefix: str,
+        mailbox_ids: Iterable[str] = (),
+    ) -> ApiKey:
         perms = tuple(permissions)
         token = f"{prefix}{secrets.token_hex(20)}"
-        key = ApiKey(token, new_id("smx"), team.id, label, perms, expand(perms))
+        key = ApiKey(token, new_id("smx"), team.id, label, perms, expand(perms), tuple(mailbox_ids))
         self.keys[token] = key
         return key
 

@@ -6,15 +6,13 @@ The fake accepts `http://127.0.0.1` / `http://localhost` URLs (so tests can run 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import _objects as obj
+from ._context import Ctx
 from ._protocol import ApiError, Result, iso, semantic_error
 from ._state import Record
-
-if TYPE_CHECKING:
-    from ._app import Ctx
 
 KIND = "webhooks"
 WHAT = "Webhook"

@@ -59,6 +59,9 @@ def test_wheel_holds_the_runtime_and_the_generated_layer_only(wheel: Path) -> No
     tops = {n.split("/")[0] for n in names}
     assert tops == {"sendmux", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"}
     assert not any(n.startswith(("generator/", "tests/", "templates/", "openapi/")) for n in names)
+    # The `sendmux` console script (the `cli` extra brings click).
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "sendmux = sendmux.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     # Every module of the source folders made it in (a new subpackage must be listed in pyproject).
     for folder, prefix in ((ROOT / "overlay", "sendmux"), (ROOT / "generated", "sendmux/_generated")):
         for source in folder.rglob("*.py"):

@@ -45,6 +45,8 @@ def test_every_kind_is_covered_here() -> None:
         "missing_field",
         "unknown_enum",
         "unknown_field",
+        "drop_mid_stream",  # streams: tests/integration/test_fake_mailbox.py
+        "insufficient_credits",  # the Sending API: tests/integration/test_fake_sending.py
     }
 
 

@@ -19,7 +19,7 @@ def snippets() -> list[str]:
 
 
 def test_the_section_has_its_snippets() -> None:
-    assert len(snippets()) == 2
+    assert len(snippets()) == 3
 
 
 def test_fixture_and_tests_snippet() -> None:
@@ -35,3 +35,9 @@ def test_faults_snippet() -> None:
         namespace: dict[str, Any] = {"fake": fake, "client": client}
         exec(compile(snippets()[1], "README.md#testing-faults", "exec"), namespace)
         assert namespace["domain"].domain == "mail.example.com"
+
+
+def test_mailbox_and_sending_snippet() -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(snippets()[2], "README.md#mailbox-and-sending-apis", "exec"), namespace)
+    assert namespace["result"]["results"][1]["status"] == "failed"

@@ -1,9 +1,11 @@
-"""Every body FakeSendmux sends validates against the pinned spec's response schema for its operation and status.
+"""Every body FakeSendmux sends validates against the pinned specs' response schema for its operation and status.
 
-One scenario drives all 54 Management operations over real HTTP (httpx, not the sendmux client), through
-success and error paths, and checks each response with jsonschema (Draft 2020-12, `$ref`s resolved against
-the whole spec).  A status the spec does not list for an operation (e.g. 429 on most routes) is checked
-against the generic `ApiError` schema instead, and counted apart.
+One scenario drives all 104 operations (54 Management, 42 Mailbox, 8 Sending) over real HTTP (httpx, not the
+sendmux client), through success and error paths, and checks each response with jsonschema (Draft 2020-12,
+`$ref`s resolved against the whole spec it comes from).  Event streams are checked event by event against
+the stream's schema; binary downloads by status and headers.  A status the spec does not list for an
+operation (e.g. 429 on most routes) is checked against the spec's generic error schema instead, and
+counted apart.
 
 One normalisation, for a defect of the spec: a few properties say `type: [string, "null"]` with an `enum`
 that lacks null (e.g. `WebhookEventData.bounce_type`, whose own example is null).  Strict JSON Schema then
@@ -28,6 +30,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from sendmux.testing import FakeSendmux
+from sendmux.testing._spec_data import OPERATIONS
 
 # `generator` lives at the repo root, which pytest does not put on sys.path by itself.
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,16 +38,25 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generator.fetch import load_spec  # noqa: E402
-from generator.surface import iter_operations, select_management  # noqa: E402
+from generator.surface import iter_operations  # noqa: E402
+from tests.support.specs import load_sending_spec, surface_of  # noqa: E402
 
+MAX_UPLOAD = 1_500_000  # the fake's upload limit here: 413s without sending 25 MiB
 SPEC_URI = "urn:sendmux:spec"
-# Documented answers the fake never gives: /me needs no permission, and these 409/422s stand for rules the
-# spec does not describe.
+SENDING_URI = "urn:sendmux:sending-spec"
+ERROR_SCHEMA = {SPEC_URI: "#/components/schemas/ApiError", SENDING_URI: "#/components/schemas/ErrorResponse"}
+# Documented answers the fake never gives: /me and the Mailbox API's /me and /connection need no
+# permission; these 409/422s stand for rules the spec does not describe; the rest are answers of a real
+# server's infrastructure (503 from a storage back end) that only fault injection produces elsewhere.
 NOT_PRODUCED = {
     ("managementCreateSharedAmazonSesLimitRequest", 422),
     ("managementGetConnection", 403),
     ("managementRequestSendingAccountLimitIncrease", 422),
     ("managementVerifyDomain", 409),
+    ("mailboxGetConnection", 403),
+    ("mailboxGetMe", 403),
+    # Batch sends follow the partial-success model: a bad item fails alone, inside a 200.
+    ("sendingSendEmailBatch", 422),
 }
 # Every nullable enum of the pinned spec lacking null (the last two are what the fake's bodies need).
 NULLABLE_ENUMS_PATCHED = {
@@ -84,6 +96,9 @@ class Op:
     path: str
     pattern: re.Pattern[str]
     responses: dict[str, Any]
+    surface: str = "management"
+    spec_uri: str = SPEC_URI
+    auth: bool = True
 
 
 @dataclass
@@ -98,8 +113,12 @@ class Recorder:
     count: int = 0
     patched: set[str] = field(default_factory=set)
 
-    def op_for(self, method: str, path: str) -> Op:
-        candidates = [o for o in self.ops if o.method == method and o.pattern.match(path)]
+    def op_for(self, method: str, path: str, sending: bool = False) -> Op:
+        candidates = [
+            o
+            for o in self.ops
+            if o.method == method and o.pattern.match(path) and (o.surface == "sending") == sending
+        ]
         candidates.sort(key=lambda o: o.path.count("{"))
         assert candidates, f"no operation for {method} {path}"
         return candidates[0]
@@ -111,8 +130,8 @@ class Recorder:
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
         )
 
-    def check(self, method: str, path: str, response: httpx.Response) -> None:
-        op = self.op_for(method, path)
+    def check(self, method: str, path: str, response: httpx.Response, sending: bool = False) -> None:
+        op = self.op_for(method, path, sending)
         status = response.status_code
         self.count += 1
         where = f"{op.operation_id} {status}"
@@ -126,16 +145,28 @@ class Recorder:
         documented = op.responses.get(str(status))
         if documented is not None:
             content = documented.get("content") or {}
+            where_ref = (
+                op.spec_uri + "#/" + _pointer("paths", op.path, op.method.lower(), "responses", str(status))
+            )
+            if not content:  # binary bytes (attachment downloads): no schema, only the framing to check
+                assert response.headers.get("content-length") == str(len(response.content)), where
+                if status == 206:
+                    assert response.headers["content-range"].startswith("bytes "), where
+                self.validated.add((op.operation_id, status))
+                return
             media = next(iter(content))
             assert response.headers["content-type"].startswith(media), where
             if media == "text/plain":
                 self.validated.add((op.operation_id, status))
                 return
-            ref = SPEC_URI + "#/" + _pointer("paths", op.path, op.method.lower(), "responses", str(status))
-            ref += "/content/application~1json/schema"
+            if media == "text/event-stream":
+                self._check_events(where, where_ref + "/content/text~1event-stream/schema", response)
+                self.validated.add((op.operation_id, status))
+                return
+            ref = where_ref + "/content/application~1json/schema"
             self.validated.add((op.operation_id, status))
         else:
-            ref = SPEC_URI + "#/components/schemas/ApiError"
+            ref = op.spec_uri + ERROR_SCHEMA[op.spec_uri]
             self.undocumented.add((op.operation_id, status))
         body = response.json()
         errors = sorted(self._validator(ref).iter_errors(body), key=lambda e: list(e.absolute_path))
@@ -144,18 +175,33 @@ class Recorder:
         if isinstance(body, dict) and "meta" in body:
             assert body["meta"]["request_id"] == response.headers["x-request-id"], where
 
+    def _check_events(self, where: str, ref: str, response: httpx.Response) -> None:
+        """Each SSE event's `data` validates against the stream's schema; comments are skipped."""
+        events = 0
+        for block in response.text.split("\n\n"):
+            data = [line[5:].strip() for line in block.splitlines() if line.startswith("data:")]
+            if not data:
+                continue
+            events += 1
+            for e in list(self._validator(ref).iter_errors(json.loads("\n".join(data))))[:3]:
+                self.failures.append(f"{where} event: {list(e.absolute_path)}: {e.message}")
+        assert events, f"{where}: no events in the stream: {response.text[:300]!r}"
+
 
 class Api:
     """A thin httpx wrapper: call, validate, assert the expected status."""
 
-    def __init__(self, fake: FakeSendmux, recorder: Recorder, key: str | None = None) -> None:
+    def __init__(
+        self, fake: FakeSendmux, recorder: Recorder, key: str | None = None, *, sending: bool = False
+    ) -> None:
         self.fake = fake
         self.recorder = recorder
-        self.key = key or fake.api_key
-        self.http = httpx.Client(base_url=fake.url, timeout=10)
+        self.key = fake.api_key if key is None else key
+        self.sending = sending
+        self.http = httpx.Client(base_url=fake.sending_url if sending else fake.url, timeout=10)
 
-    def as_key(self, key: str) -> Api:
-        return Api(self.fake, self.recorder, key)
+    def as_key(self, key: str, *, sending: bool | None = None) -> Api:
+        return Api(self.fake, self.recorder, key, sending=self.sending if sending is None else sending)
 
     def __call__(
         self,
@@ -168,12 +214,14 @@ class Api:
         headers: dict[str, str] | None = None,
         content: bytes | None = None,
     ) -> httpx.Response:
-        all_headers = {"Authorization": f"Bearer {self.key}", **(headers or {})}
+        all_headers = (
+            {"Authorization": f"Bearer {self.key}", **(headers or {})} if self.key else dict(headers or {})
+        )
         if body is not None:
             content = json.dumps(body).encode()
             all_headers["Content-Type"] = "application/json"
         response = self.http.request(method, path, params=params, headers=all_headers, content=content)
-        self.recorder.check(method, path, response)
+        self.recorder.check(method, path, response, self.sending)
         assert response.status_code == expect, (
             f"{method} {path}: {response.status_code} {response.text[:300]}"
         )
@@ -506,27 +554,38 @@ def _auth_permissions_limits(api: Api) -> None:
         small("GET", "/providers", 429)
 
 
-def _sweep(api: Api) -> None:
+def _sweep(api: Api, mb: Api, snd: Api) -> None:
     """Statuses every operation documents that need no particular state: 401, 403, 413, and 429/500/503
-    (injected, JSON bodies)."""
+    (injected, JSON bodies), each surface with its own kind of key."""
     fake = api.fake
-    stranger = api.as_key("smx_root_unknown")
-    nobody = api.as_key(fake.create_key(["nothing.at_all"]))
+    callers = {"management": api, "mailbox": mb, "sending": snd}
+    strangers = {"management": "smx_root_unknown", "mailbox": "smx_mbx_unknown", "sending": "smx_mbx_unknown"}
+    nobodies = {
+        "management": fake.create_key(["nothing.at_all"]),
+        "mailbox": fake.create_mailbox_key(fake.mailbox_id, ["nothing.at_all"]),
+    }
+    nobodies["sending"] = nobodies["mailbox"]
     huge = {"padding": "x" * 1_100_000}
     injected = {"429": "rate_limit", "500": "server_error", "503": "unavailable"}
     for op in api.recorder.ops:
+        caller = callers[op.surface]
         path = re.sub(r"\{\w+\}", "x_missing", op.path)
         statuses = set(op.responses)
         if "401" in statuses:
-            stranger(op.method, path, 401)
-        if "403" in statuses and op.operation_id != "managementGetConnection":  # /me needs no permission
-            nobody(op.method, path, 403)
+            caller.as_key(strangers[op.surface])(op.method, path, 401)
+        needs_permission = OPERATIONS[op.operation_id]["permission"] is not None
+        if "403" in statuses and needs_permission:
+            caller.as_key(nobodies[op.surface])(op.method, path, 403)
         if "413" in statuses:
-            api(op.method, path, 413, huge)
+            if OPERATIONS[op.operation_id]["request_body"] == "binary":
+                octet = {"Content-Type": "application/octet-stream"}
+                caller(op.method, path, 413, content=b"x" * (MAX_UPLOAD + 1), headers=octet)
+            else:
+                caller(op.method, path, 413, huge)
         for status, kind in injected.items():
             if status in statuses:
                 fake.faults.add(kind, route=op.operation_id, retry_after=0)  # type: ignore[arg-type]
-                api(op.method, path, int(status))
+                caller(op.method, path, int(status))
     # One Idempotency-Key reused for another target or body: 409 idempotency_conflict.
     a, b = (x["id"] for x in fake.seed("sending_accounts", 2))
     hook_a, hook_b = (x["id"] for x in fake.seed("webhooks", 2))
@@ -548,6 +607,366 @@ def _sweep(api: Api) -> None:
         assert small("POST", "/providers", 409, SMTP).json()["error"]["code"] == "limit_exceeded"
 
 
+def _mailbox_api(mb: Api) -> None:
+    """All 42 Mailbox operations as a mailbox key sees them, through success and error paths."""
+    fake = mb.fake
+    other = fake.seed("mailboxes")[0]["id"]
+    first = fake.add_message(
+        subject="Quarterly report",
+        text="See https://example.com/r\n> old\n-- \nBob",
+        attachments={"report.pdf": b"%PDF" + bytes(range(256)) * 40},
+    )
+    fake.add_message(subject="Re: Quarterly report", thread_id=first["thread_id"], unread=False)
+    fake.add_message(subject="Spam offer", spam=True)
+    mid, tid = first["id"], first["thread_id"]
+    fake.seed_mail("folders", 2, each=lambda i: {"name": f"Seeded {i}"})
+    fake.seed_mail("identities", name="Alias", reply_to=[{"email": "r@example.com", "name": None}])
+    fake.seed_mail("quotas", name="API calls", used=5)
+    fake.seed_mail("submissions", email_id=mid, thread_id=tid)
+    att = first["attachments"][0]["id"]
+    # session, me, connection, mailboxes, identity, usage
+    for path in ("/mailbox/session", "/mailbox/me", "/mailbox/connection", "/mailbox/usage"):
+        etag = mb("GET", path, 200).headers["etag"]
+        mb("GET", path, 304, headers={"If-None-Match": etag})
+    mb("GET", "/mailbox/me", 404, params={"mailbox_id": other})
+    mb("GET", "/mailbox/mailboxes", 200, params={"q": "agent"})
+    mb("GET", "/mailbox/identity", 200)
+    mb("PATCH", "/mailbox/identity", 200, {"name": "Agent Smith", "text_signature": "-- Agent"})
+    mb("PATCH", "/mailbox/identity", 422, {"name": "   "})
+    mb("PATCH", "/mailbox/identity", 400, {"name": "x" * 300})
+    mb("PATCH", "/mailbox/identity", 413, {"text_signature": "x" * 1_100_000})
+    mb("GET", "/mailbox/identities", 200, params={"limit": 1})
+    mb("GET", "/mailbox/identities", 400, params={"limit": 0})
+    # messages
+    listed = mb("GET", "/mailbox/messages", 200, params={"limit": 2}).json()
+    assert listed["pagination"]["has_more"] and listed["meta"]["sync_state"]
+    mb(
+        "GET",
+        "/mailbox/messages",
+        200,
+        params={"cursor": listed["pagination"]["next_cursor"], "is_unread": "true"},
+    )
+    mb("GET", "/mailbox/messages", 400, params={"limit": 0})
+    mb("GET", "/mailbox/messages", 400, params={"is_unread": "maybe"})
+    assert mb.data("GET", "/mailbox/messages/count", 200, params={"q": "quarterly"})["total"] == 2
+    mb("GET", "/mailbox/messages/count", 400, params={"min_size_bytes": "big"})
+    etag = mb("GET", f"/mailbox/messages/{mid}", 200).headers["etag"]
+    mb("GET", f"/mailbox/messages/{mid}", 304, headers={"If-None-Match": etag})
+    mb("GET", "/mailbox/messages/mmsg_missing", 404)
+    mb("PATCH", f"/mailbox/messages/{mid}", 200, {"seen": True, "keywords": {"$important": True}})
+    mb("PATCH", f"/mailbox/messages/{mid}", 409, {"flagged": True}, headers={"If-Match": etag})
+    mb("PATCH", f"/mailbox/messages/{mid}", 400, {"seen": "yes"})
+    mb("PATCH", f"/mailbox/messages/{mid}", 413, {"keywords": {"x" * 1_100_000: True}})
+    mb("PATCH", "/mailbox/messages/mmsg_missing", 404, {"seen": True})
+    body_etag = mb("GET", f"/mailbox/messages/{mid}/body", 200, params={"part": "both"}).headers["etag"]
+    mb(
+        "GET",
+        f"/mailbox/messages/{mid}/body",
+        304,
+        headers={"If-None-Match": body_etag},
+        params={"part": "both"},
+    )
+    mb("GET", f"/mailbox/messages/{mid}/body", 400, params={"part": "pdf"})
+    mb("GET", "/mailbox/messages/mmsg_missing/body", 404)
+    c_etag = mb("GET", f"/mailbox/messages/{mid}/content", 200, params={"include_headers": "full"}).headers[
+        "etag"
+    ]
+    mb(
+        "GET",
+        f"/mailbox/messages/{mid}/content",
+        304,
+        headers={"If-None-Match": c_etag},
+        params={"include_headers": "full"},
+    )
+    mb("GET", f"/mailbox/messages/{mid}/content", 400, params={"max_body_chars": 0})
+    mb("GET", "/mailbox/messages/mmsg_missing/content", 404)
+    batch = {"ids": [mid, "mmsg_missing"], "body_mode": "clean_json"}
+    mb("POST", "/mailbox/messages:batch-get", 200, batch)
+    mb("POST", "/mailbox/messages:batch-get", 200, {**batch, "body_mode": "raw", "part": "both"})
+    mb("POST", "/mailbox/messages:batch-get", 400, {"ids": []})
+    mb("POST", "/mailbox/messages:batch-get", 404, batch, params={"mailbox_id": other})
+    mb("POST", "/mailbox/messages:batch-get", 413, {"ids": ["x" * 1_100_000]})
+    mb(
+        "GET",
+        "/mailbox/messages/search-snippets",
+        200,
+        params={"q": "report", "message_ids": f"{mid},mmsg_x"},
+    )
+    mb("GET", "/mailbox/messages/search-snippets", 400)
+    state = mb.fake.mailbox_state()
+    mb("POST", "/mailbox/messages:batch-update", 200, {"ids": [mid], "flagged": True, "if_in_state": state})
+    mb("POST", "/mailbox/messages:batch-update", 409, {"ids": [mid], "seen": False, "if_in_state": state})
+    mb("POST", "/mailbox/messages:batch-update", 400, {"ids": [mid], "colour": "red"})
+    mb("POST", "/mailbox/messages:batch-update", 413, {"ids": ["x" * 1_100_000]})
+    changes = mb.data("GET", "/mailbox/changes", 200, params={"limit": 1})
+    assert changes["has_more"]
+    mb("GET", "/mailbox/changes", 200, params={"since_state": changes["new_state"]})
+    mb(
+        "GET",
+        "/mailbox/changes",
+        200,
+        params={"types": "messages,folders,threads,submissions,identities,quotas"},
+    )
+    mb("GET", "/mailbox/changes", 400, params={"since_state": "yesterday"})
+    qc = mb.data("GET", "/mailbox/messages/query-changes", 200, params={"calculate_total": "true"})
+    mb("GET", "/mailbox/messages/query-changes", 200, params={"since_query_state": qc["new_query_state"]})
+    mb("GET", "/mailbox/messages/query-changes", 400, params={"since_query_state": "q?"})
+    # attachments
+    url = f"/mailbox/messages/{mid}/attachments/{att}"
+    whole = mb("GET", url, 200)
+    part = mb("GET", url, 206, headers={"Range": "bytes=100-"})
+    assert part.content == whole.content[100:]
+    mb("GET", url, 206, headers={"Range": "bytes=-10"})
+    mb("GET", url, 400, headers={"Range": "bytes=999999-"})
+    mb("GET", f"/mailbox/messages/{mid}/attachments/matt_missing", 404)
+    blob = mb.data(
+        "POST",
+        "/mailbox/attachments:upload",
+        200,
+        params={"filename": "notes.txt"},
+        content=b"hello",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    mb(
+        "POST",
+        "/mailbox/attachments:upload",
+        400,
+        params={"filename": "empty.txt"},
+        content=b"",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    mb(
+        "POST",
+        "/mailbox/attachments:upload",
+        400,
+        content=b"x",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    intent = mb.data(
+        "POST",
+        "/mailbox/attachment-uploads",
+        200,
+        {"filename": "big.bin", "content_type": "application/pdf", "size_bytes": 4},
+    )
+    put = httpx.put(intent["upload_url"], content=b"%PDF", headers={"Content-Type": "application/pdf"})
+    assert put.status_code == 200 and put.json()["data"]["blob_id"], put.text
+    mb("POST", "/mailbox/attachment-uploads", 400, {"filename": "x"})
+    mb(
+        "POST",
+        "/mailbox/attachment-uploads",
+        413,
+        {"filename": "huge.bin", "content_type": "application/pdf", "size_bytes": 10**10},
+    )
+    # send
+    send = {
+        "to": [{"email": "bob@example.com", "name": "Bob"}],
+        "subject": "Hi Bob",
+        "text_body": "Hello",
+        "attachments": [
+            {"filename": "notes.txt", "content_type": "text/plain", "blob_id": blob["blob_id"]},
+            {"filename": "inline.txt", "content_type": "text/plain", "content": "aGk="},
+        ],
+    }
+    key = {"Idempotency-Key": "mbx-send-1"}
+    sent = mb.data("POST", "/mailbox/messages/send", 200, send, headers=key)
+    assert mb.data("POST", "/mailbox/messages/send", 200, send, headers=key) == sent
+    mb("POST", "/mailbox/messages/send", 409, {**send, "subject": "Other"}, headers=key)
+    mb(
+        "POST",
+        "/mailbox/messages/send",
+        422,
+        {
+            **send,
+            "attachments": [{"filename": "a", "content_type": "text/plain", "blob_id": "mblob_missing"}],
+        },
+    )
+    mb("POST", "/mailbox/messages/send", 400, {"subject": "no recipients"})
+    mb("POST", "/mailbox/messages/send", 413, {**send, "text_body": "x" * 1_100_000})
+    # submissions
+    subs = mb.data("GET", "/mailbox/submissions", 200, params={"email_ids": sent["message_id"]})
+    s_etag = mb("GET", f"/mailbox/submissions/{subs[0]['id']}", 200).headers["etag"]
+    mb("GET", f"/mailbox/submissions/{subs[0]['id']}", 304, headers={"If-None-Match": s_etag})
+    mb("GET", "/mailbox/submissions/msub_missing", 404)
+    mb("GET", "/mailbox/submissions", 400, params={"limit": 500})
+    mb("GET", "/mailbox/submissions/changes", 200)
+    mb("GET", "/mailbox/submissions/changes", 400, params={"since_state": "s999999"})
+    # threads
+    mb("GET", "/mailbox/threads", 200, params={"q": "quarterly", "is_unread": "true"})
+    mb("GET", "/mailbox/threads", 400, params={"limit": "many"})
+    t_etag = mb("GET", f"/mailbox/threads/{tid}", 200).headers["etag"]
+    mb("GET", f"/mailbox/threads/{tid}", 304, headers={"If-None-Match": t_etag})
+    mb("GET", "/mailbox/threads/mthr_missing", 404)
+    tm = mb("GET", f"/mailbox/threads/{tid}/messages", 200, params={"limit": 1}).json()
+    assert tm["meta"]["thread_id"] == tid
+    mb("GET", f"/mailbox/threads/{tid}/messages", 400, params={"limit": 0})
+    mb("GET", "/mailbox/threads/mthr_missing/messages", 404)
+    tc_etag = mb("GET", f"/mailbox/threads/{tid}/content", 200).headers["etag"]
+    mb("GET", f"/mailbox/threads/{tid}/content", 304, headers={"If-None-Match": tc_etag})
+    mb("GET", f"/mailbox/threads/{tid}/content", 400, params={"part": "pdf"})
+    mb("GET", "/mailbox/threads/mthr_missing/content", 404)
+    # folders
+    mb("GET", "/mailbox/folders", 200)
+    folder = mb.data("POST", "/mailbox/folders", 201, {"name": "Projects"})
+    mb("POST", "/mailbox/folders", 422, {"name": "Projects"})
+    mb("POST", "/mailbox/folders", 400, {"title": "Nope"})
+    mb("POST", "/mailbox/folders", 413, {"name": "x" * 1_100_000})
+    f_etag = mb("GET", f"/mailbox/folders/{folder['id']}", 200).headers["etag"]
+    mb("GET", f"/mailbox/folders/{folder['id']}", 304, headers={"If-None-Match": f_etag})
+    mb("GET", "/mailbox/folders/mfld_missing", 404)
+    mb("PATCH", f"/mailbox/folders/{folder['id']}", 200, {"name": "Work"}, headers={"If-Match": f_etag})
+    mb("PATCH", f"/mailbox/folders/{folder['id']}", 409, {"name": "Stale"}, headers={"If-Match": f_etag})
+    mb("PATCH", f"/mailbox/folders/{folder['id']}", 400, {"sort_order": "first"})
+    mb("PATCH", f"/mailbox/folders/{folder['id']}", 413, {"name": "x" * 1_100_000})
+    mb("PATCH", "/mailbox/folders/mfld_missing", 404, {"name": "x"})
+    inbox = next(f for f in mb.data("GET", "/mailbox/folders", 200) if f["role"] == "inbox")
+    mb("DELETE", f"/mailbox/folders/{inbox['id']}", 409)
+    fc = mb.data("GET", "/mailbox/folders/changes", 200)
+    mb("GET", "/mailbox/folders/changes", 400, params={"since_state": "nope"})
+    mb("GET", "/mailbox/folders/query-changes", 200, params={"since_query_state": fc["old_state"] or "s0"})
+    mb("GET", "/mailbox/folders/query-changes", 400, params={"since_query_state": "nope"})
+    mb("DELETE", f"/mailbox/folders/{folder['id']}", 200)
+    # quotas
+    mb("GET", "/mailbox/quotas", 200, params={"resource_type": "octets"})
+    mb("GET", "/mailbox/quotas", 400, params={"sort_direction": "sideways"})
+    mb("GET", "/mailbox/quotas/changes", 200)
+    mb("GET", "/mailbox/quotas/changes", 400, params={"since_state": "s-1"})
+    # deletes
+    m_etag = mb("GET", f"/mailbox/messages/{mid}", 200).headers["etag"]
+    mb("DELETE", f"/mailbox/messages/{mid}", 409, headers={"If-Match": 'W/"stale"'})
+    mb("DELETE", f"/mailbox/messages/{mid}", 200, headers={"If-Match": m_etag})
+    mb("DELETE", f"/mailbox/messages/{mid}", 200, params={"permanent": "true"})
+    mb("DELETE", f"/mailbox/messages/{mid}", 404)
+    state = mb.fake.mailbox_state()
+    rest = [m["id"] for m in mb.data("GET", "/mailbox/messages", 200)]
+    mb("POST", "/mailbox/messages:batch-delete", 409, {"ids": rest, "if_in_state": "s0"})
+    mb("POST", "/mailbox/messages:batch-delete", 200, {"ids": [*rest, "mmsg_missing"], "if_in_state": state})
+    mb("POST", "/mailbox/messages:batch-delete", 400, {"ids": []})
+    mb("POST", "/mailbox/messages:batch-delete", 413, {"ids": ["x" * 1_100_000]})
+    # the event stream: every event's data validates; a bad parameter is a JSON 400
+    fake.emit_mailbox_event(event_type="sync_required")
+    fake.close_event_streams()
+    mb("GET", "/mailbox/events", 200, headers={"Last-Event-ID": "0"})
+    mb("GET", "/mailbox/events", 400, params={"ping": 1})
+    # keys of the wrong kind, and an agent key over two mailboxes
+    mb.as_key(fake.api_key)("GET", "/mailbox/messages", 401)
+    agent = mb.as_key(fake.create_agent_key([fake.mailbox_id, other]))
+    agent("GET", "/mailbox/messages", 400)
+    agent("GET", "/mailbox/messages", 200, params={"mailbox_id": other})
+    agent("GET", "/mailbox/mailboxes", 200)
+    reader = mb.as_key(fake.create_mailbox_key(fake.mailbox_id, ["mailbox.read"]))
+    reader("POST", "/mailbox/folders", 403, {"name": "x"})
+    mb.as_key(fake.create_mailbox_key(fake.mailbox_id, ["email.send"]))("GET", "/mailbox/events", 403)
+    oauth = mb.as_key(fake.create_oauth_token(mailbox_ids=[fake.mailbox_id]))
+    oauth("GET", "/mailbox/connection", 200)
+
+
+def _sending_api(snd: Api) -> None:
+    """All 8 Sending operations: send, batch with a failed item, uploads (direct and presigned), 402."""
+    fake = snd.fake
+    fake.reject_recipients("blocked@example.com")
+    email = {
+        "from": {"email": "me@example.com"},
+        "to": {"email": "bob@example.com"},
+        "subject": "Hi",
+        "html_body": "<p>Hi</p>",
+    }
+    key = {"Idempotency-Key": "send-1"}
+    first = snd.data("POST", "/emails/send", 200, email, headers=key)
+    assert snd.data("POST", "/emails/send", 200, email, headers=key) == first
+    snd("POST", "/emails/send", 409, {**email, "subject": "Other"}, headers=key)
+    snd("POST", "/emails/send", 422, {**email, "to": {"email": "blocked@example.com"}})
+    snd("POST", "/emails/send", 400, {**email, "html_body": ""})
+    snd("POST", "/emails/send", 413, {**email, "html_body": "x" * 1_100_000})
+    batch = {"messages": [email, {**email, "to": {"email": "blocked@example.com"}}]}
+    result = snd.data("POST", "/emails/send/batch", 200, batch)
+    assert result["summary"] == {"total": 2, "queued": 1, "failed": 1}
+    snd("POST", "/emails/send/batch", 400, {"messages": []})
+    missing_att = {**email, "attachments": [{"attachment_id": "att_" + "0" * 24}]}
+    assert snd.data("POST", "/emails/send/batch", 200, {"messages": [missing_att]})["summary"]["failed"] == 1
+    snd("POST", "/emails/send/batch", 200, {"messages": [email]}, headers={"Idempotency-Key": "b"})
+    snd("POST", "/emails/send/batch", 409, {"messages": [email, email]}, headers={"Idempotency-Key": "b"})
+    snd("POST", "/emails/send/batch", 413, {"messages": [{**email, "html_body": "x" * 1_100_000}]})
+    for op in ("sendingSendEmail", "sendingSendEmailBatch"):
+        fake.faults.add("insufficient_credits", route=op)
+    snd("POST", "/emails/send", 402, email)
+    snd("POST", "/emails/send/batch", 402, batch)
+    octet = {"Content-Type": "application/octet-stream"}
+    up = snd.data(
+        "POST",
+        "/emails/attachments",
+        201,
+        params={"filename": "a.txt", "content_type": "text/plain"},
+        content=b"hello",
+        headers={**octet, "Idempotency-Key": "up-1"},
+    )
+    snd(
+        "POST",
+        "/emails/attachments",
+        409,
+        params={"filename": "a.txt"},
+        content=b"other",
+        headers={**octet, "Idempotency-Key": "up-1"},
+    )
+    snd("POST", "/emails/attachments", 400, params={"filename": "a.txt"}, content=b"", headers=octet)
+    snd(
+        "POST",
+        "/emails/attachments",
+        422,
+        params={"filename": "a.exe", "content_type": "application/x-msdownload"},
+        content=b"MZ",
+        headers=octet,
+    )
+    snd("GET", f"/emails/attachments/{up['attachment_id']}", 200)
+    snd("GET", "/emails/attachments/att_missing", 404)
+    with_att = {
+        **email,
+        "attachments": [{"attachment_id": up["attachment_id"]}, {"filename": "b.txt", "content": "aGk="}],
+    }
+    snd("POST", "/emails/send", 200, with_att)
+    intent = snd.data(
+        "POST",
+        "/emails/attachment-uploads",
+        201,
+        {"filename": "c.pdf", "size_bytes": 4, "content_type": "application/pdf"},
+        headers={"Idempotency-Key": "intent-1"},
+    )
+    snd(
+        "POST",
+        "/emails/attachment-uploads",
+        409,
+        {"filename": "d.pdf", "size_bytes": 4},
+        headers={"Idempotency-Key": "intent-1"},
+    )
+    snd("POST", "/emails/attachment-uploads", 400, {"filename": "", "size_bytes": 4})
+    snd("POST", "/emails/attachment-uploads", 413, {"filename": "huge", "size_bytes": 10**10})
+    snd(
+        "POST",
+        "/emails/attachment-uploads",
+        422,
+        {"filename": "x.exe", "size_bytes": 2, "content_type": "application/x-msdownload"},
+    )
+    path = f"/emails/attachment-uploads/{intent['upload_id']}"
+    anonymous = snd.as_key("")
+    token = {"X-Sendmux-Upload-Token": intent["headers"]["X-Sendmux-Upload-Token"], **octet}
+    snd("PUT", path, 401, content=b"%PDF", headers=octet)  # an API key is not the upload token
+    anonymous("PUT", path, 422, content=b"%PD", headers=token)
+    anonymous("PUT", path, 400, content=b"", headers=token)
+    done = anonymous.data("PUT", path, 201, content=b"%PDF", headers=token)
+    assert fake.uploaded_attachment(done["attachment_id"]) == b"%PDF"
+    anonymous("PUT", path, 409, content=b"%PDF", headers=token)
+    anonymous("PUT", "/emails/attachment-uploads/upl_missing", 404, content=b"%PDF", headers=token)
+    etag = snd("GET", "/me", 200).headers["etag"]
+    snd("GET", "/me", 304, headers={"If-None-Match": etag})
+    spec_etag = anonymous("GET", "/openapi.json", 200).headers["etag"]
+    anonymous("GET", "/openapi.json", 304, headers={"If-None-Match": spec_etag})
+    snd.as_key(fake.api_key)("POST", "/emails/send", 401, email)
+    snd.as_key(fake.create_mailbox_key(fake.mailbox_id, ["mailbox.read"]))("GET", "/me", 403)
+    with FakeSendmux(sending_rate_limit=1) as tight:
+        small = Api(tight, snd.recorder, tight.mailbox_api_key, sending=True)
+        small("GET", "/me", 200)
+        assert small("GET", "/me", 429).headers["retry-after"]
+
+
 def _idempotency(api: Api) -> None:
     key = {"Idempotency-Key": "schema-test-1"}
     first = api("POST", "/domains", 201, {"domain": "idem.example.com"}, headers=key)
@@ -558,16 +977,29 @@ def _idempotency(api: Api) -> None:
 
 @pytest.fixture(scope="module")
 def recorder() -> Iterator[Recorder]:
-    spec = load_spec()
+    app, sending = load_spec(), load_sending_spec()
     ops = []
-    for path, method, op in iter_operations(select_management(spec)):
-        regex = "^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$"
-        ops.append(Op(op["operationId"], method.upper(), path, re.compile(regex), op["responses"]))
-    patched = allow_null_in_nullable_enums(spec)
-    registry: Registry[Any] = Registry().with_resource(SPEC_URI, Resource.from_contents(spec, DRAFT202012))
+    for spec, uri in ((app, SPEC_URI), (sending, SENDING_URI)):
+        for path, method, op in iter_operations(spec):
+            regex = "^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$"
+            surface = "sending" if uri == SENDING_URI else surface_of(op)
+            ops.append(
+                Op(op["operationId"], method.upper(), path, re.compile(regex), op["responses"], surface, uri)
+            )
+    patched = allow_null_in_nullable_enums(app) | {
+        "sending:" + p for p in allow_null_in_nullable_enums(sending)
+    }
+    registry: Registry[Any] = Registry().with_resources(
+        [
+            (SPEC_URI, Resource.from_contents(app, DRAFT202012)),
+            (SENDING_URI, Resource.from_contents(sending, DRAFT202012)),
+        ]
+    )
     rec = Recorder(ops, registry, patched=patched)
-    with FakeSendmux(webhook_retry_delay=0.01) as fake:
+    with FakeSendmux(webhook_retry_delay=0.01, sse_ping=0.01, max_upload_bytes=MAX_UPLOAD) as fake:
         api = Api(fake, rec)
+        mb = Api(fake, rec, fake.mailbox_api_key)
+        snd = Api(fake, rec, fake.mailbox_api_key, sending=True)
         other_team_key = fake.create_key(team=fake.create_team("Other"))
         _sending_accounts(api, other_team_key)
         d1, _ = _domains(api)
@@ -576,7 +1008,9 @@ def recorder() -> Iterator[Recorder]:
         _billing_logs_metrics(api)
         _auth_permissions_limits(api)
         _idempotency(api)
-        _sweep(api)
+        _mailbox_api(mb)
+        _sending_api(snd)
+        _sweep(api, mb, snd)
     yield rec
 
 
@@ -586,7 +1020,8 @@ def test_every_response_validates_against_the_spec(recorder: Recorder) -> None:
 
 def test_every_operation_answered_successfully(recorder: Recorder) -> None:
     succeeded = {op for op, status in recorder.validated if 200 <= status < 300}
-    assert len(recorder.ops) == 54
+    surfaces = {s: sum(o.surface == s for o in recorder.ops) for s in ("management", "mailbox", "sending")}
+    assert surfaces == {"management": 54, "mailbox": 42, "sending": 8}
     assert succeeded == {o.operation_id for o in recorder.ops}
 
 
@@ -595,9 +1030,16 @@ def test_documented_error_statuses_are_exercised(recorder: Recorder) -> None:
     assert {200, 201, 304, 400, 401, 403, 404, 409, 413, 422, 429} <= statuses
     documented = {(o.operation_id, int(s)) for o in recorder.ops for s in o.responses}
     missing = sorted(documented - recorder.validated)
+    surface = {o.operation_id: o.surface for o in recorder.ops}
+    per_surface = {
+        name: f"{sum(surface[op] == name for op, _ in recorder.validated & documented)}"
+        f"/{sum(surface[op] == name for op, _ in documented)}"
+        for name in ("management", "mailbox", "sending")
+    }
     print(
         f"\nschema check: {recorder.count} responses; {len(recorder.validated)} of the spec's {len(documented)} "
-        f"(operation, status) pairs; {len(recorder.undocumented)} undocumented pairs checked as ApiError; "
+        f"(operation, status) pairs {per_surface}; {len(recorder.undocumented)} undocumented pairs checked "
+        "against the error schema; "
         f"not produced: {missing}"
     )
     assert set(missing) == NOT_PRODUCED

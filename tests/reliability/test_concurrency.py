@@ -15,7 +15,8 @@ from typing import Any
 
 import anyio
 import pytest
-from reliability_helpers import record_figures, tcp_sockets, wait_for
+from reliability_helpers import record_figures, wait_for
+from support.sockets import tcp_sockets
 
 from sendmux import AsyncSendmux, Sendmux
 from sendmux.testing import FakeSendmux

@@ -138,8 +138,21 @@ def test_body_checker_collects_every_issue() -> None:
 
 
 def test_every_operation_has_a_handler() -> None:
-    assert len(ROUTES) == 54
+    surfaces = {s: sum(r.surface == s for r in ROUTES) for s in ("management", "mailbox", "sending")}
+    assert surfaces == {"management": 54, "mailbox": 42, "sending": 8}
     assert not [r.operation_id for r in ROUTES if r.handler.__name__ == "_unimplemented"]
+
+
+def test_the_sending_api_is_matched_apart() -> None:
+    management = match("GET", "/me")
+    sending = match("GET", "/me", sending=True)
+    assert management and management[0].operation_id == "managementGetConnection"
+    assert sending and sending[0].operation_id == "sendingGetConnection"
+    assert match("POST", "/emails/send") is None
+    colon = match("POST", "/mailbox/messages:batch-get")
+    assert colon and colon[0].operation_id == "mailboxBatchGetMessages"
+    literal = match("GET", "/mailbox/folders/changes")
+    assert literal and literal[0].operation_id == "mailboxGetFolderChanges"
 
 
 def test_literal_routes_win_over_parameters() -> None:
