@@ -1,6 +1,6 @@
 """Parsing response bodies: `orjson` when installed (`pip install 'sendmux[speedups]'`), else the stdlib.
 
-Both raise a `ValueError` subclass on a body that is not JSON.  `SENDMUX_JSON=stdlib` keeps the stdlib
+A body orjson refuses is read again by the stdlib, so both accept the same bodies and raise the same errors.  `SENDMUX_JSON=stdlib` keeps the stdlib
 even where orjson is installed (to compare the two, or to rule orjson out).
 """
 
@@ -22,5 +22,16 @@ if os.environ.get("SENDMUX_JSON", "").strip().lower() != "stdlib":
     except ImportError:
         pass
     else:
-        loads = orjson.loads
+        _fast = orjson.loads
+        _stdlib = json.loads
+
+        def _loads(data: bytes | str) -> Any:
+            try:
+                return _fast(data)
+            except ValueError:
+                # orjson refuses some JSON the stdlib reads (integers past 64 bits, NaN, nesting past 1024):
+                # the stdlib decides, so both backends accept and refuse the same bodies, with one wording.
+                return _stdlib(data)
+
+        loads = _loads
         BACKEND = "orjson"

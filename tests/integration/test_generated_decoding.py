@@ -173,3 +173,13 @@ def test_decoded_models_copy_and_pickle(client: Sendmux) -> None:
     assert pickle.loads(pickle.dumps(got)) == got
     assert sendmux.get_request_id(got)  # the request id travels on the object, outside the API fields
     assert "_request_id" not in got.to_dict()
+
+
+def test_strictness_is_kept_by_with_options_and_checked(fake: FakeSendmux) -> None:
+    with Sendmux(api_key=fake.api_key, base_url=fake.url, strict_response_validation=True) as strict:
+        copy = strict.with_options(max_retries=0)
+        (account,) = fake.seed("sending_accounts", 1, name=12345)
+        with pytest.raises(APIResponseValidationError, match="ProviderItem.name"):
+            copy.sending_accounts.get(account["id"])
+    with pytest.raises((TypeError, sendmux.ConfigurationError), match="strict_response_validation"):
+        Sendmux(api_key=fake.api_key, base_url=fake.url, strict_response_validation="yes")  # type: ignore[arg-type]
