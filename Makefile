@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
-# Folders of hand-written Python that ruff checks (those that exist).
-SRC := $(wildcard generator overlay tests bench examples)
+# Folders of Python that ruff checks (those that exist): generated/ too, held to the same rules.
+SRC := $(wildcard generator overlay generated tests bench examples)
 
 .PHONY: venv generate check-generated lint format test test-fast demo bench bench-quick bench-streams clean spec-update prism typecheck
 

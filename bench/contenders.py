@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,13 +21,15 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 RAW_HTTPX = "raw_httpx"
 RAW_URLLIB3 = "raw_urllib3"
 SENDMUX = "sendmux"
+SENDMUX_SPEEDUPS = "sendmux_speedups"
 OFFICIAL = "official"
-ORDER = (RAW_HTTPX, RAW_URLLIB3, SENDMUX, OFFICIAL)
+ORDER = (RAW_HTTPX, RAW_URLLIB3, SENDMUX, SENDMUX_SPEEDUPS, OFFICIAL)
 
 LABELS = {
     RAW_HTTPX: "raw httpx + json.loads",
     RAW_URLLIB3: "raw urllib3 + json.loads",
     SENDMUX: "sendmux",
+    SENDMUX_SPEEDUPS: "sendmux[speedups] (orjson)",
     OFFICIAL: "official sendmux-management",
 }
 
@@ -35,6 +38,7 @@ IMPORT_SNIPPETS = {
     RAW_HTTPX: "import httpx\nc = httpx.Client(base_url={url!r})",
     RAW_URLLIB3: "import urllib3\nc = urllib3.PoolManager()",
     SENDMUX: "import sendmux\nc = sendmux.Sendmux(api_key={key!r}, base_url={url!r})",
+    SENDMUX_SPEEDUPS: "import sendmux\nc = sendmux.Sendmux(api_key={key!r}, base_url={url!r})",
     OFFICIAL: (
         "import sendmux_management\n"
         "c = sendmux_management.create_management_client(api_key={key!r}, base_url={url!r})"
@@ -210,17 +214,22 @@ def _resolve(client: Any, operation_id: str) -> Callable[..., Any]:
 
 
 class Sendmux(Contender):
+    """The default install: pure Python (the stdlib parses JSON even where orjson is installed)."""
+
     name = SENDMUX
     scenarios = frozenset({"get_one", "list_100", "decode", "paginate", "async_get", "events", "download"})
+    json_backend = "stdlib"
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
+        # Read once when sendmux._json is first imported; each contender runs in its own process.
+        os.environ["SENDMUX_JSON"] = self.json_backend
         import sendmux  # type: ignore[import-not-found,unused-ignore]
-        from sendmux._generated.models.provider_list_item import (  # type: ignore[import-not-found,unused-ignore]
-            ProviderListItem,
-        )
+        from sendmux._json import loads  # type: ignore[import-not-found,unused-ignore]
+        from sendmux.types import ProviderListItem  # type: ignore[import-not-found,unused-ignore]
 
         self._sendmux = sendmux
+        self._loads = loads
         self._from_dict = ProviderListItem.from_dict
         # ETag cache off: the raw floors and the official SDK keep no cache either.
         self.client = sendmux.Sendmux(api_key=API_KEY, base_url=url, etag_cache=False)
@@ -237,7 +246,7 @@ class Sendmux(Contender):
 
     def decode(self, body: bytes) -> Any:
         from_dict = self._from_dict
-        return [from_dict(item) for item in json.loads(body)["data"]]
+        return [from_dict(item) for item in self._loads(body)["data"]]
 
     def iterate(self) -> Iterator[Any]:
         return iter(self._list(limit=100))
@@ -275,6 +284,13 @@ class Sendmux(Contender):
     async def aclose(self) -> None:
         if self._aclient is not None:
             await self._aclient.close()
+
+
+class SendmuxSpeedups(Sendmux):
+    """`pip install 'sendmux[speedups]'`: orjson parses the bodies."""
+
+    name = SENDMUX_SPEEDUPS
+    json_backend = "orjson"
 
 
 def _same(value: Any) -> Any:
@@ -322,6 +338,7 @@ CONTENDERS: dict[str, type[Contender]] = {
     RAW_HTTPX: RawHttpx,
     RAW_URLLIB3: RawUrllib3,
     SENDMUX: Sendmux,
+    SENDMUX_SPEEDUPS: SendmuxSpeedups,
     OFFICIAL: Official,
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bench.contenders import LABELS, OFFICIAL, RAW_HTTPX, SENDMUX
+from bench.contenders import LABELS, OFFICIAL, RAW_HTTPX, RAW_URLLIB3, SENDMUX, SENDMUX_SPEEDUPS
 from bench.runner import Plan, ScenarioResult
 from bench.stats import (
     Summary,
@@ -69,7 +69,8 @@ SCENARIOS: dict[str, ScenarioInfo] = {
 
 DECODE_LABELS = {
     RAW_HTTPX: "`json.loads` only",
-    SENDMUX: "sendmux (attrs `from_dict`)",
+    SENDMUX: "sendmux (compiled `from_dict`, stdlib json)",
+    SENDMUX_SPEEDUPS: "sendmux[speedups] (compiled `from_dict`, orjson)",
     OFFICIAL: "official sendmux-management (pydantic `from_dict`)",
 }
 
@@ -80,16 +81,28 @@ class Target:
     scenario: str
     reference: str
     limit: float
+    contender: str = SENDMUX
 
 
-# The issue's targets: sendmux's median over the reference's, as a time ratio.
+# The issues' targets (5, then 10): a contender's median over the reference's, as a time ratio.
 TARGETS: tuple[Target, ...] = (
-    Target("list-100 typed ≤ 1.25× raw httpx + json.loads", "list_100", RAW_HTTPX, 1.25),
+    Target("list-100 typed ≤ 1.1× raw httpx + json.loads", "list_100", RAW_HTTPX, 1.1),
     Target("list-100 typed ≤ 0.65× official SDK", "list_100", OFFICIAL, 0.65),
-    Target("get-one ≤ 1.10× raw httpx + json.loads", "get_one", RAW_HTTPX, 1.10),
+    Target("get-one ≤ 1.0× raw urllib3 + json.loads", "get_one", RAW_URLLIB3, 1.0),
     Target("get-one ≤ 1.00× official SDK (no slower)", "get_one", OFFICIAL, 1.00),
     Target("decode ≤ 1.5× json.loads", "decode", RAW_HTTPX, 1.5),
     Target("import + construct ≤ 1.3× import httpx", "import", RAW_HTTPX, 1.3),
+    Target(
+        "[speedups] list-100 typed ≤ 1.1× raw httpx + json.loads",
+        "list_100",
+        RAW_HTTPX,
+        1.1,
+        SENDMUX_SPEEDUPS,
+    ),
+    Target(
+        "[speedups] get-one ≤ 1.0× raw urllib3 + json.loads", "get_one", RAW_URLLIB3, 1.0, SENDMUX_SPEEDUPS
+    ),
+    Target("[speedups] decode ≤ 1.5× json.loads", "decode", RAW_HTTPX, 1.5, SENDMUX_SPEEDUPS),
 )
 #: Pagination memory is "flat" when the 10k run's tracemalloc peak is within this factor of the 1k run's.
 MEMORY_FLAT_LIMIT = 1.25
@@ -128,7 +141,7 @@ def evaluate_targets(results: Mapping[str, ScenarioResult]) -> list[TargetRow]:
     rows = []
     for t in TARGETS:
         result = results.get(t.scenario)
-        r = time_ratio(result, SENDMUX, t.reference, SCENARIOS[t.scenario].kind) if result else None
+        r = time_ratio(result, t.contender, t.reference, SCENARIOS[t.scenario].kind) if result else None
         if r is None:
             rows.append(TargetRow(t.label, "—", "n/a"))
         else:
@@ -252,7 +265,7 @@ def render(environment: Sequence[tuple[str, str]], plan: Plan, results: Sequence
         "",
         "\n".join(env),
         "",
-        "## Targets (from issue 5)",
+        "## Targets (from issues 5 and 10)",
         "",
         targets_table(evaluate_targets(by_key)),
         "",

@@ -7,6 +7,7 @@ Contenders take turns batch by batch (A B C D, A B C D …) so machine drift hit
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import subprocess
 import sys
@@ -382,8 +383,13 @@ def contender_pythons(official: OfficialSDK, sendmux_reason: str) -> tuple[dict[
     skipped: dict[str, str] = {}
     if sendmux_reason:
         skipped[contenders.SENDMUX] = sendmux_reason
+        skipped[contenders.SENDMUX_SPEEDUPS] = sendmux_reason
     else:
         pythons[contenders.SENDMUX] = ours
+        if importlib.util.find_spec("orjson") is not None:
+            pythons[contenders.SENDMUX_SPEEDUPS] = ours
+        else:
+            skipped[contenders.SENDMUX_SPEEDUPS] = "orjson is not installed (pip install -e '.[speedups]')"
     if official.python is not None:
         pythons[contenders.OFFICIAL] = official.python
     else:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sendmux._base_client import AsyncAPIClient, SyncAPIClient
-from sendmux._surface import Surface
+from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._surface import Surface
 
 if TYPE_CHECKING:
     from .resources.billing import AsyncBillingResource, BillingResource

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sendmux._operation import Operation
+from .._operation import Operation
 
 OP_MANAGEMENT_LIST_BALANCE = Operation(
     operation_id="managementListBalance",

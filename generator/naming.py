@@ -17,6 +17,7 @@ are unique per surface (each surface is its own client):
 
 from __future__ import annotations
 
+import copy
 import keyword
 import re
 from typing import Any
@@ -123,3 +124,210 @@ def _claim(
     if (where, resource, method) in taken:
         raise NamingError(f"{label} and {taken[(where, resource, method)]} both map to {resource}.{method}")
     taken[(where, resource, method)] = label
+
+
+# --- inline schemas ------------------------------------------------------------------------------------------
+
+_SCHEMA_PREFIX = "#/components/schemas/"
+
+
+def pascal(text: str) -> str:
+    if not text.strip("_ "):
+        return ""
+    return "".join(part[:1].upper() + part[1:] for part in snake(text).rstrip("_").split("_") if part)
+
+
+def _is_null(node: Any) -> bool:
+    return isinstance(node, dict) and (node.get("type") == "null" or node.get("type") == ["null"])
+
+
+def _is_object(node: dict[str, Any]) -> bool:
+    types = node.get("type")
+    kinds = types if isinstance(types, list) else [types]
+    return "object" in kinds or (types is None and bool(node.get("properties")))
+
+
+def _deserves_name(node: dict[str, Any]) -> bool:
+    """An object (with or without properties) or an enum: openapi-python-client makes a class of it."""
+    return _is_object(node) or (isinstance(node.get("enum"), list) and "anyOf" not in node)
+
+
+class _Namer:
+    """Moves every inline object/enum schema into components under a name read from where it sits.
+
+    The rule: a property `p` of schema `S` is `S` + `P` (`ProviderQuotas.per_second` -> `ProviderQuotasPerSecond`);
+    array items add `Item`; the single non-null branch of a union is named like the union itself (never `Type0`);
+    further branches add their title or JSON type; a request body is the operation's name + `Body`, a parameter
+    the operation's name + the parameter (`ListProvidersStatus`), where the operation's name is its operationId
+    without the namespace word most ids start with (`managementCreateDomain` -> `CreateDomain`), or the
+    client's method and resource where the spec has no operationId.  A nullable
+    component names its non-null shape and the null moves to the places that refer to it.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+        self.taken = set(self.schemas)
+
+    def unique(self, *candidates: str) -> str:
+        for name in candidates:
+            if name and name not in self.taken:
+                self.taken.add(name)
+                return name
+        base, n = candidates[-1], 2
+        while f"{base}{n}" in self.taken:  # only when two rule names collide
+            n += 1
+        self.taken.add(f"{base}{n}")
+        return f"{base}{n}"
+
+    def hoist(self, node: Any, name: str, *fallbacks: str) -> Any:
+        if not isinstance(node, dict) or "$ref" in node:
+            return node
+        types = node.get("type")
+        if isinstance(types, list) and "null" in types and len(types) > 1 and _is_object(node):
+            rest = [t for t in types if t != "null"]
+            shape = {**node, "type": rest[0] if len(rest) == 1 else rest}
+            description = shape.get("description")
+            out: dict[str, Any] = {"anyOf": [self.hoist(shape, name, *fallbacks), {"type": "null"}]}
+            if description is not None:
+                out["description"] = description
+            return out
+        for key in ("anyOf", "oneOf"):
+            branches = node.get(key)
+            if isinstance(branches, list):
+                # Branches that become classes; a union with just one names it like the union itself.
+                solid = [b for b in branches if isinstance(b, dict) and "$ref" not in b and _deserves_name(b)]
+                for i, branch in enumerate(branches):
+                    if _is_null(branch):
+                        continue
+                    if len(solid) == 1:
+                        branches[i] = self.hoist(branch, name, *fallbacks)
+                    else:
+                        suffix = pascal(str(branch.get("title") or "")) if isinstance(branch, dict) else ""
+                        kind = branch.get("type") if isinstance(branch, dict) else None
+                        suffix = suffix or (pascal(kind) if isinstance(kind, str) else "") or "Variant"
+                        branches[i] = self.hoist(branch, name + suffix, f"{name}{suffix}{i + 1}")
+        for member in node.get("allOf") or []:
+            if isinstance(member, dict) and "$ref" not in member:
+                self.children(member, name)
+        if _deserves_name(node):
+            final = self.unique(name, *fallbacks)
+            node.pop("title", None)  # the class is named by its component key
+            self.schemas[final] = node
+            self.children(node, final)
+            ref: dict[str, Any] = {"$ref": _SCHEMA_PREFIX + final}
+            if node.get("description") is not None:
+                ref["description"] = node["description"]
+            return ref
+        self.children(node, name)
+        return node
+
+    def children(self, node: dict[str, Any], name: str) -> None:
+        props = node.get("properties")
+        if isinstance(props, dict):
+            for prop, schema in props.items():
+                props[prop] = self.hoist(schema, name + pascal(prop))
+        if isinstance(node.get("items"), dict):
+            node["items"] = self.hoist(node["items"], name + "Item")
+        if isinstance(node.get("additionalProperties"), dict):
+            node["additionalProperties"] = self.hoist(node["additionalProperties"], name + "Value")
+
+    def nullable_components(self) -> None:
+        nullable: set[str] = set()
+        for key in sorted(self.schemas):
+            schema = self.schemas[key]
+            types = schema.get("type") if isinstance(schema, dict) else None
+            if isinstance(types, list) and "null" in types and len(types) > 1 and _is_object(schema):
+                rest = [t for t in types if t != "null"]
+                schema["type"] = rest[0] if len(rest) == 1 else rest
+                nullable.add(_SCHEMA_PREFIX + key)
+                continue
+            branches = (schema.get("anyOf") or schema.get("oneOf")) if isinstance(schema, dict) else None
+            if isinstance(branches, list) and len(branches) == 2 and any(_is_null(b) for b in branches):
+                (solid,) = [b for b in branches if not _is_null(b)]
+                if isinstance(solid, dict) and "$ref" not in solid and _deserves_name(solid):
+                    rest_keys = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
+                    self.schemas[key] = {**solid, **rest_keys}
+                    nullable.add(_SCHEMA_PREFIX + key)
+        if nullable:
+            self.spec.update(_nullable_refs(dict(self.spec), nullable))
+            self.schemas = self.spec["components"]["schemas"]
+
+    def run(self) -> None:
+        self.nullable_components()
+        for key in sorted(self.schemas):
+            schema = self.schemas[key]
+            if isinstance(schema, dict):
+                if _deserves_name(schema):
+                    schema.pop("title", None)
+                for member in schema.get("anyOf") or schema.get("oneOf") or []:
+                    if isinstance(member, dict):
+                        member.pop("title", None)
+                self.children(schema, key)
+                for branch_key in ("anyOf", "oneOf"):
+                    if isinstance(schema.get(branch_key), list):
+                        self.hoist({branch_key: schema[branch_key]}, key)
+        prefix = _namespace_word(self.spec)
+        for path, verb, op in iter_operations(self.spec):
+            op_id = str(op.get("operationId") or "")
+            # Without an operationId: the client's own name for it (`sending_accounts.create` -> CreateSendingAccounts).
+            derived = pascal(
+                f"{op.get(METHOD_KEY, verb)}_{str(op.get(RESOURCE_KEY, path)).replace('.', '_')}"
+            )
+            full = pascal(op_id) if op_id else derived
+            short = pascal(op_id[len(prefix) :]) if op_id and prefix and op_id.startswith(prefix) else full
+            for param in op.get("parameters") or []:
+                if isinstance(param, dict) and isinstance(param.get("schema"), dict):
+                    label = pascal(str(param.get("name", "")))
+                    param["schema"] = self.hoist(param["schema"], short + label, full + label)
+            body = op.get("requestBody")
+            for media in ((body or {}).get("content") or {}).values() if isinstance(body, dict) else []:
+                if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                    media["schema"] = self.hoist(media["schema"], short + "Body", full + "Body")
+            for status, response in (op.get("responses") or {}).items():
+                if not str(status).startswith("2") or not isinstance(response, dict):
+                    continue
+                for media in (response.get("content") or {}).values():
+                    if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                        media["schema"] = self.hoist(media["schema"], short + "Result", full + "Result")
+
+
+def _nullable_refs(node: Any, refs: set[str]) -> Any:
+    """Every `$ref` to a nullable component becomes `anyOf: [$ref, null]` (unless already in such a union)."""
+    if isinstance(node, list):
+        return [_nullable_refs(x, refs) for x in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("$ref") in refs:
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        return {**siblings, "anyOf": [{"$ref": node["$ref"]}, {"type": "null"}]}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("anyOf", "oneOf") and isinstance(value, list) and any(_is_null(v) for v in value):
+            out[key] = [
+                v if isinstance(v, dict) and v.get("$ref") in refs else _nullable_refs(v, refs) for v in value
+            ]
+        else:
+            out[key] = _nullable_refs(value, refs)
+    return out
+
+
+def _namespace_word(spec: dict[str, Any]) -> str:
+    """The lowercase word most operationIds start with (`management`), if at least half share it."""
+    words: dict[str, int] = {}
+    ids = [str(op.get("operationId") or "") for _p, _v, op in iter_operations(spec)]
+    for op_id in ids:
+        match = re.match(r"^([a-z]+)[A-Z]", op_id)
+        if match:
+            words[match.group(1)] = words.get(match.group(1), 0) + 1
+    if not words:
+        return ""
+    word, count = max(sorted(words.items()), key=lambda item: item[1])
+    return word if count * 2 >= len(ids) and count >= 2 else ""
+
+
+def name_inline_schemas(spec: dict[str, Any]) -> dict[str, Any]:
+    """Give every inline object and enum schema a readable component name (see `_Namer`)."""
+    out = copy.deepcopy(spec)
+    _Namer(out).run()
+    return out

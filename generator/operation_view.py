@@ -144,7 +144,7 @@ def header_argument(wire: str, drop: tuple[str, ...] = ("x-sendmux-", "x-")) -> 
 
 def _param(prop: Any, wire: str | None = None) -> Param:
     return Param(
-        py_name=str(prop.python_name),
+        py_name=codegen.python_name(prop),
         wire_name=wire or codegen.raw(prop.name),
         annotation=codegen.arg_type(prop),
         required=bool(prop.required),

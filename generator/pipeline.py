@@ -44,6 +44,7 @@ def prepare(spec: dict[str, Any], *, lenient: bool = False, api: str | None = No
     spec = strip_error_bodies(spec)
     spec = surface.prune(spec)
     spec = naming.assign_names(spec, config)
+    spec = naming.name_inline_schemas(spec)
     spec[SPEC_KEY] = spec_cfg.name
     return spec
 

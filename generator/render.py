@@ -45,18 +45,11 @@ class Field:
     required: bool
     nullable: bool
     description: str
-    decode: list[str]
-    simple: tuple[str, bool] | None = None
 
     @property
-    def var(self) -> str:
-        return f"f_{self.py_name}"
-
-    @property
-    def check(self) -> str | None:
-        if self.simple is None:
-            return None
-        return codegen.check_expr(self.simple[0], self.simple[1], self.var, not self.required)
+    def renamed(self) -> bool:
+        """The attribute differs from the JSON name (a keyword): the model keeps the JSON name in metadata."""
+        return self.py_name != self.wire_name
 
 
 @dataclass
@@ -66,9 +59,11 @@ class ModelView:
     description: str
     fields: list[Field]
     imports: list[tuple[str, str]]
-    enum_lookups: list[str]
     uses_datetime: bool
-    nested_models: list[str]
+
+    @property
+    def uses_any(self) -> bool:
+        return any("Any" in f.annotation.replace("|", " ").split() for f in self.fields)
 
 
 @dataclass
@@ -129,28 +124,21 @@ def _class_module(prop: Any) -> tuple[str, str]:
 def model_view(model: ModelProperty) -> ModelView:
     fields: list[Field] = []
     imports: set[tuple[str, str]] = set()
-    lookups: set[str] = set()
-    nested: set[str] = set()
     uses_dt = False
     for prop in model.required_properties + model.optional_properties:
         for ref in codegen.referenced_classes(prop):
             if codegen.class_name(ref) != codegen.class_name(model):
                 imports.add(_class_module(ref))
-        for enum in codegen.referenced_enums(prop):
-            lookups.add(codegen.class_name(enum))
-        nested.update(codegen.class_name(m) for m in codegen.referenced_models(prop))
         uses_dt = uses_dt or codegen.uses_datetime(prop)
         fields.append(
             Field(
-                py_name=str(prop.python_name),
+                py_name=codegen.python_name(prop),
                 wire_name=codegen.raw(prop.name),
                 annotation=codegen.field_type(prop),
                 arg_annotation=codegen.arg_type(prop),
                 required=bool(prop.required),
                 nullable=codegen.is_nullable(prop),
                 description=codegen.docstring_text(prop.description),
-                decode=codegen.decode_lines(prop, "v"),
-                simple=codegen.simple_kind(prop),
             )
         )
     return ModelView(
@@ -159,9 +147,7 @@ def model_view(model: ModelProperty) -> ModelView:
         description=codegen.docstring_text(model.description),
         fields=fields,
         imports=sorted(imports),
-        enum_lookups=sorted(lookups),
         uses_datetime=uses_dt,
-        nested_models=sorted(nested),
     )
 
 
@@ -237,6 +223,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals.update(header=HEADER.rstrip("\n"), pascal=pascal)
+    env.filters["doc"] = codegen.doc_block
     return env
 
 
@@ -343,7 +330,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     files["operations.py"] = env.get_template("operations.py.jinja").render(ops=ops, surfaces=surfaces)
     files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
-    files["py.typed"] = HEADER
+    files["py.typed"] = ""
     files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(surfaces=surfaces)
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from sendmux._version import __version__
+from ._version import __version__
 
 if TYPE_CHECKING:
-    from sendmux._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
-    from sendmux._batches import batch_failures
-    from sendmux._decoding import ModelDecodeError
-    from sendmux._errors import (
+    from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
+    from ._batches import batch_failures
+    from ._decoding import ModelDecodeError
+    from ._errors import (
         APIConnectionError,
         APIResponseValidationError,
         APIStatusError,
@@ -41,7 +41,10 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WebhookSignatureError,
     )
-    from sendmux._generated.client import (
+    from ._events import AsyncEventStream, EventStream, ServerSentEvent
+    from ._feeds import AsyncChangeFeed, ChangeFeed
+    from ._files import FileInput
+    from ._generated.client import (
         AsyncSendmux,
         AsyncSendmuxMailbox,
         AsyncSendmuxSending,
@@ -49,19 +52,15 @@ if TYPE_CHECKING:
         SendmuxMailbox,
         SendmuxSending,
     )
-    from sendmux._generated.operations import OPERATIONS
-    from sendmux._operation import Operation
-    from sendmux._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
-    from sendmux._rate_limit import RateLimit
-    from sendmux._raw_response import RawResponse
-    from sendmux._types import NOT_GIVEN, UNSET, NotGiven, Unset
-    from sendmux.webhooks import WebhookPayloadError
-
-    from ._events import AsyncEventStream, EventStream, ServerSentEvent
-    from ._feeds import AsyncChangeFeed, ChangeFeed
-    from ._files import FileInput
+    from ._generated.operations import OPERATIONS
+    from ._operation import Operation
+    from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
+    from ._rate_limit import RateLimit
+    from ._raw_response import RawResponse
     from ._streaming import AsyncBinaryResponse, BinaryResponse, StreamConsumedError
     from ._surface import Surface
+    from ._types import NOT_GIVEN, UNSET, NotGiven, Unset
+    from .webhooks import WebhookPayloadError
 
 __all__ = [
     "__version__",
@@ -71,8 +70,8 @@ __all__ = [
     "AsyncSendmuxMailbox",
     "SendmuxSending",
     "AsyncSendmuxSending",
-    "OPERATIONS",
     "batch_failures",
+    "OPERATIONS",
     "SyncAPIClient",
     "AsyncAPIClient",
     "DEFAULT_TIMEOUT",
@@ -127,73 +126,75 @@ __all__ = [
 ]
 
 _LAZY: dict[str, str] = {
-    "Sendmux": "sendmux._generated.client",
-    "AsyncSendmux": "sendmux._generated.client",
-    "SendmuxMailbox": "sendmux._generated.client",
-    "AsyncSendmuxMailbox": "sendmux._generated.client",
-    "SendmuxSending": "sendmux._generated.client",
-    "AsyncSendmuxSending": "sendmux._generated.client",
-    "OPERATIONS": "sendmux._generated.operations",
-    "batch_failures": "sendmux._batches",
-    "SyncAPIClient": "sendmux._base_client",
-    "AsyncAPIClient": "sendmux._base_client",
-    "DEFAULT_TIMEOUT": "sendmux._base_client",
-    "get_request_id": "sendmux._base_client",
-    "Operation": "sendmux._operation",
-    "SyncCursorPage": "sendmux._pagination",
-    "AsyncCursorPage": "sendmux._pagination",
-    "AsyncPaginator": "sendmux._pagination",
-    "PageMeta": "sendmux._pagination",
-    "BinaryResponse": "sendmux._streaming",
-    "AsyncBinaryResponse": "sendmux._streaming",
-    "StreamConsumedError": "sendmux._streaming",
-    "EventStream": "sendmux._events",
-    "AsyncEventStream": "sendmux._events",
-    "ServerSentEvent": "sendmux._events",
-    "ChangeFeed": "sendmux._feeds",
-    "AsyncChangeFeed": "sendmux._feeds",
-    "FileInput": "sendmux._files",
-    "Surface": "sendmux._surface",
-    "RateLimit": "sendmux._rate_limit",
-    "RawResponse": "sendmux._raw_response",
-    "UNSET": "sendmux._types",
-    "Unset": "sendmux._types",
-    "NOT_GIVEN": "sendmux._types",
-    "NotGiven": "sendmux._types",
-    "SendmuxError": "sendmux._errors",
-    "ConfigurationError": "sendmux._errors",
-    "ClientClosedError": "sendmux._errors",
-    "PaginationError": "sendmux._errors",
-    "NotModifiedError": "sendmux._errors",
-    "WebhookSignatureError": "sendmux._errors",
-    "WebhookPayloadError": "sendmux.webhooks",
-    "ModelDecodeError": "sendmux._decoding",
-    "APIConnectionError": "sendmux._errors",
-    "APITimeoutError": "sendmux._errors",
-    "APIResponseValidationError": "sendmux._errors",
-    "ErrorDetail": "sendmux._errors",
-    "APIStatusError": "sendmux._errors",
-    "BadRequestError": "sendmux._errors",
-    "AuthenticationError": "sendmux._errors",
-    "InsufficientCreditsError": "sendmux._errors",
-    "PermissionDeniedError": "sendmux._errors",
-    "NotFoundError": "sendmux._errors",
-    "ConflictError": "sendmux._errors",
-    "LimitExceededError": "sendmux._errors",
-    "IdempotencyConflictError": "sendmux._errors",
-    "PayloadTooLargeError": "sendmux._errors",
-    "UnprocessableEntityError": "sendmux._errors",
-    "RateLimitError": "sendmux._errors",
-    "InternalServerError": "sendmux._errors",
-    "ServiceUnavailableError": "sendmux._errors",
+    "Sendmux": "._generated.client",
+    "AsyncSendmux": "._generated.client",
+    "SendmuxMailbox": "._generated.client",
+    "AsyncSendmuxMailbox": "._generated.client",
+    "SendmuxSending": "._generated.client",
+    "AsyncSendmuxSending": "._generated.client",
+    "OPERATIONS": "._generated.operations",
+    "batch_failures": "._batches",
+    "SyncAPIClient": "._base_client",
+    "AsyncAPIClient": "._base_client",
+    "DEFAULT_TIMEOUT": "._base_client",
+    "get_request_id": "._base_client",
+    "Operation": "._operation",
+    "SyncCursorPage": "._pagination",
+    "AsyncCursorPage": "._pagination",
+    "AsyncPaginator": "._pagination",
+    "PageMeta": "._pagination",
+    "BinaryResponse": "._streaming",
+    "AsyncBinaryResponse": "._streaming",
+    "StreamConsumedError": "._streaming",
+    "EventStream": "._events",
+    "AsyncEventStream": "._events",
+    "ServerSentEvent": "._events",
+    "ChangeFeed": "._feeds",
+    "AsyncChangeFeed": "._feeds",
+    "FileInput": "._files",
+    "Surface": "._surface",
+    "RateLimit": "._rate_limit",
+    "RawResponse": "._raw_response",
+    "UNSET": "._types",
+    "Unset": "._types",
+    "NOT_GIVEN": "._types",
+    "NotGiven": "._types",
+    "SendmuxError": "._errors",
+    "ConfigurationError": "._errors",
+    "ClientClosedError": "._errors",
+    "PaginationError": "._errors",
+    "NotModifiedError": "._errors",
+    "WebhookSignatureError": "._errors",
+    "WebhookPayloadError": ".webhooks",
+    "ModelDecodeError": "._decoding",
+    "APIConnectionError": "._errors",
+    "APITimeoutError": "._errors",
+    "APIResponseValidationError": "._errors",
+    "ErrorDetail": "._errors",
+    "APIStatusError": "._errors",
+    "BadRequestError": "._errors",
+    "AuthenticationError": "._errors",
+    "InsufficientCreditsError": "._errors",
+    "PermissionDeniedError": "._errors",
+    "NotFoundError": "._errors",
+    "ConflictError": "._errors",
+    "LimitExceededError": "._errors",
+    "IdempotencyConflictError": "._errors",
+    "PayloadTooLargeError": "._errors",
+    "UnprocessableEntityError": "._errors",
+    "RateLimitError": "._errors",
+    "InternalServerError": "._errors",
+    "ServiceUnavailableError": "._errors",
 }
 
 
 def __getattr__(name: str) -> Any:
+    if name == "types":  # the public models, a submodule
+        return importlib.import_module(".types", __name__)
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'sendmux' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value  # resolve once
     return value
 

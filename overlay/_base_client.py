@@ -23,12 +23,12 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from sendmux._auth import Credential, CredentialSource, resolve_credential
-from sendmux._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
-from sendmux._deadline import aread_within, attempt_deadline, read_within
-from sendmux._encoding import _query_scalar, encode_body, encode_path_param, encode_query
-from sendmux._envelope import envelope_request_id, parse_envelope, parse_pagination
-from sendmux._errors import (
+from ._auth import Credential, CredentialSource, resolve_credential
+from ._core_transport import CoreResponse, asend, async_pool, core_headers, send, sync_pool
+from ._deadline import aread_within, attempt_deadline, read_within
+from ._encoding import _query_scalar, encode_body, encode_path_param, encode_query
+from ._envelope import envelope_request_id, parse_envelope, parse_pagination
+from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -39,10 +39,11 @@ from sendmux._errors import (
     SendmuxError,
     make_status_error,
 )
-from sendmux._etag_cache import CacheEntry, ETagCache
-from sendmux._logging import logger, setup_from_env
-from sendmux._operation import Operation
-from sendmux._options import (
+from ._etag_cache import CacheEntry, ETagCache
+from ._files import FileInput, Upload, prepare_upload
+from ._logging import logger, setup_from_env
+from ._operation import Operation
+from ._options import (
     attempt_budget,
     check_cache_size,
     check_flag,
@@ -52,16 +53,16 @@ from sendmux._options import (
     check_timeout,
     check_total_timeout,
 )
-from sendmux._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
-from sendmux._rate_limit import RateLimit, RateLimitState, parse_rate_limit
-from sendmux._raw_response import RAW_RESPONSE, RawResponse
-from sendmux._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
-from sendmux._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
-from sendmux._version import __version__
-
-from ._files import FileInput, Upload, prepare_upload
-from ._pagination import PageMeta
+from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
+from ._rate_limit import RateLimit, RateLimitState, parse_rate_limit
+from ._raw_response import RAW_RESPONSE, RawResponse
+from ._retry import RETRYABLE_STATUSES, backoff_delay, method_is_retry_safe, server_requested_wait
 from ._surface import DEFAULT_SURFACE, Surface
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
+from ._version import __version__
+
+# What a generated `from_dict` (or a cast over a list) raises on a body of the wrong shape.
+_DECODE_ERRORS = (SendmuxError, LookupError, TypeError, ValueError, AttributeError, RecursionError)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -327,6 +328,7 @@ class _BaseClient:
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
         _copy_of: _BaseClient | None = None,
     ) -> None:
         setup_from_env()
@@ -338,6 +340,11 @@ class _BaseClient:
         etag_cache = check_flag(etag_cache, "etag_cache")
         etag_cache_size = check_cache_size(etag_cache_size)
         self._allow_insecure_http = check_flag(allow_insecure_http, "allow_insecure_http")
+        # False (default): a field that does not match its documented type keeps its raw value (logged once);
+        # True: such a response raises APIResponseValidationError.
+        self._strict_response_validation = check_flag(
+            strict_response_validation, "strict_response_validation"
+        )
         self._default_headers: dict[str, str] = check_headers(default_headers, "default_headers")
         surface = self._surface
         if _copy_of is not None and api_key is None and access_token is None:
@@ -443,6 +450,7 @@ class _BaseClient:
             "max_retry_wait": self.max_retry_wait if isinstance(max_retry_wait, NotGiven) else max_retry_wait,
             "total_timeout": self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
             "default_query": self._default_query,
+            "strict_response_validation": self._strict_response_validation,
             "_copy_of": self,
         }
         return type(self)(**options)
@@ -715,19 +723,45 @@ class _BaseClient:
         _attach_request_id(value, request_id)
         return value, data if isinstance(data, Mapping) else {}
 
-    @staticmethod
-    def _cast(result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
+    def _tolerant(self, cast_to: Callable[[Any], T]) -> Callable[[Any], T]:
+        """`cast_to`, decoding leniently when it fails and the client is not strict (event data)."""
+        if self._strict_response_validation:
+            return cast_to
+
+        def decode(data: Any) -> T:
+            try:
+                return cast_to(data)
+            except _DECODE_ERRORS:
+                from ._model import lenient_decoding
+
+                with lenient_decoding(None):
+                    return cast_to(data)
+
+        return decode
+
+    def _cast(self, result: _Result, cast_to: Callable[[Any], T], data: Any, request_id: str | None) -> T:
         try:
             return cast_to(data)
-        except (SendmuxError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        except _DECODE_ERRORS as exc:
             # ModelDecodeError (a SendmuxError) or a generated from_dict tripping over a wrong shape.
-            raise APIResponseValidationError(
-                f"the response data does not match the documented shape: {exc}",
-                status_code=result.status_code,
-                request_id=request_id,
-                body=data,
-                headers=result.headers,
-            ) from exc
+            error: BaseException = exc
+        if not self._strict_response_validation:
+            # Decode again, field by field where needed: odd fields keep their raw value. A body of the
+            # wrong shape altogether (not an object, not a list) still fails below.
+            from ._model import lenient_decoding  # only on this rare path: keeps attrs out of client import
+
+            try:
+                with lenient_decoding(request_id):
+                    return cast_to(data)
+            except _DECODE_ERRORS as exc:
+                error = exc
+        raise APIResponseValidationError(
+            f"the response data does not match the documented shape: {error}",
+            status_code=result.status_code,
+            request_id=request_id,
+            body=data,
+            headers=result.headers,
+        ) from error
 
     def _page_parts(
         self, result: _Result, cast_to: Callable[[Any], T]
@@ -793,6 +827,7 @@ class SyncAPIClient(_BaseClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
         _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
@@ -807,6 +842,7 @@ class SyncAPIClient(_BaseClient):
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
             total_timeout=total_timeout,
+            strict_response_validation=strict_response_validation,
             default_query=default_query,
             _copy_of=_copy_of,
         )
@@ -1024,7 +1060,7 @@ class SyncAPIClient(_BaseClient):
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
-        stream = EventStream(self, prep, cast)
+        stream = EventStream(self, prep, self._tolerant(cast))
         if RAW_RESPONSE.get():
             return raw_stream_response(self, stream.response, stream)  # type: ignore[return-value]
         return stream
@@ -1081,6 +1117,7 @@ class AsyncAPIClient(_BaseClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
         _copy_of: _BaseClient | None = None,
     ) -> None:
         super().__init__(
@@ -1095,6 +1132,7 @@ class AsyncAPIClient(_BaseClient):
             allow_insecure_http=allow_insecure_http,
             max_retry_wait=max_retry_wait,
             total_timeout=total_timeout,
+            strict_response_validation=strict_response_validation,
             default_query=default_query,
             _copy_of=_copy_of,
         )
@@ -1318,7 +1356,7 @@ class AsyncAPIClient(_BaseClient):
         prep = self._prepare(
             op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
         )
-        return AsyncEventStream(self, prep, cast)
+        return AsyncEventStream(self, prep, self._tolerant(cast))
 
     def _request_feed(
         self,

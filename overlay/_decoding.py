@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -85,10 +84,6 @@ def parse_date(value: Any) -> _dt.date:
     return _dt.date.fromisoformat(value)
 
 
-def expected(kind: str, value: object) -> TypeError:
-    return TypeError(f"expected {kind}, got {type(value).__name__}")
-
-
 def decode_failure(model: type, field: str, exc: BaseException) -> ModelDecodeError:
     """Name the model and field for any failure while decoding one field."""
     name = model.__name__
@@ -98,35 +93,3 @@ def decode_failure(model: type, field: str, exc: BaseException) -> ModelDecodeEr
     if isinstance(exc, KeyError):
         return ModelDecodeError(name, field, "required field is missing")
     return ModelDecodeError(name, field, str(exc) or type(exc).__name__)
-
-
-def not_an_object(model: type, value: object) -> ModelDecodeError:
-    return ModelDecodeError(model.__name__, "", f"expected a JSON object, got {type(value).__name__}")
-
-
-def missing_field(model: type, exc: KeyError) -> ModelDecodeError:
-    return ModelDecodeError(model.__name__, str(exc.args[0]) if exc.args else "", "required field is missing")
-
-
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-}
-
-
-def wrong_type(
-    model: type, data: Mapping[str, Any], fields: tuple[tuple[str, str, str, bool, bool], ...]
-) -> ModelDecodeError:
-    """The slow path after a combined type check failed: name the first wrong field."""
-    for wire, attr, kind, nullable, _required in fields:
-        value = data.get(wire, _MISSING)
-        if value is _MISSING or (nullable and value is None) or kind == "any":
-            continue
-        if type(value) not in _JSON_TYPES[kind]:
-            return ModelDecodeError(model.__name__, attr, f"expected {kind}, got {type(value).__name__}")
-    return ModelDecodeError(model.__name__, "", "a field has the wrong type")
-
-
-_MISSING = object()

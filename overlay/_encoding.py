@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sendmux._types import Unset
+from ._types import Unset
 
 __all__ = ["encode_value", "encode_body", "encode_query", "encode_path_param", "format_datetime"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from sendmux._errors import APIResponseValidationError
+from ._errors import APIResponseValidationError
+from ._json import loads
 
 __all__ = ["parse_envelope", "envelope_request_id", "parse_pagination"]
 
@@ -14,7 +14,7 @@ __all__ = ["parse_envelope", "envelope_request_id", "parse_pagination"]
 def parse_envelope(content: bytes, status_code: int, headers: Mapping[str, str]) -> dict[str, Any]:
     """The decoded envelope of a success body; APIResponseValidationError when it is not one."""
     try:
-        envelope = json.loads(content)
+        envelope = loads(content)
     except (ValueError, RecursionError) as exc:
         # ValueError: not JSON, invalid UTF-8, a number past Python's digit limit; RecursionError: nesting
         # deeper than the interpreter's stack (200,000 `[`). Either way the body cannot be read.

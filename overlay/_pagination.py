@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
-from sendmux._errors import PaginationError
+from ._errors import PaginationError
 
 __all__ = ["SyncCursorPage", "AsyncCursorPage", "AsyncPaginator", "PageMeta"]
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sendmux._retry import parse_reset
+from ._retry import parse_reset
 
 __all__ = ["RateLimit", "parse_rate_limit", "RateLimitState"]
 

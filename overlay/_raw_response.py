@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 if TYPE_CHECKING:
     import httpx
 
-    from sendmux._rate_limit import RateLimit
+    from ._rate_limit import RateLimit
 
 __all__ = ["RawResponse", "to_raw_response_wrapper", "async_to_raw_response_wrapper", "RAW_RESPONSE"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sendmux._base_client import AsyncAPIClient, SyncAPIClient
+    from ._base_client import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["SyncAPIResource", "AsyncAPIResource"]
 

@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 
-from sendmux._errors import ConfigurationError, SendmuxError, WebhookSignatureError
+from ._errors import ConfigurationError, SendmuxError, WebhookSignatureError
 
 if TYPE_CHECKING:
-    from sendmux._generated.models.webhook_event_data import WebhookEventData
-    from sendmux._generated.models.webhook_event_payload import WebhookEventPayload
+    from ._generated.models.webhook_event_data import WebhookEventData
+    from ._generated.models.webhook_event_payload import WebhookEventPayload
 
 __all__ = [
     "DELIVERY_ATTEMPT_HEADER",
@@ -251,7 +251,7 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
     verify_signature(body, _header(headers, SIGNATURE_HEADER), secret)
 
     # Lazy: the generated models are only needed once a delivery is actually verified.
-    from sendmux._generated.models.webhook_event_payload import WebhookEventPayload
+    from ._generated.models.webhook_event_payload import WebhookEventPayload
 
     try:
         decoded: Any = json.loads(body)
@@ -273,7 +273,7 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
 
     # Checked here, not trusted to the model: these become the str fields of WebhookEvent.
     body_id: object = event.id
-    body_type = _type_value(event.type_)
+    body_type = _type_value(event.type)
     if not isinstance(body_id, str) or not body_id:
         raise WebhookPayloadError("webhook body's id must be a non-empty string")
     if body_type is None or not body_type:

@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     from .connection_credential_type import ConnectionCredentialType
     from .connection_mailboxes_item import ConnectionMailboxesItem
     from .connection_team import ConnectionTeam
+    from .create_domain_body import CreateDomainBody
+    from .create_domain_body_mode import CreateDomainBodyMode
+    from .create_mailbox_body import CreateMailboxBody
+    from .create_mailbox_body_send_scope import CreateMailboxBodySendScope
+    from .create_mailbox_body_send_scope_type import CreateMailboxBodySendScopeType
     from .create_mailbox_folder_body import CreateMailboxFolderBody
+    from .create_mailbox_key_body import CreateMailboxKeyBody
     from .delivery_log_detail import DeliveryLogDetail
     from .delivery_log_detail_status import DeliveryLogDetailStatus
     from .delivery_log_item import DeliveryLogItem
@@ -54,11 +60,23 @@ if TYPE_CHECKING:
     from .filter_rule_type import FilterRuleType
     from .filter_state import FilterState
     from .filter_state_mode import FilterStateMode
+    from .get_email_metrics_granularity import GetEmailMetricsGranularity
+    from .get_email_metrics_window import GetEmailMetricsWindow
+    from .get_open_api_spec_result import GetOpenApiSpecResult
+    from .get_spend_summary_days import GetSpendSummaryDays
     from .granted_mailbox import GrantedMailbox
     from .incoming_log_item import IncomingLogItem
     from .incoming_log_item_event_type import IncomingLogItemEventType
     from .inline_attachment import InlineAttachment
     from .inline_attachment_encoding import InlineAttachmentEncoding
+    from .list_delivery_event_type import ListDeliveryEventType
+    from .list_delivery_result import ListDeliveryResult
+    from .list_email_logs_status import ListEmailLogsStatus
+    from .list_inbox_logs_event_type import ListInboxLogsEventType
+    from .list_mailboxes_include_deleted import ListMailboxesIncludeDeleted
+    from .list_providers_status import ListProvidersStatus
+    from .list_providers_type import ListProvidersType
+    from .list_transactions_type import ListTransactionsType
     from .mailbox import Mailbox
     from .mailbox_address import MailboxAddress
     from .mailbox_app_password_result import MailboxAppPasswordResult
@@ -84,9 +102,9 @@ if TYPE_CHECKING:
     from .mailbox_batch_update_messages_result import MailboxBatchUpdateMessagesResult
     from .mailbox_changes import MailboxChanges
     from .mailbox_content_headers import MailboxContentHeaders
-    from .mailbox_content_headers_full_type_0_item import MailboxContentHeadersFullType0Item
+    from .mailbox_content_headers_full_item import MailboxContentHeadersFullItem
     from .mailbox_content_headers_mode import MailboxContentHeadersMode
-    from .mailbox_content_headers_selected_type_0 import MailboxContentHeadersSelectedType0
+    from .mailbox_content_headers_selected import MailboxContentHeadersSelected
     from .mailbox_create_result import MailboxCreateResult
     from .mailbox_credential import MailboxCredential
     from .mailbox_deleted import MailboxDeleted
@@ -185,9 +203,7 @@ if TYPE_CHECKING:
     from .mailbox_submission_delivery_status import MailboxSubmissionDeliveryStatus
     from .mailbox_submission_envelope import MailboxSubmissionEnvelope
     from .mailbox_submission_envelope_address import MailboxSubmissionEnvelopeAddress
-    from .mailbox_submission_envelope_address_parameters_type_0 import (
-        MailboxSubmissionEnvelopeAddressParametersType0,
-    )
+    from .mailbox_submission_envelope_address_parameters import MailboxSubmissionEnvelopeAddressParameters
     from .mailbox_thread import MailboxThread
     from .mailbox_thread_states import MailboxThreadStates
     from .mailbox_thread_summary import MailboxThreadSummary
@@ -198,25 +214,6 @@ if TYPE_CHECKING:
     from .mailbox_usage_resource import MailboxUsageResource
     from .mailbox_usage_resource_limit_status import MailboxUsageResourceLimitStatus
     from .mailbox_usage_states import MailboxUsageStates
-    from .management_create_domain_body import ManagementCreateDomainBody
-    from .management_create_domain_body_mode import ManagementCreateDomainBodyMode
-    from .management_create_mailbox_body import ManagementCreateMailboxBody
-    from .management_create_mailbox_body_send_scope import ManagementCreateMailboxBodySendScope
-    from .management_create_mailbox_body_send_scope_type import ManagementCreateMailboxBodySendScopeType
-    from .management_create_mailbox_key_body import ManagementCreateMailboxKeyBody
-    from .management_get_email_metrics_granularity import ManagementGetEmailMetricsGranularity
-    from .management_get_email_metrics_window import ManagementGetEmailMetricsWindow
-    from .management_get_spend_summary_days import ManagementGetSpendSummaryDays
-    from .management_list_delivery_event_type import ManagementListDeliveryEventType
-    from .management_list_delivery_result import ManagementListDeliveryResult
-    from .management_list_email_logs_status import ManagementListEmailLogsStatus
-    from .management_list_inbox_logs_event_type import ManagementListInboxLogsEventType
-    from .management_list_mailboxes_include_deleted import ManagementListMailboxesIncludeDeleted
-    from .management_list_providers_status import ManagementListProvidersStatus
-    from .management_list_providers_type import ManagementListProvidersType
-    from .management_list_transactions_type import ManagementListTransactionsType
-    from .management_update_domain_body import ManagementUpdateDomainBody
-    from .management_update_domain_body_mode import ManagementUpdateDomainBodyMode
     from .patch_mailbox_folder_body import PatchMailboxFolderBody
     from .patch_mailbox_message_body import PatchMailboxMessageBody
     from .patch_mailbox_message_body_keywords import PatchMailboxMessageBodyKeywords
@@ -248,8 +245,10 @@ if TYPE_CHECKING:
     from .recipient import Recipient
     from .resource_limit_snapshot import ResourceLimitSnapshot
     from .send_mailbox_message_body import SendMailboxMessageBody
-    from .send_mailbox_message_body_attachments_item_type_0 import SendMailboxMessageBodyAttachmentsItemType0
-    from .send_mailbox_message_body_attachments_item_type_1 import SendMailboxMessageBodyAttachmentsItemType1
+    from .send_mailbox_message_body_attachments_item_object import SendMailboxMessageBodyAttachmentsItemObject
+    from .send_mailbox_message_body_attachments_item_object_2 import (
+        SendMailboxMessageBodyAttachmentsItemObject2,
+    )
     from .send_mailbox_message_body_custom_headers import SendMailboxMessageBodyCustomHeaders
     from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
     from .send_mailbox_message_result import SendMailboxMessageResult
@@ -262,7 +261,6 @@ if TYPE_CHECKING:
     from .sending_connection_credential_type import SendingConnectionCredentialType
     from .sending_connection_mailboxes_item import SendingConnectionMailboxesItem
     from .sending_connection_team import SendingConnectionTeam
-    from .sending_get_open_api_spec_response_200 import SendingGetOpenApiSpecResponse200
     from .set_filter_state_body import SetFilterStateBody
     from .set_filter_state_body_mode import SetFilterStateBodyMode
     from .shared_amazon_ses_limit import SharedAmazonSesLimit
@@ -275,6 +273,8 @@ if TYPE_CHECKING:
     from .spend_summary_currency import SpendSummaryCurrency
     from .transaction import Transaction
     from .transaction_type import TransactionType
+    from .update_domain_body import UpdateDomainBody
+    from .update_domain_body_mode import UpdateDomainBodyMode
     from .update_mailbox_body import UpdateMailboxBody
     from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
     from .update_mailbox_body_send_scope_type import UpdateMailboxBodySendScopeType
@@ -328,7 +328,13 @@ _MODULES: dict[str, str] = {
     "ConnectionCredentialType": "connection_credential_type",
     "ConnectionMailboxesItem": "connection_mailboxes_item",
     "ConnectionTeam": "connection_team",
+    "CreateDomainBody": "create_domain_body",
+    "CreateDomainBodyMode": "create_domain_body_mode",
+    "CreateMailboxBody": "create_mailbox_body",
+    "CreateMailboxBodySendScope": "create_mailbox_body_send_scope",
+    "CreateMailboxBodySendScopeType": "create_mailbox_body_send_scope_type",
     "CreateMailboxFolderBody": "create_mailbox_folder_body",
+    "CreateMailboxKeyBody": "create_mailbox_key_body",
     "DeliveryLogDetail": "delivery_log_detail",
     "DeliveryLogDetailStatus": "delivery_log_detail_status",
     "DeliveryLogItem": "delivery_log_item",
@@ -352,11 +358,23 @@ _MODULES: dict[str, str] = {
     "FilterRuleType": "filter_rule_type",
     "FilterState": "filter_state",
     "FilterStateMode": "filter_state_mode",
+    "GetEmailMetricsGranularity": "get_email_metrics_granularity",
+    "GetEmailMetricsWindow": "get_email_metrics_window",
+    "GetOpenApiSpecResult": "get_open_api_spec_result",
+    "GetSpendSummaryDays": "get_spend_summary_days",
     "GrantedMailbox": "granted_mailbox",
     "IncomingLogItem": "incoming_log_item",
     "IncomingLogItemEventType": "incoming_log_item_event_type",
     "InlineAttachment": "inline_attachment",
     "InlineAttachmentEncoding": "inline_attachment_encoding",
+    "ListDeliveryEventType": "list_delivery_event_type",
+    "ListDeliveryResult": "list_delivery_result",
+    "ListEmailLogsStatus": "list_email_logs_status",
+    "ListInboxLogsEventType": "list_inbox_logs_event_type",
+    "ListMailboxesIncludeDeleted": "list_mailboxes_include_deleted",
+    "ListProvidersStatus": "list_providers_status",
+    "ListProvidersType": "list_providers_type",
+    "ListTransactionsType": "list_transactions_type",
     "Mailbox": "mailbox",
     "MailboxAddress": "mailbox_address",
     "MailboxAppPasswordResult": "mailbox_app_password_result",
@@ -382,9 +400,9 @@ _MODULES: dict[str, str] = {
     "MailboxBatchUpdateMessagesResult": "mailbox_batch_update_messages_result",
     "MailboxChanges": "mailbox_changes",
     "MailboxContentHeaders": "mailbox_content_headers",
-    "MailboxContentHeadersFullType0Item": "mailbox_content_headers_full_type_0_item",
+    "MailboxContentHeadersFullItem": "mailbox_content_headers_full_item",
     "MailboxContentHeadersMode": "mailbox_content_headers_mode",
-    "MailboxContentHeadersSelectedType0": "mailbox_content_headers_selected_type_0",
+    "MailboxContentHeadersSelected": "mailbox_content_headers_selected",
     "MailboxCreateResult": "mailbox_create_result",
     "MailboxCredential": "mailbox_credential",
     "MailboxDeleted": "mailbox_deleted",
@@ -479,7 +497,7 @@ _MODULES: dict[str, str] = {
     "MailboxSubmissionDeliveryStatus": "mailbox_submission_delivery_status",
     "MailboxSubmissionEnvelope": "mailbox_submission_envelope",
     "MailboxSubmissionEnvelopeAddress": "mailbox_submission_envelope_address",
-    "MailboxSubmissionEnvelopeAddressParametersType0": "mailbox_submission_envelope_address_parameters_type_0",
+    "MailboxSubmissionEnvelopeAddressParameters": "mailbox_submission_envelope_address_parameters",
     "MailboxThread": "mailbox_thread",
     "MailboxThreadStates": "mailbox_thread_states",
     "MailboxThreadSummary": "mailbox_thread_summary",
@@ -490,25 +508,6 @@ _MODULES: dict[str, str] = {
     "MailboxUsageResource": "mailbox_usage_resource",
     "MailboxUsageResourceLimitStatus": "mailbox_usage_resource_limit_status",
     "MailboxUsageStates": "mailbox_usage_states",
-    "ManagementCreateDomainBody": "management_create_domain_body",
-    "ManagementCreateDomainBodyMode": "management_create_domain_body_mode",
-    "ManagementCreateMailboxBody": "management_create_mailbox_body",
-    "ManagementCreateMailboxBodySendScope": "management_create_mailbox_body_send_scope",
-    "ManagementCreateMailboxBodySendScopeType": "management_create_mailbox_body_send_scope_type",
-    "ManagementCreateMailboxKeyBody": "management_create_mailbox_key_body",
-    "ManagementGetEmailMetricsGranularity": "management_get_email_metrics_granularity",
-    "ManagementGetEmailMetricsWindow": "management_get_email_metrics_window",
-    "ManagementGetSpendSummaryDays": "management_get_spend_summary_days",
-    "ManagementListDeliveryEventType": "management_list_delivery_event_type",
-    "ManagementListDeliveryResult": "management_list_delivery_result",
-    "ManagementListEmailLogsStatus": "management_list_email_logs_status",
-    "ManagementListInboxLogsEventType": "management_list_inbox_logs_event_type",
-    "ManagementListMailboxesIncludeDeleted": "management_list_mailboxes_include_deleted",
-    "ManagementListProvidersStatus": "management_list_providers_status",
-    "ManagementListProvidersType": "management_list_providers_type",
-    "ManagementListTransactionsType": "management_list_transactions_type",
-    "ManagementUpdateDomainBody": "management_update_domain_body",
-    "ManagementUpdateDomainBodyMode": "management_update_domain_body_mode",
     "PatchMailboxFolderBody": "patch_mailbox_folder_body",
     "PatchMailboxMessageBody": "patch_mailbox_message_body",
     "PatchMailboxMessageBodyKeywords": "patch_mailbox_message_body_keywords",
@@ -540,8 +539,8 @@ _MODULES: dict[str, str] = {
     "Recipient": "recipient",
     "ResourceLimitSnapshot": "resource_limit_snapshot",
     "SendMailboxMessageBody": "send_mailbox_message_body",
-    "SendMailboxMessageBodyAttachmentsItemType0": "send_mailbox_message_body_attachments_item_type_0",
-    "SendMailboxMessageBodyAttachmentsItemType1": "send_mailbox_message_body_attachments_item_type_1",
+    "SendMailboxMessageBodyAttachmentsItemObject": "send_mailbox_message_body_attachments_item_object",
+    "SendMailboxMessageBodyAttachmentsItemObject2": "send_mailbox_message_body_attachments_item_object_2",
     "SendMailboxMessageBodyCustomHeaders": "send_mailbox_message_body_custom_headers",
     "SendMailboxMessageBodyFrom": "send_mailbox_message_body_from",
     "SendMailboxMessageResult": "send_mailbox_message_result",
@@ -554,7 +553,6 @@ _MODULES: dict[str, str] = {
     "SendingConnectionCredentialType": "sending_connection_credential_type",
     "SendingConnectionMailboxesItem": "sending_connection_mailboxes_item",
     "SendingConnectionTeam": "sending_connection_team",
-    "SendingGetOpenApiSpecResponse200": "sending_get_open_api_spec_response_200",
     "SetFilterStateBody": "set_filter_state_body",
     "SetFilterStateBodyMode": "set_filter_state_body_mode",
     "SharedAmazonSesLimit": "shared_amazon_ses_limit",
@@ -567,6 +565,8 @@ _MODULES: dict[str, str] = {
     "SpendSummaryCurrency": "spend_summary_currency",
     "Transaction": "transaction",
     "TransactionType": "transaction_type",
+    "UpdateDomainBody": "update_domain_body",
+    "UpdateDomainBodyMode": "update_domain_body_mode",
     "UpdateMailboxBody": "update_mailbox_body",
     "UpdateMailboxBodySendScope": "update_mailbox_body_send_scope",
     "UpdateMailboxBodySendScopeType": "update_mailbox_body_send_scope_type",
@@ -621,7 +621,13 @@ __all__ = [
     "ConnectionCredentialType",
     "ConnectionMailboxesItem",
     "ConnectionTeam",
+    "CreateDomainBody",
+    "CreateDomainBodyMode",
+    "CreateMailboxBody",
+    "CreateMailboxBodySendScope",
+    "CreateMailboxBodySendScopeType",
     "CreateMailboxFolderBody",
+    "CreateMailboxKeyBody",
     "DeliveryLogDetail",
     "DeliveryLogDetailStatus",
     "DeliveryLogItem",
@@ -645,11 +651,23 @@ __all__ = [
     "FilterRuleType",
     "FilterState",
     "FilterStateMode",
+    "GetEmailMetricsGranularity",
+    "GetEmailMetricsWindow",
+    "GetOpenApiSpecResult",
+    "GetSpendSummaryDays",
     "GrantedMailbox",
     "IncomingLogItem",
     "IncomingLogItemEventType",
     "InlineAttachment",
     "InlineAttachmentEncoding",
+    "ListDeliveryEventType",
+    "ListDeliveryResult",
+    "ListEmailLogsStatus",
+    "ListInboxLogsEventType",
+    "ListMailboxesIncludeDeleted",
+    "ListProvidersStatus",
+    "ListProvidersType",
+    "ListTransactionsType",
     "Mailbox",
     "MailboxAddress",
     "MailboxAppPasswordResult",
@@ -675,9 +693,9 @@ __all__ = [
     "MailboxBatchUpdateMessagesResult",
     "MailboxChanges",
     "MailboxContentHeaders",
-    "MailboxContentHeadersFullType0Item",
+    "MailboxContentHeadersFullItem",
     "MailboxContentHeadersMode",
-    "MailboxContentHeadersSelectedType0",
+    "MailboxContentHeadersSelected",
     "MailboxCreateResult",
     "MailboxCredential",
     "MailboxDeleted",
@@ -772,7 +790,7 @@ __all__ = [
     "MailboxSubmissionDeliveryStatus",
     "MailboxSubmissionEnvelope",
     "MailboxSubmissionEnvelopeAddress",
-    "MailboxSubmissionEnvelopeAddressParametersType0",
+    "MailboxSubmissionEnvelopeAddressParameters",
     "MailboxThread",
     "MailboxThreadStates",
     "MailboxThreadSummary",
@@ -783,25 +801,6 @@ __all__ = [
     "MailboxUsageResource",
     "MailboxUsageResourceLimitStatus",
     "MailboxUsageStates",
-    "ManagementCreateDomainBody",
-    "ManagementCreateDomainBodyMode",
-    "ManagementCreateMailboxBody",
-    "ManagementCreateMailboxBodySendScope",
-    "ManagementCreateMailboxBodySendScopeType",
-    "ManagementCreateMailboxKeyBody",
-    "ManagementGetEmailMetricsGranularity",
-    "ManagementGetEmailMetricsWindow",
-    "ManagementGetSpendSummaryDays",
-    "ManagementListDeliveryEventType",
-    "ManagementListDeliveryResult",
-    "ManagementListEmailLogsStatus",
-    "ManagementListInboxLogsEventType",
-    "ManagementListMailboxesIncludeDeleted",
-    "ManagementListProvidersStatus",
-    "ManagementListProvidersType",
-    "ManagementListTransactionsType",
-    "ManagementUpdateDomainBody",
-    "ManagementUpdateDomainBodyMode",
     "PatchMailboxFolderBody",
     "PatchMailboxMessageBody",
     "PatchMailboxMessageBodyKeywords",
@@ -833,8 +832,8 @@ __all__ = [
     "Recipient",
     "ResourceLimitSnapshot",
     "SendMailboxMessageBody",
-    "SendMailboxMessageBodyAttachmentsItemType0",
-    "SendMailboxMessageBodyAttachmentsItemType1",
+    "SendMailboxMessageBodyAttachmentsItemObject",
+    "SendMailboxMessageBodyAttachmentsItemObject2",
     "SendMailboxMessageBodyCustomHeaders",
     "SendMailboxMessageBodyFrom",
     "SendMailboxMessageResult",
@@ -847,7 +846,6 @@ __all__ = [
     "SendingConnectionCredentialType",
     "SendingConnectionMailboxesItem",
     "SendingConnectionTeam",
-    "SendingGetOpenApiSpecResponse200",
     "SetFilterStateBody",
     "SetFilterStateBodyMode",
     "SharedAmazonSesLimit",
@@ -860,6 +858,8 @@ __all__ = [
     "SpendSummaryCurrency",
     "Transaction",
     "TransactionType",
+    "UpdateDomainBody",
+    "UpdateDomainBodyMode",
     "UpdateMailboxBody",
     "UpdateMailboxBodySendScope",
     "UpdateMailboxBodySendScopeType",

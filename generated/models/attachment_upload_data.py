@@ -4,46 +4,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "attachment_id",
-        "content_type",
-        "expires_at",
-        "filename",
-        "size_bytes",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("attachment_id", "attachment_id", "str", False, True),
-    ("content_type", "content_type", "str", False, True),
-    ("filename", "filename", "str", False, True),
-    ("size_bytes", "size_bytes", "int", False, True),
-)
+from ..._model import Model
 
 
 @define
-class AttachmentUploadData:
+class AttachmentUploadData(Model):
     """AttachmentUploadData
 
     Attributes:
@@ -52,76 +20,19 @@ class AttachmentUploadData:
         expires_at: ISO timestamp when this temporary attachment reference expires.
         filename: Stored attachment filename
         size_bytes: Stored attachment byte size
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     attachment_id: str
+    """Temporary attachment ID to use in email attachments[]."""
+
     content_type: str
+    """Stored attachment MIME type"""
+
     expires_at: datetime.datetime
+    """ISO timestamp when this temporary attachment reference expires."""
+
     filename: str
+    """Stored attachment filename"""
+
     size_bytes: int
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_attachment_id = d["attachment_id"]
-            f_content_type = d["content_type"]
-            f_filename = d["filename"]
-            f_size_bytes = d["size_bytes"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_attachment_id) is str
-            and type(f_content_type) is str
-            and type(f_filename) is str
-            and type(f_size_bytes) is int
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.attachment_id = f_attachment_id
-        self.content_type = f_content_type
-        self.filename = f_filename
-        self.size_bytes = f_size_bytes
-        try:
-            v = d["expires_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "expires_at", exc) from exc
-        self.expires_at = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["attachment_id"] = encode_value(self.attachment_id)
-        out["content_type"] = encode_value(self.content_type)
-        out["expires_at"] = encode_value(self.expires_at)
-        out["filename"] = encode_value(self.filename)
-        out["size_bytes"] = encode_value(self.size_bytes)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Stored attachment byte size"""

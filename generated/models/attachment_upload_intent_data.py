@@ -4,53 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .attachment_upload_intent_data_headers import AttachmentUploadIntentDataHeaders
 from .attachment_upload_intent_data_method import AttachmentUploadIntentDataMethod
 
-_AttachmentUploadIntentDataMethod_member = cast(
-    "Callable[[Any], AttachmentUploadIntentDataMethod | None]",
-    AttachmentUploadIntentDataMethod._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "expires_at",
-        "headers",
-        "max_size_bytes",
-        "method",
-        "upload_id",
-        "upload_url",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("max_size_bytes", "max_size_bytes", "int", False, True),
-    ("upload_id", "upload_id", "str", False, True),
-    ("upload_url", "upload_url", "str", False, True),
-)
-
 
 @define
-class AttachmentUploadIntentData:
+class AttachmentUploadIntentData(Model):
     """AttachmentUploadIntentData
 
     Attributes:
@@ -60,87 +23,22 @@ class AttachmentUploadIntentData:
         method: HTTP method for upload_url
         upload_id: Temporary upload intent ID.
         upload_url: Short-lived URL that accepts a binary PUT with the returned headers.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     expires_at: datetime.datetime
+    """ISO timestamp when the upload URL expires."""
+
     headers: AttachmentUploadIntentDataHeaders
+    """Headers that must be sent with the PUT upload request."""
+
     max_size_bytes: int
+    """Maximum upload size in bytes"""
+
     method: AttachmentUploadIntentDataMethod
+    """HTTP method for upload_url"""
+
     upload_id: str
+    """Temporary upload intent ID."""
+
     upload_url: str
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_max_size_bytes = d["max_size_bytes"]
-            f_upload_id = d["upload_id"]
-            f_upload_url = d["upload_url"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_max_size_bytes) is int and type(f_upload_id) is str and type(f_upload_url) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.max_size_bytes = f_max_size_bytes
-        self.upload_id = f_upload_id
-        self.upload_url = f_upload_url
-        try:
-            v = d["expires_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "expires_at", exc) from exc
-        self.expires_at = v
-        try:
-            v = d["headers"]
-            v = _AttachmentUploadIntentDataHeaders_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "headers", exc) from exc
-        self.headers = v
-        try:
-            v = d["method"]
-            v = _AttachmentUploadIntentDataMethod_member(v) or AttachmentUploadIntentDataMethod(v)
-        except Exception as exc:
-            raise decode_failure(cls, "method", exc) from exc
-        self.method = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["expires_at"] = encode_value(self.expires_at)
-        out["headers"] = encode_value(self.headers)
-        out["max_size_bytes"] = encode_value(self.max_size_bytes)
-        out["method"] = encode_value(self.method)
-        out["upload_id"] = encode_value(self.upload_id)
-        out["upload_url"] = encode_value(self.upload_url)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_AttachmentUploadIntentDataHeaders_from_dict = AttachmentUploadIntentDataHeaders.from_dict
+    """Short-lived URL that accepts a binary PUT with the returned headers."""

@@ -3,119 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .balance_auto_topup import BalanceAutoTopup
 from .balance_currency import BalanceCurrency
 
-_BalanceCurrency_member = cast(
-    "Callable[[Any], BalanceCurrency | None]", BalanceCurrency._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "auto_topup",
-        "balance",
-        "balance_consumed",
-        "balance_purchased",
-        "currency",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("balance", "balance", "str", False, True),
-    ("balance_consumed", "balance_consumed", "str", False, True),
-    ("balance_purchased", "balance_purchased", "str", False, True),
-)
-
 
 @define
-class Balance:
+class Balance(Model):
     """Balance
 
     Attributes:
-        auto_topup: (no description)
         balance: Current spendable balance
-        balance_consumed: (no description)
-        balance_purchased: (no description)
-        currency: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     auto_topup: BalanceAutoTopup
+
     balance: str
+    """Current spendable balance"""
+
     balance_consumed: str
+
     balance_purchased: str
+
     currency: BalanceCurrency
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_balance = d["balance"]
-            f_balance_consumed = d["balance_consumed"]
-            f_balance_purchased = d["balance_purchased"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_balance) is str and type(f_balance_consumed) is str and type(f_balance_purchased) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.balance = f_balance
-        self.balance_consumed = f_balance_consumed
-        self.balance_purchased = f_balance_purchased
-        try:
-            v = d["auto_topup"]
-            v = _BalanceAutoTopup_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "auto_topup", exc) from exc
-        self.auto_topup = v
-        try:
-            v = d["currency"]
-            v = _BalanceCurrency_member(v) or BalanceCurrency(v)
-        except Exception as exc:
-            raise decode_failure(cls, "currency", exc) from exc
-        self.currency = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["auto_topup"] = encode_value(self.auto_topup)
-        out["balance"] = encode_value(self.balance)
-        out["balance_consumed"] = encode_value(self.balance_consumed)
-        out["balance_purchased"] = encode_value(self.balance_purchased)
-        out["currency"] = encode_value(self.currency)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_BalanceAutoTopup_from_dict = BalanceAutoTopup.from_dict

@@ -3,107 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "amount",
-        "enabled",
-        "monthly_limit",
-        "monthly_used",
-        "threshold",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("amount", "amount", "str", True, True),
-    ("enabled", "enabled", "bool", False, True),
-    ("monthly_limit", "monthly_limit", "str", True, True),
-    ("monthly_used", "monthly_used", "str", False, True),
-    ("threshold", "threshold", "str", True, True),
-)
+from ..._model import Model
 
 
 @define
-class BalanceAutoTopup:
-    """BalanceAutoTopup
-
-    Attributes:
-        amount: (no description)
-        enabled: (no description)
-        monthly_limit: (no description)
-        monthly_used: (no description)
-        threshold: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class BalanceAutoTopup(Model):
+    """BalanceAutoTopup"""
 
     amount: str | None
+
     enabled: bool
+
     monthly_limit: str | None
+
     monthly_used: str
+
     threshold: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_amount = d["amount"]
-            f_enabled = d["enabled"]
-            f_monthly_limit = d["monthly_limit"]
-            f_monthly_used = d["monthly_used"]
-            f_threshold = d["threshold"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_amount is None or type(f_amount) is str)
-            and type(f_enabled) is bool
-            and (f_monthly_limit is None or type(f_monthly_limit) is str)
-            and type(f_monthly_used) is str
-            and (f_threshold is None or type(f_threshold) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.amount = f_amount
-        self.enabled = f_enabled
-        self.monthly_limit = f_monthly_limit
-        self.monthly_used = f_monthly_used
-        self.threshold = f_threshold
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["amount"] = encode_value(self.amount)
-        out["enabled"] = encode_value(self.enabled)
-        out["monthly_limit"] = encode_value(self.monthly_limit)
-        out["monthly_used"] = encode_value(self.monthly_used)
-        out["threshold"] = encode_value(self.threshold)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

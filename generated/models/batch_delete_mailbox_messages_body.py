@@ -3,96 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "ids",
-        "if_in_state",
-        "permanent",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("if_in_state", "if_in_state", "str", False, False),
-    ("permanent", "permanent", "bool", False, False),
-)
+from ..._model import Model
+from ..._types import UNSET, Unset
 
 
 @define
-class BatchDeleteMailboxMessagesBody:
+class BatchDeleteMailboxMessagesBody(Model):
     """BatchDeleteMailboxMessagesBody
 
     Attributes:
         ids: Message IDs to delete, maximum 100.
         if_in_state: Optional message state token for stale-write protection.
         permanent: When true, permanently deletes instead of moving to Trash.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     ids: list[str]
+    """Message IDs to delete, maximum 100."""
+
     if_in_state: str | Unset = UNSET
+    """Optional message state token for stale-write protection."""
+
     permanent: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_if_in_state = d.get("if_in_state", UNSET)
-        f_permanent = d.get("permanent", UNSET)
-        if not (
-            (f_if_in_state is UNSET or type(f_if_in_state) is str)
-            and (f_permanent is UNSET or type(f_permanent) is bool)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.if_in_state = f_if_in_state
-        self.permanent = f_permanent
-        try:
-            v = d["ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "ids", exc) from exc
-        self.ids = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 1 + (f_if_in_state is not UNSET) + (f_permanent is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["ids"] = encode_value(self.ids)
-        if self.if_in_state is not UNSET:
-            out["if_in_state"] = encode_value(self.if_in_state)
-        if self.permanent is not UNSET:
-            out["permanent"] = encode_value(self.permanent)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """When true, permanently deletes instead of moving to Trash."""

@@ -3,113 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .batch_result_item_error import BatchResultItemError
 from .batch_result_item_status import BatchResultItemStatus
 
-_BatchResultItemStatus_member = cast(
-    "Callable[[Any], BatchResultItemStatus | None]", BatchResultItemStatus._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "index",
-        "message_id",
-        "status",
-        "error",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("index", "index", "int", False, True),
-    ("message_id", "message_id", "str", True, True),
-)
-
 
 @define
-class BatchResultItem:
+class BatchResultItem(Model):
     """BatchResultItem
 
     Attributes:
         index: Position in the input array
         message_id: Message ID (null if failed)
         status: Result status
-        error: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     index: int
+    """Position in the input array"""
+
     message_id: str | None
+    """Message ID (null if failed)"""
+
     status: BatchResultItemStatus
+    """Result status"""
+
     error: BatchResultItemError | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_index = d["index"]
-            f_message_id = d["message_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_index) is int and (f_message_id is None or type(f_message_id) is str)):
-            raise wrong_type(cls, d, _PLAIN)
-        self.index = f_index
-        self.message_id = f_message_id
-        try:
-            v = d["status"]
-            v = _BatchResultItemStatus_member(v) or BatchResultItemStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        try:
-            v = d.get("error", UNSET)
-            if v is not UNSET:
-                v = _BatchResultItemError_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "error", exc) from exc
-        self.error = f_error = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3 + (f_error is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["index"] = encode_value(self.index)
-        out["message_id"] = encode_value(self.message_id)
-        out["status"] = encode_value(self.status)
-        if self.error is not UNSET:
-            out["error"] = encode_value(self.error)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_BatchResultItemError_from_dict = BatchResultItemError.from_dict

@@ -3,87 +3,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "failed",
-        "queued",
-        "total",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("failed", "failed", "int", False, True),
-    ("queued", "queued", "int", False, True),
-    ("total", "total", "int", False, True),
-)
+from ..._model import Model
 
 
 @define
-class BatchSummary:
+class BatchSummary(Model):
     """BatchSummary
 
     Attributes:
         failed: Failed count
         queued: Successfully queued count
         total: Total messages in batch
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     failed: int
+    """Failed count"""
+
     queued: int
+    """Successfully queued count"""
+
     total: int
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_failed = d["failed"]
-            f_queued = d["queued"]
-            f_total = d["total"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_failed) is int and type(f_queued) is int and type(f_total) is int):
-            raise wrong_type(cls, d, _PLAIN)
-        self.failed = f_failed
-        self.queued = f_queued
-        self.total = f_total
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["failed"] = encode_value(self.failed)
-        out["queued"] = encode_value(self.queued)
-        out["total"] = encode_value(self.total)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Total messages in batch"""

@@ -3,38 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .batch_update_mailbox_messages_body_keywords import BatchUpdateMailboxMessagesBodyKeywords
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "ids",
-        "flagged",
-        "if_in_state",
-        "keywords",
-        "seen",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("flagged", "flagged", "bool", False, False),
-    ("if_in_state", "if_in_state", "str", False, False),
-    ("seen", "seen", "bool", False, False),
-)
 
 
 @define
-class BatchUpdateMailboxMessagesBody:
+class BatchUpdateMailboxMessagesBody(Model):
     """BatchUpdateMailboxMessagesBody
 
     Attributes:
@@ -43,89 +20,19 @@ class BatchUpdateMailboxMessagesBody:
         if_in_state: Optional message state token for stale-write protection.
         keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
         seen: Set or clear the seen flag.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     ids: list[str]
+    """Message IDs to update, maximum 100."""
+
     flagged: bool | Unset = UNSET
+    """Set or clear the flagged marker."""
+
     if_in_state: str | Unset = UNSET
+    """Optional message state token for stale-write protection."""
+
     keywords: BatchUpdateMailboxMessagesBodyKeywords | Unset = UNSET
+    """Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only."""
+
     seen: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_flagged = d.get("flagged", UNSET)
-        f_if_in_state = d.get("if_in_state", UNSET)
-        f_seen = d.get("seen", UNSET)
-        if not (
-            (f_flagged is UNSET or type(f_flagged) is bool)
-            and (f_if_in_state is UNSET or type(f_if_in_state) is str)
-            and (f_seen is UNSET or type(f_seen) is bool)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.flagged = f_flagged
-        self.if_in_state = f_if_in_state
-        self.seen = f_seen
-        try:
-            v = d["ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "ids", exc) from exc
-        self.ids = v
-        try:
-            v = d.get("keywords", UNSET)
-            if v is not UNSET:
-                v = _BatchUpdateMailboxMessagesBodyKeywords_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "keywords", exc) from exc
-        self.keywords = f_keywords = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            1
-            + (f_flagged is not UNSET)
-            + (f_if_in_state is not UNSET)
-            + (f_keywords is not UNSET)
-            + (f_seen is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["ids"] = encode_value(self.ids)
-        if self.flagged is not UNSET:
-            out["flagged"] = encode_value(self.flagged)
-        if self.if_in_state is not UNSET:
-            out["if_in_state"] = encode_value(self.if_in_state)
-        if self.keywords is not UNSET:
-            out["keywords"] = encode_value(self.keywords)
-        if self.seen is not UNSET:
-            out["seen"] = encode_value(self.seen)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_BatchUpdateMailboxMessagesBodyKeywords_from_dict = BatchUpdateMailboxMessagesBodyKeywords.from_dict
+    """Set or clear the seen flag."""

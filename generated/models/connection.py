@@ -3,127 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .connection_credential import ConnectionCredential
 from .connection_mailboxes_item import ConnectionMailboxesItem
 from .connection_team import ConnectionTeam
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "credential",
-        "label",
-        "mailboxes",
-        "permissions",
-        "team",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("label", "label", "str", False, True),)
-
 
 @define
-class Connection:
+class Connection(Model):
     """Connection
 
     Attributes:
-        credential: (no description)
         label: Display label for this connection.
-        mailboxes: (no description)
-        permissions: (no description)
-        team: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     credential: ConnectionCredential
+
     label: str
+    """Display label for this connection."""
+
     mailboxes: list[ConnectionMailboxesItem]
+
     permissions: list[str]
+
     team: ConnectionTeam
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_label = d["label"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_label) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.label = f_label
-        try:
-            v = d["credential"]
-            v = _ConnectionCredential_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "credential", exc) from exc
-        self.credential = v
-        try:
-            v = d["mailboxes"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_ConnectionMailboxesItem_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "mailboxes", exc) from exc
-        self.mailboxes = v
-        try:
-            v = d["permissions"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "permissions", exc) from exc
-        self.permissions = v
-        try:
-            v = d["team"]
-            v = _ConnectionTeam_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "team", exc) from exc
-        self.team = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["credential"] = encode_value(self.credential)
-        out["label"] = encode_value(self.label)
-        out["mailboxes"] = encode_value(self.mailboxes)
-        out["permissions"] = encode_value(self.permissions)
-        out["team"] = encode_value(self.team)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ConnectionCredential_from_dict = ConnectionCredential.from_dict
-_ConnectionMailboxesItem_from_dict = ConnectionMailboxesItem.from_dict
-_ConnectionTeam_from_dict = ConnectionTeam.from_dict

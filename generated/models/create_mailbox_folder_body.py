@@ -3,94 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "name",
-        "parent_id",
-        "sort_order",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("name", "name", "str", False, True),
-    ("parent_id", "parent_id", "str", True, False),
-    ("sort_order", "sort_order", "int", False, False),
-)
+from ..._model import Model
+from ..._types import UNSET, Unset
 
 
 @define
-class CreateMailboxFolderBody:
-    """CreateMailboxFolderBody
-
-    Attributes:
-        name: (no description)
-        parent_id: (no description)
-        sort_order: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class CreateMailboxFolderBody(Model):
+    """CreateMailboxFolderBody"""
 
     name: str
+
     parent_id: str | None | Unset = UNSET
+
     sort_order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_name = d["name"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_parent_id = d.get("parent_id", UNSET)
-        f_sort_order = d.get("sort_order", UNSET)
-        if not (
-            type(f_name) is str
-            and (f_parent_id is UNSET or (f_parent_id is None or type(f_parent_id) is str))
-            and (f_sort_order is UNSET or type(f_sort_order) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.name = f_name
-        self.parent_id = f_parent_id
-        self.sort_order = f_sort_order
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 1 + (f_parent_id is not UNSET) + (f_sort_order is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["name"] = encode_value(self.name)
-        if self.parent_id is not UNSET:
-            out["parent_id"] = encode_value(self.parent_id)
-        if self.sort_order is not UNSET:
-            out["sort_order"] = encode_value(self.sort_order)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,83 +4,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    expected,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .delivery_log_item_status import DeliveryLogItemStatus
-
-_DeliveryLogItemStatus_member = cast(
-    "Callable[[Any], DeliveryLogItemStatus | None]", DeliveryLogItemStatus._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "accepted_recipient_count",
-        "attempts",
-        "created_at",
-        "delivery_group",
-        "from_email",
-        "id",
-        "message_id",
-        "provider_id",
-        "provider_name",
-        "recipient_count",
-        "rejected_recipient_count",
-        "sent_at",
-        "sent_from_email",
-        "size_bytes",
-        "status",
-        "status_reason",
-        "subject",
-        "to_email",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("accepted_recipient_count", "accepted_recipient_count", "int", True, True),
-    ("attempts", "attempts", "float", False, True),
-    ("from_email", "from_email", "str", True, True),
-    ("id", "id", "str", False, True),
-    ("message_id", "message_id", "str", True, True),
-    ("provider_id", "provider_id", "str", True, True),
-    ("provider_name", "provider_name", "str", True, True),
-    ("recipient_count", "recipient_count", "int", True, True),
-    ("rejected_recipient_count", "rejected_recipient_count", "int", True, True),
-    ("sent_from_email", "sent_from_email", "str", True, True),
-    ("size_bytes", "size_bytes", "float", True, True),
-    ("status_reason", "status_reason", "str", True, True),
-    ("subject", "subject", "str", True, True),
-    ("to_email", "to_email", "str", True, True),
-)
 
 
 @define
-class DeliveryLogItem:
+class DeliveryLogItem(Model):
     """DeliveryLogItem
 
     Attributes:
         accepted_recipient_count: Recipient occurrences accepted by the provider, or null when no recipient snapshot exists
-        attempts: (no description)
         created_at: ISO 8601 creation timestamp
         delivery_group: Applied per-message delivery group public IDs, or null for absent, ignored or historical hints
-        from_email: (no description)
         id: Log public ID
         message_id: Email Message-ID header
         provider_id: Provider public ID
@@ -89,166 +27,51 @@ class DeliveryLogItem:
         rejected_recipient_count: Recipient occurrences rejected by the provider, or null when no recipient snapshot exists
         sent_at: ISO 8601 timestamp when email was sent
         sent_from_email: The actual from address used for delivery after transformation. NULL if no transformation occurred or for older log entries.
-        size_bytes: (no description)
-        status: (no description)
-        status_reason: (no description)
-        subject: (no description)
-        to_email: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     accepted_recipient_count: int | None
+    """Recipient occurrences accepted by the provider, or null when no recipient snapshot exists"""
+
     attempts: float
+
     created_at: datetime.datetime
+    """ISO 8601 creation timestamp"""
+
     delivery_group: list[str] | None
+    """Applied per-message delivery group public IDs, or null for absent, ignored or historical hints"""
+
     from_email: str | None
+
     id: str
+    """Log public ID"""
+
     message_id: str | None
+    """Email Message-ID header"""
+
     provider_id: str | None
+    """Provider public ID"""
+
     provider_name: str | None
+    """Provider display name"""
+
     recipient_count: int | None
+    """Total recipient occurrences, or null when no recipient snapshot exists"""
+
     rejected_recipient_count: int | None
+    """Recipient occurrences rejected by the provider, or null when no recipient snapshot exists"""
+
     sent_at: datetime.datetime | None
+    """ISO 8601 timestamp when email was sent"""
+
     sent_from_email: str | None
+    """The actual from address used for delivery after transformation. NULL if no transformation occurred or for older log entries."""
+
     size_bytes: float | None
+
     status: DeliveryLogItemStatus
+
     status_reason: str | None
+
     subject: str | None
+
     to_email: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_accepted_recipient_count = d["accepted_recipient_count"]
-            f_attempts = d["attempts"]
-            f_from_email = d["from_email"]
-            f_id = d["id"]
-            f_message_id = d["message_id"]
-            f_provider_id = d["provider_id"]
-            f_provider_name = d["provider_name"]
-            f_recipient_count = d["recipient_count"]
-            f_rejected_recipient_count = d["rejected_recipient_count"]
-            f_sent_from_email = d["sent_from_email"]
-            f_size_bytes = d["size_bytes"]
-            f_status_reason = d["status_reason"]
-            f_subject = d["subject"]
-            f_to_email = d["to_email"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_accepted_recipient_count is None or type(f_accepted_recipient_count) is int)
-            and (type(f_attempts) is float or type(f_attempts) is int)
-            and (f_from_email is None or type(f_from_email) is str)
-            and type(f_id) is str
-            and (f_message_id is None or type(f_message_id) is str)
-            and (f_provider_id is None or type(f_provider_id) is str)
-            and (f_provider_name is None or type(f_provider_name) is str)
-            and (f_recipient_count is None or type(f_recipient_count) is int)
-            and (f_rejected_recipient_count is None or type(f_rejected_recipient_count) is int)
-            and (f_sent_from_email is None or type(f_sent_from_email) is str)
-            and (f_size_bytes is None or (type(f_size_bytes) is float or type(f_size_bytes) is int))
-            and (f_status_reason is None or type(f_status_reason) is str)
-            and (f_subject is None or type(f_subject) is str)
-            and (f_to_email is None or type(f_to_email) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.accepted_recipient_count = f_accepted_recipient_count
-        self.attempts = f_attempts
-        self.from_email = f_from_email
-        self.id = f_id
-        self.message_id = f_message_id
-        self.provider_id = f_provider_id
-        self.provider_name = f_provider_name
-        self.recipient_count = f_recipient_count
-        self.rejected_recipient_count = f_rejected_recipient_count
-        self.sent_from_email = f_sent_from_email
-        self.size_bytes = f_size_bytes
-        self.status_reason = f_status_reason
-        self.subject = f_subject
-        self.to_email = f_to_email
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["delivery_group"]
-            if v is not None:
-                if type(v) is not list:
-                    raise expected("list", v)
-                for _i1 in v:
-                    if type(_i1) is not str:
-                        raise expected("list of str", _i1)
-        except Exception as exc:
-            raise decode_failure(cls, "delivery_group", exc) from exc
-        self.delivery_group = v
-        try:
-            v = d["sent_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "sent_at", exc) from exc
-        self.sent_at = v
-        try:
-            v = d["status"]
-            v = _DeliveryLogItemStatus_member(v) or DeliveryLogItemStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 18
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["accepted_recipient_count"] = encode_value(self.accepted_recipient_count)
-        out["attempts"] = encode_value(self.attempts)
-        out["created_at"] = encode_value(self.created_at)
-        out["delivery_group"] = encode_value(self.delivery_group)
-        out["from_email"] = encode_value(self.from_email)
-        out["id"] = encode_value(self.id)
-        out["message_id"] = encode_value(self.message_id)
-        out["provider_id"] = encode_value(self.provider_id)
-        out["provider_name"] = encode_value(self.provider_name)
-        out["recipient_count"] = encode_value(self.recipient_count)
-        out["rejected_recipient_count"] = encode_value(self.rejected_recipient_count)
-        out["sent_at"] = encode_value(self.sent_at)
-        out["sent_from_email"] = encode_value(self.sent_from_email)
-        out["size_bytes"] = encode_value(self.size_bytes)
-        out["status"] = encode_value(self.status)
-        out["status_reason"] = encode_value(self.status_reason)
-        out["subject"] = encode_value(self.subject)
-        out["to_email"] = encode_value(self.to_email)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

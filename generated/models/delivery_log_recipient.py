@@ -3,110 +3,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .delivery_log_recipient_status import DeliveryLogRecipientStatus
 from .delivery_log_recipient_type import DeliveryLogRecipientType
 
-_DeliveryLogRecipientStatus_member = cast(
-    "Callable[[Any], DeliveryLogRecipientStatus | None]", DeliveryLogRecipientStatus._value2member_map_.get
-)
-_DeliveryLogRecipientType_member = cast(
-    "Callable[[Any], DeliveryLogRecipientType | None]", DeliveryLogRecipientType._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "email",
-        "reason",
-        "status",
-        "type",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("email", "email", "str", False, True),
-    ("reason", "reason", "str", True, True),
-)
-
 
 @define
-class DeliveryLogRecipient:
+class DeliveryLogRecipient(Model):
     """DeliveryLogRecipient
 
     Attributes:
         email: Recipient email address
         reason: Recipient-specific rejection reason when available
         status: Provider acceptance outcome
-        type_: Recipient header type when known
-        additional_properties: fields the server sent that this client version does not know (kept).
+        type: Recipient header type when known
     """
 
     email: str
+    """Recipient email address"""
+
     reason: str | None
+    """Recipient-specific rejection reason when available"""
+
     status: DeliveryLogRecipientStatus
-    type_: DeliveryLogRecipientType | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
+    """Provider acceptance outcome"""
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_email = d["email"]
-            f_reason = d["reason"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_email) is str and (f_reason is None or type(f_reason) is str)):
-            raise wrong_type(cls, d, _PLAIN)
-        self.email = f_email
-        self.reason = f_reason
-        try:
-            v = d["status"]
-            v = _DeliveryLogRecipientStatus_member(v) or DeliveryLogRecipientStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        try:
-            v = d["type"]
-            if v is not None:
-                v = _DeliveryLogRecipientType_member(v) or DeliveryLogRecipientType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "type_", exc) from exc
-        self.type_ = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["email"] = encode_value(self.email)
-        out["reason"] = encode_value(self.reason)
-        out["status"] = encode_value(self.status)
-        out["type"] = encode_value(self.type_)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    type: DeliveryLogRecipientType | None
+    """Recipient header type when known"""

@@ -3,101 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .email_metrics_comparison import EmailMetricsComparison
 from .email_metrics_summary import EmailMetricsSummary
 from .email_metrics_timeseries_item import EmailMetricsTimeseriesItem
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "comparison",
-        "summary",
-        "timeseries",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class EmailMetrics:
-    """EmailMetrics
-
-    Attributes:
-        comparison: (no description)
-        summary: (no description)
-        timeseries: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class EmailMetrics(Model):
+    """EmailMetrics"""
 
     comparison: EmailMetricsComparison
+
     summary: EmailMetricsSummary
+
     timeseries: list[EmailMetricsTimeseriesItem]
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["comparison"]
-            v = _EmailMetricsComparison_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "comparison", exc) from exc
-        self.comparison = v
-        try:
-            v = d["summary"]
-            v = _EmailMetricsSummary_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "summary", exc) from exc
-        self.summary = v
-        try:
-            v = d["timeseries"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_EmailMetricsTimeseriesItem_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "timeseries", exc) from exc
-        self.timeseries = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["comparison"] = encode_value(self.comparison)
-        out["summary"] = encode_value(self.summary)
-        out["timeseries"] = encode_value(self.timeseries)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_EmailMetricsComparison_from_dict = EmailMetricsComparison.from_dict
-_EmailMetricsSummary_from_dict = EmailMetricsSummary.from_dict
-_EmailMetricsTimeseriesItem_from_dict = EmailMetricsTimeseriesItem.from_dict

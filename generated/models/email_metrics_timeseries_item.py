@@ -4,132 +4,24 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "failed",
-        "pending",
-        "rejected",
-        "sent",
-        "timestamp",
-        "total",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("failed", "failed", "float", False, True),
-    ("pending", "pending", "float", False, True),
-    ("rejected", "rejected", "float", False, True),
-    ("sent", "sent", "float", False, True),
-    ("total", "total", "float", False, True),
-)
+from ..._model import Model
 
 
 @define
-class EmailMetricsTimeseriesItem:
-    """EmailMetricsTimeseriesItem
-
-    Attributes:
-        failed: (no description)
-        pending: (no description)
-        rejected: (no description)
-        sent: (no description)
-        timestamp: (no description)
-        total: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class EmailMetricsTimeseriesItem(Model):
+    """EmailMetricsTimeseriesItem"""
 
     failed: float
+
     pending: float
+
     rejected: float
+
     sent: float
+
     timestamp: datetime.datetime
+
     total: float
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_failed = d["failed"]
-            f_pending = d["pending"]
-            f_rejected = d["rejected"]
-            f_sent = d["sent"]
-            f_total = d["total"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (type(f_failed) is float or type(f_failed) is int)
-            and (type(f_pending) is float or type(f_pending) is int)
-            and (type(f_rejected) is float or type(f_rejected) is int)
-            and (type(f_sent) is float or type(f_sent) is int)
-            and (type(f_total) is float or type(f_total) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.failed = f_failed
-        self.pending = f_pending
-        self.rejected = f_rejected
-        self.sent = f_sent
-        self.total = f_total
-        try:
-            v = d["timestamp"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "timestamp", exc) from exc
-        self.timestamp = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["failed"] = encode_value(self.failed)
-        out["pending"] = encode_value(self.pending)
-        out["rejected"] = encode_value(self.rejected)
-        out["sent"] = encode_value(self.sent)
-        out["timestamp"] = encode_value(self.timestamp)
-        out["total"] = encode_value(self.total)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,16 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from attrs import define, field
 
-from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
-
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .address import Address
 from .email_send_request_custom_headers import EmailSendRequestCustomHeaders
 from .email_send_request_reply_to import EmailSendRequestReplyTo
@@ -21,224 +15,54 @@ from .inline_attachment import InlineAttachment
 from .recipient import Recipient
 from .uploaded_attachment_ref import UploadedAttachmentRef
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "from",
-        "html_body",
-        "subject",
-        "to",
-        "attachments",
-        "bcc",
-        "cc",
-        "custom_headers",
-        "delivery_group",
-        "reply_to",
-        "return_path",
-        "text_body",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("html_body", "html_body", "str", False, True),
-    ("subject", "subject", "str", False, True),
-    ("return_path", "return_path", "str", False, False),
-    ("text_body", "text_body", "str", False, False),
-)
-
 
 @define
-class EmailSendRequest:
+class EmailSendRequest(Model):
     """EmailSendRequest
 
     Attributes:
         from_: Sender address
         html_body: HTML email content (max 25MB)
         subject: Email subject line (max 998 chars, RFC 5322)
-        to: (no description)
         attachments: File attachments (max 10). Use attachment_id refs for uploaded files.
         bcc: BCC recipients (subject to 50 total To, CC, and BCC recipients)
         cc: CC recipients (subject to 50 total To, CC, and BCC recipients)
         custom_headers: Custom X-* headers to include in the email
         delivery_group: One delivery group public ID or a non-empty array of up to 50 IDs
-        reply_to: (no description)
         return_path: Envelope sender for VERP support
         text_body: Plain text alternative (max 25MB)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
-    from_: Address
+    from_: Address = field(metadata={"json": "from"})
+    """Sender address"""
+
     html_body: str
+    """HTML email content (max 25MB)"""
+
     subject: str
+    """Email subject line (max 998 chars, RFC 5322)"""
+
     to: EmailSendRequestTo
+
     attachments: list[InlineAttachment | UploadedAttachmentRef] | Unset = UNSET
+    """File attachments (max 10). Use attachment_id refs for uploaded files."""
+
     bcc: list[Recipient] | Unset = UNSET
+    """BCC recipients (subject to 50 total To, CC, and BCC recipients)"""
+
     cc: list[Recipient] | Unset = UNSET
+    """CC recipients (subject to 50 total To, CC, and BCC recipients)"""
+
     custom_headers: EmailSendRequestCustomHeaders | Unset = UNSET
+    """Custom X-* headers to include in the email"""
+
     delivery_group: str | list[str] | Unset = UNSET
+    """One delivery group public ID or a non-empty array of up to 50 IDs"""
+
     reply_to: EmailSendRequestReplyTo | Unset = UNSET
+
     return_path: str | Unset = UNSET
+    """Envelope sender for VERP support"""
+
     text_body: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_html_body = d["html_body"]
-            f_subject = d["subject"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_return_path = d.get("return_path", UNSET)
-        f_text_body = d.get("text_body", UNSET)
-        if not (
-            type(f_html_body) is str
-            and type(f_subject) is str
-            and (f_return_path is UNSET or type(f_return_path) is str)
-            and (f_text_body is UNSET or type(f_text_body) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.html_body = f_html_body
-        self.subject = f_subject
-        self.return_path = f_return_path
-        self.text_body = f_text_body
-        try:
-            v = d["from"]
-            v = _Address_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_", exc) from exc
-        self.from_ = v
-        try:
-            v = d["to"]
-            v = _EmailSendRequestTo_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "to", exc) from exc
-        self.to = v
-        try:
-            v = d.get("attachments", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                _l0 = []
-                for _i0 in v:
-                    if type(_i0) is dict:
-                        _i0 = _InlineAttachment_from_dict(_i0)
-                    else:
-                        raise expected("dict", _i0)
-                    _l0.append(_i0)
-                v = _l0
-        except Exception as exc:
-            raise decode_failure(cls, "attachments", exc) from exc
-        self.attachments = f_attachments = v
-        try:
-            v = d.get("bcc", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_Recipient_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "bcc", exc) from exc
-        self.bcc = f_bcc = v
-        try:
-            v = d.get("cc", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_Recipient_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "cc", exc) from exc
-        self.cc = f_cc = v
-        try:
-            v = d.get("custom_headers", UNSET)
-            if v is not UNSET:
-                v = _EmailSendRequestCustomHeaders_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "custom_headers", exc) from exc
-        self.custom_headers = f_custom_headers = v
-        try:
-            v = d.get("delivery_group", UNSET)
-            if v is not UNSET:
-                if type(v) is str:
-                    pass
-                elif type(v) is list:
-                    for _i1 in v:
-                        if type(_i1) is not str:
-                            raise expected("list of str", _i1)
-                else:
-                    raise expected("list or str", v)
-        except Exception as exc:
-            raise decode_failure(cls, "delivery_group", exc) from exc
-        self.delivery_group = f_delivery_group = v
-        try:
-            v = d.get("reply_to", UNSET)
-            if v is not UNSET:
-                v = _EmailSendRequestReplyTo_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to", exc) from exc
-        self.reply_to = f_reply_to = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            4
-            + (f_attachments is not UNSET)
-            + (f_bcc is not UNSET)
-            + (f_cc is not UNSET)
-            + (f_custom_headers is not UNSET)
-            + (f_delivery_group is not UNSET)
-            + (f_reply_to is not UNSET)
-            + (f_return_path is not UNSET)
-            + (f_text_body is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["from"] = encode_value(self.from_)
-        out["html_body"] = encode_value(self.html_body)
-        out["subject"] = encode_value(self.subject)
-        out["to"] = encode_value(self.to)
-        if self.attachments is not UNSET:
-            out["attachments"] = encode_value(self.attachments)
-        if self.bcc is not UNSET:
-            out["bcc"] = encode_value(self.bcc)
-        if self.cc is not UNSET:
-            out["cc"] = encode_value(self.cc)
-        if self.custom_headers is not UNSET:
-            out["custom_headers"] = encode_value(self.custom_headers)
-        if self.delivery_group is not UNSET:
-            out["delivery_group"] = encode_value(self.delivery_group)
-        if self.reply_to is not UNSET:
-            out["reply_to"] = encode_value(self.reply_to)
-        if self.return_path is not UNSET:
-            out["return_path"] = encode_value(self.return_path)
-        if self.text_body is not UNSET:
-            out["text_body"] = encode_value(self.text_body)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_Address_from_dict = Address.from_dict
-_EmailSendRequestCustomHeaders_from_dict = EmailSendRequestCustomHeaders.from_dict
-_EmailSendRequestReplyTo_from_dict = EmailSendRequestReplyTo.from_dict
-_EmailSendRequestTo_from_dict = EmailSendRequestTo.from_dict
-_InlineAttachment_from_dict = InlineAttachment.from_dict
-_Recipient_from_dict = Recipient.from_dict
-_UploadedAttachmentRef_from_dict = UploadedAttachmentRef.from_dict
+    """Plain text alternative (max 25MB)"""

@@ -3,41 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .error_issue import ErrorIssue
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "code",
-        "message",
-        "retryable",
-        "doc_url",
-        "errors",
-        "param",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("code", "code", "str", False, True),
-    ("message", "message", "str", False, True),
-    ("retryable", "retryable", "bool", False, True),
-    ("doc_url", "doc_url", "str", False, False),
-    ("param", "param", "str", False, False),
-)
 
 
 @define
-class ErrorDetail:
+class ErrorDetail(Model):
     """ErrorDetail
 
     Attributes:
@@ -47,86 +21,22 @@ class ErrorDetail:
         doc_url: Link to error documentation
         errors: Accumulated per-field issues (validation errors)
         param: Parameter that caused the error
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     code: str
+    """Machine-readable error code"""
+
     message: str
+    """Human-readable error description"""
+
     retryable: bool
+    """True when the client may safely retry the same request. 429 and 5xx default true; 4xx default false."""
+
     doc_url: str | Unset = UNSET
+    """Link to error documentation"""
+
     errors: list[ErrorIssue] | Unset = UNSET
+    """Accumulated per-field issues (validation errors)"""
+
     param: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_code = d["code"]
-            f_message = d["message"]
-            f_retryable = d["retryable"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_doc_url = d.get("doc_url", UNSET)
-        f_param = d.get("param", UNSET)
-        if not (
-            type(f_code) is str
-            and type(f_message) is str
-            and type(f_retryable) is bool
-            and (f_doc_url is UNSET or type(f_doc_url) is str)
-            and (f_param is UNSET or type(f_param) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.code = f_code
-        self.message = f_message
-        self.retryable = f_retryable
-        self.doc_url = f_doc_url
-        self.param = f_param
-        try:
-            v = d.get("errors", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_ErrorIssue_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "errors", exc) from exc
-        self.errors = f_errors = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3 + (f_doc_url is not UNSET) + (f_errors is not UNSET) + (f_param is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["code"] = encode_value(self.code)
-        out["message"] = encode_value(self.message)
-        out["retryable"] = encode_value(self.retryable)
-        if self.doc_url is not UNSET:
-            out["doc_url"] = encode_value(self.doc_url)
-        if self.errors is not UNSET:
-            out["errors"] = encode_value(self.errors)
-        if self.param is not UNSET:
-            out["param"] = encode_value(self.param)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ErrorIssue_from_dict = ErrorIssue.from_dict
+    """Parameter that caused the error"""

@@ -3,95 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .filter_rule_type import FilterRuleType
-
-_FilterRuleType_member = cast("Callable[[Any], FilterRuleType | None]", FilterRuleType._value2member_map_.get)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "pattern",
-        "type",
-        "note",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("pattern", "pattern", "str", False, True),
-    ("note", "note", "str", True, False),
-)
 
 
 @define
-class FilterRule:
+class FilterRule(Model):
     """FilterRule
 
     Attributes:
         pattern: Email address or bare domain name. Validated against RFC 5321/1035 regexes. The `*@domain` wildcard spelling is accepted and normalised to the bare domain (matching is by exact address or sender domain).
-        type_: Rule type
+        type: Rule type
         note: Free-form caption for the rule (≤255 chars). UI-only metadata — never consulted at match time. `null` when absent.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     pattern: str
-    type_: FilterRuleType
+    """Email address or bare domain name. Validated against RFC 5321/1035 regexes. The `*@domain` wildcard spelling is accepted and normalised to the bare domain (matching is by exact address or sender domain)."""
+
+    type: FilterRuleType
+    """Rule type"""
+
     note: str | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_pattern = d["pattern"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_note = d.get("note", UNSET)
-        if not (type(f_pattern) is str and (f_note is UNSET or (f_note is None or type(f_note) is str))):
-            raise wrong_type(cls, d, _PLAIN)
-        self.pattern = f_pattern
-        self.note = f_note
-        try:
-            v = d["type"]
-            v = _FilterRuleType_member(v) or FilterRuleType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "type_", exc) from exc
-        self.type_ = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2 + (f_note is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["pattern"] = encode_value(self.pattern)
-        out["type"] = encode_value(self.type_)
-        if self.note is not UNSET:
-            out["note"] = encode_value(self.note)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Free-form caption for the rule (≤255 chars). UI-only metadata — never consulted at match time. `null` when absent."""

@@ -3,91 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .filter_rule import FilterRule
 from .filter_state_mode import FilterStateMode
 
-_FilterStateMode_member = cast(
-    "Callable[[Any], FilterStateMode | None]", FilterStateMode._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "mode",
-        "rules",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class FilterState:
+class FilterState(Model):
     """FilterState
 
     Attributes:
         mode: Active filtering mode. `off` disables filtering (all senders accepted). `allowlist` only accepts senders matching a rule. `denylist` blocks senders matching a rule.
         rules: Current rules, sorted by pattern ascending
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     mode: FilterStateMode
+    """Active filtering mode. `off` disables filtering (all senders accepted). `allowlist` only accepts senders matching a rule. `denylist` blocks senders matching a rule."""
+
     rules: list[FilterRule]
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["mode"]
-            v = _FilterStateMode_member(v) or FilterStateMode(v)
-        except Exception as exc:
-            raise decode_failure(cls, "mode", exc) from exc
-        self.mode = v
-        try:
-            v = d["rules"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_FilterRule_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "rules", exc) from exc
-        self.rules = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["mode"] = encode_value(self.mode)
-        out["rules"] = encode_value(self.rules)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_FilterRule_from_dict = FilterRule.from_dict
+    """Current rules, sorted by pattern ascending"""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sendmux._decoding import OpenStrEnum
+from ..._decoding import OpenStrEnum
 
 
 class FilterStateMode(OpenStrEnum):

@@ -4,218 +4,64 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    expected,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .incoming_log_item_event_type import IncomingLogItemEventType
-
-_IncomingLogItemEventType_member = cast(
-    "Callable[[Any], IncomingLogItemEventType | None]", IncomingLogItemEventType._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "amount",
-        "billing_bucket_start",
-        "event_type",
-        "from_email",
-        "id",
-        "is_spam",
-        "mailbox_email",
-        "mailbox_id",
-        "message_id",
-        "message_id_kind",
-        "received_at",
-        "size_bytes",
-        "subject",
-        "to_emails",
-        "unit_amount",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("amount", "amount", "str", False, True),
-    ("billing_bucket_start", "billing_bucket_start", "str", False, True),
-    ("from_email", "from_email", "str", True, True),
-    ("id", "id", "str", False, True),
-    ("is_spam", "is_spam", "bool", False, True),
-    ("mailbox_email", "mailbox_email", "str", True, True),
-    ("mailbox_id", "mailbox_id", "str", True, True),
-    ("message_id", "message_id", "str", True, True),
-    ("message_id_kind", "message_id_kind", "str", True, True),
-    ("size_bytes", "size_bytes", "float", True, True),
-    ("subject", "subject", "str", True, True),
-    ("unit_amount", "unit_amount", "str", False, True),
-)
 
 
 @define
-class IncomingLogItem:
+class IncomingLogItem(Model):
     """IncomingLogItem
 
     Attributes:
         amount: Billable amount for this message in USD
         billing_bucket_start: ISO 8601 usage bucket start
-        event_type: (no description)
-        from_email: (no description)
         id: Incoming log public ID
-        is_spam: (no description)
         mailbox_email: Mailbox email address
         mailbox_id: Mailbox public ID
         message_id: Message identifier when available
         message_id_kind: Identifier source when available
         received_at: ISO 8601 received timestamp
-        size_bytes: (no description)
-        subject: (no description)
-        to_emails: (no description)
         unit_amount: Per-message unit amount in USD
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     amount: str
+    """Billable amount for this message in USD"""
+
     billing_bucket_start: str
+    """ISO 8601 usage bucket start"""
+
     event_type: IncomingLogItemEventType
+
     from_email: str | None
+
     id: str
+    """Incoming log public ID"""
+
     is_spam: bool
+
     mailbox_email: str | None
+    """Mailbox email address"""
+
     mailbox_id: str | None
+    """Mailbox public ID"""
+
     message_id: str | None
+    """Message identifier when available"""
+
     message_id_kind: str | None
+    """Identifier source when available"""
+
     received_at: datetime.datetime
+    """ISO 8601 received timestamp"""
+
     size_bytes: float | None
+
     subject: str | None
+
     to_emails: list[str]
+
     unit_amount: str
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_amount = d["amount"]
-            f_billing_bucket_start = d["billing_bucket_start"]
-            f_from_email = d["from_email"]
-            f_id = d["id"]
-            f_is_spam = d["is_spam"]
-            f_mailbox_email = d["mailbox_email"]
-            f_mailbox_id = d["mailbox_id"]
-            f_message_id = d["message_id"]
-            f_message_id_kind = d["message_id_kind"]
-            f_size_bytes = d["size_bytes"]
-            f_subject = d["subject"]
-            f_unit_amount = d["unit_amount"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_amount) is str
-            and type(f_billing_bucket_start) is str
-            and (f_from_email is None or type(f_from_email) is str)
-            and type(f_id) is str
-            and type(f_is_spam) is bool
-            and (f_mailbox_email is None or type(f_mailbox_email) is str)
-            and (f_mailbox_id is None or type(f_mailbox_id) is str)
-            and (f_message_id is None or type(f_message_id) is str)
-            and (f_message_id_kind is None or type(f_message_id_kind) is str)
-            and (f_size_bytes is None or (type(f_size_bytes) is float or type(f_size_bytes) is int))
-            and (f_subject is None or type(f_subject) is str)
-            and type(f_unit_amount) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.amount = f_amount
-        self.billing_bucket_start = f_billing_bucket_start
-        self.from_email = f_from_email
-        self.id = f_id
-        self.is_spam = f_is_spam
-        self.mailbox_email = f_mailbox_email
-        self.mailbox_id = f_mailbox_id
-        self.message_id = f_message_id
-        self.message_id_kind = f_message_id_kind
-        self.size_bytes = f_size_bytes
-        self.subject = f_subject
-        self.unit_amount = f_unit_amount
-        try:
-            v = d["event_type"]
-            v = _IncomingLogItemEventType_member(v) or IncomingLogItemEventType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "event_type", exc) from exc
-        self.event_type = v
-        try:
-            v = d["received_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "received_at", exc) from exc
-        self.received_at = v
-        try:
-            v = d["to_emails"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "to_emails", exc) from exc
-        self.to_emails = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 15
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["amount"] = encode_value(self.amount)
-        out["billing_bucket_start"] = encode_value(self.billing_bucket_start)
-        out["event_type"] = encode_value(self.event_type)
-        out["from_email"] = encode_value(self.from_email)
-        out["id"] = encode_value(self.id)
-        out["is_spam"] = encode_value(self.is_spam)
-        out["mailbox_email"] = encode_value(self.mailbox_email)
-        out["mailbox_id"] = encode_value(self.mailbox_id)
-        out["message_id"] = encode_value(self.message_id)
-        out["message_id_kind"] = encode_value(self.message_id_kind)
-        out["received_at"] = encode_value(self.received_at)
-        out["size_bytes"] = encode_value(self.size_bytes)
-        out["subject"] = encode_value(self.subject)
-        out["to_emails"] = encode_value(self.to_emails)
-        out["unit_amount"] = encode_value(self.unit_amount)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Per-message unit amount in USD"""

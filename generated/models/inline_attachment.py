@@ -3,108 +3,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .inline_attachment_encoding import InlineAttachmentEncoding
-
-_InlineAttachmentEncoding_member = cast(
-    "Callable[[Any], InlineAttachmentEncoding | None]", InlineAttachmentEncoding._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "content",
-        "filename",
-        "encoding",
-        "type",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("content", "content", "str", False, True),
-    ("filename", "filename", "str", False, True),
-    ("type", "type_", "str", False, False),
-)
 
 
 @define
-class InlineAttachment:
+class InlineAttachment(Model):
     """InlineAttachment
 
     Attributes:
         content: Base64-encoded file content
         filename: Filename with allowed extension
-        encoding: (no description)
-        type_: MIME type override
-        additional_properties: fields the server sent that this client version does not know (kept).
+        type: MIME type override
     """
 
     content: str
+    """Base64-encoded file content"""
+
     filename: str
+    """Filename with allowed extension"""
+
     encoding: InlineAttachmentEncoding | Unset = UNSET
-    type_: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_content = d["content"]
-            f_filename = d["filename"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_type_ = d.get("type", UNSET)
-        if not (
-            type(f_content) is str and type(f_filename) is str and (f_type_ is UNSET or type(f_type_) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.content = f_content
-        self.filename = f_filename
-        self.type_ = f_type_
-        try:
-            v = d.get("encoding", UNSET)
-            if v is not UNSET:
-                v = _InlineAttachmentEncoding_member(v) or InlineAttachmentEncoding(v)
-        except Exception as exc:
-            raise decode_failure(cls, "encoding", exc) from exc
-        self.encoding = f_encoding = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2 + (f_encoding is not UNSET) + (f_type_ is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["content"] = encode_value(self.content)
-        out["filename"] = encode_value(self.filename)
-        if self.encoding is not UNSET:
-            out["encoding"] = encode_value(self.encoding)
-        if self.type_ is not UNSET:
-            out["type"] = encode_value(self.type_)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    type: str | Unset = UNSET
+    """MIME type override"""

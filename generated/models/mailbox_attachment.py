@@ -3,125 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "content_id",
-        "content_type",
-        "disposition",
-        "filename",
-        "id",
-        "size_bytes",
-        "download_url",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("content_id", "content_id", "str", True, True),
-    ("content_type", "content_type", "str", False, True),
-    ("disposition", "disposition", "str", True, True),
-    ("filename", "filename", "str", True, True),
-    ("id", "id", "str", False, True),
-    ("size_bytes", "size_bytes", "int", True, True),
-    ("download_url", "download_url", "str", False, False),
-)
+from ..._model import Model
+from ..._types import UNSET, Unset
 
 
 @define
-class MailboxAttachment:
+class MailboxAttachment(Model):
     """MailboxAttachment
 
     Attributes:
         content_id: Content ID for inline attachments, when present.
-        content_type: (no description)
-        disposition: (no description)
-        filename: (no description)
         id: Attachment blob ID.
-        size_bytes: (no description)
         download_url: Short-lived URL for this exact attachment. Fetch it promptly; if it expires, call the message or attachment metadata endpoint again to receive a fresh URL.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     content_id: str | None
+    """Content ID for inline attachments, when present."""
+
     content_type: str
+
     disposition: str | None
+
     filename: str | None
+
     id: str
+    """Attachment blob ID."""
+
     size_bytes: int | None
+
     download_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_content_id = d["content_id"]
-            f_content_type = d["content_type"]
-            f_disposition = d["disposition"]
-            f_filename = d["filename"]
-            f_id = d["id"]
-            f_size_bytes = d["size_bytes"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_download_url = d.get("download_url", UNSET)
-        if not (
-            (f_content_id is None or type(f_content_id) is str)
-            and type(f_content_type) is str
-            and (f_disposition is None or type(f_disposition) is str)
-            and (f_filename is None or type(f_filename) is str)
-            and type(f_id) is str
-            and (f_size_bytes is None or type(f_size_bytes) is int)
-            and (f_download_url is UNSET or type(f_download_url) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.content_id = f_content_id
-        self.content_type = f_content_type
-        self.disposition = f_disposition
-        self.filename = f_filename
-        self.id = f_id
-        self.size_bytes = f_size_bytes
-        self.download_url = f_download_url
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6 + (f_download_url is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["content_id"] = encode_value(self.content_id)
-        out["content_type"] = encode_value(self.content_type)
-        out["disposition"] = encode_value(self.disposition)
-        out["filename"] = encode_value(self.filename)
-        out["id"] = encode_value(self.id)
-        out["size_bytes"] = encode_value(self.size_bytes)
-        if self.download_url is not UNSET:
-            out["download_url"] = encode_value(self.download_url)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Short-lived URL for this exact attachment. Fetch it promptly; if it expires, call the message or attachment metadata endpoint again to receive a fresh URL."""

@@ -3,95 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_availability_reason import MailboxAvailabilityReason
-
-_MailboxAvailabilityReason_member = cast(
-    "Callable[[Any], MailboxAvailabilityReason | None]", MailboxAvailabilityReason._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "available",
-        "email",
-        "reason",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("available", "available", "bool", False, True),
-    ("email", "email", "str", False, True),
-)
 
 
 @define
-class MailboxAvailabilityResult:
+class MailboxAvailabilityResult(Model):
     """MailboxAvailabilityResult
 
     Attributes:
         available: Whether this address can be reserved for mailbox creation.
         email: Normalised mailbox email address checked.
-        reason: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     available: bool
+    """Whether this address can be reserved for mailbox creation."""
+
     email: str
+    """Normalised mailbox email address checked."""
+
     reason: MailboxAvailabilityReason
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_available = d["available"]
-            f_email = d["email"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_available) is bool and type(f_email) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.available = f_available
-        self.email = f_email
-        try:
-            v = d["reason"]
-            v = _MailboxAvailabilityReason_member(v) or MailboxAvailabilityReason(v)
-        except Exception as exc:
-            raise decode_failure(cls, "reason", exc) from exc
-        self.reason = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["available"] = encode_value(self.available)
-        out["email"] = encode_value(self.email)
-        out["reason"] = encode_value(self.reason)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

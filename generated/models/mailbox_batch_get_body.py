@@ -3,62 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .mailbox_batch_get_body_body_mode import MailboxBatchGetBodyBodyMode
 from .mailbox_batch_get_body_include_attachments import MailboxBatchGetBodyIncludeAttachments
 from .mailbox_batch_get_body_include_headers import MailboxBatchGetBodyIncludeHeaders
 from .mailbox_batch_get_body_part import MailboxBatchGetBodyPart
 
-_MailboxBatchGetBodyBodyMode_member = cast(
-    "Callable[[Any], MailboxBatchGetBodyBodyMode | None]", MailboxBatchGetBodyBodyMode._value2member_map_.get
-)
-_MailboxBatchGetBodyIncludeAttachments_member = cast(
-    "Callable[[Any], MailboxBatchGetBodyIncludeAttachments | None]",
-    MailboxBatchGetBodyIncludeAttachments._value2member_map_.get,
-)
-_MailboxBatchGetBodyIncludeHeaders_member = cast(
-    "Callable[[Any], MailboxBatchGetBodyIncludeHeaders | None]",
-    MailboxBatchGetBodyIncludeHeaders._value2member_map_.get,
-)
-_MailboxBatchGetBodyPart_member = cast(
-    "Callable[[Any], MailboxBatchGetBodyPart | None]", MailboxBatchGetBodyPart._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "ids",
-        "body_mode",
-        "include_attachments",
-        "include_headers",
-        "include_html",
-        "include_links",
-        "max_body_chars",
-        "part",
-        "strip_quotes",
-        "strip_signature",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("include_html", "include_html", "bool", False, False),
-    ("include_links", "include_links", "bool", False, False),
-    ("max_body_chars", "max_body_chars", "int", False, False),
-    ("strip_quotes", "strip_quotes", "bool", False, False),
-    ("strip_signature", "strip_signature", "bool", False, False),
-)
-
 
 @define
-class MailboxBatchGetBody:
+class MailboxBatchGetBody(Model):
     """MailboxBatchGetBody
 
     Attributes:
@@ -72,134 +28,34 @@ class MailboxBatchGetBody:
         part: Body part to return when body_mode is not `none`.
         strip_quotes: When true, remove quoted reply text.
         strip_signature: When true, remove detected email signatures.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     ids: list[str]
+    """Message IDs to fetch, maximum 100."""
+
     body_mode: MailboxBatchGetBodyBodyMode | Unset = UNSET
+    """Body shape to include for each message."""
+
     include_attachments: MailboxBatchGetBodyIncludeAttachments | Unset = UNSET
+    """Attachment detail to include. Contents are not returned."""
+
     include_headers: MailboxBatchGetBodyIncludeHeaders | Unset = UNSET
+    """Header detail to include in each message."""
+
     include_html: bool | Unset = UNSET
+    """When true, include HTML content when available."""
+
     include_links: bool | Unset = UNSET
+    """When true, include links extracted from the body."""
+
     max_body_chars: int | Unset = UNSET
+    """Maximum body characters per message before truncation."""
+
     part: MailboxBatchGetBodyPart | Unset = UNSET
+    """Body part to return when body_mode is not `none`."""
+
     strip_quotes: bool | Unset = UNSET
+    """When true, remove quoted reply text."""
+
     strip_signature: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_include_html = d.get("include_html", UNSET)
-        f_include_links = d.get("include_links", UNSET)
-        f_max_body_chars = d.get("max_body_chars", UNSET)
-        f_strip_quotes = d.get("strip_quotes", UNSET)
-        f_strip_signature = d.get("strip_signature", UNSET)
-        if not (
-            (f_include_html is UNSET or type(f_include_html) is bool)
-            and (f_include_links is UNSET or type(f_include_links) is bool)
-            and (f_max_body_chars is UNSET or type(f_max_body_chars) is int)
-            and (f_strip_quotes is UNSET or type(f_strip_quotes) is bool)
-            and (f_strip_signature is UNSET or type(f_strip_signature) is bool)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.include_html = f_include_html
-        self.include_links = f_include_links
-        self.max_body_chars = f_max_body_chars
-        self.strip_quotes = f_strip_quotes
-        self.strip_signature = f_strip_signature
-        try:
-            v = d["ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "ids", exc) from exc
-        self.ids = v
-        try:
-            v = d.get("body_mode", UNSET)
-            if v is not UNSET:
-                v = _MailboxBatchGetBodyBodyMode_member(v) or MailboxBatchGetBodyBodyMode(v)
-        except Exception as exc:
-            raise decode_failure(cls, "body_mode", exc) from exc
-        self.body_mode = f_body_mode = v
-        try:
-            v = d.get("include_attachments", UNSET)
-            if v is not UNSET:
-                v = _MailboxBatchGetBodyIncludeAttachments_member(v) or MailboxBatchGetBodyIncludeAttachments(
-                    v
-                )
-        except Exception as exc:
-            raise decode_failure(cls, "include_attachments", exc) from exc
-        self.include_attachments = f_include_attachments = v
-        try:
-            v = d.get("include_headers", UNSET)
-            if v is not UNSET:
-                v = _MailboxBatchGetBodyIncludeHeaders_member(v) or MailboxBatchGetBodyIncludeHeaders(v)
-        except Exception as exc:
-            raise decode_failure(cls, "include_headers", exc) from exc
-        self.include_headers = f_include_headers = v
-        try:
-            v = d.get("part", UNSET)
-            if v is not UNSET:
-                v = _MailboxBatchGetBodyPart_member(v) or MailboxBatchGetBodyPart(v)
-        except Exception as exc:
-            raise decode_failure(cls, "part", exc) from exc
-        self.part = f_part = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            1
-            + (f_body_mode is not UNSET)
-            + (f_include_attachments is not UNSET)
-            + (f_include_headers is not UNSET)
-            + (f_include_html is not UNSET)
-            + (f_include_links is not UNSET)
-            + (f_max_body_chars is not UNSET)
-            + (f_part is not UNSET)
-            + (f_strip_quotes is not UNSET)
-            + (f_strip_signature is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["ids"] = encode_value(self.ids)
-        if self.body_mode is not UNSET:
-            out["body_mode"] = encode_value(self.body_mode)
-        if self.include_attachments is not UNSET:
-            out["include_attachments"] = encode_value(self.include_attachments)
-        if self.include_headers is not UNSET:
-            out["include_headers"] = encode_value(self.include_headers)
-        if self.include_html is not UNSET:
-            out["include_html"] = encode_value(self.include_html)
-        if self.include_links is not UNSET:
-            out["include_links"] = encode_value(self.include_links)
-        if self.max_body_chars is not UNSET:
-            out["max_body_chars"] = encode_value(self.max_body_chars)
-        if self.part is not UNSET:
-            out["part"] = encode_value(self.part)
-        if self.strip_quotes is not UNSET:
-            out["strip_quotes"] = encode_value(self.strip_quotes)
-        if self.strip_signature is not UNSET:
-            out["strip_signature"] = encode_value(self.strip_signature)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """When true, remove detected email signatures."""

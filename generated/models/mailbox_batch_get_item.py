@@ -3,101 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_message_content import MailboxMessageContent
 from .mailbox_message_summary import MailboxMessageSummary
 from .mailbox_raw_body import MailboxRawBody
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "content",
-        "message",
-        "raw_body",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class MailboxBatchGetItem:
-    """MailboxBatchGetItem
-
-    Attributes:
-        content: (no description)
-        message: (no description)
-        raw_body: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxBatchGetItem(Model):
+    """MailboxBatchGetItem"""
 
     content: MailboxMessageContent | None
+
     message: MailboxMessageSummary
+
     raw_body: MailboxRawBody | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["content"]
-            if v is not None:
-                v = _MailboxMessageContent_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "content", exc) from exc
-        self.content = v
-        try:
-            v = d["message"]
-            v = _MailboxMessageSummary_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "message", exc) from exc
-        self.message = v
-        try:
-            v = d["raw_body"]
-            if v is not None:
-                v = _MailboxRawBody_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "raw_body", exc) from exc
-        self.raw_body = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["content"] = encode_value(self.content)
-        out["message"] = encode_value(self.message)
-        out["raw_body"] = encode_value(self.raw_body)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxMessageContent_from_dict = MailboxMessageContent.from_dict
-_MailboxMessageSummary_from_dict = MailboxMessageSummary.from_dict
-_MailboxRawBody_from_dict = MailboxRawBody.from_dict

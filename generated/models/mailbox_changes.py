@@ -3,159 +3,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "created",
-        "destroyed",
-        "has_more",
-        "new_state",
-        "old_state",
-        "updated",
-        "sync_required",
-        "updated_properties",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("has_more", "has_more", "bool", False, True),
-    ("new_state", "new_state", "str", False, True),
-    ("old_state", "old_state", "str", True, True),
-    ("sync_required", "sync_required", "bool", False, False),
-)
+from ..._model import Model
+from ..._types import UNSET, Unset
 
 
 @define
-class MailboxChanges:
+class MailboxChanges(Model):
     """MailboxChanges
 
     Attributes:
-        created: (no description)
-        destroyed: (no description)
-        has_more: (no description)
-        new_state: (no description)
-        old_state: (no description)
-        updated: (no description)
         sync_required: When true, refetch this resource list instead of applying the incremental arrays.
-        updated_properties: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     created: list[str]
+
     destroyed: list[str]
+
     has_more: bool
+
     new_state: str
+
     old_state: str | None
+
     updated: list[str]
+
     sync_required: bool | Unset = UNSET
+    """When true, refetch this resource list instead of applying the incremental arrays."""
+
     updated_properties: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_has_more = d["has_more"]
-            f_new_state = d["new_state"]
-            f_old_state = d["old_state"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_sync_required = d.get("sync_required", UNSET)
-        if not (
-            type(f_has_more) is bool
-            and type(f_new_state) is str
-            and (f_old_state is None or type(f_old_state) is str)
-            and (f_sync_required is UNSET or type(f_sync_required) is bool)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.has_more = f_has_more
-        self.new_state = f_new_state
-        self.old_state = f_old_state
-        self.sync_required = f_sync_required
-        try:
-            v = d["created"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "created", exc) from exc
-        self.created = v
-        try:
-            v = d["destroyed"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "destroyed", exc) from exc
-        self.destroyed = v
-        try:
-            v = d["updated"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "updated", exc) from exc
-        self.updated = v
-        try:
-            v = d.get("updated_properties", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                for _i0 in v:
-                    if type(_i0) is not str:
-                        raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "updated_properties", exc) from exc
-        self.updated_properties = f_updated_properties = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6 + (f_sync_required is not UNSET) + (f_updated_properties is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["created"] = encode_value(self.created)
-        out["destroyed"] = encode_value(self.destroyed)
-        out["has_more"] = encode_value(self.has_more)
-        out["new_state"] = encode_value(self.new_state)
-        out["old_state"] = encode_value(self.old_state)
-        out["updated"] = encode_value(self.updated)
-        if self.sync_required is not UNSET:
-            out["sync_required"] = encode_value(self.sync_required)
-        if self.updated_properties is not UNSET:
-            out["updated_properties"] = encode_value(self.updated_properties)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,105 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
-from .mailbox_content_headers_full_type_0_item import MailboxContentHeadersFullType0Item
+from ..._model import Model
+from .mailbox_content_headers_full_item import MailboxContentHeadersFullItem
 from .mailbox_content_headers_mode import MailboxContentHeadersMode
-from .mailbox_content_headers_selected_type_0 import MailboxContentHeadersSelectedType0
-
-_MailboxContentHeadersMode_member = cast(
-    "Callable[[Any], MailboxContentHeadersMode | None]", MailboxContentHeadersMode._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "full",
-        "mode",
-        "selected",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
+from .mailbox_content_headers_selected import MailboxContentHeadersSelected
 
 
 @define
-class MailboxContentHeaders:
-    """MailboxContentHeaders
+class MailboxContentHeaders(Model):
+    """MailboxContentHeaders"""
 
-    Attributes:
-        full: (no description)
-        mode: (no description)
-        selected: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+    full: list[MailboxContentHeadersFullItem] | None
 
-    full: list[MailboxContentHeadersFullType0Item] | None
     mode: MailboxContentHeadersMode
-    selected: MailboxContentHeadersSelectedType0 | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["full"]
-            if v is not None:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_MailboxContentHeadersFullType0Item_from_dict(_i1) for _i1 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "full", exc) from exc
-        self.full = v
-        try:
-            v = d["mode"]
-            v = _MailboxContentHeadersMode_member(v) or MailboxContentHeadersMode(v)
-        except Exception as exc:
-            raise decode_failure(cls, "mode", exc) from exc
-        self.mode = v
-        try:
-            v = d["selected"]
-            if v is not None:
-                v = _MailboxContentHeadersSelectedType0_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "selected", exc) from exc
-        self.selected = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["full"] = encode_value(self.full)
-        out["mode"] = encode_value(self.mode)
-        out["selected"] = encode_value(self.selected)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxContentHeadersFullType0Item_from_dict = MailboxContentHeadersFullType0Item.from_dict
-_MailboxContentHeadersSelectedType0_from_dict = MailboxContentHeadersSelectedType0.from_dict
+    selected: MailboxContentHeadersSelected | None

@@ -3,131 +3,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "imap_port",
-        "key_prefix",
-        "key_suffix",
-        "public_id",
-        "secret",
-        "server",
-        "smtp_port",
-        "username",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("imap_port", "imap_port", "int", False, True),
-    ("key_prefix", "key_prefix", "str", False, True),
-    ("key_suffix", "key_suffix", "str", False, True),
-    ("public_id", "public_id", "str", False, True),
-    ("secret", "secret", "str", False, True),
-    ("server", "server", "str", False, True),
-    ("smtp_port", "smtp_port", "int", False, True),
-    ("username", "username", "str", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxCredential:
+class MailboxCredential(Model):
     """MailboxCredential
 
     Attributes:
         imap_port: IMAP retrieval port
-        key_prefix: (no description)
-        key_suffix: (no description)
         public_id: Credential public ID
         secret: Mailbox credential — shown exactly once. Use as a Bearer token on the HTTP API and as the password for IMAP retrieval and SMTP submission.
         server: Mailbox server name
         smtp_port: SMTP submission port
         username: Mailbox email address used as the login
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     imap_port: int
+    """IMAP retrieval port"""
+
     key_prefix: str
+
     key_suffix: str
+
     public_id: str
+    """Credential public ID"""
+
     secret: str
+    """Mailbox credential — shown exactly once. Use as a Bearer token on the HTTP API and as the password for IMAP retrieval and SMTP submission."""
+
     server: str
+    """Mailbox server name"""
+
     smtp_port: int
+    """SMTP submission port"""
+
     username: str
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_imap_port = d["imap_port"]
-            f_key_prefix = d["key_prefix"]
-            f_key_suffix = d["key_suffix"]
-            f_public_id = d["public_id"]
-            f_secret = d["secret"]
-            f_server = d["server"]
-            f_smtp_port = d["smtp_port"]
-            f_username = d["username"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_imap_port) is int
-            and type(f_key_prefix) is str
-            and type(f_key_suffix) is str
-            and type(f_public_id) is str
-            and type(f_secret) is str
-            and type(f_server) is str
-            and type(f_smtp_port) is int
-            and type(f_username) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.imap_port = f_imap_port
-        self.key_prefix = f_key_prefix
-        self.key_suffix = f_key_suffix
-        self.public_id = f_public_id
-        self.secret = f_secret
-        self.server = f_server
-        self.smtp_port = f_smtp_port
-        self.username = f_username
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["imap_port"] = encode_value(self.imap_port)
-        out["key_prefix"] = encode_value(self.key_prefix)
-        out["key_suffix"] = encode_value(self.key_suffix)
-        out["public_id"] = encode_value(self.public_id)
-        out["secret"] = encode_value(self.secret)
-        out["server"] = encode_value(self.server)
-        out["smtp_port"] = encode_value(self.smtp_port)
-        out["username"] = encode_value(self.username)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Mailbox email address used as the login"""

@@ -4,75 +4,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_domain_dns_records import MailboxDomainDnsRecords
 from .mailbox_domain_mode import MailboxDomainMode
 from .mailbox_domain_verification_status import MailboxDomainVerificationStatus
 
-_MailboxDomainMode_member = cast(
-    "Callable[[Any], MailboxDomainMode | None]", MailboxDomainMode._value2member_map_.get
-)
-_MailboxDomainVerificationStatus_member = cast(
-    "Callable[[Any], MailboxDomainVerificationStatus | None]",
-    MailboxDomainVerificationStatus._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "created_at",
-        "dns_records",
-        "domain",
-        "id",
-        "mailbox_count",
-        "mode",
-        "ses_dkim_signing_enabled",
-        "ses_dkim_status",
-        "ses_identity_checked_at",
-        "ses_identity_verification_status",
-        "ses_mail_from_status",
-        "ses_verified_for_sending",
-        "verification_status",
-        "verified_at",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("domain", "domain", "str", False, True),
-    ("id", "id", "str", False, True),
-    ("mailbox_count", "mailbox_count", "int", False, True),
-    ("ses_dkim_signing_enabled", "ses_dkim_signing_enabled", "bool", True, True),
-    ("ses_dkim_status", "ses_dkim_status", "str", True, True),
-    ("ses_identity_verification_status", "ses_identity_verification_status", "str", True, True),
-    ("ses_mail_from_status", "ses_mail_from_status", "str", True, True),
-    ("ses_verified_for_sending", "ses_verified_for_sending", "bool", True, True),
-)
-
 
 @define
-class MailboxDomain:
+class MailboxDomain(Model):
     """MailboxDomain
 
     Attributes:
         created_at: ISO 8601 creation timestamp
-        dns_records: (no description)
         domain: Fully qualified domain name
         id: Public ID
         mailbox_count: Active mailboxes currently using this domain
@@ -85,154 +31,45 @@ class MailboxDomain:
         ses_verified_for_sending: Whether Amazon SES currently permits sending for this identity
         verification_status: Current verification state
         verified_at: ISO 8601 timestamp of last successful verification
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     created_at: datetime.datetime
+    """ISO 8601 creation timestamp"""
+
     dns_records: MailboxDomainDnsRecords
+
     domain: str
+    """Fully qualified domain name"""
+
     id: str
+    """Public ID"""
+
     mailbox_count: int
+    """Active mailboxes currently using this domain"""
+
     mode: MailboxDomainMode
+    """`send_only` verifies outbound DNS only. `send_receive` also verifies MX records and can host mailboxes."""
+
     ses_dkim_signing_enabled: bool | None
+    """Whether Amazon SES DKIM signing is currently enabled for this identity"""
+
     ses_dkim_status: str | None
+    """Amazon SES DKIM status (pending/success/failed/temporary_failure/not_started)"""
+
     ses_identity_checked_at: datetime.datetime | None
+    """ISO 8601 timestamp of the latest complete Amazon SES identity check"""
+
     ses_identity_verification_status: str | None
+    """Latest Amazon SES identity verification status"""
+
     ses_mail_from_status: str | None
+    """Amazon SES MAIL FROM status (pending/success/failed/temporary_failure/not_started)"""
+
     ses_verified_for_sending: bool | None
+    """Whether Amazon SES currently permits sending for this identity"""
+
     verification_status: MailboxDomainVerificationStatus
+    """Current verification state"""
+
     verified_at: datetime.datetime | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_domain = d["domain"]
-            f_id = d["id"]
-            f_mailbox_count = d["mailbox_count"]
-            f_ses_dkim_signing_enabled = d["ses_dkim_signing_enabled"]
-            f_ses_dkim_status = d["ses_dkim_status"]
-            f_ses_identity_verification_status = d["ses_identity_verification_status"]
-            f_ses_mail_from_status = d["ses_mail_from_status"]
-            f_ses_verified_for_sending = d["ses_verified_for_sending"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_domain) is str
-            and type(f_id) is str
-            and type(f_mailbox_count) is int
-            and (f_ses_dkim_signing_enabled is None or type(f_ses_dkim_signing_enabled) is bool)
-            and (f_ses_dkim_status is None or type(f_ses_dkim_status) is str)
-            and (
-                f_ses_identity_verification_status is None or type(f_ses_identity_verification_status) is str
-            )
-            and (f_ses_mail_from_status is None or type(f_ses_mail_from_status) is str)
-            and (f_ses_verified_for_sending is None or type(f_ses_verified_for_sending) is bool)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.domain = f_domain
-        self.id = f_id
-        self.mailbox_count = f_mailbox_count
-        self.ses_dkim_signing_enabled = f_ses_dkim_signing_enabled
-        self.ses_dkim_status = f_ses_dkim_status
-        self.ses_identity_verification_status = f_ses_identity_verification_status
-        self.ses_mail_from_status = f_ses_mail_from_status
-        self.ses_verified_for_sending = f_ses_verified_for_sending
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["dns_records"]
-            v = _MailboxDomainDnsRecords_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "dns_records", exc) from exc
-        self.dns_records = v
-        try:
-            v = d["mode"]
-            v = _MailboxDomainMode_member(v) or MailboxDomainMode(v)
-        except Exception as exc:
-            raise decode_failure(cls, "mode", exc) from exc
-        self.mode = v
-        try:
-            v = d["ses_identity_checked_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_identity_checked_at", exc) from exc
-        self.ses_identity_checked_at = v
-        try:
-            v = d["verification_status"]
-            v = _MailboxDomainVerificationStatus_member(v) or MailboxDomainVerificationStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "verification_status", exc) from exc
-        self.verification_status = v
-        try:
-            v = d["verified_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "verified_at", exc) from exc
-        self.verified_at = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 14
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["created_at"] = encode_value(self.created_at)
-        out["dns_records"] = encode_value(self.dns_records)
-        out["domain"] = encode_value(self.domain)
-        out["id"] = encode_value(self.id)
-        out["mailbox_count"] = encode_value(self.mailbox_count)
-        out["mode"] = encode_value(self.mode)
-        out["ses_dkim_signing_enabled"] = encode_value(self.ses_dkim_signing_enabled)
-        out["ses_dkim_status"] = encode_value(self.ses_dkim_status)
-        out["ses_identity_checked_at"] = encode_value(self.ses_identity_checked_at)
-        out["ses_identity_verification_status"] = encode_value(self.ses_identity_verification_status)
-        out["ses_mail_from_status"] = encode_value(self.ses_mail_from_status)
-        out["ses_verified_for_sending"] = encode_value(self.ses_verified_for_sending)
-        out["verification_status"] = encode_value(self.verification_status)
-        out["verified_at"] = encode_value(self.verified_at)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxDomainDnsRecords_from_dict = MailboxDomainDnsRecords.from_dict
+    """ISO 8601 timestamp of last successful verification"""

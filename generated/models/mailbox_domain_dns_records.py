@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_domain_dns_records_dmarc import MailboxDomainDnsRecordsDmarc
 from .mailbox_domain_dns_records_spf import MailboxDomainDnsRecordsSpf
 from .mailbox_domain_dns_records_verification import MailboxDomainDnsRecordsVerification
@@ -19,123 +13,28 @@ from .mailbox_domain_mail_from_records import MailboxDomainMailFromRecords
 from .mailbox_domain_mx_record import MailboxDomainMxRecord
 from .mailbox_domain_name_value_record import MailboxDomainNameValueRecord
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "dkim",
-        "dmarc",
-        "mail_from",
-        "mx",
-        "spf",
-        "verification",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class MailboxDomainDnsRecords:
+class MailboxDomainDnsRecords(Model):
     """MailboxDomainDnsRecords
 
     Attributes:
         dkim: Three Amazon SES DKIM CNAME records
-        dmarc: (no description)
         mail_from: Custom MAIL FROM records for Amazon SES bounce handling
         mx: MX records the customer must place. All point at Sendmux's inbound mail servers.
-        spf: (no description)
-        verification: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     dkim: list[MailboxDomainNameValueRecord]
+    """Three Amazon SES DKIM CNAME records"""
+
     dmarc: MailboxDomainDnsRecordsDmarc
+
     mail_from: MailboxDomainMailFromRecords
+    """Custom MAIL FROM records for Amazon SES bounce handling"""
+
     mx: list[MailboxDomainMxRecord]
+    """MX records the customer must place. All point at Sendmux's inbound mail servers."""
+
     spf: MailboxDomainDnsRecordsSpf
+
     verification: MailboxDomainDnsRecordsVerification
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["dkim"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxDomainNameValueRecord_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "dkim", exc) from exc
-        self.dkim = v
-        try:
-            v = d["dmarc"]
-            v = _MailboxDomainDnsRecordsDmarc_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "dmarc", exc) from exc
-        self.dmarc = v
-        try:
-            v = d["mail_from"]
-            v = _MailboxDomainMailFromRecords_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "mail_from", exc) from exc
-        self.mail_from = v
-        try:
-            v = d["mx"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxDomainMxRecord_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "mx", exc) from exc
-        self.mx = v
-        try:
-            v = d["spf"]
-            v = _MailboxDomainDnsRecordsSpf_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "spf", exc) from exc
-        self.spf = v
-        try:
-            v = d["verification"]
-            v = _MailboxDomainDnsRecordsVerification_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "verification", exc) from exc
-        self.verification = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["dkim"] = encode_value(self.dkim)
-        out["dmarc"] = encode_value(self.dmarc)
-        out["mail_from"] = encode_value(self.mail_from)
-        out["mx"] = encode_value(self.mx)
-        out["spf"] = encode_value(self.spf)
-        out["verification"] = encode_value(self.verification)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxDomainDnsRecordsDmarc_from_dict = MailboxDomainDnsRecordsDmarc.from_dict
-_MailboxDomainDnsRecordsSpf_from_dict = MailboxDomainDnsRecordsSpf.from_dict
-_MailboxDomainDnsRecordsVerification_from_dict = MailboxDomainDnsRecordsVerification.from_dict
-_MailboxDomainMailFromRecords_from_dict = MailboxDomainMailFromRecords.from_dict
-_MailboxDomainMxRecord_from_dict = MailboxDomainMxRecord.from_dict
-_MailboxDomainNameValueRecord_from_dict = MailboxDomainNameValueRecord.from_dict

@@ -3,39 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "dmarc",
-        "mail_from_mx",
-        "mail_from_spf",
-        "mx",
-        "spf",
-        "verification_txt",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("dmarc", "dmarc", "bool", False, True),
-    ("mail_from_mx", "mail_from_mx", "bool", False, True),
-    ("mail_from_spf", "mail_from_spf", "bool", False, True),
-    ("mx", "mx", "bool", False, True),
-    ("spf", "spf", "bool", False, True),
-    ("verification_txt", "verification_txt", "bool", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxDomainVerifyChecks:
+class MailboxDomainVerifyChecks(Model):
     """MailboxDomainVerifyChecks
 
     Attributes:
@@ -45,73 +19,22 @@ class MailboxDomainVerifyChecks:
         mx: MX record present when the domain is configured for receiving. Always true for send-only domains.
         spf: Published SPF policy is compatible with the required Amazon SES sender authorisation.
         verification_txt: Ownership TXT record present with correct value
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     dmarc: bool
+    """A DMARC record containing v=DMARC1 is present."""
+
     mail_from_mx: bool
+    """Custom MAIL FROM MX record matches expected value"""
+
     mail_from_spf: bool
+    """Custom MAIL FROM SPF policy is compatible with the required Amazon SES sender authorisation."""
+
     mx: bool
+    """MX record present when the domain is configured for receiving. Always true for send-only domains."""
+
     spf: bool
+    """Published SPF policy is compatible with the required Amazon SES sender authorisation."""
+
     verification_txt: bool
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_dmarc = d["dmarc"]
-            f_mail_from_mx = d["mail_from_mx"]
-            f_mail_from_spf = d["mail_from_spf"]
-            f_mx = d["mx"]
-            f_spf = d["spf"]
-            f_verification_txt = d["verification_txt"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_dmarc) is bool
-            and type(f_mail_from_mx) is bool
-            and type(f_mail_from_spf) is bool
-            and type(f_mx) is bool
-            and type(f_spf) is bool
-            and type(f_verification_txt) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.dmarc = f_dmarc
-        self.mail_from_mx = f_mail_from_mx
-        self.mail_from_spf = f_mail_from_spf
-        self.mx = f_mx
-        self.spf = f_spf
-        self.verification_txt = f_verification_txt
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["dmarc"] = encode_value(self.dmarc)
-        out["mail_from_mx"] = encode_value(self.mail_from_mx)
-        out["mail_from_spf"] = encode_value(self.mail_from_spf)
-        out["mx"] = encode_value(self.mx)
-        out["spf"] = encode_value(self.spf)
-        out["verification_txt"] = encode_value(self.verification_txt)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Ownership TXT record present with correct value"""

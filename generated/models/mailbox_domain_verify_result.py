@@ -4,61 +4,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_domain_verify_checks import MailboxDomainVerifyChecks
 from .mailbox_domain_verify_result_status import MailboxDomainVerifyResultStatus
 
-_MailboxDomainVerifyResultStatus_member = cast(
-    "Callable[[Any], MailboxDomainVerifyResultStatus | None]",
-    MailboxDomainVerifyResultStatus._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "checks",
-        "ses_dkim_signing_enabled",
-        "ses_dkim_status",
-        "ses_identity_checked_at",
-        "ses_identity_verification_status",
-        "ses_mail_from_status",
-        "ses_verified_for_sending",
-        "status",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("ses_dkim_signing_enabled", "ses_dkim_signing_enabled", "bool", False, True),
-    ("ses_dkim_status", "ses_dkim_status", "str", False, True),
-    ("ses_identity_verification_status", "ses_identity_verification_status", "str", False, True),
-    ("ses_mail_from_status", "ses_mail_from_status", "str", False, True),
-    ("ses_verified_for_sending", "ses_verified_for_sending", "bool", False, True),
-)
-
 
 @define
-class MailboxDomainVerifyResult:
+class MailboxDomainVerifyResult(Model):
     """MailboxDomainVerifyResult
 
     Attributes:
-        checks: (no description)
         ses_dkim_signing_enabled: Whether Amazon SES DKIM signing is enabled
         ses_dkim_status: Latest Amazon SES DKIM status
         ses_identity_checked_at: ISO 8601 time of this SES identity check
@@ -66,101 +24,27 @@ class MailboxDomainVerifyResult:
         ses_mail_from_status: Latest Amazon SES MAIL FROM status
         ses_verified_for_sending: Whether Amazon SES permits identity sending
         status: Post-check verification status
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     checks: MailboxDomainVerifyChecks
+
     ses_dkim_signing_enabled: bool
+    """Whether Amazon SES DKIM signing is enabled"""
+
     ses_dkim_status: str
+    """Latest Amazon SES DKIM status"""
+
     ses_identity_checked_at: datetime.datetime
+    """ISO 8601 time of this SES identity check"""
+
     ses_identity_verification_status: str
+    """Latest Amazon SES identity status"""
+
     ses_mail_from_status: str
+    """Latest Amazon SES MAIL FROM status"""
+
     ses_verified_for_sending: bool
+    """Whether Amazon SES permits identity sending"""
+
     status: MailboxDomainVerifyResultStatus
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_ses_dkim_signing_enabled = d["ses_dkim_signing_enabled"]
-            f_ses_dkim_status = d["ses_dkim_status"]
-            f_ses_identity_verification_status = d["ses_identity_verification_status"]
-            f_ses_mail_from_status = d["ses_mail_from_status"]
-            f_ses_verified_for_sending = d["ses_verified_for_sending"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_ses_dkim_signing_enabled) is bool
-            and type(f_ses_dkim_status) is str
-            and type(f_ses_identity_verification_status) is str
-            and type(f_ses_mail_from_status) is str
-            and type(f_ses_verified_for_sending) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.ses_dkim_signing_enabled = f_ses_dkim_signing_enabled
-        self.ses_dkim_status = f_ses_dkim_status
-        self.ses_identity_verification_status = f_ses_identity_verification_status
-        self.ses_mail_from_status = f_ses_mail_from_status
-        self.ses_verified_for_sending = f_ses_verified_for_sending
-        try:
-            v = d["checks"]
-            v = _MailboxDomainVerifyChecks_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "checks", exc) from exc
-        self.checks = v
-        try:
-            v = d["ses_identity_checked_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "ses_identity_checked_at", exc) from exc
-        self.ses_identity_checked_at = v
-        try:
-            v = d["status"]
-            v = _MailboxDomainVerifyResultStatus_member(v) or MailboxDomainVerifyResultStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["checks"] = encode_value(self.checks)
-        out["ses_dkim_signing_enabled"] = encode_value(self.ses_dkim_signing_enabled)
-        out["ses_dkim_status"] = encode_value(self.ses_dkim_status)
-        out["ses_identity_checked_at"] = encode_value(self.ses_identity_checked_at)
-        out["ses_identity_verification_status"] = encode_value(self.ses_identity_verification_status)
-        out["ses_mail_from_status"] = encode_value(self.ses_mail_from_status)
-        out["ses_verified_for_sending"] = encode_value(self.ses_verified_for_sending)
-        out["status"] = encode_value(self.status)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxDomainVerifyChecks_from_dict = MailboxDomainVerifyChecks.from_dict
+    """Post-check verification status"""

@@ -3,131 +3,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "can_add_items",
-        "id",
-        "name",
-        "parent_id",
-        "role",
-        "sort_order",
-        "total_messages",
-        "unread_messages",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("can_add_items", "can_add_items", "bool", False, True),
-    ("id", "id", "str", False, True),
-    ("name", "name", "str", False, True),
-    ("parent_id", "parent_id", "str", True, True),
-    ("role", "role", "str", True, True),
-    ("sort_order", "sort_order", "int", True, True),
-    ("total_messages", "total_messages", "int", False, True),
-    ("unread_messages", "unread_messages", "int", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxFolder:
+class MailboxFolder(Model):
     """MailboxFolder
 
     Attributes:
         can_add_items: Whether messages can be moved into this folder.
         id: Folder ID
-        name: (no description)
-        parent_id: (no description)
         role: System role when the folder is a built-in folder.
-        sort_order: (no description)
-        total_messages: (no description)
-        unread_messages: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     can_add_items: bool
+    """Whether messages can be moved into this folder."""
+
     id: str
+    """Folder ID"""
+
     name: str
+
     parent_id: str | None
+
     role: str | None
+    """System role when the folder is a built-in folder."""
+
     sort_order: int | None
+
     total_messages: int
+
     unread_messages: int
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_can_add_items = d["can_add_items"]
-            f_id = d["id"]
-            f_name = d["name"]
-            f_parent_id = d["parent_id"]
-            f_role = d["role"]
-            f_sort_order = d["sort_order"]
-            f_total_messages = d["total_messages"]
-            f_unread_messages = d["unread_messages"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_can_add_items) is bool
-            and type(f_id) is str
-            and type(f_name) is str
-            and (f_parent_id is None or type(f_parent_id) is str)
-            and (f_role is None or type(f_role) is str)
-            and (f_sort_order is None or type(f_sort_order) is int)
-            and type(f_total_messages) is int
-            and type(f_unread_messages) is int
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.can_add_items = f_can_add_items
-        self.id = f_id
-        self.name = f_name
-        self.parent_id = f_parent_id
-        self.role = f_role
-        self.sort_order = f_sort_order
-        self.total_messages = f_total_messages
-        self.unread_messages = f_unread_messages
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["can_add_items"] = encode_value(self.can_add_items)
-        out["id"] = encode_value(self.id)
-        out["name"] = encode_value(self.name)
-        out["parent_id"] = encode_value(self.parent_id)
-        out["role"] = encode_value(self.role)
-        out["sort_order"] = encode_value(self.sort_order)
-        out["total_messages"] = encode_value(self.total_messages)
-        out["unread_messages"] = encode_value(self.unread_messages)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

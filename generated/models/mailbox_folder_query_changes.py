@@ -3,131 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_folder_query_changes_added_item import MailboxFolderQueryChangesAddedItem
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "added",
-        "has_more",
-        "new_query_state",
-        "old_query_state",
-        "removed",
-        "total",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("has_more", "has_more", "bool", False, True),
-    ("new_query_state", "new_query_state", "str", False, True),
-    ("old_query_state", "old_query_state", "str", True, True),
-    ("total", "total", "int", True, True),
-)
 
 
 @define
-class MailboxFolderQueryChanges:
-    """MailboxFolderQueryChanges
-
-    Attributes:
-        added: (no description)
-        has_more: (no description)
-        new_query_state: (no description)
-        old_query_state: (no description)
-        removed: (no description)
-        total: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxFolderQueryChanges(Model):
+    """MailboxFolderQueryChanges"""
 
     added: list[MailboxFolderQueryChangesAddedItem]
+
     has_more: bool
+
     new_query_state: str
+
     old_query_state: str | None
+
     removed: list[str]
+
     total: int | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_has_more = d["has_more"]
-            f_new_query_state = d["new_query_state"]
-            f_old_query_state = d["old_query_state"]
-            f_total = d["total"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_has_more) is bool
-            and type(f_new_query_state) is str
-            and (f_old_query_state is None or type(f_old_query_state) is str)
-            and (f_total is None or type(f_total) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.has_more = f_has_more
-        self.new_query_state = f_new_query_state
-        self.old_query_state = f_old_query_state
-        self.total = f_total
-        try:
-            v = d["added"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxFolderQueryChangesAddedItem_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "added", exc) from exc
-        self.added = v
-        try:
-            v = d["removed"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "removed", exc) from exc
-        self.removed = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["added"] = encode_value(self.added)
-        out["has_more"] = encode_value(self.has_more)
-        out["new_query_state"] = encode_value(self.new_query_state)
-        out["old_query_state"] = encode_value(self.old_query_state)
-        out["removed"] = encode_value(self.removed)
-        out["total"] = encode_value(self.total)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxFolderQueryChangesAddedItem_from_dict = MailboxFolderQueryChangesAddedItem.from_dict

@@ -3,145 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_address import MailboxAddress
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "bcc",
-        "email",
-        "html_signature",
-        "id",
-        "may_delete",
-        "name",
-        "reply_to",
-        "text_signature",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("email", "email", "str", False, True),
-    ("html_signature", "html_signature", "str", False, True),
-    ("id", "id", "str", False, True),
-    ("may_delete", "may_delete", "bool", False, True),
-    ("name", "name", "str", False, True),
-    ("text_signature", "text_signature", "str", False, True),
-)
 
 
 @define
-class MailboxIdentity:
+class MailboxIdentity(Model):
     """MailboxIdentity
 
     Attributes:
-        bcc: (no description)
-        email: (no description)
-        html_signature: (no description)
         id: Identity ID
         may_delete: Whether the mailbox service allows this identity to be deleted.
-        name: (no description)
-        reply_to: (no description)
-        text_signature: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     bcc: list[MailboxAddress]
+
     email: str
+
     html_signature: str
+
     id: str
+    """Identity ID"""
+
     may_delete: bool
+    """Whether the mailbox service allows this identity to be deleted."""
+
     name: str
+
     reply_to: list[MailboxAddress]
+
     text_signature: str
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_email = d["email"]
-            f_html_signature = d["html_signature"]
-            f_id = d["id"]
-            f_may_delete = d["may_delete"]
-            f_name = d["name"]
-            f_text_signature = d["text_signature"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_email) is str
-            and type(f_html_signature) is str
-            and type(f_id) is str
-            and type(f_may_delete) is bool
-            and type(f_name) is str
-            and type(f_text_signature) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.email = f_email
-        self.html_signature = f_html_signature
-        self.id = f_id
-        self.may_delete = f_may_delete
-        self.name = f_name
-        self.text_signature = f_text_signature
-        try:
-            v = d["bcc"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "bcc", exc) from exc
-        self.bcc = v
-        try:
-            v = d["reply_to"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to", exc) from exc
-        self.reply_to = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["bcc"] = encode_value(self.bcc)
-        out["email"] = encode_value(self.email)
-        out["html_signature"] = encode_value(self.html_signature)
-        out["id"] = encode_value(self.id)
-        out["may_delete"] = encode_value(self.may_delete)
-        out["name"] = encode_value(self.name)
-        out["reply_to"] = encode_value(self.reply_to)
-        out["text_signature"] = encode_value(self.text_signature)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxAddress_from_dict = MailboxAddress.from_dict

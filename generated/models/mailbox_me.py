@@ -4,54 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .mailbox_send_scope import MailboxSendScope
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "created_at",
-        "display_name",
-        "email",
-        "id",
-        "quota_bytes",
-        "send_scope",
-        "status",
-        "quota_used_bytes",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("display_name", "display_name", "str", True, True),
-    ("email", "email", "str", False, True),
-    ("id", "id", "str", False, True),
-    ("quota_bytes", "quota_bytes", "int", True, True),
-    ("status", "status", "str", False, True),
-    ("quota_used_bytes", "quota_used_bytes", "int", False, False),
-)
 
 
 @define
-class MailboxMe:
+class MailboxMe(Model):
     """MailboxMe
 
     Attributes:
@@ -60,103 +22,29 @@ class MailboxMe:
         email: Mailbox email address (lowercase)
         id: Public ID
         quota_bytes: Storage quota in bytes. Current writable tiers are 1 GB, 5 GB, and 50 GB.
-        send_scope: (no description)
         status: active | suspended | deleted
         quota_used_bytes: Live storage usage in bytes. Omitted when usage is temporarily unavailable.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     created_at: datetime.datetime
+    """ISO 8601 creation timestamp"""
+
     display_name: str | None
+    """Optional display name shown in outbound From headers"""
+
     email: str
+    """Mailbox email address (lowercase)"""
+
     id: str
+    """Public ID"""
+
     quota_bytes: int | None
+    """Storage quota in bytes. Current writable tiers are 1 GB, 5 GB, and 50 GB."""
+
     send_scope: MailboxSendScope | None
+
     status: str
+    """active | suspended | deleted"""
+
     quota_used_bytes: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_display_name = d["display_name"]
-            f_email = d["email"]
-            f_id = d["id"]
-            f_quota_bytes = d["quota_bytes"]
-            f_status = d["status"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_quota_used_bytes = d.get("quota_used_bytes", UNSET)
-        if not (
-            (f_display_name is None or type(f_display_name) is str)
-            and type(f_email) is str
-            and type(f_id) is str
-            and (f_quota_bytes is None or type(f_quota_bytes) is int)
-            and type(f_status) is str
-            and (f_quota_used_bytes is UNSET or type(f_quota_used_bytes) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.display_name = f_display_name
-        self.email = f_email
-        self.id = f_id
-        self.quota_bytes = f_quota_bytes
-        self.status = f_status
-        self.quota_used_bytes = f_quota_used_bytes
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["send_scope"]
-            if v is not None:
-                v = _MailboxSendScope_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "send_scope", exc) from exc
-        self.send_scope = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 7 + (f_quota_used_bytes is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["created_at"] = encode_value(self.created_at)
-        out["display_name"] = encode_value(self.display_name)
-        out["email"] = encode_value(self.email)
-        out["id"] = encode_value(self.id)
-        out["quota_bytes"] = encode_value(self.quota_bytes)
-        out["send_scope"] = encode_value(self.send_scope)
-        out["status"] = encode_value(self.status)
-        if self.quota_used_bytes is not UNSET:
-            out["quota_used_bytes"] = encode_value(self.quota_used_bytes)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxSendScope_from_dict = MailboxSendScope.from_dict
+    """Live storage usage in bytes. Omitted when usage is temporarily unavailable."""

@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_attachment import MailboxAttachment
 from .mailbox_content_headers import MailboxContentHeaders
 from .mailbox_message_content_body import MailboxMessageContentBody
@@ -19,153 +13,32 @@ from .mailbox_message_content_dates import MailboxMessageContentDates
 from .mailbox_message_content_participants import MailboxMessageContentParticipants
 from .mailbox_message_content_states import MailboxMessageContentStates
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "attachments",
-        "body",
-        "dates",
-        "headers",
-        "id",
-        "participants",
-        "states",
-        "subject",
-        "thread_id",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("id", "id", "str", False, True),
-    ("subject", "subject", "str", True, True),
-    ("thread_id", "thread_id", "str", True, True),
-)
-
 
 @define
-class MailboxMessageContent:
+class MailboxMessageContent(Model):
     """MailboxMessageContent
 
     Attributes:
         attachments: Attachment metadata only. Attachment contents are not parsed by this endpoint.
-        body: (no description)
-        dates: (no description)
-        headers: (no description)
         id: Message ID
-        participants: (no description)
-        states: (no description)
-        subject: (no description)
-        thread_id: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     attachments: list[MailboxAttachment]
+    """Attachment metadata only. Attachment contents are not parsed by this endpoint."""
+
     body: MailboxMessageContentBody
+
     dates: MailboxMessageContentDates
+
     headers: MailboxContentHeaders
+
     id: str
+    """Message ID"""
+
     participants: MailboxMessageContentParticipants
+
     states: MailboxMessageContentStates
+
     subject: str | None
+
     thread_id: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_id = d["id"]
-            f_subject = d["subject"]
-            f_thread_id = d["thread_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_id) is str
-            and (f_subject is None or type(f_subject) is str)
-            and (f_thread_id is None or type(f_thread_id) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.id = f_id
-        self.subject = f_subject
-        self.thread_id = f_thread_id
-        try:
-            v = d["attachments"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAttachment_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "attachments", exc) from exc
-        self.attachments = v
-        try:
-            v = d["body"]
-            v = _MailboxMessageContentBody_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "body", exc) from exc
-        self.body = v
-        try:
-            v = d["dates"]
-            v = _MailboxMessageContentDates_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "dates", exc) from exc
-        self.dates = v
-        try:
-            v = d["headers"]
-            v = _MailboxContentHeaders_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "headers", exc) from exc
-        self.headers = v
-        try:
-            v = d["participants"]
-            v = _MailboxMessageContentParticipants_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "participants", exc) from exc
-        self.participants = v
-        try:
-            v = d["states"]
-            v = _MailboxMessageContentStates_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "states", exc) from exc
-        self.states = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 9
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["attachments"] = encode_value(self.attachments)
-        out["body"] = encode_value(self.body)
-        out["dates"] = encode_value(self.dates)
-        out["headers"] = encode_value(self.headers)
-        out["id"] = encode_value(self.id)
-        out["participants"] = encode_value(self.participants)
-        out["states"] = encode_value(self.states)
-        out["subject"] = encode_value(self.subject)
-        out["thread_id"] = encode_value(self.thread_id)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxAttachment_from_dict = MailboxAttachment.from_dict
-_MailboxContentHeaders_from_dict = MailboxContentHeaders.from_dict
-_MailboxMessageContentBody_from_dict = MailboxMessageContentBody.from_dict
-_MailboxMessageContentDates_from_dict = MailboxMessageContentDates.from_dict
-_MailboxMessageContentParticipants_from_dict = MailboxMessageContentParticipants.from_dict
-_MailboxMessageContentStates_from_dict = MailboxMessageContentStates.from_dict

@@ -3,146 +3,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_message_content_body_format import MailboxMessageContentBodyFormat
-
-_MailboxMessageContentBodyFormat_member = cast(
-    "Callable[[Any], MailboxMessageContentBodyFormat | None]",
-    MailboxMessageContentBodyFormat._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "extracted_links",
-        "format",
-        "html",
-        "is_truncated",
-        "quotes_stripped",
-        "signature_stripped",
-        "text",
-        "truncated_at_chars",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("html", "html", "str", True, True),
-    ("is_truncated", "is_truncated", "bool", False, True),
-    ("quotes_stripped", "quotes_stripped", "bool", False, True),
-    ("signature_stripped", "signature_stripped", "bool", False, True),
-    ("text", "text", "str", True, True),
-    ("truncated_at_chars", "truncated_at_chars", "int", True, True),
-)
 
 
 @define
-class MailboxMessageContentBody:
+class MailboxMessageContentBody(Model):
     """MailboxMessageContentBody
 
     Attributes:
-        extracted_links: (no description)
-        format_: (no description)
         html: HTML body when requested. Returned as a JSON string and not as rendered content.
-        is_truncated: (no description)
-        quotes_stripped: (no description)
-        signature_stripped: (no description)
-        text: (no description)
-        truncated_at_chars: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     extracted_links: list[str]
-    format_: MailboxMessageContentBodyFormat | None
+
+    format: MailboxMessageContentBodyFormat | None
+
     html: str | None
+    """HTML body when requested. Returned as a JSON string and not as rendered content."""
+
     is_truncated: bool
+
     quotes_stripped: bool
+
     signature_stripped: bool
+
     text: str | None
+
     truncated_at_chars: int | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_html = d["html"]
-            f_is_truncated = d["is_truncated"]
-            f_quotes_stripped = d["quotes_stripped"]
-            f_signature_stripped = d["signature_stripped"]
-            f_text = d["text"]
-            f_truncated_at_chars = d["truncated_at_chars"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_html is None or type(f_html) is str)
-            and type(f_is_truncated) is bool
-            and type(f_quotes_stripped) is bool
-            and type(f_signature_stripped) is bool
-            and (f_text is None or type(f_text) is str)
-            and (f_truncated_at_chars is None or type(f_truncated_at_chars) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.html = f_html
-        self.is_truncated = f_is_truncated
-        self.quotes_stripped = f_quotes_stripped
-        self.signature_stripped = f_signature_stripped
-        self.text = f_text
-        self.truncated_at_chars = f_truncated_at_chars
-        try:
-            v = d["extracted_links"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "extracted_links", exc) from exc
-        self.extracted_links = v
-        try:
-            v = d["format"]
-            if v is not None:
-                v = _MailboxMessageContentBodyFormat_member(v) or MailboxMessageContentBodyFormat(v)
-        except Exception as exc:
-            raise decode_failure(cls, "format_", exc) from exc
-        self.format_ = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["extracted_links"] = encode_value(self.extracted_links)
-        out["format"] = encode_value(self.format_)
-        out["html"] = encode_value(self.html)
-        out["is_truncated"] = encode_value(self.is_truncated)
-        out["quotes_stripped"] = encode_value(self.quotes_stripped)
-        out["signature_stripped"] = encode_value(self.signature_stripped)
-        out["text"] = encode_value(self.text)
-        out["truncated_at_chars"] = encode_value(self.truncated_at_chars)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,124 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from attrs import define, field
 
-from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
-
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_address import MailboxAddress
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "bcc",
-        "cc",
-        "from",
-        "reply_to",
-        "to",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
-class MailboxMessageContentParticipants:
-    """MailboxMessageContentParticipants
-
-    Attributes:
-        bcc: (no description)
-        cc: (no description)
-        from_: (no description)
-        reply_to: (no description)
-        to: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxMessageContentParticipants(Model):
+    """MailboxMessageContentParticipants"""
 
     bcc: list[MailboxAddress]
+
     cc: list[MailboxAddress]
-    from_: MailboxAddress | None
+
+    from_: MailboxAddress | None = field(metadata={"json": "from"})
+
     reply_to: list[MailboxAddress]
+
     to: list[MailboxAddress]
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["bcc"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "bcc", exc) from exc
-        self.bcc = v
-        try:
-            v = d["cc"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "cc", exc) from exc
-        self.cc = v
-        try:
-            v = d["from"]
-            if v is not None:
-                v = _MailboxAddress_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_", exc) from exc
-        self.from_ = v
-        try:
-            v = d["reply_to"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to", exc) from exc
-        self.reply_to = v
-        try:
-            v = d["to"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "to", exc) from exc
-        self.to = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["bcc"] = encode_value(self.bcc)
-        out["cc"] = encode_value(self.cc)
-        out["from"] = encode_value(self.from_)
-        out["reply_to"] = encode_value(self.reply_to)
-        out["to"] = encode_value(self.to)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxAddress_from_dict = MailboxAddress.from_dict

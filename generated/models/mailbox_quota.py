@@ -3,153 +3,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "description",
-        "hard_limit",
-        "id",
-        "name",
-        "resource_type",
-        "scope",
-        "soft_limit",
-        "types",
-        "used",
-        "warn_limit",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("description", "description", "str", True, True),
-    ("hard_limit", "hard_limit", "int", False, True),
-    ("id", "id", "str", False, True),
-    ("name", "name", "str", False, True),
-    ("resource_type", "resource_type", "str", False, True),
-    ("scope", "scope", "str", False, True),
-    ("soft_limit", "soft_limit", "int", True, True),
-    ("used", "used", "int", False, True),
-    ("warn_limit", "warn_limit", "int", True, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxQuota:
+class MailboxQuota(Model):
     """MailboxQuota
 
     Attributes:
-        description: (no description)
-        hard_limit: (no description)
         id: Quota ID
-        name: (no description)
-        resource_type: (no description)
-        scope: (no description)
-        soft_limit: (no description)
-        types: (no description)
-        used: (no description)
-        warn_limit: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     description: str | None
+
     hard_limit: int
+
     id: str
+    """Quota ID"""
+
     name: str
+
     resource_type: str
+
     scope: str
+
     soft_limit: int | None
+
     types: list[str]
+
     used: int
+
     warn_limit: int | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_description = d["description"]
-            f_hard_limit = d["hard_limit"]
-            f_id = d["id"]
-            f_name = d["name"]
-            f_resource_type = d["resource_type"]
-            f_scope = d["scope"]
-            f_soft_limit = d["soft_limit"]
-            f_used = d["used"]
-            f_warn_limit = d["warn_limit"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_description is None or type(f_description) is str)
-            and type(f_hard_limit) is int
-            and type(f_id) is str
-            and type(f_name) is str
-            and type(f_resource_type) is str
-            and type(f_scope) is str
-            and (f_soft_limit is None or type(f_soft_limit) is int)
-            and type(f_used) is int
-            and (f_warn_limit is None or type(f_warn_limit) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.description = f_description
-        self.hard_limit = f_hard_limit
-        self.id = f_id
-        self.name = f_name
-        self.resource_type = f_resource_type
-        self.scope = f_scope
-        self.soft_limit = f_soft_limit
-        self.used = f_used
-        self.warn_limit = f_warn_limit
-        try:
-            v = d["types"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "types", exc) from exc
-        self.types = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["description"] = encode_value(self.description)
-        out["hard_limit"] = encode_value(self.hard_limit)
-        out["id"] = encode_value(self.id)
-        out["name"] = encode_value(self.name)
-        out["resource_type"] = encode_value(self.resource_type)
-        out["scope"] = encode_value(self.scope)
-        out["soft_limit"] = encode_value(self.soft_limit)
-        out["types"] = encode_value(self.types)
-        out["used"] = encode_value(self.used)
-        out["warn_limit"] = encode_value(self.warn_limit)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

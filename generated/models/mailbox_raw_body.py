@@ -3,122 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_raw_body_body import MailboxRawBodyBody
 from .mailbox_raw_body_part import MailboxRawBodyPart
 from .mailbox_raw_body_states import MailboxRawBodyStates
 
-_MailboxRawBodyPart_member = cast(
-    "Callable[[Any], MailboxRawBodyPart | None]", MailboxRawBodyPart._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "body",
-        "id",
-        "part",
-        "states",
-        "thread_id",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("id", "id", "str", False, True),
-    ("thread_id", "thread_id", "str", True, True),
-)
-
 
 @define
-class MailboxRawBody:
+class MailboxRawBody(Model):
     """MailboxRawBody
 
     Attributes:
-        body: (no description)
         id: Message ID
-        part: (no description)
-        states: (no description)
-        thread_id: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     body: MailboxRawBodyBody
+
     id: str
+    """Message ID"""
+
     part: MailboxRawBodyPart
+
     states: MailboxRawBodyStates
+
     thread_id: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_id = d["id"]
-            f_thread_id = d["thread_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_id) is str and (f_thread_id is None or type(f_thread_id) is str)):
-            raise wrong_type(cls, d, _PLAIN)
-        self.id = f_id
-        self.thread_id = f_thread_id
-        try:
-            v = d["body"]
-            v = _MailboxRawBodyBody_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "body", exc) from exc
-        self.body = v
-        try:
-            v = d["part"]
-            v = _MailboxRawBodyPart_member(v) or MailboxRawBodyPart(v)
-        except Exception as exc:
-            raise decode_failure(cls, "part", exc) from exc
-        self.part = v
-        try:
-            v = d["states"]
-            v = _MailboxRawBodyStates_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "states", exc) from exc
-        self.states = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["body"] = encode_value(self.body)
-        out["id"] = encode_value(self.id)
-        out["part"] = encode_value(self.part)
-        out["states"] = encode_value(self.states)
-        out["thread_id"] = encode_value(self.thread_id)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxRawBodyBody_from_dict = MailboxRawBodyBody.from_dict
-_MailboxRawBodyStates_from_dict = MailboxRawBodyStates.from_dict

@@ -3,99 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "html",
-        "is_truncated",
-        "text",
-        "truncated_at_chars",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("html", "html", "str", True, True),
-    ("is_truncated", "is_truncated", "bool", False, True),
-    ("text", "text", "str", True, True),
-    ("truncated_at_chars", "truncated_at_chars", "int", True, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxRawBodyBody:
-    """MailboxRawBodyBody
-
-    Attributes:
-        html: (no description)
-        is_truncated: (no description)
-        text: (no description)
-        truncated_at_chars: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxRawBodyBody(Model):
+    """MailboxRawBodyBody"""
 
     html: str | None
+
     is_truncated: bool
+
     text: str | None
+
     truncated_at_chars: int | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_html = d["html"]
-            f_is_truncated = d["is_truncated"]
-            f_text = d["text"]
-            f_truncated_at_chars = d["truncated_at_chars"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_html is None or type(f_html) is str)
-            and type(f_is_truncated) is bool
-            and (f_text is None or type(f_text) is str)
-            and (f_truncated_at_chars is None or type(f_truncated_at_chars) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.html = f_html
-        self.is_truncated = f_is_truncated
-        self.text = f_text
-        self.truncated_at_chars = f_truncated_at_chars
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["html"] = encode_value(self.html)
-        out["is_truncated"] = encode_value(self.is_truncated)
-        out["text"] = encode_value(self.text)
-        out["truncated_at_chars"] = encode_value(self.truncated_at_chars)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

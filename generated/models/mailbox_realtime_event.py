@@ -3,177 +3,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_realtime_event_event_type import MailboxRealtimeEventEventType
 from .mailbox_realtime_event_message_id_kind import MailboxRealtimeEventMessageIdKind
 from .mailbox_realtime_message import MailboxRealtimeMessage
 
-_MailboxRealtimeEventEventType_member = cast(
-    "Callable[[Any], MailboxRealtimeEventEventType | None]",
-    MailboxRealtimeEventEventType._value2member_map_.get,
-)
-_MailboxRealtimeEventMessageIdKind_member = cast(
-    "Callable[[Any], MailboxRealtimeEventMessageIdKind | None]",
-    MailboxRealtimeEventMessageIdKind._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "event_type",
-        "is_spam",
-        "mailbox_id",
-        "message",
-        "message_id",
-        "message_id_kind",
-        "occurred_at",
-        "recipients",
-        "sender",
-        "team_public_id",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("is_spam", "is_spam", "bool", True, True),
-    ("mailbox_id", "mailbox_id", "str", False, True),
-    ("message_id", "message_id", "str", True, True),
-    ("occurred_at", "occurred_at", "str", False, True),
-    ("sender", "sender", "str", True, True),
-    ("team_public_id", "team_public_id", "str", False, True),
-)
-
 
 @define
-class MailboxRealtimeEvent:
-    """MailboxRealtimeEvent
-
-    Attributes:
-        event_type: (no description)
-        is_spam: (no description)
-        mailbox_id: (no description)
-        message: (no description)
-        message_id: (no description)
-        message_id_kind: (no description)
-        occurred_at: (no description)
-        recipients: (no description)
-        sender: (no description)
-        team_public_id: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxRealtimeEvent(Model):
+    """MailboxRealtimeEvent"""
 
     event_type: MailboxRealtimeEventEventType
+
     is_spam: bool | None
+
     mailbox_id: str
+
     message: MailboxRealtimeMessage | None
+
     message_id: str | None
+
     message_id_kind: MailboxRealtimeEventMessageIdKind | None
+
     occurred_at: str
+
     recipients: list[str]
+
     sender: str | None
+
     team_public_id: str
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_is_spam = d["is_spam"]
-            f_mailbox_id = d["mailbox_id"]
-            f_message_id = d["message_id"]
-            f_occurred_at = d["occurred_at"]
-            f_sender = d["sender"]
-            f_team_public_id = d["team_public_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_is_spam is None or type(f_is_spam) is bool)
-            and type(f_mailbox_id) is str
-            and (f_message_id is None or type(f_message_id) is str)
-            and type(f_occurred_at) is str
-            and (f_sender is None or type(f_sender) is str)
-            and type(f_team_public_id) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.is_spam = f_is_spam
-        self.mailbox_id = f_mailbox_id
-        self.message_id = f_message_id
-        self.occurred_at = f_occurred_at
-        self.sender = f_sender
-        self.team_public_id = f_team_public_id
-        try:
-            v = d["event_type"]
-            v = _MailboxRealtimeEventEventType_member(v) or MailboxRealtimeEventEventType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "event_type", exc) from exc
-        self.event_type = v
-        try:
-            v = d["message"]
-            if v is not None:
-                v = _MailboxRealtimeMessage_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "message", exc) from exc
-        self.message = v
-        try:
-            v = d["message_id_kind"]
-            if v is not None:
-                v = _MailboxRealtimeEventMessageIdKind_member(v) or MailboxRealtimeEventMessageIdKind(v)
-        except Exception as exc:
-            raise decode_failure(cls, "message_id_kind", exc) from exc
-        self.message_id_kind = v
-        try:
-            v = d["recipients"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "recipients", exc) from exc
-        self.recipients = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["event_type"] = encode_value(self.event_type)
-        out["is_spam"] = encode_value(self.is_spam)
-        out["mailbox_id"] = encode_value(self.mailbox_id)
-        out["message"] = encode_value(self.message)
-        out["message_id"] = encode_value(self.message_id)
-        out["message_id_kind"] = encode_value(self.message_id_kind)
-        out["occurred_at"] = encode_value(self.occurred_at)
-        out["recipients"] = encode_value(self.recipients)
-        out["sender"] = encode_value(self.sender)
-        out["team_public_id"] = encode_value(self.team_public_id)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxRealtimeMessage_from_dict = MailboxRealtimeMessage.from_dict

@@ -3,261 +3,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from attrs import define, field
 
-from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
-
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .mailbox_address import MailboxAddress
 from .mailbox_attachment import MailboxAttachment
 from .mailbox_message_flags import MailboxMessageFlags
 from .mailbox_realtime_message_body import MailboxRealtimeMessageBody
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "bcc",
-        "body",
-        "cc",
-        "flags",
-        "folder_ids",
-        "from",
-        "has_attachments",
-        "id",
-        "keywords",
-        "preview",
-        "received_at",
-        "rfc5322_message_id",
-        "sent_at",
-        "size_bytes",
-        "subject",
-        "thread_id",
-        "to",
-        "attachments",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("has_attachments", "has_attachments", "bool", False, True),
-    ("id", "id", "str", False, True),
-    ("preview", "preview", "str", True, True),
-    ("received_at", "received_at", "str", True, True),
-    ("rfc5322_message_id", "rfc5322_message_id", "str", True, True),
-    ("sent_at", "sent_at", "str", True, True),
-    ("size_bytes", "size_bytes", "int", True, True),
-    ("subject", "subject", "str", True, True),
-    ("thread_id", "thread_id", "str", True, True),
-)
-
 
 @define
-class MailboxRealtimeMessage:
+class MailboxRealtimeMessage(Model):
     """MailboxRealtimeMessage
 
     Attributes:
-        bcc: (no description)
-        body: (no description)
-        cc: (no description)
-        flags: (no description)
-        folder_ids: (no description)
-        from_: (no description)
-        has_attachments: (no description)
         id: Message ID
         keywords: Active message keywords, including system flags and custom labels.
-        preview: (no description)
-        received_at: (no description)
-        rfc5322_message_id: (no description)
-        sent_at: (no description)
-        size_bytes: (no description)
-        subject: (no description)
-        thread_id: (no description)
-        to: (no description)
         attachments: Attachment metadata for this message. Each item includes a short-lived `download_url`; if it expires, fetch message metadata again.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     bcc: list[MailboxAddress]
+
     body: MailboxRealtimeMessageBody
+
     cc: list[MailboxAddress]
+
     flags: MailboxMessageFlags
+
     folder_ids: list[str]
-    from_: MailboxAddress | None
+
+    from_: MailboxAddress | None = field(metadata={"json": "from"})
+
     has_attachments: bool
+
     id: str
+    """Message ID"""
+
     keywords: list[str]
+    """Active message keywords, including system flags and custom labels."""
+
     preview: str | None
+
     received_at: str | None
+
     rfc5322_message_id: str | None
+
     sent_at: str | None
+
     size_bytes: int | None
+
     subject: str | None
+
     thread_id: str | None
+
     to: list[MailboxAddress]
+
     attachments: list[MailboxAttachment] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_has_attachments = d["has_attachments"]
-            f_id = d["id"]
-            f_preview = d["preview"]
-            f_received_at = d["received_at"]
-            f_rfc5322_message_id = d["rfc5322_message_id"]
-            f_sent_at = d["sent_at"]
-            f_size_bytes = d["size_bytes"]
-            f_subject = d["subject"]
-            f_thread_id = d["thread_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_has_attachments) is bool
-            and type(f_id) is str
-            and (f_preview is None or type(f_preview) is str)
-            and (f_received_at is None or type(f_received_at) is str)
-            and (f_rfc5322_message_id is None or type(f_rfc5322_message_id) is str)
-            and (f_sent_at is None or type(f_sent_at) is str)
-            and (f_size_bytes is None or type(f_size_bytes) is int)
-            and (f_subject is None or type(f_subject) is str)
-            and (f_thread_id is None or type(f_thread_id) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.has_attachments = f_has_attachments
-        self.id = f_id
-        self.preview = f_preview
-        self.received_at = f_received_at
-        self.rfc5322_message_id = f_rfc5322_message_id
-        self.sent_at = f_sent_at
-        self.size_bytes = f_size_bytes
-        self.subject = f_subject
-        self.thread_id = f_thread_id
-        try:
-            v = d["bcc"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "bcc", exc) from exc
-        self.bcc = v
-        try:
-            v = d["body"]
-            v = _MailboxRealtimeMessageBody_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "body", exc) from exc
-        self.body = v
-        try:
-            v = d["cc"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "cc", exc) from exc
-        self.cc = v
-        try:
-            v = d["flags"]
-            v = _MailboxMessageFlags_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "flags", exc) from exc
-        self.flags = v
-        try:
-            v = d["folder_ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "folder_ids", exc) from exc
-        self.folder_ids = v
-        try:
-            v = d["from"]
-            if v is not None:
-                v = _MailboxAddress_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_", exc) from exc
-        self.from_ = v
-        try:
-            v = d["keywords"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "keywords", exc) from exc
-        self.keywords = v
-        try:
-            v = d["to"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "to", exc) from exc
-        self.to = v
-        try:
-            v = d.get("attachments", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_MailboxAttachment_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "attachments", exc) from exc
-        self.attachments = f_attachments = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 17 + (f_attachments is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["bcc"] = encode_value(self.bcc)
-        out["body"] = encode_value(self.body)
-        out["cc"] = encode_value(self.cc)
-        out["flags"] = encode_value(self.flags)
-        out["folder_ids"] = encode_value(self.folder_ids)
-        out["from"] = encode_value(self.from_)
-        out["has_attachments"] = encode_value(self.has_attachments)
-        out["id"] = encode_value(self.id)
-        out["keywords"] = encode_value(self.keywords)
-        out["preview"] = encode_value(self.preview)
-        out["received_at"] = encode_value(self.received_at)
-        out["rfc5322_message_id"] = encode_value(self.rfc5322_message_id)
-        out["sent_at"] = encode_value(self.sent_at)
-        out["size_bytes"] = encode_value(self.size_bytes)
-        out["subject"] = encode_value(self.subject)
-        out["thread_id"] = encode_value(self.thread_id)
-        out["to"] = encode_value(self.to)
-        if self.attachments is not UNSET:
-            out["attachments"] = encode_value(self.attachments)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxAddress_from_dict = MailboxAddress.from_dict
-_MailboxAttachment_from_dict = MailboxAttachment.from_dict
-_MailboxMessageFlags_from_dict = MailboxMessageFlags.from_dict
-_MailboxRealtimeMessageBody_from_dict = MailboxRealtimeMessageBody.from_dict
+    """Attachment metadata for this message. Each item includes a short-lived `download_url`; if it expires, fetch message metadata again."""

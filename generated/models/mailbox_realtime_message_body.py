@@ -3,99 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "html",
-        "is_truncated",
-        "max_bytes",
-        "text",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("html", "html", "str", True, True),
-    ("is_truncated", "is_truncated", "bool", False, True),
-    ("max_bytes", "max_bytes", "int", False, True),
-    ("text", "text", "str", True, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxRealtimeMessageBody:
-    """MailboxRealtimeMessageBody
-
-    Attributes:
-        html: (no description)
-        is_truncated: (no description)
-        max_bytes: (no description)
-        text: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxRealtimeMessageBody(Model):
+    """MailboxRealtimeMessageBody"""
 
     html: str | None
+
     is_truncated: bool
+
     max_bytes: int
+
     text: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_html = d["html"]
-            f_is_truncated = d["is_truncated"]
-            f_max_bytes = d["max_bytes"]
-            f_text = d["text"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_html is None or type(f_html) is str)
-            and type(f_is_truncated) is bool
-            and type(f_max_bytes) is int
-            and (f_text is None or type(f_text) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.html = f_html
-        self.is_truncated = f_is_truncated
-        self.max_bytes = f_max_bytes
-        self.text = f_text
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["html"] = encode_value(self.html)
-        out["is_truncated"] = encode_value(self.is_truncated)
-        out["max_bytes"] = encode_value(self.max_bytes)
-        out["text"] = encode_value(self.text)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

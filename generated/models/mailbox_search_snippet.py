@@ -3,91 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "message_id",
-        "preview",
-        "subject",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("message_id", "message_id", "str", False, True),
-    ("preview", "preview", "str", True, True),
-    ("subject", "subject", "str", True, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxSearchSnippet:
+class MailboxSearchSnippet(Model):
     """MailboxSearchSnippet
 
     Attributes:
-        message_id: (no description)
         preview: Body preview snippet. May include mark tags.
         subject: Subject snippet. May include mark tags.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     message_id: str
+
     preview: str | None
+    """Body preview snippet. May include mark tags."""
+
     subject: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_message_id = d["message_id"]
-            f_preview = d["preview"]
-            f_subject = d["subject"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_message_id) is str
-            and (f_preview is None or type(f_preview) is str)
-            and (f_subject is None or type(f_subject) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.message_id = f_message_id
-        self.preview = f_preview
-        self.subject = f_subject
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["message_id"] = encode_value(self.message_id)
-        out["preview"] = encode_value(self.preview)
-        out["subject"] = encode_value(self.subject)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Subject snippet. May include mark tags."""

@@ -3,103 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_search_snippet import MailboxSearchSnippet
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "not_found",
-        "snippets",
-        "sync_state",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("sync_state", "sync_state", "str", True, True),)
 
 
 @define
-class MailboxSearchSnippetsResult:
-    """MailboxSearchSnippetsResult
-
-    Attributes:
-        not_found: (no description)
-        snippets: (no description)
-        sync_state: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSearchSnippetsResult(Model):
+    """MailboxSearchSnippetsResult"""
 
     not_found: list[str]
+
     snippets: list[MailboxSearchSnippet]
+
     sync_state: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_sync_state = d["sync_state"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (f_sync_state is None or type(f_sync_state) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.sync_state = f_sync_state
-        try:
-            v = d["not_found"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "not_found", exc) from exc
-        self.not_found = v
-        try:
-            v = d["snippets"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxSearchSnippet_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "snippets", exc) from exc
-        self.snippets = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["not_found"] = encode_value(self.not_found)
-        out["snippets"] = encode_value(self.snippets)
-        out["sync_state"] = encode_value(self.sync_state)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxSearchSnippet_from_dict = MailboxSearchSnippet.from_dict

@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_session_capabilities import MailboxSessionCapabilities
 from .mailbox_session_endpoints import MailboxSessionEndpoints
 from .mailbox_session_gated import MailboxSessionGated
@@ -19,119 +13,24 @@ from .mailbox_session_limits import MailboxSessionLimits
 from .mailbox_session_mailbox import MailboxSessionMailbox
 from .mailbox_session_states import MailboxSessionStates
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "capabilities",
-        "endpoints",
-        "gated",
-        "limits",
-        "mailbox",
-        "states",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class MailboxSession:
+class MailboxSession(Model):
     """MailboxSession
 
     Attributes:
-        capabilities: (no description)
-        endpoints: (no description)
         gated: Flags are true when a feature is intentionally unavailable through the mailbox API.
-        limits: (no description)
-        mailbox: (no description)
-        states: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     capabilities: MailboxSessionCapabilities
+
     endpoints: MailboxSessionEndpoints
+
     gated: MailboxSessionGated
+    """Flags are true when a feature is intentionally unavailable through the mailbox API."""
+
     limits: MailboxSessionLimits
+
     mailbox: MailboxSessionMailbox
+
     states: MailboxSessionStates
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["capabilities"]
-            v = _MailboxSessionCapabilities_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "capabilities", exc) from exc
-        self.capabilities = v
-        try:
-            v = d["endpoints"]
-            v = _MailboxSessionEndpoints_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "endpoints", exc) from exc
-        self.endpoints = v
-        try:
-            v = d["gated"]
-            v = _MailboxSessionGated_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "gated", exc) from exc
-        self.gated = v
-        try:
-            v = d["limits"]
-            v = _MailboxSessionLimits_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "limits", exc) from exc
-        self.limits = v
-        try:
-            v = d["mailbox"]
-            v = _MailboxSessionMailbox_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "mailbox", exc) from exc
-        self.mailbox = v
-        try:
-            v = d["states"]
-            v = _MailboxSessionStates_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "states", exc) from exc
-        self.states = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["capabilities"] = encode_value(self.capabilities)
-        out["endpoints"] = encode_value(self.endpoints)
-        out["gated"] = encode_value(self.gated)
-        out["limits"] = encode_value(self.limits)
-        out["mailbox"] = encode_value(self.mailbox)
-        out["states"] = encode_value(self.states)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxSessionCapabilities_from_dict = MailboxSessionCapabilities.from_dict
-_MailboxSessionEndpoints_from_dict = MailboxSessionEndpoints.from_dict
-_MailboxSessionGated_from_dict = MailboxSessionGated.from_dict
-_MailboxSessionLimits_from_dict = MailboxSessionLimits.from_dict
-_MailboxSessionMailbox_from_dict = MailboxSessionMailbox.from_dict
-_MailboxSessionStates_from_dict = MailboxSessionStates.from_dict

@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_session_capabilities_attachments import MailboxSessionCapabilitiesAttachments
 from .mailbox_session_capabilities_folders import MailboxSessionCapabilitiesFolders
 from .mailbox_session_capabilities_identities import MailboxSessionCapabilitiesIdentities
@@ -21,141 +15,23 @@ from .mailbox_session_capabilities_submissions import MailboxSessionCapabilities
 from .mailbox_session_capabilities_sync import MailboxSessionCapabilitiesSync
 from .mailbox_session_capabilities_threads import MailboxSessionCapabilitiesThreads
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "attachments",
-        "folders",
-        "identities",
-        "messages",
-        "quotas",
-        "submissions",
-        "sync",
-        "threads",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class MailboxSessionCapabilities:
-    """MailboxSessionCapabilities
-
-    Attributes:
-        attachments: (no description)
-        folders: (no description)
-        identities: (no description)
-        messages: (no description)
-        quotas: (no description)
-        submissions: (no description)
-        sync: (no description)
-        threads: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionCapabilities(Model):
+    """MailboxSessionCapabilities"""
 
     attachments: MailboxSessionCapabilitiesAttachments
+
     folders: MailboxSessionCapabilitiesFolders
+
     identities: MailboxSessionCapabilitiesIdentities
+
     messages: MailboxSessionCapabilitiesMessages
+
     quotas: MailboxSessionCapabilitiesQuotas
+
     submissions: MailboxSessionCapabilitiesSubmissions
+
     sync: MailboxSessionCapabilitiesSync
+
     threads: MailboxSessionCapabilitiesThreads
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["attachments"]
-            v = _MailboxSessionCapabilitiesAttachments_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "attachments", exc) from exc
-        self.attachments = v
-        try:
-            v = d["folders"]
-            v = _MailboxSessionCapabilitiesFolders_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "folders", exc) from exc
-        self.folders = v
-        try:
-            v = d["identities"]
-            v = _MailboxSessionCapabilitiesIdentities_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "identities", exc) from exc
-        self.identities = v
-        try:
-            v = d["messages"]
-            v = _MailboxSessionCapabilitiesMessages_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "messages", exc) from exc
-        self.messages = v
-        try:
-            v = d["quotas"]
-            v = _MailboxSessionCapabilitiesQuotas_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "quotas", exc) from exc
-        self.quotas = v
-        try:
-            v = d["submissions"]
-            v = _MailboxSessionCapabilitiesSubmissions_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "submissions", exc) from exc
-        self.submissions = v
-        try:
-            v = d["sync"]
-            v = _MailboxSessionCapabilitiesSync_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "sync", exc) from exc
-        self.sync = v
-        try:
-            v = d["threads"]
-            v = _MailboxSessionCapabilitiesThreads_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "threads", exc) from exc
-        self.threads = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["attachments"] = encode_value(self.attachments)
-        out["folders"] = encode_value(self.folders)
-        out["identities"] = encode_value(self.identities)
-        out["messages"] = encode_value(self.messages)
-        out["quotas"] = encode_value(self.quotas)
-        out["submissions"] = encode_value(self.submissions)
-        out["sync"] = encode_value(self.sync)
-        out["threads"] = encode_value(self.threads)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxSessionCapabilitiesAttachments_from_dict = MailboxSessionCapabilitiesAttachments.from_dict
-_MailboxSessionCapabilitiesFolders_from_dict = MailboxSessionCapabilitiesFolders.from_dict
-_MailboxSessionCapabilitiesIdentities_from_dict = MailboxSessionCapabilitiesIdentities.from_dict
-_MailboxSessionCapabilitiesMessages_from_dict = MailboxSessionCapabilitiesMessages.from_dict
-_MailboxSessionCapabilitiesQuotas_from_dict = MailboxSessionCapabilitiesQuotas.from_dict
-_MailboxSessionCapabilitiesSubmissions_from_dict = MailboxSessionCapabilitiesSubmissions.from_dict
-_MailboxSessionCapabilitiesSync_from_dict = MailboxSessionCapabilitiesSync.from_dict
-_MailboxSessionCapabilitiesThreads_from_dict = MailboxSessionCapabilitiesThreads.from_dict

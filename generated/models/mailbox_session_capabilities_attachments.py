@@ -3,115 +3,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "download",
-        "metadata",
-        "parsing",
-        "range_download",
-        "send_with_uploaded_blob",
-        "upload",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("download", "download", "bool", False, True),
-    ("metadata", "metadata", "bool", False, True),
-    ("parsing", "parsing", "bool", False, True),
-    ("range_download", "range_download", "bool", False, True),
-    ("send_with_uploaded_blob", "send_with_uploaded_blob", "bool", False, True),
-    ("upload", "upload", "bool", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxSessionCapabilitiesAttachments:
-    """MailboxSessionCapabilitiesAttachments
-
-    Attributes:
-        download: (no description)
-        metadata: (no description)
-        parsing: (no description)
-        range_download: (no description)
-        send_with_uploaded_blob: (no description)
-        upload: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionCapabilitiesAttachments(Model):
+    """MailboxSessionCapabilitiesAttachments"""
 
     download: bool
+
     metadata: bool
+
     parsing: bool
+
     range_download: bool
+
     send_with_uploaded_blob: bool
+
     upload: bool
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_download = d["download"]
-            f_metadata = d["metadata"]
-            f_parsing = d["parsing"]
-            f_range_download = d["range_download"]
-            f_send_with_uploaded_blob = d["send_with_uploaded_blob"]
-            f_upload = d["upload"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_download) is bool
-            and type(f_metadata) is bool
-            and type(f_parsing) is bool
-            and type(f_range_download) is bool
-            and type(f_send_with_uploaded_blob) is bool
-            and type(f_upload) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.download = f_download
-        self.metadata = f_metadata
-        self.parsing = f_parsing
-        self.range_download = f_range_download
-        self.send_with_uploaded_blob = f_send_with_uploaded_blob
-        self.upload = f_upload
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["download"] = encode_value(self.download)
-        out["metadata"] = encode_value(self.metadata)
-        out["parsing"] = encode_value(self.parsing)
-        out["range_download"] = encode_value(self.range_download)
-        out["send_with_uploaded_blob"] = encode_value(self.send_with_uploaded_blob)
-        out["upload"] = encode_value(self.upload)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

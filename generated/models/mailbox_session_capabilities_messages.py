@@ -3,195 +3,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
+from attrs import define, field
 
-from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
-
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_session_capabilities_messages_update_fields_item import (
     MailboxSessionCapabilitiesMessagesUpdateFieldsItem,
 )
 
-_MailboxSessionCapabilitiesMessagesUpdateFieldsItem_member = cast(
-    "Callable[[Any], MailboxSessionCapabilitiesMessagesUpdateFieldsItem | None]",
-    MailboxSessionCapabilitiesMessagesUpdateFieldsItem._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "batch_get",
-        "batch_update",
-        "changes",
-        "clean_content",
-        "count",
-        "delete",
-        "detail",
-        "keywords",
-        "list",
-        "permanent_delete",
-        "query_changes",
-        "raw_body",
-        "search_snippets",
-        "update_fields",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("batch_get", "batch_get", "bool", False, True),
-    ("batch_update", "batch_update", "bool", False, True),
-    ("changes", "changes", "bool", False, True),
-    ("clean_content", "clean_content", "bool", False, True),
-    ("count", "count", "bool", False, True),
-    ("delete", "delete", "bool", False, True),
-    ("detail", "detail", "bool", False, True),
-    ("keywords", "keywords", "bool", False, True),
-    ("list", "list_", "bool", False, True),
-    ("permanent_delete", "permanent_delete", "bool", False, True),
-    ("query_changes", "query_changes", "bool", False, True),
-    ("raw_body", "raw_body", "bool", False, True),
-    ("search_snippets", "search_snippets", "bool", False, True),
-)
-
 
 @define
-class MailboxSessionCapabilitiesMessages:
-    """MailboxSessionCapabilitiesMessages
-
-    Attributes:
-        batch_get: (no description)
-        batch_update: (no description)
-        changes: (no description)
-        clean_content: (no description)
-        count: (no description)
-        delete: (no description)
-        detail: (no description)
-        keywords: (no description)
-        list_: (no description)
-        permanent_delete: (no description)
-        query_changes: (no description)
-        raw_body: (no description)
-        search_snippets: (no description)
-        update_fields: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionCapabilitiesMessages(Model):
+    """MailboxSessionCapabilitiesMessages"""
 
     batch_get: bool
+
     batch_update: bool
+
     changes: bool
+
     clean_content: bool
+
     count: bool
+
     delete: bool
+
     detail: bool
+
     keywords: bool
-    list_: bool
+
+    list_: bool = field(metadata={"json": "list"})
+
     permanent_delete: bool
+
     query_changes: bool
+
     raw_body: bool
+
     search_snippets: bool
+
     update_fields: list[MailboxSessionCapabilitiesMessagesUpdateFieldsItem]
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_batch_get = d["batch_get"]
-            f_batch_update = d["batch_update"]
-            f_changes = d["changes"]
-            f_clean_content = d["clean_content"]
-            f_count = d["count"]
-            f_delete = d["delete"]
-            f_detail = d["detail"]
-            f_keywords = d["keywords"]
-            f_list_ = d["list"]
-            f_permanent_delete = d["permanent_delete"]
-            f_query_changes = d["query_changes"]
-            f_raw_body = d["raw_body"]
-            f_search_snippets = d["search_snippets"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_batch_get) is bool
-            and type(f_batch_update) is bool
-            and type(f_changes) is bool
-            and type(f_clean_content) is bool
-            and type(f_count) is bool
-            and type(f_delete) is bool
-            and type(f_detail) is bool
-            and type(f_keywords) is bool
-            and type(f_list_) is bool
-            and type(f_permanent_delete) is bool
-            and type(f_query_changes) is bool
-            and type(f_raw_body) is bool
-            and type(f_search_snippets) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.batch_get = f_batch_get
-        self.batch_update = f_batch_update
-        self.changes = f_changes
-        self.clean_content = f_clean_content
-        self.count = f_count
-        self.delete = f_delete
-        self.detail = f_detail
-        self.keywords = f_keywords
-        self.list_ = f_list_
-        self.permanent_delete = f_permanent_delete
-        self.query_changes = f_query_changes
-        self.raw_body = f_raw_body
-        self.search_snippets = f_search_snippets
-        try:
-            v = d["update_fields"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [
-                _MailboxSessionCapabilitiesMessagesUpdateFieldsItem_member(_i0)
-                or MailboxSessionCapabilitiesMessagesUpdateFieldsItem(_i0)
-                for _i0 in v
-            ]
-        except Exception as exc:
-            raise decode_failure(cls, "update_fields", exc) from exc
-        self.update_fields = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 14
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["batch_get"] = encode_value(self.batch_get)
-        out["batch_update"] = encode_value(self.batch_update)
-        out["changes"] = encode_value(self.changes)
-        out["clean_content"] = encode_value(self.clean_content)
-        out["count"] = encode_value(self.count)
-        out["delete"] = encode_value(self.delete)
-        out["detail"] = encode_value(self.detail)
-        out["keywords"] = encode_value(self.keywords)
-        out["list"] = encode_value(self.list_)
-        out["permanent_delete"] = encode_value(self.permanent_delete)
-        out["query_changes"] = encode_value(self.query_changes)
-        out["raw_body"] = encode_value(self.raw_body)
-        out["search_snippets"] = encode_value(self.search_snippets)
-        out["update_fields"] = encode_value(self.update_fields)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,99 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from attrs import define, field
 
-from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
-
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "changes",
-        "list",
-        "update",
-        "usage",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("changes", "changes", "bool", False, True),
-    ("list", "list_", "bool", False, True),
-    ("update", "update", "bool", False, True),
-    ("usage", "usage", "bool", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxSessionCapabilitiesQuotas:
-    """MailboxSessionCapabilitiesQuotas
-
-    Attributes:
-        changes: (no description)
-        list_: (no description)
-        update: (no description)
-        usage: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionCapabilitiesQuotas(Model):
+    """MailboxSessionCapabilitiesQuotas"""
 
     changes: bool
-    list_: bool
+
+    list_: bool = field(metadata={"json": "list"})
+
     update: bool
+
     usage: bool
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_changes = d["changes"]
-            f_list_ = d["list"]
-            f_update = d["update"]
-            f_usage = d["usage"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_changes) is bool
-            and type(f_list_) is bool
-            and type(f_update) is bool
-            and type(f_usage) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.changes = f_changes
-        self.list_ = f_list_
-        self.update = f_update
-        self.usage = f_usage
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["changes"] = encode_value(self.changes)
-        out["list"] = encode_value(self.list_)
-        out["update"] = encode_value(self.update)
-        out["usage"] = encode_value(self.usage)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

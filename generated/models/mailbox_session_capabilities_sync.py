@@ -3,118 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_session_capabilities_sync_query_changes_item import (
     MailboxSessionCapabilitiesSyncQueryChangesItem,
 )
 from .mailbox_session_capabilities_sync_types_item import MailboxSessionCapabilitiesSyncTypesItem
 
-_MailboxSessionCapabilitiesSyncQueryChangesItem_member = cast(
-    "Callable[[Any], MailboxSessionCapabilitiesSyncQueryChangesItem | None]",
-    MailboxSessionCapabilitiesSyncQueryChangesItem._value2member_map_.get,
-)
-_MailboxSessionCapabilitiesSyncTypesItem_member = cast(
-    "Callable[[Any], MailboxSessionCapabilitiesSyncTypesItem | None]",
-    MailboxSessionCapabilitiesSyncTypesItem._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "query_changes",
-        "typed_changes",
-        "types",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("typed_changes", "typed_changes", "bool", False, True),
-)
-
 
 @define
-class MailboxSessionCapabilitiesSync:
-    """MailboxSessionCapabilitiesSync
-
-    Attributes:
-        query_changes: (no description)
-        typed_changes: (no description)
-        types: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionCapabilitiesSync(Model):
+    """MailboxSessionCapabilitiesSync"""
 
     query_changes: list[MailboxSessionCapabilitiesSyncQueryChangesItem]
+
     typed_changes: bool
+
     types: list[MailboxSessionCapabilitiesSyncTypesItem]
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_typed_changes = d["typed_changes"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_typed_changes) is bool):
-            raise wrong_type(cls, d, _PLAIN)
-        self.typed_changes = f_typed_changes
-        try:
-            v = d["query_changes"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [
-                _MailboxSessionCapabilitiesSyncQueryChangesItem_member(_i0)
-                or MailboxSessionCapabilitiesSyncQueryChangesItem(_i0)
-                for _i0 in v
-            ]
-        except Exception as exc:
-            raise decode_failure(cls, "query_changes", exc) from exc
-        self.query_changes = v
-        try:
-            v = d["types"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [
-                _MailboxSessionCapabilitiesSyncTypesItem_member(_i0)
-                or MailboxSessionCapabilitiesSyncTypesItem(_i0)
-                for _i0 in v
-            ]
-        except Exception as exc:
-            raise decode_failure(cls, "types", exc) from exc
-        self.types = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 3
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["query_changes"] = encode_value(self.query_changes)
-        out["typed_changes"] = encode_value(self.typed_changes)
-        out["types"] = encode_value(self.types)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,157 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "folders",
-        "mailbox",
-        "messages",
-        "submissions",
-        "sync",
-        "threads",
-        "usage",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
+from ..._model import Model
 
 
 @define
-class MailboxSessionEndpoints:
-    """MailboxSessionEndpoints
-
-    Attributes:
-        folders: (no description)
-        mailbox: (no description)
-        messages: (no description)
-        submissions: (no description)
-        sync: (no description)
-        threads: (no description)
-        usage: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionEndpoints(Model):
+    """MailboxSessionEndpoints"""
 
     folders: list[str]
+
     mailbox: list[str]
+
     messages: list[str]
+
     submissions: list[str]
+
     sync: list[str]
+
     threads: list[str]
+
     usage: list[str]
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["folders"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "folders", exc) from exc
-        self.folders = v
-        try:
-            v = d["mailbox"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "mailbox", exc) from exc
-        self.mailbox = v
-        try:
-            v = d["messages"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "messages", exc) from exc
-        self.messages = v
-        try:
-            v = d["submissions"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "submissions", exc) from exc
-        self.submissions = v
-        try:
-            v = d["sync"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "sync", exc) from exc
-        self.sync = v
-        try:
-            v = d["threads"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "threads", exc) from exc
-        self.threads = v
-        try:
-            v = d["usage"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "usage", exc) from exc
-        self.usage = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 7
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["folders"] = encode_value(self.folders)
-        out["mailbox"] = encode_value(self.mailbox)
-        out["messages"] = encode_value(self.messages)
-        out["submissions"] = encode_value(self.submissions)
-        out["sync"] = encode_value(self.sync)
-        out["threads"] = encode_value(self.threads)
-        out["usage"] = encode_value(self.usage)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

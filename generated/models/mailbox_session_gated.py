@@ -3,163 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "attachment_parsing",
-        "blob_copy",
-        "blob_lookup",
-        "events",
-        "filter_script_writes",
-        "identity_mutation",
-        "message_copy",
-        "message_import",
-        "message_parse",
-        "quota_mutation",
-        "raw_protocol",
-        "vacation_response",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("attachment_parsing", "attachment_parsing", "bool", False, True),
-    ("blob_copy", "blob_copy", "bool", False, True),
-    ("blob_lookup", "blob_lookup", "bool", False, True),
-    ("events", "events", "bool", False, True),
-    ("filter_script_writes", "filter_script_writes", "bool", False, True),
-    ("identity_mutation", "identity_mutation", "bool", False, True),
-    ("message_copy", "message_copy", "bool", False, True),
-    ("message_import", "message_import", "bool", False, True),
-    ("message_parse", "message_parse", "bool", False, True),
-    ("quota_mutation", "quota_mutation", "bool", False, True),
-    ("raw_protocol", "raw_protocol", "bool", False, True),
-    ("vacation_response", "vacation_response", "bool", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxSessionGated:
-    """Flags are true when a feature is intentionally unavailable through the mailbox API.
-
-    Attributes:
-        attachment_parsing: (no description)
-        blob_copy: (no description)
-        blob_lookup: (no description)
-        events: (no description)
-        filter_script_writes: (no description)
-        identity_mutation: (no description)
-        message_copy: (no description)
-        message_import: (no description)
-        message_parse: (no description)
-        quota_mutation: (no description)
-        raw_protocol: (no description)
-        vacation_response: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionGated(Model):
+    """Flags are true when a feature is intentionally unavailable through the mailbox API."""
 
     attachment_parsing: bool
+
     blob_copy: bool
+
     blob_lookup: bool
+
     events: bool
+
     filter_script_writes: bool
+
     identity_mutation: bool
+
     message_copy: bool
+
     message_import: bool
+
     message_parse: bool
+
     quota_mutation: bool
+
     raw_protocol: bool
+
     vacation_response: bool
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_attachment_parsing = d["attachment_parsing"]
-            f_blob_copy = d["blob_copy"]
-            f_blob_lookup = d["blob_lookup"]
-            f_events = d["events"]
-            f_filter_script_writes = d["filter_script_writes"]
-            f_identity_mutation = d["identity_mutation"]
-            f_message_copy = d["message_copy"]
-            f_message_import = d["message_import"]
-            f_message_parse = d["message_parse"]
-            f_quota_mutation = d["quota_mutation"]
-            f_raw_protocol = d["raw_protocol"]
-            f_vacation_response = d["vacation_response"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_attachment_parsing) is bool
-            and type(f_blob_copy) is bool
-            and type(f_blob_lookup) is bool
-            and type(f_events) is bool
-            and type(f_filter_script_writes) is bool
-            and type(f_identity_mutation) is bool
-            and type(f_message_copy) is bool
-            and type(f_message_import) is bool
-            and type(f_message_parse) is bool
-            and type(f_quota_mutation) is bool
-            and type(f_raw_protocol) is bool
-            and type(f_vacation_response) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.attachment_parsing = f_attachment_parsing
-        self.blob_copy = f_blob_copy
-        self.blob_lookup = f_blob_lookup
-        self.events = f_events
-        self.filter_script_writes = f_filter_script_writes
-        self.identity_mutation = f_identity_mutation
-        self.message_copy = f_message_copy
-        self.message_import = f_message_import
-        self.message_parse = f_message_parse
-        self.quota_mutation = f_quota_mutation
-        self.raw_protocol = f_raw_protocol
-        self.vacation_response = f_vacation_response
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 12
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["attachment_parsing"] = encode_value(self.attachment_parsing)
-        out["blob_copy"] = encode_value(self.blob_copy)
-        out["blob_lookup"] = encode_value(self.blob_lookup)
-        out["events"] = encode_value(self.events)
-        out["filter_script_writes"] = encode_value(self.filter_script_writes)
-        out["identity_mutation"] = encode_value(self.identity_mutation)
-        out["message_copy"] = encode_value(self.message_copy)
-        out["message_import"] = encode_value(self.message_import)
-        out["message_parse"] = encode_value(self.message_parse)
-        out["quota_mutation"] = encode_value(self.quota_mutation)
-        out["raw_protocol"] = encode_value(self.raw_protocol)
-        out["vacation_response"] = encode_value(self.vacation_response)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

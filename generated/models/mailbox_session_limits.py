@@ -3,147 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "attachment_upload_bytes_max",
-        "batch_ids_max",
-        "body_chars_max",
-        "changes_limit_max",
-        "inline_attachment_bytes_max",
-        "keywords_per_update_max",
-        "list_limit_max",
-        "message_body_chars_default",
-        "outbound_raw_message_bytes_max",
-        "thread_body_chars_default",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("attachment_upload_bytes_max", "attachment_upload_bytes_max", "int", False, True),
-    ("batch_ids_max", "batch_ids_max", "int", False, True),
-    ("body_chars_max", "body_chars_max", "int", False, True),
-    ("changes_limit_max", "changes_limit_max", "int", False, True),
-    ("inline_attachment_bytes_max", "inline_attachment_bytes_max", "int", False, True),
-    ("keywords_per_update_max", "keywords_per_update_max", "int", False, True),
-    ("list_limit_max", "list_limit_max", "int", False, True),
-    ("message_body_chars_default", "message_body_chars_default", "int", False, True),
-    ("outbound_raw_message_bytes_max", "outbound_raw_message_bytes_max", "int", False, True),
-    ("thread_body_chars_default", "thread_body_chars_default", "int", False, True),
-)
+from ..._model import Model
 
 
 @define
-class MailboxSessionLimits:
-    """MailboxSessionLimits
-
-    Attributes:
-        attachment_upload_bytes_max: (no description)
-        batch_ids_max: (no description)
-        body_chars_max: (no description)
-        changes_limit_max: (no description)
-        inline_attachment_bytes_max: (no description)
-        keywords_per_update_max: (no description)
-        list_limit_max: (no description)
-        message_body_chars_default: (no description)
-        outbound_raw_message_bytes_max: (no description)
-        thread_body_chars_default: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxSessionLimits(Model):
+    """MailboxSessionLimits"""
 
     attachment_upload_bytes_max: int
+
     batch_ids_max: int
+
     body_chars_max: int
+
     changes_limit_max: int
+
     inline_attachment_bytes_max: int
+
     keywords_per_update_max: int
+
     list_limit_max: int
+
     message_body_chars_default: int
+
     outbound_raw_message_bytes_max: int
+
     thread_body_chars_default: int
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_attachment_upload_bytes_max = d["attachment_upload_bytes_max"]
-            f_batch_ids_max = d["batch_ids_max"]
-            f_body_chars_max = d["body_chars_max"]
-            f_changes_limit_max = d["changes_limit_max"]
-            f_inline_attachment_bytes_max = d["inline_attachment_bytes_max"]
-            f_keywords_per_update_max = d["keywords_per_update_max"]
-            f_list_limit_max = d["list_limit_max"]
-            f_message_body_chars_default = d["message_body_chars_default"]
-            f_outbound_raw_message_bytes_max = d["outbound_raw_message_bytes_max"]
-            f_thread_body_chars_default = d["thread_body_chars_default"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_attachment_upload_bytes_max) is int
-            and type(f_batch_ids_max) is int
-            and type(f_body_chars_max) is int
-            and type(f_changes_limit_max) is int
-            and type(f_inline_attachment_bytes_max) is int
-            and type(f_keywords_per_update_max) is int
-            and type(f_list_limit_max) is int
-            and type(f_message_body_chars_default) is int
-            and type(f_outbound_raw_message_bytes_max) is int
-            and type(f_thread_body_chars_default) is int
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.attachment_upload_bytes_max = f_attachment_upload_bytes_max
-        self.batch_ids_max = f_batch_ids_max
-        self.body_chars_max = f_body_chars_max
-        self.changes_limit_max = f_changes_limit_max
-        self.inline_attachment_bytes_max = f_inline_attachment_bytes_max
-        self.keywords_per_update_max = f_keywords_per_update_max
-        self.list_limit_max = f_list_limit_max
-        self.message_body_chars_default = f_message_body_chars_default
-        self.outbound_raw_message_bytes_max = f_outbound_raw_message_bytes_max
-        self.thread_body_chars_default = f_thread_body_chars_default
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["attachment_upload_bytes_max"] = encode_value(self.attachment_upload_bytes_max)
-        out["batch_ids_max"] = encode_value(self.batch_ids_max)
-        out["body_chars_max"] = encode_value(self.body_chars_max)
-        out["changes_limit_max"] = encode_value(self.changes_limit_max)
-        out["inline_attachment_bytes_max"] = encode_value(self.inline_attachment_bytes_max)
-        out["keywords_per_update_max"] = encode_value(self.keywords_per_update_max)
-        out["list_limit_max"] = encode_value(self.list_limit_max)
-        out["message_body_chars_default"] = encode_value(self.message_body_chars_default)
-        out["outbound_raw_message_bytes_max"] = encode_value(self.outbound_raw_message_bytes_max)
-        out["thread_body_chars_default"] = encode_value(self.thread_body_chars_default)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

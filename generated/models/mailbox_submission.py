@@ -3,174 +3,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_submission_delivery_status import MailboxSubmissionDeliveryStatus
 from .mailbox_submission_envelope import MailboxSubmissionEnvelope
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "delivery_status",
-        "dsn_blob_ids",
-        "email_id",
-        "envelope",
-        "id",
-        "identity_id",
-        "mdn_blob_ids",
-        "send_at",
-        "thread_id",
-        "undo_status",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("email_id", "email_id", "str", True, True),
-    ("id", "id", "str", False, True),
-    ("identity_id", "identity_id", "str", True, True),
-    ("send_at", "send_at", "str", True, True),
-    ("thread_id", "thread_id", "str", True, True),
-    ("undo_status", "undo_status", "str", True, True),
-)
-
 
 @define
-class MailboxSubmission:
+class MailboxSubmission(Model):
     """MailboxSubmission
 
     Attributes:
-        delivery_status: (no description)
-        dsn_blob_ids: (no description)
-        email_id: (no description)
-        envelope: (no description)
         id: Submission ID
-        identity_id: (no description)
-        mdn_blob_ids: (no description)
-        send_at: (no description)
-        thread_id: (no description)
-        undo_status: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     delivery_status: list[MailboxSubmissionDeliveryStatus]
+
     dsn_blob_ids: list[str]
+
     email_id: str | None
+
     envelope: MailboxSubmissionEnvelope | None
+
     id: str
+    """Submission ID"""
+
     identity_id: str | None
+
     mdn_blob_ids: list[str]
+
     send_at: str | None
+
     thread_id: str | None
+
     undo_status: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_email_id = d["email_id"]
-            f_id = d["id"]
-            f_identity_id = d["identity_id"]
-            f_send_at = d["send_at"]
-            f_thread_id = d["thread_id"]
-            f_undo_status = d["undo_status"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_email_id is None or type(f_email_id) is str)
-            and type(f_id) is str
-            and (f_identity_id is None or type(f_identity_id) is str)
-            and (f_send_at is None or type(f_send_at) is str)
-            and (f_thread_id is None or type(f_thread_id) is str)
-            and (f_undo_status is None or type(f_undo_status) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.email_id = f_email_id
-        self.id = f_id
-        self.identity_id = f_identity_id
-        self.send_at = f_send_at
-        self.thread_id = f_thread_id
-        self.undo_status = f_undo_status
-        try:
-            v = d["delivery_status"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxSubmissionDeliveryStatus_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "delivery_status", exc) from exc
-        self.delivery_status = v
-        try:
-            v = d["dsn_blob_ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "dsn_blob_ids", exc) from exc
-        self.dsn_blob_ids = v
-        try:
-            v = d["envelope"]
-            if v is not None:
-                v = _MailboxSubmissionEnvelope_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "envelope", exc) from exc
-        self.envelope = v
-        try:
-            v = d["mdn_blob_ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "mdn_blob_ids", exc) from exc
-        self.mdn_blob_ids = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["delivery_status"] = encode_value(self.delivery_status)
-        out["dsn_blob_ids"] = encode_value(self.dsn_blob_ids)
-        out["email_id"] = encode_value(self.email_id)
-        out["envelope"] = encode_value(self.envelope)
-        out["id"] = encode_value(self.id)
-        out["identity_id"] = encode_value(self.identity_id)
-        out["mdn_blob_ids"] = encode_value(self.mdn_blob_ids)
-        out["send_at"] = encode_value(self.send_at)
-        out["thread_id"] = encode_value(self.thread_id)
-        out["undo_status"] = encode_value(self.undo_status)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxSubmissionDeliveryStatus_from_dict = MailboxSubmissionDeliveryStatus.from_dict
-_MailboxSubmissionEnvelope_from_dict = MailboxSubmissionEnvelope.from_dict

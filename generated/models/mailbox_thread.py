@@ -3,178 +3,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_address import MailboxAddress
 from .mailbox_message_summary import MailboxMessageSummary
 from .mailbox_thread_states import MailboxThreadStates
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "folder_ids",
-        "has_attachments",
-        "id",
-        "last_message",
-        "message_count",
-        "message_ids",
-        "participants",
-        "states",
-        "subject",
-        "unread_count",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("has_attachments", "has_attachments", "bool", False, True),
-    ("id", "id", "str", False, True),
-    ("message_count", "message_count", "int", False, True),
-    ("subject", "subject", "str", True, True),
-    ("unread_count", "unread_count", "int", False, True),
-)
-
 
 @define
-class MailboxThread:
+class MailboxThread(Model):
     """MailboxThread
 
     Attributes:
-        folder_ids: (no description)
-        has_attachments: (no description)
         id: Thread ID
-        last_message: (no description)
-        message_count: (no description)
-        message_ids: (no description)
-        participants: (no description)
-        states: (no description)
-        subject: (no description)
-        unread_count: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     folder_ids: list[str]
+
     has_attachments: bool
+
     id: str
+    """Thread ID"""
+
     last_message: MailboxMessageSummary | None
+
     message_count: int
+
     message_ids: list[str]
+
     participants: list[MailboxAddress]
+
     states: MailboxThreadStates
+
     subject: str | None
+
     unread_count: int
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_has_attachments = d["has_attachments"]
-            f_id = d["id"]
-            f_message_count = d["message_count"]
-            f_subject = d["subject"]
-            f_unread_count = d["unread_count"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_has_attachments) is bool
-            and type(f_id) is str
-            and type(f_message_count) is int
-            and (f_subject is None or type(f_subject) is str)
-            and type(f_unread_count) is int
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.has_attachments = f_has_attachments
-        self.id = f_id
-        self.message_count = f_message_count
-        self.subject = f_subject
-        self.unread_count = f_unread_count
-        try:
-            v = d["folder_ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "folder_ids", exc) from exc
-        self.folder_ids = v
-        try:
-            v = d["last_message"]
-            if v is not None:
-                v = _MailboxMessageSummary_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "last_message", exc) from exc
-        self.last_message = v
-        try:
-            v = d["message_ids"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "message_ids", exc) from exc
-        self.message_ids = v
-        try:
-            v = d["participants"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "participants", exc) from exc
-        self.participants = v
-        try:
-            v = d["states"]
-            v = _MailboxThreadStates_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "states", exc) from exc
-        self.states = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["folder_ids"] = encode_value(self.folder_ids)
-        out["has_attachments"] = encode_value(self.has_attachments)
-        out["id"] = encode_value(self.id)
-        out["last_message"] = encode_value(self.last_message)
-        out["message_count"] = encode_value(self.message_count)
-        out["message_ids"] = encode_value(self.message_ids)
-        out["participants"] = encode_value(self.participants)
-        out["states"] = encode_value(self.states)
-        out["subject"] = encode_value(self.subject)
-        out["unread_count"] = encode_value(self.unread_count)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxAddress_from_dict = MailboxAddress.from_dict
-_MailboxMessageSummary_from_dict = MailboxMessageSummary.from_dict
-_MailboxThreadStates_from_dict = MailboxThreadStates.from_dict

@@ -3,146 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .mailbox_changes import MailboxChanges
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "folders",
-        "identities",
-        "messages",
-        "quotas",
-        "submissions",
-        "threads",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
-class MailboxTypedChangesTypes:
-    """MailboxTypedChangesTypes
-
-    Attributes:
-        folders: (no description)
-        identities: (no description)
-        messages: (no description)
-        quotas: (no description)
-        submissions: (no description)
-        threads: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxTypedChangesTypes(Model):
+    """MailboxTypedChangesTypes"""
 
     folders: MailboxChanges | Unset = UNSET
+
     identities: MailboxChanges | Unset = UNSET
+
     messages: MailboxChanges | Unset = UNSET
+
     quotas: MailboxChanges | Unset = UNSET
+
     submissions: MailboxChanges | Unset = UNSET
+
     threads: MailboxChanges | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d.get("folders", UNSET)
-            if v is not UNSET:
-                v = _MailboxChanges_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "folders", exc) from exc
-        self.folders = f_folders = v
-        try:
-            v = d.get("identities", UNSET)
-            if v is not UNSET:
-                v = _MailboxChanges_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "identities", exc) from exc
-        self.identities = f_identities = v
-        try:
-            v = d.get("messages", UNSET)
-            if v is not UNSET:
-                v = _MailboxChanges_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "messages", exc) from exc
-        self.messages = f_messages = v
-        try:
-            v = d.get("quotas", UNSET)
-            if v is not UNSET:
-                v = _MailboxChanges_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "quotas", exc) from exc
-        self.quotas = f_quotas = v
-        try:
-            v = d.get("submissions", UNSET)
-            if v is not UNSET:
-                v = _MailboxChanges_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "submissions", exc) from exc
-        self.submissions = f_submissions = v
-        try:
-            v = d.get("threads", UNSET)
-            if v is not UNSET:
-                v = _MailboxChanges_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "threads", exc) from exc
-        self.threads = f_threads = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            0
-            + (f_folders is not UNSET)
-            + (f_identities is not UNSET)
-            + (f_messages is not UNSET)
-            + (f_quotas is not UNSET)
-            + (f_submissions is not UNSET)
-            + (f_threads is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.folders is not UNSET:
-            out["folders"] = encode_value(self.folders)
-        if self.identities is not UNSET:
-            out["identities"] = encode_value(self.identities)
-        if self.messages is not UNSET:
-            out["messages"] = encode_value(self.messages)
-        if self.quotas is not UNSET:
-            out["quotas"] = encode_value(self.quotas)
-        if self.submissions is not UNSET:
-            out["submissions"] = encode_value(self.submissions)
-        if self.threads is not UNSET:
-            out["threads"] = encode_value(self.threads)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxChanges_from_dict = MailboxChanges.from_dict

@@ -3,89 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .mailbox_usage_resource import MailboxUsageResource
 from .mailbox_usage_states import MailboxUsageStates
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "resources",
-        "states",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class MailboxUsage:
-    """MailboxUsage
-
-    Attributes:
-        resources: (no description)
-        states: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class MailboxUsage(Model):
+    """MailboxUsage"""
 
     resources: list[MailboxUsageResource]
+
     states: MailboxUsageStates
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["resources"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxUsageResource_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "resources", exc) from exc
-        self.resources = v
-        try:
-            v = d["states"]
-            v = _MailboxUsageStates_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "states", exc) from exc
-        self.states = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["resources"] = encode_value(self.resources)
-        out["states"] = encode_value(self.states)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxUsageResource_from_dict = MailboxUsageResource.from_dict
-_MailboxUsageStates_from_dict = MailboxUsageStates.from_dict

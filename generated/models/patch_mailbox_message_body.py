@@ -3,99 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .patch_mailbox_message_body_keywords import PatchMailboxMessageBodyKeywords
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "flagged",
-        "keywords",
-        "seen",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("flagged", "flagged", "bool", False, False),
-    ("seen", "seen", "bool", False, False),
-)
 
 
 @define
-class PatchMailboxMessageBody:
+class PatchMailboxMessageBody(Model):
     """PatchMailboxMessageBody
 
     Attributes:
-        flagged: (no description)
         keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
-        seen: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     flagged: bool | Unset = UNSET
+
     keywords: PatchMailboxMessageBodyKeywords | Unset = UNSET
+    """Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only."""
+
     seen: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_flagged = d.get("flagged", UNSET)
-        f_seen = d.get("seen", UNSET)
-        if not (
-            (f_flagged is UNSET or type(f_flagged) is bool) and (f_seen is UNSET or type(f_seen) is bool)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.flagged = f_flagged
-        self.seen = f_seen
-        try:
-            v = d.get("keywords", UNSET)
-            if v is not UNSET:
-                v = _PatchMailboxMessageBodyKeywords_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "keywords", exc) from exc
-        self.keywords = f_keywords = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 0 + (f_flagged is not UNSET) + (f_keywords is not UNSET) + (f_seen is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.flagged is not UNSET:
-            out["flagged"] = encode_value(self.flagged)
-        if self.keywords is not UNSET:
-            out["keywords"] = encode_value(self.keywords)
-        if self.seen is not UNSET:
-            out["seen"] = encode_value(self.seen)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_PatchMailboxMessageBodyKeywords_from_dict = PatchMailboxMessageBodyKeywords.from_dict

@@ -3,115 +3,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "activate",
-        "deactivate",
-        "delete",
-        "test",
-        "update",
-        "update_variables",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("activate", "activate", "bool", False, True),
-    ("deactivate", "deactivate", "bool", False, True),
-    ("delete", "delete", "bool", False, True),
-    ("test", "test", "bool", False, True),
-    ("update", "update", "bool", False, True),
-    ("update_variables", "update_variables", "bool", False, True),
-)
+from ..._model import Model
 
 
 @define
-class ProviderAllowedActions:
-    """ProviderAllowedActions
-
-    Attributes:
-        activate: (no description)
-        deactivate: (no description)
-        delete: (no description)
-        test: (no description)
-        update: (no description)
-        update_variables: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class ProviderAllowedActions(Model):
+    """ProviderAllowedActions"""
 
     activate: bool
+
     deactivate: bool
+
     delete: bool
+
     test: bool
+
     update: bool
+
     update_variables: bool
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_activate = d["activate"]
-            f_deactivate = d["deactivate"]
-            f_delete = d["delete"]
-            f_test = d["test"]
-            f_update = d["update"]
-            f_update_variables = d["update_variables"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_activate) is bool
-            and type(f_deactivate) is bool
-            and type(f_delete) is bool
-            and type(f_test) is bool
-            and type(f_update) is bool
-            and type(f_update_variables) is bool
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.activate = f_activate
-        self.deactivate = f_deactivate
-        self.delete = f_delete
-        self.test = f_test
-        self.update = f_update
-        self.update_variables = f_update_variables
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 6
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["activate"] = encode_value(self.activate)
-        out["deactivate"] = encode_value(self.deactivate)
-        out["delete"] = encode_value(self.delete)
-        out["test"] = encode_value(self.test)
-        out["update"] = encode_value(self.update)
-        out["update_variables"] = encode_value(self.update_variables)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,219 +3,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .provider_create_body_quotas import ProviderCreateBodyQuotas
 from .provider_create_body_smtp_protocol import ProviderCreateBodySmtpProtocol
 from .provider_variables import ProviderVariables
 
-_ProviderCreateBodySmtpProtocol_member = cast(
-    "Callable[[Any], ProviderCreateBodySmtpProtocol | None]",
-    ProviderCreateBodySmtpProtocol._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "name",
-        "smtp_host",
-        "smtp_password",
-        "smtp_port",
-        "smtp_protocol",
-        "smtp_username",
-        "from_email",
-        "from_name",
-        "percentage",
-        "quotas",
-        "reply_to_email",
-        "reply_to_name",
-        "tracking_domain",
-        "variables",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("name", "name", "str", False, True),
-    ("smtp_host", "smtp_host", "str", False, True),
-    ("smtp_password", "smtp_password", "str", False, True),
-    ("smtp_port", "smtp_port", "int", False, True),
-    ("smtp_username", "smtp_username", "str", False, True),
-    ("from_email", "from_email", "str", True, False),
-    ("from_name", "from_name", "str", True, False),
-    ("percentage", "percentage", "int", False, False),
-    ("reply_to_email", "reply_to_email", "str", True, False),
-    ("reply_to_name", "reply_to_name", "str", True, False),
-    ("tracking_domain", "tracking_domain", "str", True, False),
-)
-
 
 @define
-class ProviderCreateBody:
+class ProviderCreateBody(Model):
     """ProviderCreateBody
 
     Attributes:
-        name: (no description)
-        smtp_host: (no description)
-        smtp_password: (no description)
-        smtp_port: (no description)
-        smtp_protocol: (no description)
-        smtp_username: (no description)
         from_email: Default From email address for an SMTP account.
-        from_name: (no description)
-        percentage: (no description)
-        quotas: (no description)
-        reply_to_email: (no description)
-        reply_to_name: (no description)
-        tracking_domain: (no description)
         variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     name: str
+
     smtp_host: str
+
     smtp_password: str
+
     smtp_port: int
+
     smtp_protocol: ProviderCreateBodySmtpProtocol
+
     smtp_username: str
+
     from_email: str | None | Unset = UNSET
+    """Default From email address for an SMTP account."""
+
     from_name: str | None | Unset = UNSET
+
     percentage: int | Unset = UNSET
+
     quotas: ProviderCreateBodyQuotas | Unset = UNSET
+
     reply_to_email: str | None | Unset = UNSET
+
     reply_to_name: str | None | Unset = UNSET
+
     tracking_domain: str | None | Unset = UNSET
+
     variables: ProviderVariables | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_name = d["name"]
-            f_smtp_host = d["smtp_host"]
-            f_smtp_password = d["smtp_password"]
-            f_smtp_port = d["smtp_port"]
-            f_smtp_username = d["smtp_username"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_from_email = d.get("from_email", UNSET)
-        f_from_name = d.get("from_name", UNSET)
-        f_percentage = d.get("percentage", UNSET)
-        f_reply_to_email = d.get("reply_to_email", UNSET)
-        f_reply_to_name = d.get("reply_to_name", UNSET)
-        f_tracking_domain = d.get("tracking_domain", UNSET)
-        if not (
-            type(f_name) is str
-            and type(f_smtp_host) is str
-            and type(f_smtp_password) is str
-            and type(f_smtp_port) is int
-            and type(f_smtp_username) is str
-            and (f_from_email is UNSET or (f_from_email is None or type(f_from_email) is str))
-            and (f_from_name is UNSET or (f_from_name is None or type(f_from_name) is str))
-            and (f_percentage is UNSET or type(f_percentage) is int)
-            and (f_reply_to_email is UNSET or (f_reply_to_email is None or type(f_reply_to_email) is str))
-            and (f_reply_to_name is UNSET or (f_reply_to_name is None or type(f_reply_to_name) is str))
-            and (f_tracking_domain is UNSET or (f_tracking_domain is None or type(f_tracking_domain) is str))
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.name = f_name
-        self.smtp_host = f_smtp_host
-        self.smtp_password = f_smtp_password
-        self.smtp_port = f_smtp_port
-        self.smtp_username = f_smtp_username
-        self.from_email = f_from_email
-        self.from_name = f_from_name
-        self.percentage = f_percentage
-        self.reply_to_email = f_reply_to_email
-        self.reply_to_name = f_reply_to_name
-        self.tracking_domain = f_tracking_domain
-        try:
-            v = d["smtp_protocol"]
-            v = _ProviderCreateBodySmtpProtocol_member(v) or ProviderCreateBodySmtpProtocol(v)
-        except Exception as exc:
-            raise decode_failure(cls, "smtp_protocol", exc) from exc
-        self.smtp_protocol = v
-        try:
-            v = d.get("quotas", UNSET)
-            if v is not UNSET:
-                v = _ProviderCreateBodyQuotas_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "quotas", exc) from exc
-        self.quotas = f_quotas = v
-        try:
-            v = d.get("variables", UNSET)
-            if v is not UNSET:
-                v = _ProviderVariables_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "variables", exc) from exc
-        self.variables = f_variables = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            6
-            + (f_from_email is not UNSET)
-            + (f_from_name is not UNSET)
-            + (f_percentage is not UNSET)
-            + (f_quotas is not UNSET)
-            + (f_reply_to_email is not UNSET)
-            + (f_reply_to_name is not UNSET)
-            + (f_tracking_domain is not UNSET)
-            + (f_variables is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["name"] = encode_value(self.name)
-        out["smtp_host"] = encode_value(self.smtp_host)
-        out["smtp_password"] = encode_value(self.smtp_password)
-        out["smtp_port"] = encode_value(self.smtp_port)
-        out["smtp_protocol"] = encode_value(self.smtp_protocol)
-        out["smtp_username"] = encode_value(self.smtp_username)
-        if self.from_email is not UNSET:
-            out["from_email"] = encode_value(self.from_email)
-        if self.from_name is not UNSET:
-            out["from_name"] = encode_value(self.from_name)
-        if self.percentage is not UNSET:
-            out["percentage"] = encode_value(self.percentage)
-        if self.quotas is not UNSET:
-            out["quotas"] = encode_value(self.quotas)
-        if self.reply_to_email is not UNSET:
-            out["reply_to_email"] = encode_value(self.reply_to_email)
-        if self.reply_to_name is not UNSET:
-            out["reply_to_name"] = encode_value(self.reply_to_name)
-        if self.tracking_domain is not UNSET:
-            out["tracking_domain"] = encode_value(self.tracking_domain)
-        if self.variables is not UNSET:
-            out["variables"] = encode_value(self.variables)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ProviderCreateBodyQuotas_from_dict = ProviderCreateBodyQuotas.from_dict
-_ProviderVariables_from_dict = ProviderVariables.from_dict
+    """Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set."""

@@ -3,33 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .provider_quota_range import ProviderQuotaRange
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "per_day",
-        "per_hour",
-        "per_minute",
-        "per_second",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
-class ProviderCreateBodyQuotas:
+class ProviderCreateBodyQuotas(Model):
     """ProviderCreateBodyQuotas
 
     Attributes:
@@ -37,114 +19,16 @@ class ProviderCreateBodyQuotas:
         per_hour: Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH.
         per_minute: Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH.
         per_second: Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     per_day: int | ProviderQuotaRange | None | Unset = UNSET
+    """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""
+
     per_hour: int | ProviderQuotaRange | None | Unset = UNSET
+    """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""
+
     per_minute: int | ProviderQuotaRange | None | Unset = UNSET
+    """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""
+
     per_second: int | ProviderQuotaRange | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d.get("per_day", UNSET)
-            if v is not UNSET:
-                if v is None:
-                    pass
-                elif type(v) is int:
-                    pass
-                elif type(v) is dict:
-                    v = _ProviderQuotaRange_from_dict(v)
-                else:
-                    raise expected("dict or int or null", v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_day", exc) from exc
-        self.per_day = f_per_day = v
-        try:
-            v = d.get("per_hour", UNSET)
-            if v is not UNSET:
-                if v is None:
-                    pass
-                elif type(v) is int:
-                    pass
-                elif type(v) is dict:
-                    v = _ProviderQuotaRange_from_dict(v)
-                else:
-                    raise expected("dict or int or null", v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_hour", exc) from exc
-        self.per_hour = f_per_hour = v
-        try:
-            v = d.get("per_minute", UNSET)
-            if v is not UNSET:
-                if v is None:
-                    pass
-                elif type(v) is int:
-                    pass
-                elif type(v) is dict:
-                    v = _ProviderQuotaRange_from_dict(v)
-                else:
-                    raise expected("dict or int or null", v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_minute", exc) from exc
-        self.per_minute = f_per_minute = v
-        try:
-            v = d.get("per_second", UNSET)
-            if v is not UNSET:
-                if v is None:
-                    pass
-                elif type(v) is int:
-                    pass
-                elif type(v) is dict:
-                    v = _ProviderQuotaRange_from_dict(v)
-                else:
-                    raise expected("dict or int or null", v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_second", exc) from exc
-        self.per_second = f_per_second = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            0
-            + (f_per_day is not UNSET)
-            + (f_per_hour is not UNSET)
-            + (f_per_minute is not UNSET)
-            + (f_per_second is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.per_day is not UNSET:
-            out["per_day"] = encode_value(self.per_day)
-        if self.per_hour is not UNSET:
-            out["per_hour"] = encode_value(self.per_hour)
-        if self.per_minute is not UNSET:
-            out["per_minute"] = encode_value(self.per_minute)
-        if self.per_second is not UNSET:
-            out["per_second"] = encode_value(self.per_second)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ProviderQuotaRange_from_dict = ProviderQuotaRange.from_dict
+    """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""

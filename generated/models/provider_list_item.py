@@ -4,98 +4,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .provider_allowed_actions import ProviderAllowedActions
 from .provider_list_item_status import ProviderListItemStatus
 from .provider_list_item_type import ProviderListItemType
 from .provider_quotas import ProviderQuotas
 
-_ProviderListItemStatus_member = cast(
-    "Callable[[Any], ProviderListItemStatus | None]", ProviderListItemStatus._value2member_map_.get
-)
-_ProviderListItemType_member = cast(
-    "Callable[[Any], ProviderListItemType | None]", ProviderListItemType._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "allowed_actions",
-        "created_at",
-        "from_email",
-        "from_name",
-        "has_refresh_token",
-        "has_smtp_password",
-        "id",
-        "is_active",
-        "is_editable",
-        "is_shared",
-        "last_tested_at",
-        "last_used_at",
-        "name",
-        "oauth_email",
-        "percentage",
-        "quotas",
-        "reply_to_email",
-        "reply_to_name",
-        "smtp_host",
-        "smtp_port",
-        "smtp_protocol",
-        "smtp_username",
-        "status",
-        "status_reason",
-        "tracking_domain",
-        "type",
-        "updated_at",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("from_email", "from_email", "str", True, True),
-    ("from_name", "from_name", "str", True, True),
-    ("has_refresh_token", "has_refresh_token", "bool", False, True),
-    ("has_smtp_password", "has_smtp_password", "bool", False, True),
-    ("id", "id", "str", False, True),
-    ("is_active", "is_active", "bool", False, True),
-    ("is_editable", "is_editable", "bool", False, True),
-    ("is_shared", "is_shared", "bool", False, True),
-    ("name", "name", "str", False, True),
-    ("oauth_email", "oauth_email", "str", True, True),
-    ("percentage", "percentage", "int", True, True),
-    ("reply_to_email", "reply_to_email", "str", True, True),
-    ("reply_to_name", "reply_to_name", "str", True, True),
-    ("smtp_host", "smtp_host", "str", True, True),
-    ("smtp_port", "smtp_port", "int", True, True),
-    ("smtp_protocol", "smtp_protocol", "str", True, True),
-    ("smtp_username", "smtp_username", "str", True, True),
-    ("status_reason", "status_reason", "str", True, True),
-    ("tracking_domain", "tracking_domain", "str", True, True),
-)
-
 
 @define
-class ProviderListItem:
+class ProviderListItem(Model):
     """ProviderListItem
 
     Attributes:
-        allowed_actions: (no description)
         created_at: ISO 8601 creation timestamp
         from_email: Default From email address. Connected Google and Microsoft accounts always use their authorised account address.
         from_name: Default From display name.
@@ -110,7 +33,6 @@ class ProviderListItem:
         name: Display name
         oauth_email: Connected account email for OAuth accounts.
         percentage: Routing weight percentage.
-        quotas: (no description)
         reply_to_email: Default Reply-To email address.
         reply_to_name: Default Reply-To display name.
         smtp_host: SMTP host for custom SMTP accounts.
@@ -120,231 +42,85 @@ class ProviderListItem:
         status: Current sending account status.
         status_reason: Public-safe reason for the current status.
         tracking_domain: Custom tracking hostname.
-        type_: Sending account type. `amazon_ses` is the shared managed account.
+        type: Sending account type. `amazon_ses` is the shared managed account.
         updated_at: ISO 8601 last update timestamp
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     allowed_actions: ProviderAllowedActions
+
     created_at: datetime.datetime
+    """ISO 8601 creation timestamp"""
+
     from_email: str | None
+    """Default From email address. Connected Google and Microsoft accounts always use their authorised account address."""
+
     from_name: str | None
+    """Default From display name."""
+
     has_refresh_token: bool
+    """Whether an OAuth account has an active connection token."""
+
     has_smtp_password: bool
+    """Whether a custom SMTP password is stored."""
+
     id: str
+    """Sending account public ID"""
+
     is_active: bool
+    """Whether this account is enabled for sending."""
+
     is_editable: bool
+    """False when the account is platform-managed."""
+
     is_shared: bool
+    """True for the team's shared Amazon SES account."""
+
     last_tested_at: datetime.datetime | None
+    """Last connection test timestamp."""
+
     last_used_at: datetime.datetime | None
+    """Last send timestamp."""
+
     name: str
+    """Display name"""
+
     oauth_email: str | None
+    """Connected account email for OAuth accounts."""
+
     percentage: int | None
+    """Routing weight percentage."""
+
     quotas: ProviderQuotas
+
     reply_to_email: str | None
+    """Default Reply-To email address."""
+
     reply_to_name: str | None
+    """Default Reply-To display name."""
+
     smtp_host: str | None
+    """SMTP host for custom SMTP accounts."""
+
     smtp_port: int | None
+    """SMTP port for custom SMTP accounts."""
+
     smtp_protocol: str | None
+    """SMTP security mode."""
+
     smtp_username: str | None
+    """SMTP username for custom SMTP accounts."""
+
     status: ProviderListItemStatus
+    """Current sending account status."""
+
     status_reason: str | None
+    """Public-safe reason for the current status."""
+
     tracking_domain: str | None
-    type_: ProviderListItemType
+    """Custom tracking hostname."""
+
+    type: ProviderListItemType
+    """Sending account type. `amazon_ses` is the shared managed account."""
+
     updated_at: datetime.datetime
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_from_email = d["from_email"]
-            f_from_name = d["from_name"]
-            f_has_refresh_token = d["has_refresh_token"]
-            f_has_smtp_password = d["has_smtp_password"]
-            f_id = d["id"]
-            f_is_active = d["is_active"]
-            f_is_editable = d["is_editable"]
-            f_is_shared = d["is_shared"]
-            f_name = d["name"]
-            f_oauth_email = d["oauth_email"]
-            f_percentage = d["percentage"]
-            f_reply_to_email = d["reply_to_email"]
-            f_reply_to_name = d["reply_to_name"]
-            f_smtp_host = d["smtp_host"]
-            f_smtp_port = d["smtp_port"]
-            f_smtp_protocol = d["smtp_protocol"]
-            f_smtp_username = d["smtp_username"]
-            f_status_reason = d["status_reason"]
-            f_tracking_domain = d["tracking_domain"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_from_email is None or type(f_from_email) is str)
-            and (f_from_name is None or type(f_from_name) is str)
-            and type(f_has_refresh_token) is bool
-            and type(f_has_smtp_password) is bool
-            and type(f_id) is str
-            and type(f_is_active) is bool
-            and type(f_is_editable) is bool
-            and type(f_is_shared) is bool
-            and type(f_name) is str
-            and (f_oauth_email is None or type(f_oauth_email) is str)
-            and (f_percentage is None or type(f_percentage) is int)
-            and (f_reply_to_email is None or type(f_reply_to_email) is str)
-            and (f_reply_to_name is None or type(f_reply_to_name) is str)
-            and (f_smtp_host is None or type(f_smtp_host) is str)
-            and (f_smtp_port is None or type(f_smtp_port) is int)
-            and (f_smtp_protocol is None or type(f_smtp_protocol) is str)
-            and (f_smtp_username is None or type(f_smtp_username) is str)
-            and (f_status_reason is None or type(f_status_reason) is str)
-            and (f_tracking_domain is None or type(f_tracking_domain) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.from_email = f_from_email
-        self.from_name = f_from_name
-        self.has_refresh_token = f_has_refresh_token
-        self.has_smtp_password = f_has_smtp_password
-        self.id = f_id
-        self.is_active = f_is_active
-        self.is_editable = f_is_editable
-        self.is_shared = f_is_shared
-        self.name = f_name
-        self.oauth_email = f_oauth_email
-        self.percentage = f_percentage
-        self.reply_to_email = f_reply_to_email
-        self.reply_to_name = f_reply_to_name
-        self.smtp_host = f_smtp_host
-        self.smtp_port = f_smtp_port
-        self.smtp_protocol = f_smtp_protocol
-        self.smtp_username = f_smtp_username
-        self.status_reason = f_status_reason
-        self.tracking_domain = f_tracking_domain
-        try:
-            v = d["allowed_actions"]
-            v = _ProviderAllowedActions_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "allowed_actions", exc) from exc
-        self.allowed_actions = v
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["last_tested_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "last_tested_at", exc) from exc
-        self.last_tested_at = v
-        try:
-            v = d["last_used_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "last_used_at", exc) from exc
-        self.last_used_at = v
-        try:
-            v = d["quotas"]
-            v = _ProviderQuotas_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "quotas", exc) from exc
-        self.quotas = v
-        try:
-            v = d["status"]
-            v = _ProviderListItemStatus_member(v) or ProviderListItemStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        try:
-            v = d["type"]
-            v = _ProviderListItemType_member(v) or ProviderListItemType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "type_", exc) from exc
-        self.type_ = v
-        try:
-            v = d["updated_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "updated_at", exc) from exc
-        self.updated_at = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 27
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["allowed_actions"] = encode_value(self.allowed_actions)
-        out["created_at"] = encode_value(self.created_at)
-        out["from_email"] = encode_value(self.from_email)
-        out["from_name"] = encode_value(self.from_name)
-        out["has_refresh_token"] = encode_value(self.has_refresh_token)
-        out["has_smtp_password"] = encode_value(self.has_smtp_password)
-        out["id"] = encode_value(self.id)
-        out["is_active"] = encode_value(self.is_active)
-        out["is_editable"] = encode_value(self.is_editable)
-        out["is_shared"] = encode_value(self.is_shared)
-        out["last_tested_at"] = encode_value(self.last_tested_at)
-        out["last_used_at"] = encode_value(self.last_used_at)
-        out["name"] = encode_value(self.name)
-        out["oauth_email"] = encode_value(self.oauth_email)
-        out["percentage"] = encode_value(self.percentage)
-        out["quotas"] = encode_value(self.quotas)
-        out["reply_to_email"] = encode_value(self.reply_to_email)
-        out["reply_to_name"] = encode_value(self.reply_to_name)
-        out["smtp_host"] = encode_value(self.smtp_host)
-        out["smtp_port"] = encode_value(self.smtp_port)
-        out["smtp_protocol"] = encode_value(self.smtp_protocol)
-        out["smtp_username"] = encode_value(self.smtp_username)
-        out["status"] = encode_value(self.status)
-        out["status_reason"] = encode_value(self.status_reason)
-        out["tracking_domain"] = encode_value(self.tracking_domain)
-        out["type"] = encode_value(self.type_)
-        out["updated_at"] = encode_value(self.updated_at)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ProviderAllowedActions_from_dict = ProviderAllowedActions.from_dict
-_ProviderQuotas_from_dict = ProviderQuotas.from_dict
+    """ISO 8601 last update timestamp"""

@@ -3,109 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .provider_quota_range import ProviderQuotaRange
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "per_day",
-        "per_hour",
-        "per_minute",
-        "per_second",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
-class ProviderQuotas:
-    """ProviderQuotas
-
-    Attributes:
-        per_day: (no description)
-        per_hour: (no description)
-        per_minute: (no description)
-        per_second: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class ProviderQuotas(Model):
+    """ProviderQuotas"""
 
     per_day: ProviderQuotaRange | None
+
     per_hour: ProviderQuotaRange | None
+
     per_minute: ProviderQuotaRange | None
+
     per_second: ProviderQuotaRange | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["per_day"]
-            if v is not None:
-                v = _ProviderQuotaRange_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_day", exc) from exc
-        self.per_day = v
-        try:
-            v = d["per_hour"]
-            if v is not None:
-                v = _ProviderQuotaRange_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_hour", exc) from exc
-        self.per_hour = v
-        try:
-            v = d["per_minute"]
-            if v is not None:
-                v = _ProviderQuotaRange_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_minute", exc) from exc
-        self.per_minute = v
-        try:
-            v = d["per_second"]
-            if v is not None:
-                v = _ProviderQuotaRange_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "per_second", exc) from exc
-        self.per_second = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["per_day"] = encode_value(self.per_day)
-        out["per_hour"] = encode_value(self.per_hour)
-        out["per_minute"] = encode_value(self.per_minute)
-        out["per_second"] = encode_value(self.per_second)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ProviderQuotaRange_from_dict = ProviderQuotaRange.from_dict

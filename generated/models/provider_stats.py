@@ -3,135 +3,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .provider_status_counts import ProviderStatusCounts
 from .provider_type_counts import ProviderTypeCounts
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "active",
-        "by_status",
-        "by_type",
-        "error",
-        "inactive",
-        "pending",
-        "total",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("active", "active", "float", False, True),
-    ("error", "error", "float", False, True),
-    ("inactive", "inactive", "float", False, True),
-    ("pending", "pending", "float", False, True),
-    ("total", "total", "float", False, True),
-)
-
 
 @define
-class ProviderStats:
+class ProviderStats(Model):
     """ProviderStats
 
     Attributes:
         active: Accounts with status 'active'
-        by_status: (no description)
-        by_type: (no description)
         error: Accounts with status 'error'
         inactive: Accounts with status 'inactive'
         pending: Accounts with status 'pending'
         total: Total number of sending accounts
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     active: float
+    """Accounts with status 'active'"""
+
     by_status: ProviderStatusCounts
+
     by_type: ProviderTypeCounts
+
     error: float
+    """Accounts with status 'error'"""
+
     inactive: float
+    """Accounts with status 'inactive'"""
+
     pending: float
+    """Accounts with status 'pending'"""
+
     total: float
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_active = d["active"]
-            f_error = d["error"]
-            f_inactive = d["inactive"]
-            f_pending = d["pending"]
-            f_total = d["total"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (type(f_active) is float or type(f_active) is int)
-            and (type(f_error) is float or type(f_error) is int)
-            and (type(f_inactive) is float or type(f_inactive) is int)
-            and (type(f_pending) is float or type(f_pending) is int)
-            and (type(f_total) is float or type(f_total) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.active = f_active
-        self.error = f_error
-        self.inactive = f_inactive
-        self.pending = f_pending
-        self.total = f_total
-        try:
-            v = d["by_status"]
-            v = _ProviderStatusCounts_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "by_status", exc) from exc
-        self.by_status = v
-        try:
-            v = d["by_type"]
-            v = _ProviderTypeCounts_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "by_type", exc) from exc
-        self.by_type = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 7
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["active"] = encode_value(self.active)
-        out["by_status"] = encode_value(self.by_status)
-        out["by_type"] = encode_value(self.by_type)
-        out["error"] = encode_value(self.error)
-        out["inactive"] = encode_value(self.inactive)
-        out["pending"] = encode_value(self.pending)
-        out["total"] = encode_value(self.total)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_ProviderStatusCounts_from_dict = ProviderStatusCounts.from_dict
-_ProviderTypeCounts_from_dict = ProviderTypeCounts.from_dict
+    """Total number of sending accounts"""

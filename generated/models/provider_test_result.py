@@ -4,112 +4,20 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "latency_ms",
-        "message",
-        "success",
-        "tested_at",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("latency_ms", "latency_ms", "int", False, True),
-    ("message", "message", "str", False, True),
-    ("success", "success", "bool", False, True),
-)
+from ..._model import Model
 
 
 @define
-class ProviderTestResult:
-    """ProviderTestResult
-
-    Attributes:
-        latency_ms: (no description)
-        message: (no description)
-        success: (no description)
-        tested_at: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class ProviderTestResult(Model):
+    """ProviderTestResult"""
 
     latency_ms: int
+
     message: str
+
     success: bool
+
     tested_at: datetime.datetime
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_latency_ms = d["latency_ms"]
-            f_message = d["message"]
-            f_success = d["success"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_latency_ms) is int and type(f_message) is str and type(f_success) is bool):
-            raise wrong_type(cls, d, _PLAIN)
-        self.latency_ms = f_latency_ms
-        self.message = f_message
-        self.success = f_success
-        try:
-            v = d["tested_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "tested_at", exc) from exc
-        self.tested_at = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["latency_ms"] = encode_value(self.latency_ms)
-        out["message"] = encode_value(self.message)
-        out["success"] = encode_value(self.success)
-        out["tested_at"] = encode_value(self.tested_at)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,35 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "amazon_ses",
-        "gmail_api",
-        "outlook_api",
-        "smtp",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("amazon_ses", "amazon_ses", "float", False, True),
-    ("gmail_api", "gmail_api", "float", False, True),
-    ("outlook_api", "outlook_api", "float", False, True),
-    ("smtp", "smtp", "float", False, True),
-)
+from ..._model import Model
 
 
 @define
-class ProviderTypeCounts:
+class ProviderTypeCounts(Model):
     """ProviderTypeCounts
 
     Attributes:
@@ -39,63 +17,16 @@ class ProviderTypeCounts:
         gmail_api: Number of Gmail API accounts
         outlook_api: Number of Outlook API accounts
         smtp: Number of SMTP accounts
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     amazon_ses: float
+    """Number of shared Amazon SES accounts"""
+
     gmail_api: float
+    """Number of Gmail API accounts"""
+
     outlook_api: float
+    """Number of Outlook API accounts"""
+
     smtp: float
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_amazon_ses = d["amazon_ses"]
-            f_gmail_api = d["gmail_api"]
-            f_outlook_api = d["outlook_api"]
-            f_smtp = d["smtp"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (type(f_amazon_ses) is float or type(f_amazon_ses) is int)
-            and (type(f_gmail_api) is float or type(f_gmail_api) is int)
-            and (type(f_outlook_api) is float or type(f_outlook_api) is int)
-            and (type(f_smtp) is float or type(f_smtp) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.amazon_ses = f_amazon_ses
-        self.gmail_api = f_gmail_api
-        self.outlook_api = f_outlook_api
-        self.smtp = f_smtp
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 4
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["amazon_ses"] = encode_value(self.amazon_ses)
-        out["gmail_api"] = encode_value(self.gmail_api)
-        out["outlook_api"] = encode_value(self.outlook_api)
-        out["smtp"] = encode_value(self.smtp)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Number of SMTP accounts"""

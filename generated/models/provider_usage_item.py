@@ -3,123 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "failed_7d",
-        "pending_7d",
-        "provider_id",
-        "rejected_7d",
-        "sent_7d",
-        "sent_today",
-        "total_7d",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("failed_7d", "failed_7d", "int", False, True),
-    ("pending_7d", "pending_7d", "int", False, True),
-    ("provider_id", "provider_id", "str", False, True),
-    ("rejected_7d", "rejected_7d", "int", False, True),
-    ("sent_7d", "sent_7d", "int", False, True),
-    ("sent_today", "sent_today", "int", False, True),
-    ("total_7d", "total_7d", "int", False, True),
-)
+from ..._model import Model
 
 
 @define
-class ProviderUsageItem:
-    """ProviderUsageItem
-
-    Attributes:
-        failed_7d: (no description)
-        pending_7d: (no description)
-        provider_id: (no description)
-        rejected_7d: (no description)
-        sent_7d: (no description)
-        sent_today: (no description)
-        total_7d: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class ProviderUsageItem(Model):
+    """ProviderUsageItem"""
 
     failed_7d: int
+
     pending_7d: int
+
     provider_id: str
+
     rejected_7d: int
+
     sent_7d: int
+
     sent_today: int
+
     total_7d: int
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_failed_7d = d["failed_7d"]
-            f_pending_7d = d["pending_7d"]
-            f_provider_id = d["provider_id"]
-            f_rejected_7d = d["rejected_7d"]
-            f_sent_7d = d["sent_7d"]
-            f_sent_today = d["sent_today"]
-            f_total_7d = d["total_7d"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_failed_7d) is int
-            and type(f_pending_7d) is int
-            and type(f_provider_id) is str
-            and type(f_rejected_7d) is int
-            and type(f_sent_7d) is int
-            and type(f_sent_today) is int
-            and type(f_total_7d) is int
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.failed_7d = f_failed_7d
-        self.pending_7d = f_pending_7d
-        self.provider_id = f_provider_id
-        self.rejected_7d = f_rejected_7d
-        self.sent_7d = f_sent_7d
-        self.sent_today = f_sent_today
-        self.total_7d = f_total_7d
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 7
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["failed_7d"] = encode_value(self.failed_7d)
-        out["pending_7d"] = encode_value(self.pending_7d)
-        out["provider_id"] = encode_value(self.provider_id)
-        out["rejected_7d"] = encode_value(self.rejected_7d)
-        out["sent_7d"] = encode_value(self.sent_7d)
-        out["sent_today"] = encode_value(self.sent_today)
-        out["total_7d"] = encode_value(self.total_7d)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sendmux._decoding import OpenIntEnum
+from ..._decoding import OpenIntEnum
 
 
 class ProviderUsageWindowDays(OpenIntEnum):

@@ -3,147 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "can_request_increase",
-        "is_at_limit",
-        "is_near_limit",
-        "max_allowed",
-        "pending_request_id",
-        "reserved",
-        "resource_type",
-        "threshold_usage",
-        "usage",
-        "usage_ratio",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("can_request_increase", "can_request_increase", "bool", False, True),
-    ("is_at_limit", "is_at_limit", "bool", False, True),
-    ("is_near_limit", "is_near_limit", "bool", False, True),
-    ("max_allowed", "max_allowed", "int", False, True),
-    ("pending_request_id", "pending_request_id", "str", True, True),
-    ("reserved", "reserved", "int", False, True),
-    ("resource_type", "resource_type", "str", False, True),
-    ("threshold_usage", "threshold_usage", "int", False, True),
-    ("usage", "usage", "int", False, True),
-    ("usage_ratio", "usage_ratio", "float", False, True),
-)
+from ..._model import Model
 
 
 @define
-class ResourceLimitSnapshot:
-    """ResourceLimitSnapshot
-
-    Attributes:
-        can_request_increase: (no description)
-        is_at_limit: (no description)
-        is_near_limit: (no description)
-        max_allowed: (no description)
-        pending_request_id: (no description)
-        reserved: (no description)
-        resource_type: (no description)
-        threshold_usage: (no description)
-        usage: (no description)
-        usage_ratio: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class ResourceLimitSnapshot(Model):
+    """ResourceLimitSnapshot"""
 
     can_request_increase: bool
+
     is_at_limit: bool
+
     is_near_limit: bool
+
     max_allowed: int
+
     pending_request_id: str | None
+
     reserved: int
+
     resource_type: str
+
     threshold_usage: int
+
     usage: int
+
     usage_ratio: float
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_can_request_increase = d["can_request_increase"]
-            f_is_at_limit = d["is_at_limit"]
-            f_is_near_limit = d["is_near_limit"]
-            f_max_allowed = d["max_allowed"]
-            f_pending_request_id = d["pending_request_id"]
-            f_reserved = d["reserved"]
-            f_resource_type = d["resource_type"]
-            f_threshold_usage = d["threshold_usage"]
-            f_usage = d["usage"]
-            f_usage_ratio = d["usage_ratio"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_can_request_increase) is bool
-            and type(f_is_at_limit) is bool
-            and type(f_is_near_limit) is bool
-            and type(f_max_allowed) is int
-            and (f_pending_request_id is None or type(f_pending_request_id) is str)
-            and type(f_reserved) is int
-            and type(f_resource_type) is str
-            and type(f_threshold_usage) is int
-            and type(f_usage) is int
-            and (type(f_usage_ratio) is float or type(f_usage_ratio) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.can_request_increase = f_can_request_increase
-        self.is_at_limit = f_is_at_limit
-        self.is_near_limit = f_is_near_limit
-        self.max_allowed = f_max_allowed
-        self.pending_request_id = f_pending_request_id
-        self.reserved = f_reserved
-        self.resource_type = f_resource_type
-        self.threshold_usage = f_threshold_usage
-        self.usage = f_usage
-        self.usage_ratio = f_usage_ratio
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["can_request_increase"] = encode_value(self.can_request_increase)
-        out["is_at_limit"] = encode_value(self.is_at_limit)
-        out["is_near_limit"] = encode_value(self.is_near_limit)
-        out["max_allowed"] = encode_value(self.max_allowed)
-        out["pending_request_id"] = encode_value(self.pending_request_id)
-        out["reserved"] = encode_value(self.reserved)
-        out["resource_type"] = encode_value(self.resource_type)
-        out["threshold_usage"] = encode_value(self.threshold_usage)
-        out["usage"] = encode_value(self.usage)
-        out["usage_ratio"] = encode_value(self.usage_ratio)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

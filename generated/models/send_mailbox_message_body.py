@@ -3,47 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from attrs import define, field
 
-from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
-
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .mailbox_address import MailboxAddress
-from .send_mailbox_message_body_attachments_item_type_0 import SendMailboxMessageBodyAttachmentsItemType0
-from .send_mailbox_message_body_attachments_item_type_1 import SendMailboxMessageBodyAttachmentsItemType1
+from .send_mailbox_message_body_attachments_item_object import SendMailboxMessageBodyAttachmentsItemObject
+from .send_mailbox_message_body_attachments_item_object_2 import SendMailboxMessageBodyAttachmentsItemObject2
 from .send_mailbox_message_body_custom_headers import SendMailboxMessageBodyCustomHeaders
 from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "subject",
-        "to",
-        "attachments",
-        "bcc",
-        "cc",
-        "custom_headers",
-        "from",
-        "html_body",
-        "reply_to",
-        "text_body",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("subject", "subject", "str", False, True),
-    ("html_body", "html_body", "str", False, False),
-    ("text_body", "text_body", "str", False, False),
-)
-
 
 @define
-class SendMailboxMessageBody:
+class SendMailboxMessageBody(Model):
     """SendMailboxMessageBody
 
     Attributes:
@@ -53,169 +25,39 @@ class SendMailboxMessageBody:
         bcc: BCC recipients.
         cc: CC recipients.
         custom_headers: Custom headers to include.
-        from_: (no description)
         html_body: HTML body.
         reply_to: Reply-To recipients.
         text_body: Plain text body.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     subject: str
+    """Subject line for the outgoing email."""
+
     to: list[MailboxAddress]
+    """Primary recipients."""
+
     attachments: (
-        list[SendMailboxMessageBodyAttachmentsItemType0 | SendMailboxMessageBodyAttachmentsItemType1] | Unset
+        list[SendMailboxMessageBodyAttachmentsItemObject | SendMailboxMessageBodyAttachmentsItemObject2]
+        | Unset
     ) = UNSET
+    """Attachments to send with the message."""
+
     bcc: list[MailboxAddress] | Unset = UNSET
+    """BCC recipients."""
+
     cc: list[MailboxAddress] | Unset = UNSET
+    """CC recipients."""
+
     custom_headers: SendMailboxMessageBodyCustomHeaders | Unset = UNSET
-    from_: SendMailboxMessageBodyFrom | Unset = UNSET
+    """Custom headers to include."""
+
+    from_: SendMailboxMessageBodyFrom | Unset = field(default=UNSET, metadata={"json": "from"})
+
     html_body: str | Unset = UNSET
+    """HTML body."""
+
     reply_to: list[MailboxAddress] | Unset = UNSET
+    """Reply-To recipients."""
+
     text_body: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_subject = d["subject"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_html_body = d.get("html_body", UNSET)
-        f_text_body = d.get("text_body", UNSET)
-        if not (
-            type(f_subject) is str
-            and (f_html_body is UNSET or type(f_html_body) is str)
-            and (f_text_body is UNSET or type(f_text_body) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.subject = f_subject
-        self.html_body = f_html_body
-        self.text_body = f_text_body
-        try:
-            v = d["to"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "to", exc) from exc
-        self.to = v
-        try:
-            v = d.get("attachments", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                _l0 = []
-                for _i0 in v:
-                    if type(_i0) is dict:
-                        _i0 = _SendMailboxMessageBodyAttachmentsItemType0_from_dict(_i0)
-                    else:
-                        raise expected("dict", _i0)
-                    _l0.append(_i0)
-                v = _l0
-        except Exception as exc:
-            raise decode_failure(cls, "attachments", exc) from exc
-        self.attachments = f_attachments = v
-        try:
-            v = d.get("bcc", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "bcc", exc) from exc
-        self.bcc = f_bcc = v
-        try:
-            v = d.get("cc", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "cc", exc) from exc
-        self.cc = f_cc = v
-        try:
-            v = d.get("custom_headers", UNSET)
-            if v is not UNSET:
-                v = _SendMailboxMessageBodyCustomHeaders_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "custom_headers", exc) from exc
-        self.custom_headers = f_custom_headers = v
-        try:
-            v = d.get("from", UNSET)
-            if v is not UNSET:
-                v = _SendMailboxMessageBodyFrom_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "from_", exc) from exc
-        self.from_ = f_from_ = v
-        try:
-            v = d.get("reply_to", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [_MailboxAddress_from_dict(_i0) for _i0 in v]
-        except Exception as exc:
-            raise decode_failure(cls, "reply_to", exc) from exc
-        self.reply_to = f_reply_to = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            2
-            + (f_attachments is not UNSET)
-            + (f_bcc is not UNSET)
-            + (f_cc is not UNSET)
-            + (f_custom_headers is not UNSET)
-            + (f_from_ is not UNSET)
-            + (f_html_body is not UNSET)
-            + (f_reply_to is not UNSET)
-            + (f_text_body is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["subject"] = encode_value(self.subject)
-        out["to"] = encode_value(self.to)
-        if self.attachments is not UNSET:
-            out["attachments"] = encode_value(self.attachments)
-        if self.bcc is not UNSET:
-            out["bcc"] = encode_value(self.bcc)
-        if self.cc is not UNSET:
-            out["cc"] = encode_value(self.cc)
-        if self.custom_headers is not UNSET:
-            out["custom_headers"] = encode_value(self.custom_headers)
-        if self.from_ is not UNSET:
-            out["from"] = encode_value(self.from_)
-        if self.html_body is not UNSET:
-            out["html_body"] = encode_value(self.html_body)
-        if self.reply_to is not UNSET:
-            out["reply_to"] = encode_value(self.reply_to)
-        if self.text_body is not UNSET:
-            out["text_body"] = encode_value(self.text_body)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_MailboxAddress_from_dict = MailboxAddress.from_dict
-_SendMailboxMessageBodyAttachmentsItemType0_from_dict = SendMailboxMessageBodyAttachmentsItemType0.from_dict
-_SendMailboxMessageBodyAttachmentsItemType1_from_dict = SendMailboxMessageBodyAttachmentsItemType1.from_dict
-_SendMailboxMessageBodyCustomHeaders_from_dict = SendMailboxMessageBodyCustomHeaders.from_dict
-_SendMailboxMessageBodyFrom_from_dict = SendMailboxMessageBodyFrom.from_dict
+    """Plain text body."""

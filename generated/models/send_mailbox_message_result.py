@@ -3,87 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .send_mailbox_message_result_status import SendMailboxMessageResultStatus
-
-_SendMailboxMessageResultStatus_member = cast(
-    "Callable[[Any], SendMailboxMessageResultStatus | None]",
-    SendMailboxMessageResultStatus._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "message_id",
-        "status",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (("message_id", "message_id", "str", False, True),)
 
 
 @define
-class SendMailboxMessageResult:
-    """SendMailboxMessageResult
-
-    Attributes:
-        message_id: (no description)
-        status: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class SendMailboxMessageResult(Model):
+    """SendMailboxMessageResult"""
 
     message_id: str
+
     status: SendMailboxMessageResultStatus
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_message_id = d["message_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_message_id) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.message_id = f_message_id
-        try:
-            v = d["status"]
-            v = _SendMailboxMessageResultStatus_member(v) or SendMailboxMessageResultStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["message_id"] = encode_value(self.message_id)
-        out["status"] = encode_value(self.status)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

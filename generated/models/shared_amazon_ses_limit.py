@@ -3,131 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "can_request_increase",
-        "daily_limit",
-        "is_near_limit",
-        "pending_request_id",
-        "provider_id",
-        "sent_today",
-        "threshold_usage",
-        "usage_ratio",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("can_request_increase", "can_request_increase", "bool", False, True),
-    ("daily_limit", "daily_limit", "int", True, True),
-    ("is_near_limit", "is_near_limit", "bool", False, True),
-    ("pending_request_id", "pending_request_id", "str", True, True),
-    ("provider_id", "provider_id", "str", True, True),
-    ("sent_today", "sent_today", "int", False, True),
-    ("threshold_usage", "threshold_usage", "int", True, True),
-    ("usage_ratio", "usage_ratio", "float", True, True),
-)
+from ..._model import Model
 
 
 @define
-class SharedAmazonSesLimit:
-    """SharedAmazonSesLimit
-
-    Attributes:
-        can_request_increase: (no description)
-        daily_limit: (no description)
-        is_near_limit: (no description)
-        pending_request_id: (no description)
-        provider_id: (no description)
-        sent_today: (no description)
-        threshold_usage: (no description)
-        usage_ratio: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class SharedAmazonSesLimit(Model):
+    """SharedAmazonSesLimit"""
 
     can_request_increase: bool
+
     daily_limit: int | None
+
     is_near_limit: bool
+
     pending_request_id: str | None
+
     provider_id: str | None
+
     sent_today: int
+
     threshold_usage: int | None
+
     usage_ratio: float | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_can_request_increase = d["can_request_increase"]
-            f_daily_limit = d["daily_limit"]
-            f_is_near_limit = d["is_near_limit"]
-            f_pending_request_id = d["pending_request_id"]
-            f_provider_id = d["provider_id"]
-            f_sent_today = d["sent_today"]
-            f_threshold_usage = d["threshold_usage"]
-            f_usage_ratio = d["usage_ratio"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_can_request_increase) is bool
-            and (f_daily_limit is None or type(f_daily_limit) is int)
-            and type(f_is_near_limit) is bool
-            and (f_pending_request_id is None or type(f_pending_request_id) is str)
-            and (f_provider_id is None or type(f_provider_id) is str)
-            and type(f_sent_today) is int
-            and (f_threshold_usage is None or type(f_threshold_usage) is int)
-            and (f_usage_ratio is None or (type(f_usage_ratio) is float or type(f_usage_ratio) is int))
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.can_request_increase = f_can_request_increase
-        self.daily_limit = f_daily_limit
-        self.is_near_limit = f_is_near_limit
-        self.pending_request_id = f_pending_request_id
-        self.provider_id = f_provider_id
-        self.sent_today = f_sent_today
-        self.threshold_usage = f_threshold_usage
-        self.usage_ratio = f_usage_ratio
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["can_request_increase"] = encode_value(self.can_request_increase)
-        out["daily_limit"] = encode_value(self.daily_limit)
-        out["is_near_limit"] = encode_value(self.is_near_limit)
-        out["pending_request_id"] = encode_value(self.pending_request_id)
-        out["provider_id"] = encode_value(self.provider_id)
-        out["sent_today"] = encode_value(self.sent_today)
-        out["threshold_usage"] = encode_value(self.threshold_usage)
-        out["usage_ratio"] = encode_value(self.usage_ratio)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

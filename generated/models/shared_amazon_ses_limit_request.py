@@ -4,164 +4,29 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .shared_amazon_ses_limit_request_status import SharedAmazonSesLimitRequestStatus
-
-_SharedAmazonSesLimitRequestStatus_member = cast(
-    "Callable[[Any], SharedAmazonSesLimitRequestStatus | None]",
-    SharedAmazonSesLimitRequestStatus._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "approved_daily_limit",
-        "created_at",
-        "current_daily_limit",
-        "current_daily_sent",
-        "decided_at",
-        "decision_note",
-        "id",
-        "status",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("approved_daily_limit", "approved_daily_limit", "int", True, True),
-    ("current_daily_limit", "current_daily_limit", "int", False, True),
-    ("current_daily_sent", "current_daily_sent", "int", False, True),
-    ("decision_note", "decision_note", "str", True, True),
-    ("id", "id", "str", False, True),
-)
 
 
 @define
-class SharedAmazonSesLimitRequest:
-    """SharedAmazonSesLimitRequest
-
-    Attributes:
-        approved_daily_limit: (no description)
-        created_at: (no description)
-        current_daily_limit: (no description)
-        current_daily_sent: (no description)
-        decided_at: (no description)
-        decision_note: (no description)
-        id: (no description)
-        status: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class SharedAmazonSesLimitRequest(Model):
+    """SharedAmazonSesLimitRequest"""
 
     approved_daily_limit: int | None
+
     created_at: datetime.datetime
+
     current_daily_limit: int
+
     current_daily_sent: int
+
     decided_at: datetime.datetime | None
+
     decision_note: str | None
+
     id: str
+
     status: SharedAmazonSesLimitRequestStatus
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_approved_daily_limit = d["approved_daily_limit"]
-            f_current_daily_limit = d["current_daily_limit"]
-            f_current_daily_sent = d["current_daily_sent"]
-            f_decision_note = d["decision_note"]
-            f_id = d["id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_approved_daily_limit is None or type(f_approved_daily_limit) is int)
-            and type(f_current_daily_limit) is int
-            and type(f_current_daily_sent) is int
-            and (f_decision_note is None or type(f_decision_note) is str)
-            and type(f_id) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.approved_daily_limit = f_approved_daily_limit
-        self.current_daily_limit = f_current_daily_limit
-        self.current_daily_sent = f_current_daily_sent
-        self.decision_note = f_decision_note
-        self.id = f_id
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["decided_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "decided_at", exc) from exc
-        self.decided_at = v
-        try:
-            v = d["status"]
-            v = _SharedAmazonSesLimitRequestStatus_member(v) or SharedAmazonSesLimitRequestStatus(v)
-        except Exception as exc:
-            raise decode_failure(cls, "status", exc) from exc
-        self.status = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["approved_daily_limit"] = encode_value(self.approved_daily_limit)
-        out["created_at"] = encode_value(self.created_at)
-        out["current_daily_limit"] = encode_value(self.current_daily_limit)
-        out["current_daily_sent"] = encode_value(self.current_daily_sent)
-        out["decided_at"] = encode_value(self.decided_at)
-        out["decision_note"] = encode_value(self.decision_note)
-        out["id"] = encode_value(self.id)
-        out["status"] = encode_value(self.status)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

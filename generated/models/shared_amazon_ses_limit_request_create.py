@@ -3,87 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .shared_amazon_ses_limit import SharedAmazonSesLimit
 from .shared_amazon_ses_limit_request import SharedAmazonSesLimitRequest
 
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "limit",
-        "request",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
-
 
 @define
-class SharedAmazonSesLimitRequestCreate:
-    """SharedAmazonSesLimitRequestCreate
-
-    Attributes:
-        limit: (no description)
-        request: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class SharedAmazonSesLimitRequestCreate(Model):
+    """SharedAmazonSesLimitRequestCreate"""
 
     limit: SharedAmazonSesLimit
+
     request: SharedAmazonSesLimitRequest
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["limit"]
-            v = _SharedAmazonSesLimit_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "limit", exc) from exc
-        self.limit = v
-        try:
-            v = d["request"]
-            v = _SharedAmazonSesLimitRequest_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "request", exc) from exc
-        self.request = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["limit"] = encode_value(self.limit)
-        out["request"] = encode_value(self.request)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_SharedAmazonSesLimit_from_dict = SharedAmazonSesLimit.from_dict
-_SharedAmazonSesLimitRequest_from_dict = SharedAmazonSesLimitRequest.from_dict

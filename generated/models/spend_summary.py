@@ -3,114 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .spend_summary_currency import SpendSummaryCurrency
-
-_SpendSummaryCurrency_member = cast(
-    "Callable[[Any], SpendSummaryCurrency | None]", SpendSummaryCurrency._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "currency",
-        "period_days",
-        "total_consumed",
-        "total_purchased",
-        "transaction_count",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("period_days", "period_days", "float", False, True),
-    ("total_consumed", "total_consumed", "str", False, True),
-    ("total_purchased", "total_purchased", "str", False, True),
-    ("transaction_count", "transaction_count", "float", False, True),
-)
 
 
 @define
-class SpendSummary:
-    """SpendSummary
-
-    Attributes:
-        currency: (no description)
-        period_days: (no description)
-        total_consumed: (no description)
-        total_purchased: (no description)
-        transaction_count: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
-    """
+class SpendSummary(Model):
+    """SpendSummary"""
 
     currency: SpendSummaryCurrency
+
     period_days: float
+
     total_consumed: str
+
     total_purchased: str
+
     transaction_count: float
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_period_days = d["period_days"]
-            f_total_consumed = d["total_consumed"]
-            f_total_purchased = d["total_purchased"]
-            f_transaction_count = d["transaction_count"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (type(f_period_days) is float or type(f_period_days) is int)
-            and type(f_total_consumed) is str
-            and type(f_total_purchased) is str
-            and (type(f_transaction_count) is float or type(f_transaction_count) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.period_days = f_period_days
-        self.total_consumed = f_total_consumed
-        self.total_purchased = f_total_purchased
-        self.transaction_count = f_transaction_count
-        try:
-            v = d["currency"]
-            v = _SpendSummaryCurrency_member(v) or SpendSummaryCurrency(v)
-        except Exception as exc:
-            raise decode_failure(cls, "currency", exc) from exc
-        self.currency = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["currency"] = encode_value(self.currency)
-        out["period_days"] = encode_value(self.period_days)
-        out["total_consumed"] = encode_value(self.total_consumed)
-        out["total_purchased"] = encode_value(self.total_purchased)
-        out["transaction_count"] = encode_value(self.transaction_count)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,155 +4,40 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .transaction_type import TransactionType
-
-_TransactionType_member = cast(
-    "Callable[[Any], TransactionType | None]", TransactionType._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "amount",
-        "balance_after",
-        "balance_before",
-        "created_at",
-        "description",
-        "id",
-        "quantity",
-        "type",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("amount", "amount", "str", False, True),
-    ("balance_after", "balance_after", "str", True, True),
-    ("balance_before", "balance_before", "str", True, True),
-    ("description", "description", "str", False, True),
-    ("id", "id", "str", False, True),
-    ("quantity", "quantity", "float", True, True),
-)
 
 
 @define
-class Transaction:
+class Transaction(Model):
     """Transaction
 
     Attributes:
         amount: DECIMAL(19,6) amount
-        balance_after: (no description)
-        balance_before: (no description)
         created_at: ISO 8601 timestamp
-        description: (no description)
         id: Transaction public ID
         quantity: Item count (for USAGE transactions)
-        type_: (no description)
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     amount: str
+    """DECIMAL(19,6) amount"""
+
     balance_after: str | None
+
     balance_before: str | None
+
     created_at: datetime.datetime
+    """ISO 8601 timestamp"""
+
     description: str
+
     id: str
+    """Transaction public ID"""
+
     quantity: float | None
-    type_: TransactionType
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
+    """Item count (for USAGE transactions)"""
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_amount = d["amount"]
-            f_balance_after = d["balance_after"]
-            f_balance_before = d["balance_before"]
-            f_description = d["description"]
-            f_id = d["id"]
-            f_quantity = d["quantity"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_amount) is str
-            and (f_balance_after is None or type(f_balance_after) is str)
-            and (f_balance_before is None or type(f_balance_before) is str)
-            and type(f_description) is str
-            and type(f_id) is str
-            and (f_quantity is None or (type(f_quantity) is float or type(f_quantity) is int))
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.amount = f_amount
-        self.balance_after = f_balance_after
-        self.balance_before = f_balance_before
-        self.description = f_description
-        self.id = f_id
-        self.quantity = f_quantity
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["type"]
-            v = _TransactionType_member(v) or TransactionType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "type_", exc) from exc
-        self.type_ = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 8
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["amount"] = encode_value(self.amount)
-        out["balance_after"] = encode_value(self.balance_after)
-        out["balance_before"] = encode_value(self.balance_before)
-        out["created_at"] = encode_value(self.created_at)
-        out["description"] = encode_value(self.description)
-        out["id"] = encode_value(self.id)
-        out["quantity"] = encode_value(self.quantity)
-        out["type"] = encode_value(self.type_)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    type: TransactionType

@@ -3,100 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "display_name",
-        "quota_bytes",
-        "send_scope",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("display_name", "display_name", "str", True, False),
-    ("quota_bytes", "quota_bytes", "int", False, False),
-)
 
 
 @define
-class UpdateMailboxBody:
+class UpdateMailboxBody(Model):
     """UpdateMailboxBody
 
     Attributes:
         display_name: Replace the display name; send null to clear it.
         quota_bytes: Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB).
         send_scope: Replace outbound routing restrictions.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     display_name: str | None | Unset = UNSET
+    """Replace the display name; send null to clear it."""
+
     quota_bytes: int | Unset = UNSET
+    """Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB)."""
+
     send_scope: UpdateMailboxBodySendScope | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_display_name = d.get("display_name", UNSET)
-        f_quota_bytes = d.get("quota_bytes", UNSET)
-        if not (
-            (f_display_name is UNSET or (f_display_name is None or type(f_display_name) is str))
-            and (f_quota_bytes is UNSET or type(f_quota_bytes) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.display_name = f_display_name
-        self.quota_bytes = f_quota_bytes
-        try:
-            v = d.get("send_scope", UNSET)
-            if v is not UNSET:
-                v = _UpdateMailboxBodySendScope_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "send_scope", exc) from exc
-        self.send_scope = f_send_scope = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 0 + (f_display_name is not UNSET) + (f_quota_bytes is not UNSET) + (f_send_scope is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.display_name is not UNSET:
-            out["display_name"] = encode_value(self.display_name)
-        if self.quota_bytes is not UNSET:
-            out["quota_bytes"] = encode_value(self.quota_bytes)
-        if self.send_scope is not UNSET:
-            out["send_scope"] = encode_value(self.send_scope)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_UpdateMailboxBodySendScope_from_dict = UpdateMailboxBodySendScope.from_dict
+    """Replace outbound routing restrictions."""

@@ -3,108 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .update_mailbox_body_send_scope_type import UpdateMailboxBodySendScopeType
-
-_UpdateMailboxBodySendScopeType_member = cast(
-    "Callable[[Any], UpdateMailboxBodySendScopeType | None]",
-    UpdateMailboxBodySendScopeType._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "type",
-        "group_public_ids",
-        "provider_public_ids",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = ()
 
 
 @define
-class UpdateMailboxBodySendScope:
+class UpdateMailboxBodySendScope(Model):
     """Replace outbound routing restrictions.
 
     Attributes:
-        type_: Outbound routing strategy. Use `providers` with provider_public_ids, or `group` with group_public_ids.
+        type: Outbound routing strategy. Use `providers` with provider_public_ids, or `group` with group_public_ids.
         group_public_ids: Delivery group public IDs allowed for sending when type is `group`.
         provider_public_ids: Provider public IDs allowed for sending when type is `providers`.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
-    type_: UpdateMailboxBodySendScopeType
+    type: UpdateMailboxBodySendScopeType
+    """Outbound routing strategy. Use `providers` with provider_public_ids, or `group` with group_public_ids."""
+
     group_public_ids: list[str] | Unset = UNSET
+    """Delivery group public IDs allowed for sending when type is `group`."""
+
     provider_public_ids: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        try:
-            v = d["type"]
-            v = _UpdateMailboxBodySendScopeType_member(v) or UpdateMailboxBodySendScopeType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "type_", exc) from exc
-        self.type_ = v
-        try:
-            v = d.get("group_public_ids", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                for _i0 in v:
-                    if type(_i0) is not str:
-                        raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "group_public_ids", exc) from exc
-        self.group_public_ids = f_group_public_ids = v
-        try:
-            v = d.get("provider_public_ids", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                for _i0 in v:
-                    if type(_i0) is not str:
-                        raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "provider_public_ids", exc) from exc
-        self.provider_public_ids = f_provider_public_ids = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 1 + (f_group_public_ids is not UNSET) + (f_provider_public_ids is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["type"] = encode_value(self.type_)
-        if self.group_public_ids is not UNSET:
-            out["group_public_ids"] = encode_value(self.group_public_ids)
-        if self.provider_public_ids is not UNSET:
-            out["provider_public_ids"] = encode_value(self.provider_public_ids)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Provider public IDs allowed for sending when type is `providers`."""

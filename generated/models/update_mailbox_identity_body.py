@@ -3,91 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "html_signature",
-        "name",
-        "text_signature",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("html_signature", "html_signature", "str", True, False),
-    ("name", "name", "str", True, False),
-    ("text_signature", "text_signature", "str", True, False),
-)
+from ..._model import Model
+from ..._types import UNSET, Unset
 
 
 @define
-class UpdateMailboxIdentityBody:
+class UpdateMailboxIdentityBody(Model):
     """UpdateMailboxIdentityBody
 
     Attributes:
         html_signature: HTML signature appended to Mailbox API sends that include html_body.
         name: Default sender name. Send null or an empty string to clear it.
         text_signature: Plain text signature appended to Mailbox API sends that include text_body.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     html_signature: str | None | Unset = UNSET
+    """HTML signature appended to Mailbox API sends that include html_body."""
+
     name: str | None | Unset = UNSET
+    """Default sender name. Send null or an empty string to clear it."""
+
     text_signature: str | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_html_signature = d.get("html_signature", UNSET)
-        f_name = d.get("name", UNSET)
-        f_text_signature = d.get("text_signature", UNSET)
-        if not (
-            (f_html_signature is UNSET or (f_html_signature is None or type(f_html_signature) is str))
-            and (f_name is UNSET or (f_name is None or type(f_name) is str))
-            and (f_text_signature is UNSET or (f_text_signature is None or type(f_text_signature) is str))
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.html_signature = f_html_signature
-        self.name = f_name
-        self.text_signature = f_text_signature
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 0 + (f_html_signature is not UNSET) + (f_name is not UNSET) + (f_text_signature is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.html_signature is not UNSET:
-            out["html_signature"] = encode_value(self.html_signature)
-        if self.name is not UNSET:
-            out["name"] = encode_value(self.name)
-        if self.text_signature is not UNSET:
-            out["text_signature"] = encode_value(self.text_signature)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Plain text signature appended to Mailbox API sends that include text_body."""

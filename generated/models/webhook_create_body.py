@@ -3,132 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, missing_field, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .webhook_create_body_event_types_item import WebhookCreateBodyEventTypesItem
 from .webhook_create_body_filters import WebhookCreateBodyFilters
 
-_WebhookCreateBodyEventTypesItem_member = cast(
-    "Callable[[Any], WebhookCreateBodyEventTypesItem | None]",
-    WebhookCreateBodyEventTypesItem._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "event_types",
-        "url",
-        "enabled",
-        "filters",
-        "name",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("url", "url", "str", False, True),
-    ("enabled", "enabled", "bool", False, False),
-    ("name", "name", "str", False, False),
-)
-
 
 @define
-class WebhookCreateBody:
+class WebhookCreateBody(Model):
     """WebhookCreateBody
 
     Attributes:
         event_types: At least one event type must be provided.
         url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.
         enabled: Defaults to true.
-        filters: (no description)
         name: Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     event_types: list[WebhookCreateBodyEventTypesItem]
+    """At least one event type must be provided."""
+
     url: str
+    """HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected."""
+
     enabled: bool | Unset = UNSET
+    """Defaults to true."""
+
     filters: WebhookCreateBodyFilters | Unset = UNSET
+
     name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_url = d["url"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        f_enabled = d.get("enabled", UNSET)
-        f_name = d.get("name", UNSET)
-        if not (
-            type(f_url) is str
-            and (f_enabled is UNSET or type(f_enabled) is bool)
-            and (f_name is UNSET or type(f_name) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.url = f_url
-        self.enabled = f_enabled
-        self.name = f_name
-        try:
-            v = d["event_types"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [
-                _WebhookCreateBodyEventTypesItem_member(_i0) or WebhookCreateBodyEventTypesItem(_i0)
-                for _i0 in v
-            ]
-        except Exception as exc:
-            raise decode_failure(cls, "event_types", exc) from exc
-        self.event_types = v
-        try:
-            v = d.get("filters", UNSET)
-            if v is not UNSET:
-                v = _WebhookCreateBodyFilters_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "filters", exc) from exc
-        self.filters = f_filters = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 2 + (f_enabled is not UNSET) + (f_filters is not UNSET) + (f_name is not UNSET)
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["event_types"] = encode_value(self.event_types)
-        out["url"] = encode_value(self.url)
-        if self.enabled is not UNSET:
-            out["enabled"] = encode_value(self.enabled)
-        if self.filters is not UNSET:
-            out["filters"] = encode_value(self.filters)
-        if self.name is not UNSET:
-            out["name"] = encode_value(self.name)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_WebhookCreateBodyFilters_from_dict = WebhookCreateBodyFilters.from_dict
+    """Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views."""

@@ -4,75 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .webhook_delivery_attempt_event_type import WebhookDeliveryAttemptEventType
 from .webhook_delivery_attempt_result import WebhookDeliveryAttemptResult
 
-_WebhookDeliveryAttemptEventType_member = cast(
-    "Callable[[Any], WebhookDeliveryAttemptEventType | None]",
-    WebhookDeliveryAttemptEventType._value2member_map_.get,
-)
-_WebhookDeliveryAttemptResult_member = cast(
-    "Callable[[Any], WebhookDeliveryAttemptResult | None]",
-    WebhookDeliveryAttemptResult._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "created_at",
-        "delivery_attempt",
-        "error_message",
-        "event_id",
-        "event_type",
-        "id",
-        "max_attempts",
-        "next_retry_at",
-        "payload_available",
-        "payload_expires_at",
-        "request_payload_bytes",
-        "request_payload_sha256",
-        "response_body",
-        "response_ms",
-        "response_status",
-        "result",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("delivery_attempt", "delivery_attempt", "int", False, True),
-    ("error_message", "error_message", "str", True, True),
-    ("event_id", "event_id", "str", False, True),
-    ("id", "id", "str", False, True),
-    ("max_attempts", "max_attempts", "int", False, True),
-    ("payload_available", "payload_available", "bool", False, True),
-    ("request_payload_bytes", "request_payload_bytes", "int", False, True),
-    ("request_payload_sha256", "request_payload_sha256", "str", True, True),
-    ("response_body", "response_body", "str", True, True),
-    ("response_ms", "response_ms", "int", False, True),
-    ("response_status", "response_status", "int", True, True),
-)
-
 
 @define
-class WebhookDeliveryAttempt:
+class WebhookDeliveryAttempt(Model):
     """WebhookDeliveryAttempt
 
     Attributes:
@@ -92,154 +33,52 @@ class WebhookDeliveryAttempt:
         response_ms: End-to-end delivery latency in milliseconds.
         response_status: HTTP status returned by the endpoint, or null for network/timeout failures.
         result: Delivery result for this attempt.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     created_at: datetime.datetime
+    """ISO 8601 attempt timestamp"""
+
     delivery_attempt: int
+    """1-based retry attempt number."""
+
     error_message: str | None
+    """Public-safe network error category when no HTTP response was received."""
+
     event_id: str
+    """Webhook event ID"""
+
     event_type: WebhookDeliveryAttemptEventType
+    """Event types a webhook may subscribe to. `sendmux.test` is accepted so you can verify end-to-end delivery via POST /webhooks/{id}/test."""
+
     id: str
+    """Delivery-attempt public ID"""
+
     max_attempts: int
+    """Maximum attempts before the subscription is marked failing."""
+
     next_retry_at: datetime.datetime | None
+    """Next retry timestamp when result is retrying; otherwise null."""
+
     payload_available: bool
+    """True while the delivered request payload can still be fetched."""
+
     payload_expires_at: datetime.datetime
+    """Timestamp when the retained request payload expires."""
+
     request_payload_bytes: int
+    """Size of the delivered request payload in bytes."""
+
     request_payload_sha256: str | None
+    """SHA-256 digest of the delivered request payload."""
+
     response_body: str | None
+    """Truncated endpoint response preview, if any."""
+
     response_ms: int
+    """End-to-end delivery latency in milliseconds."""
+
     response_status: int | None
+    """HTTP status returned by the endpoint, or null for network/timeout failures."""
+
     result: WebhookDeliveryAttemptResult
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_delivery_attempt = d["delivery_attempt"]
-            f_error_message = d["error_message"]
-            f_event_id = d["event_id"]
-            f_id = d["id"]
-            f_max_attempts = d["max_attempts"]
-            f_payload_available = d["payload_available"]
-            f_request_payload_bytes = d["request_payload_bytes"]
-            f_request_payload_sha256 = d["request_payload_sha256"]
-            f_response_body = d["response_body"]
-            f_response_ms = d["response_ms"]
-            f_response_status = d["response_status"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_delivery_attempt) is int
-            and (f_error_message is None or type(f_error_message) is str)
-            and type(f_event_id) is str
-            and type(f_id) is str
-            and type(f_max_attempts) is int
-            and type(f_payload_available) is bool
-            and type(f_request_payload_bytes) is int
-            and (f_request_payload_sha256 is None or type(f_request_payload_sha256) is str)
-            and (f_response_body is None or type(f_response_body) is str)
-            and type(f_response_ms) is int
-            and (f_response_status is None or type(f_response_status) is int)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.delivery_attempt = f_delivery_attempt
-        self.error_message = f_error_message
-        self.event_id = f_event_id
-        self.id = f_id
-        self.max_attempts = f_max_attempts
-        self.payload_available = f_payload_available
-        self.request_payload_bytes = f_request_payload_bytes
-        self.request_payload_sha256 = f_request_payload_sha256
-        self.response_body = f_response_body
-        self.response_ms = f_response_ms
-        self.response_status = f_response_status
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["event_type"]
-            v = _WebhookDeliveryAttemptEventType_member(v) or WebhookDeliveryAttemptEventType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "event_type", exc) from exc
-        self.event_type = v
-        try:
-            v = d["next_retry_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "next_retry_at", exc) from exc
-        self.next_retry_at = v
-        try:
-            v = d["payload_expires_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "payload_expires_at", exc) from exc
-        self.payload_expires_at = v
-        try:
-            v = d["result"]
-            v = _WebhookDeliveryAttemptResult_member(v) or WebhookDeliveryAttemptResult(v)
-        except Exception as exc:
-            raise decode_failure(cls, "result", exc) from exc
-        self.result = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 16
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["created_at"] = encode_value(self.created_at)
-        out["delivery_attempt"] = encode_value(self.delivery_attempt)
-        out["error_message"] = encode_value(self.error_message)
-        out["event_id"] = encode_value(self.event_id)
-        out["event_type"] = encode_value(self.event_type)
-        out["id"] = encode_value(self.id)
-        out["max_attempts"] = encode_value(self.max_attempts)
-        out["next_retry_at"] = encode_value(self.next_retry_at)
-        out["payload_available"] = encode_value(self.payload_available)
-        out["payload_expires_at"] = encode_value(self.payload_expires_at)
-        out["request_payload_bytes"] = encode_value(self.request_payload_bytes)
-        out["request_payload_sha256"] = encode_value(self.request_payload_sha256)
-        out["response_body"] = encode_value(self.response_body)
-        out["response_ms"] = encode_value(self.response_ms)
-        out["response_status"] = encode_value(self.response_status)
-        out["result"] = encode_value(self.result)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Delivery result for this attempt."""

@@ -4,54 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .webhook_delivery_payload_event_type import WebhookDeliveryPayloadEventType
 from .webhook_event_payload import WebhookEventPayload
 
-_WebhookDeliveryPayloadEventType_member = cast(
-    "Callable[[Any], WebhookDeliveryPayloadEventType | None]",
-    WebhookDeliveryPayloadEventType._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "created_at",
-        "delivery_attempt",
-        "event_id",
-        "event_type",
-        "expires_at",
-        "id",
-        "payload",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("delivery_attempt", "delivery_attempt", "int", False, True),
-    ("event_id", "event_id", "str", False, True),
-    ("id", "id", "str", False, True),
-)
-
 
 @define
-class WebhookDeliveryPayload:
+class WebhookDeliveryPayload(Model):
     """WebhookDeliveryPayload
 
     Attributes:
@@ -62,100 +24,25 @@ class WebhookDeliveryPayload:
         expires_at: Timestamp when this retained payload expires.
         id: Delivery-attempt public ID
         payload: The JSON request body delivered to the webhook endpoint.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     created_at: datetime.datetime
+    """ISO 8601 attempt timestamp"""
+
     delivery_attempt: int
+    """1-based retry attempt number."""
+
     event_id: str
+    """Webhook event ID"""
+
     event_type: WebhookDeliveryPayloadEventType
+    """Event types a webhook may subscribe to. `sendmux.test` is accepted so you can verify end-to-end delivery via POST /webhooks/{id}/test."""
+
     expires_at: datetime.datetime
+    """Timestamp when this retained payload expires."""
+
     id: str
+    """Delivery-attempt public ID"""
+
     payload: WebhookEventPayload
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_delivery_attempt = d["delivery_attempt"]
-            f_event_id = d["event_id"]
-            f_id = d["id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_delivery_attempt) is int and type(f_event_id) is str and type(f_id) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.delivery_attempt = f_delivery_attempt
-        self.event_id = f_event_id
-        self.id = f_id
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["event_type"]
-            v = _WebhookDeliveryPayloadEventType_member(v) or WebhookDeliveryPayloadEventType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "event_type", exc) from exc
-        self.event_type = v
-        try:
-            v = d["expires_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "expires_at", exc) from exc
-        self.expires_at = v
-        try:
-            v = d["payload"]
-            v = _WebhookEventPayload_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "payload", exc) from exc
-        self.payload = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 7
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["created_at"] = encode_value(self.created_at)
-        out["delivery_attempt"] = encode_value(self.delivery_attempt)
-        out["event_id"] = encode_value(self.event_id)
-        out["event_type"] = encode_value(self.event_type)
-        out["expires_at"] = encode_value(self.expires_at)
-        out["id"] = encode_value(self.id)
-        out["payload"] = encode_value(self.payload)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_WebhookEventPayload_from_dict = WebhookEventPayload.from_dict
+    """The JSON request body delivered to the webhook endpoint."""

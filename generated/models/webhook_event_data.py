@@ -4,74 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    expected,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .webhook_event_data_bounce_type import WebhookEventDataBounceType
 from .webhook_event_data_message_id_kind import WebhookEventDataMessageIdKind
 
-_WebhookEventDataBounceType_member = cast(
-    "Callable[[Any], WebhookEventDataBounceType | None]", WebhookEventDataBounceType._value2member_map_.get
-)
-_WebhookEventDataMessageIdKind_member = cast(
-    "Callable[[Any], WebhookEventDataMessageIdKind | None]",
-    WebhookEventDataMessageIdKind._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "bounce_subtype",
-        "bounce_type",
-        "complaint_subtype",
-        "complaint_type",
-        "delay_expires_at",
-        "delay_type",
-        "is_spam",
-        "mailbox_id",
-        "message_id",
-        "message_id_kind",
-        "recipients",
-        "reject_reason",
-        "sender",
-        "sendmux_message_id",
-        "webhook_id",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("bounce_subtype", "bounce_subtype", "str", True, True),
-    ("complaint_subtype", "complaint_subtype", "str", True, True),
-    ("complaint_type", "complaint_type", "str", True, True),
-    ("delay_type", "delay_type", "str", True, True),
-    ("is_spam", "is_spam", "bool", True, True),
-    ("mailbox_id", "mailbox_id", "str", True, True),
-    ("message_id", "message_id", "str", True, True),
-    ("reject_reason", "reject_reason", "str", True, True),
-    ("sender", "sender", "str", True, True),
-    ("sendmux_message_id", "sendmux_message_id", "str", True, True),
-    ("webhook_id", "webhook_id", "str", True, True),
-)
-
 
 @define
-class WebhookEventData:
+class WebhookEventData(Model):
     """WebhookEventData
 
     Attributes:
@@ -90,142 +32,49 @@ class WebhookEventData:
         sender: Sender/envelope-from address when available.
         sendmux_message_id: Sendmux message correlation ID for outbound sending feedback when available.
         webhook_id: Target webhook ID for synthetic `sendmux.test` payloads.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     bounce_subtype: str | None
+    """More specific bounce category when available."""
+
     bounce_type: WebhookEventDataBounceType | None
+    """Bounce category for `message.bounced` events."""
+
     complaint_subtype: str | None
+    """More specific complaint category when available."""
+
     complaint_type: str | None
+    """Complaint category for `message.complained` events."""
+
     delay_expires_at: datetime.datetime | None
+    """When delivery retries are expected to stop, when provided."""
+
     delay_type: str | None
+    """Delay category for `message.delivery_delayed` events."""
+
     is_spam: bool | None
+    """Only populated for inbound mailbox events."""
+
     mailbox_id: str | None
+    """Mailbox public ID for inbound mailbox events when resolved."""
+
     message_id: str | None
+    """Message identifier from the event source."""
+
     message_id_kind: WebhookEventDataMessageIdKind | None
+    """`provider` for sending feedback IDs; `rfc5322` for inbound email Message-ID header values."""
+
     recipients: list[str]
+    """All affected recipients. Empty for synthetic test events."""
+
     reject_reason: str | None
+    """Reject reason for `message.rejected` events."""
+
     sender: str | None
+    """Sender/envelope-from address when available."""
+
     sendmux_message_id: str | None
+    """Sendmux message correlation ID for outbound sending feedback when available."""
+
     webhook_id: str | None
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_bounce_subtype = d["bounce_subtype"]
-            f_complaint_subtype = d["complaint_subtype"]
-            f_complaint_type = d["complaint_type"]
-            f_delay_type = d["delay_type"]
-            f_is_spam = d["is_spam"]
-            f_mailbox_id = d["mailbox_id"]
-            f_message_id = d["message_id"]
-            f_reject_reason = d["reject_reason"]
-            f_sender = d["sender"]
-            f_sendmux_message_id = d["sendmux_message_id"]
-            f_webhook_id = d["webhook_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            (f_bounce_subtype is None or type(f_bounce_subtype) is str)
-            and (f_complaint_subtype is None or type(f_complaint_subtype) is str)
-            and (f_complaint_type is None or type(f_complaint_type) is str)
-            and (f_delay_type is None or type(f_delay_type) is str)
-            and (f_is_spam is None or type(f_is_spam) is bool)
-            and (f_mailbox_id is None or type(f_mailbox_id) is str)
-            and (f_message_id is None or type(f_message_id) is str)
-            and (f_reject_reason is None or type(f_reject_reason) is str)
-            and (f_sender is None or type(f_sender) is str)
-            and (f_sendmux_message_id is None or type(f_sendmux_message_id) is str)
-            and (f_webhook_id is None or type(f_webhook_id) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.bounce_subtype = f_bounce_subtype
-        self.complaint_subtype = f_complaint_subtype
-        self.complaint_type = f_complaint_type
-        self.delay_type = f_delay_type
-        self.is_spam = f_is_spam
-        self.mailbox_id = f_mailbox_id
-        self.message_id = f_message_id
-        self.reject_reason = f_reject_reason
-        self.sender = f_sender
-        self.sendmux_message_id = f_sendmux_message_id
-        self.webhook_id = f_webhook_id
-        try:
-            v = d["bounce_type"]
-            if v is not None:
-                v = _WebhookEventDataBounceType_member(v) or WebhookEventDataBounceType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "bounce_type", exc) from exc
-        self.bounce_type = v
-        try:
-            v = d["delay_expires_at"]
-            if v is not None:
-                try:
-                    v = _fromisoformat(v)
-                except (TypeError, ValueError):
-                    v = parse_datetime(v)
-                if v.tzinfo is None:
-                    v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "delay_expires_at", exc) from exc
-        self.delay_expires_at = v
-        try:
-            v = d["message_id_kind"]
-            if v is not None:
-                v = _WebhookEventDataMessageIdKind_member(v) or WebhookEventDataMessageIdKind(v)
-        except Exception as exc:
-            raise decode_failure(cls, "message_id_kind", exc) from exc
-        self.message_id_kind = v
-        try:
-            v = d["recipients"]
-            if type(v) is not list:
-                raise expected("list", v)
-            for _i0 in v:
-                if type(_i0) is not str:
-                    raise expected("list of str", _i0)
-        except Exception as exc:
-            raise decode_failure(cls, "recipients", exc) from exc
-        self.recipients = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 15
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["bounce_subtype"] = encode_value(self.bounce_subtype)
-        out["bounce_type"] = encode_value(self.bounce_type)
-        out["complaint_subtype"] = encode_value(self.complaint_subtype)
-        out["complaint_type"] = encode_value(self.complaint_type)
-        out["delay_expires_at"] = encode_value(self.delay_expires_at)
-        out["delay_type"] = encode_value(self.delay_type)
-        out["is_spam"] = encode_value(self.is_spam)
-        out["mailbox_id"] = encode_value(self.mailbox_id)
-        out["message_id"] = encode_value(self.message_id)
-        out["message_id_kind"] = encode_value(self.message_id_kind)
-        out["recipients"] = encode_value(self.recipients)
-        out["reject_reason"] = encode_value(self.reject_reason)
-        out["sender"] = encode_value(self.sender)
-        out["sendmux_message_id"] = encode_value(self.sendmux_message_id)
-        out["webhook_id"] = encode_value(self.webhook_id)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """Target webhook ID for synthetic `sendmux.test` payloads."""

@@ -4,135 +4,35 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .webhook_event_data import WebhookEventData
 from .webhook_event_payload_type import WebhookEventPayloadType
 
-_WebhookEventPayloadType_member = cast(
-    "Callable[[Any], WebhookEventPayloadType | None]", WebhookEventPayloadType._value2member_map_.get
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "data",
-        "id",
-        "occurred_at",
-        "team_public_id",
-        "type",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("id", "id", "str", False, True),
-    ("team_public_id", "team_public_id", "str", False, True),
-)
-
 
 @define
-class WebhookEventPayload:
+class WebhookEventPayload(Model):
     """The JSON request body delivered to the webhook endpoint.
 
     Attributes:
-        data: (no description)
         id: Stable per-event identifier. Also sent in the X-Sendmux-Event-Id header.
         occurred_at: When the event occurred.
         team_public_id: Team that owns the event.
-        type_: Dotted event type. Same value as the X-Sendmux-Event-Type header.
-        additional_properties: fields the server sent that this client version does not know (kept).
+        type: Dotted event type. Same value as the X-Sendmux-Event-Type header.
     """
 
     data: WebhookEventData
+
     id: str
+    """Stable per-event identifier. Also sent in the X-Sendmux-Event-Id header."""
+
     occurred_at: datetime.datetime
+    """When the event occurred."""
+
     team_public_id: str
-    type_: WebhookEventPayloadType
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
+    """Team that owns the event."""
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_id = d["id"]
-            f_team_public_id = d["team_public_id"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (type(f_id) is str and type(f_team_public_id) is str):
-            raise wrong_type(cls, d, _PLAIN)
-        self.id = f_id
-        self.team_public_id = f_team_public_id
-        try:
-            v = d["data"]
-            v = _WebhookEventData_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "data", exc) from exc
-        self.data = v
-        try:
-            v = d["occurred_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "occurred_at", exc) from exc
-        self.occurred_at = v
-        try:
-            v = d["type"]
-            v = _WebhookEventPayloadType_member(v) or WebhookEventPayloadType(v)
-        except Exception as exc:
-            raise decode_failure(cls, "type_", exc) from exc
-        self.type_ = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 5
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["data"] = encode_value(self.data)
-        out["id"] = encode_value(self.id)
-        out["occurred_at"] = encode_value(self.occurred_at)
-        out["team_public_id"] = encode_value(self.team_public_id)
-        out["type"] = encode_value(self.type_)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_WebhookEventData_from_dict = WebhookEventData.from_dict
+    type: WebhookEventPayloadType
+    """Dotted event type. Same value as the X-Sendmux-Event-Type header."""

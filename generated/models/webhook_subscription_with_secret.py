@@ -4,61 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
 
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import (
-    decode_failure,
-    expected,
-    missing_field,
-    not_an_object,
-    parse_datetime,
-    wrong_type,
-)
-
-_fromisoformat = datetime.datetime.fromisoformat
-_UTC = datetime.UTC
-
-from sendmux._encoding import encode_value
-
+from ..._model import Model
 from .webhook_filters import WebhookFilters
 from .webhook_subscription_with_secret_event_types_item import WebhookSubscriptionWithSecretEventTypesItem
 
-_WebhookSubscriptionWithSecretEventTypesItem_member = cast(
-    "Callable[[Any], WebhookSubscriptionWithSecretEventTypesItem | None]",
-    WebhookSubscriptionWithSecretEventTypesItem._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "created_at",
-        "enabled",
-        "event_types",
-        "failing",
-        "filters",
-        "id",
-        "name",
-        "secret",
-        "updated_at",
-        "url",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("enabled", "enabled", "bool", False, True),
-    ("failing", "failing", "bool", False, True),
-    ("id", "id", "str", False, True),
-    ("name", "name", "str", True, True),
-    ("secret", "secret", "str", False, True),
-    ("url", "url", "str", False, True),
-)
-
 
 @define
-class WebhookSubscriptionWithSecret:
+class WebhookSubscriptionWithSecret(Model):
     """WebhookSubscriptionWithSecret
 
     Attributes:
@@ -69,128 +24,37 @@ class WebhookSubscriptionWithSecret:
         filters: Optional delivery scope. Empty mailbox_ids means all team mailboxes.
         id: Webhook public ID
         name: Optional human-friendly label used in dashboard list/detail pages. May be `null` for subscriptions created without a name.
-        secret: Signing secret used to verify the HMAC-SHA256 signature on every event POST. This is the ONLY response containing the raw secret — store it securely; it cannot be retrieved later. Use POST...
+        secret: Signing secret used to verify the HMAC-SHA256 signature on every event POST. This is the ONLY response containing the raw secret — store it securely; it cannot be retrieved later. Use POST /webhooks/{id}/rotate-secret to issue a new one.
         updated_at: ISO 8601 last-modified timestamp
         url: HTTPS endpoint that receives signed event POSTs.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     created_at: datetime.datetime
+    """ISO 8601 creation timestamp"""
+
     enabled: bool
+    """When false, no events are delivered to this subscription."""
+
     event_types: list[WebhookSubscriptionWithSecretEventTypesItem]
+    """Event types this subscription receives."""
+
     failing: bool
+    """True when the 24-hour retry window has been exhausted for this subscription. Reset by updating the subscription (e.g. fixing the URL) and re-enabling."""
+
     filters: WebhookFilters
+    """Optional delivery scope. Empty mailbox_ids means all team mailboxes."""
+
     id: str
+    """Webhook public ID"""
+
     name: str | None
+    """Optional human-friendly label used in dashboard list/detail pages. May be `null` for subscriptions created without a name."""
+
     secret: str
+    """Signing secret used to verify the HMAC-SHA256 signature on every event POST. This is the ONLY response containing the raw secret — store it securely; it cannot be retrieved later. Use POST /webhooks/{id}/rotate-secret to issue a new one."""
+
     updated_at: datetime.datetime
+    """ISO 8601 last-modified timestamp"""
+
     url: str
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        # Plain fields: read together, checked with one condition; a failure then finds the field.
-        try:
-            f_enabled = d["enabled"]
-            f_failing = d["failing"]
-            f_id = d["id"]
-            f_name = d["name"]
-            f_secret = d["secret"]
-            f_url = d["url"]
-        except KeyError as exc:
-            raise missing_field(cls, exc) from None
-        if not (
-            type(f_enabled) is bool
-            and type(f_failing) is bool
-            and type(f_id) is str
-            and (f_name is None or type(f_name) is str)
-            and type(f_secret) is str
-            and type(f_url) is str
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.enabled = f_enabled
-        self.failing = f_failing
-        self.id = f_id
-        self.name = f_name
-        self.secret = f_secret
-        self.url = f_url
-        try:
-            v = d["created_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "created_at", exc) from exc
-        self.created_at = v
-        try:
-            v = d["event_types"]
-            if type(v) is not list:
-                raise expected("list", v)
-            v = [
-                _WebhookSubscriptionWithSecretEventTypesItem_member(_i0)
-                or WebhookSubscriptionWithSecretEventTypesItem(_i0)
-                for _i0 in v
-            ]
-        except Exception as exc:
-            raise decode_failure(cls, "event_types", exc) from exc
-        self.event_types = v
-        try:
-            v = d["filters"]
-            v = _WebhookFilters_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "filters", exc) from exc
-        self.filters = v
-        try:
-            v = d["updated_at"]
-            try:
-                v = _fromisoformat(v)
-            except (TypeError, ValueError):
-                v = parse_datetime(v)
-            if v.tzinfo is None:
-                v = v.replace(tzinfo=_UTC)
-        except Exception as exc:
-            raise decode_failure(cls, "updated_at", exc) from exc
-        self.updated_at = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = 10
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["created_at"] = encode_value(self.created_at)
-        out["enabled"] = encode_value(self.enabled)
-        out["event_types"] = encode_value(self.event_types)
-        out["failing"] = encode_value(self.failing)
-        out["filters"] = encode_value(self.filters)
-        out["id"] = encode_value(self.id)
-        out["name"] = encode_value(self.name)
-        out["secret"] = encode_value(self.secret)
-        out["updated_at"] = encode_value(self.updated_at)
-        out["url"] = encode_value(self.url)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_WebhookFilters_from_dict = WebhookFilters.from_dict
+    """HTTPS endpoint that receives signed event POSTs."""

@@ -3,138 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Self, cast
-
 from attrs import define
-from attrs import field as _attrs_field  # aliased: a model may have a field named `field`
 
-from sendmux._decoding import decode_failure, expected, not_an_object, wrong_type
-from sendmux._encoding import encode_value
-from sendmux._types import UNSET, Unset
-
+from ..._model import Model
+from ..._types import UNSET, Unset
 from .webhook_update_body_event_types_item import WebhookUpdateBodyEventTypesItem
 from .webhook_update_body_filters import WebhookUpdateBodyFilters
 
-_WebhookUpdateBodyEventTypesItem_member = cast(
-    "Callable[[Any], WebhookUpdateBodyEventTypesItem | None]",
-    WebhookUpdateBodyEventTypesItem._value2member_map_.get,
-)
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "enabled",
-        "event_types",
-        "filters",
-        "name",
-        "url",
-    }
-)
-_new = object.__new__
-# (wire name, attribute, JSON kind, nullable, required) of the fields checked together.
-_PLAIN: tuple[tuple[str, str, str, bool, bool], ...] = (
-    ("enabled", "enabled", "bool", False, False),
-    ("name", "name", "str", True, False),
-    ("url", "url", "str", False, False),
-)
-
 
 @define
-class WebhookUpdateBody:
+class WebhookUpdateBody(Model):
     """WebhookUpdateBody
 
     Attributes:
         enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
         event_types: Replaces the full event-type list. At least one must be provided.
-        filters: (no description)
         name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged.
         url: New HTTPS endpoint. Must be https://.
-        additional_properties: fields the server sent that this client version does not know (kept).
     """
 
     enabled: bool | Unset = UNSET
+    """When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event."""
+
     event_types: list[WebhookUpdateBodyEventTypesItem] | Unset = UNSET
+    """Replaces the full event-type list. At least one must be provided."""
+
     filters: WebhookUpdateBodyFilters | Unset = UNSET
+
     name: str | None | Unset = UNSET
+    """Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged."""
+
     url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(factory=dict, kw_only=True)
-    # Set by the client from the response envelope; private so it can never collide with an API field.
-    _request_id: str | None = _attrs_field(default=None, init=False, repr=False, eq=False)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Self:
-        """Decode the JSON object `d`; raises `ModelDecodeError` naming the field on a bad shape."""
-        if type(d) is not dict:
-            if not isinstance(d, Mapping):
-                raise not_an_object(cls, d)
-            d = dict(d)
-        # Slots set directly: about twice as fast as calling the attrs __init__ with keywords.
-        self = _new(cls)
-        f_enabled = d.get("enabled", UNSET)
-        f_name = d.get("name", UNSET)
-        f_url = d.get("url", UNSET)
-        if not (
-            (f_enabled is UNSET or type(f_enabled) is bool)
-            and (f_name is UNSET or (f_name is None or type(f_name) is str))
-            and (f_url is UNSET or type(f_url) is str)
-        ):
-            raise wrong_type(cls, d, _PLAIN)
-        self.enabled = f_enabled
-        self.name = f_name
-        self.url = f_url
-        try:
-            v = d.get("event_types", UNSET)
-            if v is not UNSET:
-                if type(v) is not list:
-                    raise expected("list", v)
-                v = [
-                    _WebhookUpdateBodyEventTypesItem_member(_i0) or WebhookUpdateBodyEventTypesItem(_i0)
-                    for _i0 in v
-                ]
-        except Exception as exc:
-            raise decode_failure(cls, "event_types", exc) from exc
-        self.event_types = f_event_types = v
-        try:
-            v = d.get("filters", UNSET)
-            if v is not UNSET:
-                v = _WebhookUpdateBodyFilters_from_dict(v)
-        except Exception as exc:
-            raise decode_failure(cls, "filters", exc) from exc
-        self.filters = f_filters = v
-        # Unknown fields are kept, never an error; they exist iff the object has more keys than were read.
-        known = (
-            0
-            + (f_enabled is not UNSET)
-            + (f_event_types is not UNSET)
-            + (f_filters is not UNSET)
-            + (f_name is not UNSET)
-            + (f_url is not UNSET)
-        )
-        self.additional_properties = {} if len(d) == known else {k: d[k] for k in d if k not in _KNOWN}
-        self._request_id = None  # every slot set, so copy, pickle and attrs.asdict work
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object for this model (unset fields left out, unknown fields kept)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.enabled is not UNSET:
-            out["enabled"] = encode_value(self.enabled)
-        if self.event_types is not UNSET:
-            out["event_types"] = encode_value(self.event_types)
-        if self.filters is not UNSET:
-            out["filters"] = encode_value(self.filters)
-        if self.name is not UNSET:
-            out["name"] = encode_value(self.name)
-        if self.url is not UNSET:
-            out["url"] = encode_value(self.url)
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        """Unknown fields by their wire name: `model["new_field"]`."""
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
-
-
-# Bound once at import (after the class, so a model may nest itself).
-_WebhookUpdateBodyFilters_from_dict = WebhookUpdateBodyFilters.from_dict
+    """New HTTPS endpoint. Must be https://."""

@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     Balance,
-    ManagementGetSpendSummaryDays,
-    ManagementListTransactionsType,
+    GetSpendSummaryDays,
+    ListTransactionsType,
     SpendSummary,
     Transaction,
 )
@@ -34,7 +33,7 @@ class BillingTransactionsResource(SyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        type_: ManagementListTransactionsType | str | Unset = UNSET,
+        type: ListTransactionsType | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -42,21 +41,18 @@ class BillingTransactionsResource(SyncAPIResource):
     ) -> SyncCursorPage[Transaction]:
         """List transactions
 
-        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination
-        ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch
-        the next page.
+        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /billing/transactions` · permission: `billing.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Max results (default 25, max 100)
-            type_: `type`
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_TRANSACTIONS,
             path_params=(),
-            query={"cursor": cursor, "limit": limit, "type": type_},
+            query={"cursor": cursor, "limit": limit, "type": type},
             headers=None,
             body=None,
             cast=Transaction.from_dict,
@@ -88,7 +84,7 @@ class AsyncBillingTransactionsResource(AsyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        type_: ManagementListTransactionsType | str | Unset = UNSET,
+        type: ListTransactionsType | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -96,21 +92,18 @@ class AsyncBillingTransactionsResource(AsyncAPIResource):
     ) -> AsyncPaginator[Transaction]:
         """List transactions
 
-        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination
-        ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch
-        the next page.
+        Returns paginated credit transaction history with optional type filter. Uses cursor-based pagination ordered by created_at descending — pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /billing/transactions` · permission: `billing.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Max results (default 25, max 100)
-            type_: `type`
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_TRANSACTIONS,
             path_params=(),
-            query={"cursor": cursor, "limit": limit, "type": type_},
+            query={"cursor": cursor, "limit": limit, "type": type},
             headers=None,
             body=None,
             cast=Transaction.from_dict,
@@ -171,7 +164,7 @@ class BillingResource(SyncAPIResource):
     def get_spend_summary(
         self,
         *,
-        days: ManagementGetSpendSummaryDays | str | Unset = UNSET,
+        days: GetSpendSummaryDays | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -255,7 +248,7 @@ class AsyncBillingResource(AsyncAPIResource):
     async def get_spend_summary(
         self,
         *,
-        days: ManagementGetSpendSummaryDays | str | Unset = UNSET,
+        days: GetSpendSummaryDays | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -7,21 +7,20 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
+    CreateDomainBodyMode,
     DomainDeleted,
     FilterRule,
     FilterState,
     MailboxDomain,
     MailboxDomainVerifyResult,
-    ManagementCreateDomainBodyMode,
-    ManagementUpdateDomainBodyMode,
     SetFilterStateBodyMode,
+    UpdateDomainBodyMode,
 )
 
 
@@ -45,13 +44,9 @@ class DomainsFiltersResource(SyncAPIResource):
     ) -> FilterState:
         """Get domain-wide sender filters
 
-        Returns the current sender-filter mode and rule set applied to every mailbox under this domain. Only
-        sending and receiving domains support domain-wide filters. Per-mailbox rules take precedence at
-        match time.
+        Returns the current sender-filter mode and rule set applied to every mailbox under this domain. Only sending and receiving domains support domain-wide filters. Per-mailbox rules take precedence at match time.
 
-        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has
-        not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the
-        corresponding PUT for optimistic concurrency.
+        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the corresponding PUT for optimistic concurrency.
 
         `GET /domains/{public_id}/filters` · permission: `mailbox.admin.manage`
 
@@ -86,20 +81,15 @@ class DomainsFiltersResource(SyncAPIResource):
     ) -> FilterState:
         """Replace domain-wide sender filters
 
-        Atomically replaces the sender-filter mode and rule set for an entire sending and receiving domain.
-        Applies to every mailbox under the domain unless that mailbox has its own per-mailbox rules (which
-        take precedence). Maximum 1000 rules per request.
+        Atomically replaces the sender-filter mode and rule set for an entire sending and receiving domain. Applies to every mailbox under the domain unless that mailbox has its own per-mailbox rules (which take precedence). Maximum 1000 rules per request.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PUT /domains/{public_id}/filters` · permission: `mailbox.admin.manage`
 
         Args:
             public_id: Domain public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            mode: `mode`
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
         """
         return self._client._request(
@@ -145,13 +135,9 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
     ) -> FilterState:
         """Get domain-wide sender filters
 
-        Returns the current sender-filter mode and rule set applied to every mailbox under this domain. Only
-        sending and receiving domains support domain-wide filters. Per-mailbox rules take precedence at
-        match time.
+        Returns the current sender-filter mode and rule set applied to every mailbox under this domain. Only sending and receiving domains support domain-wide filters. Per-mailbox rules take precedence at match time.
 
-        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has
-        not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the
-        corresponding PUT for optimistic concurrency.
+        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the corresponding PUT for optimistic concurrency.
 
         `GET /domains/{public_id}/filters` · permission: `mailbox.admin.manage`
 
@@ -186,20 +172,15 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
     ) -> FilterState:
         """Replace domain-wide sender filters
 
-        Atomically replaces the sender-filter mode and rule set for an entire sending and receiving domain.
-        Applies to every mailbox under the domain unless that mailbox has its own per-mailbox rules (which
-        take precedence). Maximum 1000 rules per request.
+        Atomically replaces the sender-filter mode and rule set for an entire sending and receiving domain. Applies to every mailbox under the domain unless that mailbox has its own per-mailbox rules (which take precedence). Maximum 1000 rules per request.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PUT /domains/{public_id}/filters` · permission: `mailbox.admin.manage`
 
         Args:
             public_id: Domain public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            mode: `mode`
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
         """
         return await self._client._request(
@@ -242,7 +223,7 @@ class DomainsResource(SyncAPIResource):
         *,
         domain: str,
         idempotency_key: str | Unset = UNSET,
-        mode: ManagementCreateDomainBodyMode | str | Unset = UNSET,
+        mode: CreateDomainBodyMode | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -250,14 +231,9 @@ class DomainsResource(SyncAPIResource):
     ) -> MailboxDomain:
         """Add a mailbox domain
 
-        Creates a new domain and returns the DNS records the customer must place before verification can
-        succeed. `send_only` configures outbound sending without changing MX records. `send_receive` also
-        configures the domain for hosted mailboxes. Provisioning touches our email platform and Amazon SES;
-        on any failure the partial state is automatically rolled back.
+        Creates a new domain and returns the DNS records the customer must place before verification can succeed. `send_only` configures outbound sending without changing MX records. `send_receive` also configures the domain for hosted mailboxes. Provisioning touches our email platform and Amazon SES; on any failure the partial state is automatically rolled back.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /domains` · permission: `domain.create`
 
@@ -290,8 +266,7 @@ class DomainsResource(SyncAPIResource):
     ) -> DomainDeleted:
         """Delete a mailbox domain
 
-        Removes a domain from our mail platform, Amazon SES, and Sendmux. Blocked if any active mailbox
-        still uses the domain — delete those mailboxes first.
+        Removes a domain from our mail platform, Amazon SES, and Sendmux. Blocked if any active mailbox still uses the domain — delete those mailboxes first.
 
         `DELETE /domains/{public_id}` · permission: `domain.delete`
 
@@ -323,9 +298,7 @@ class DomainsResource(SyncAPIResource):
     ) -> MailboxDomain:
         """Get a mailbox domain
 
-        Returns a single domain including its DNS records and latest verification state. Responses carry a
-        weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return
-        `304 Not Modified` (no body) when the resource has not changed.
+        Returns a single domain including its DNS records and latest verification state. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the resource has not changed.
 
         `GET /domains/{public_id}` · permission: `domain.read`
 
@@ -357,8 +330,7 @@ class DomainsResource(SyncAPIResource):
     ) -> str:
         """Download a domain as a zone file
 
-        Returns the domain's DNS records formatted as a BIND-style zone file fragment. Suitable for direct
-        paste into a DNS provider that accepts zone-file imports.
+        Returns the domain's DNS records formatted as a BIND-style zone file fragment. Suitable for direct paste into a DNS provider that accepts zone-file imports.
 
         `GET /domains/{public_id}/zone-file` · permission: `domain.read`
 
@@ -390,10 +362,7 @@ class DomainsResource(SyncAPIResource):
     ) -> SyncCursorPage[MailboxDomain]:
         """List mailbox domains
 
-        Returns a cursor-paginated list of sending domains configured for the team, ordered by `created_at`
-        descending. Each entry includes the DNS records the customer must place, the current verification
-        status, and the SES DKIM state. Pass `cursor=<next_cursor>` from the previous response to fetch the
-        next page.
+        Returns a cursor-paginated list of sending domains configured for the team, ordered by `created_at` descending. Each entry includes the DNS records the customer must place, the current verification status, and the SES DKIM state. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /domains` · permission: `domain.read`
 
@@ -418,7 +387,7 @@ class DomainsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: ManagementUpdateDomainBodyMode | str,
+        mode: UpdateDomainBodyMode | str,
         if_match: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -427,8 +396,7 @@ class DomainsResource(SyncAPIResource):
     ) -> MailboxDomain:
         """Update a mailbox domain
 
-        Upgrades a send-only domain to sending and receiving. Downgrades are rejected. After upgrade, the
-        domain returns to `pending` until the required MX record verifies.
+        Upgrades a send-only domain to sending and receiving. Downgrades are rejected. After upgrade, the domain returns to `pending` until the required MX record verifies.
 
         `PATCH /domains/{public_id}` · permission: `domain.create`
 
@@ -461,10 +429,7 @@ class DomainsResource(SyncAPIResource):
     ) -> MailboxDomainVerifyResult:
         """Verify a mailbox domain
 
-        Checks the domain's published DNS records and latest Amazon SES DKIM and MAIL FROM statuses. If
-        every required check passes, the domain is marked verified. A previously failed domain remains
-        failed until a complete check succeeds. Domains automatically re-verify every 6 hours — this
-        endpoint is only needed to trigger a check on demand.
+        Checks the domain's published DNS records and latest Amazon SES DKIM and MAIL FROM statuses. If every required check passes, the domain is marked verified. A previously failed domain remains failed until a complete check succeeds. Domains automatically re-verify every 6 hours — this endpoint is only needed to trigger a check on demand.
 
         `POST /domains/{public_id}/verify` · permission: `domain.verify`
 
@@ -520,7 +485,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         *,
         domain: str,
         idempotency_key: str | Unset = UNSET,
-        mode: ManagementCreateDomainBodyMode | str | Unset = UNSET,
+        mode: CreateDomainBodyMode | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -528,14 +493,9 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> MailboxDomain:
         """Add a mailbox domain
 
-        Creates a new domain and returns the DNS records the customer must place before verification can
-        succeed. `send_only` configures outbound sending without changing MX records. `send_receive` also
-        configures the domain for hosted mailboxes. Provisioning touches our email platform and Amazon SES;
-        on any failure the partial state is automatically rolled back.
+        Creates a new domain and returns the DNS records the customer must place before verification can succeed. `send_only` configures outbound sending without changing MX records. `send_receive` also configures the domain for hosted mailboxes. Provisioning touches our email platform and Amazon SES; on any failure the partial state is automatically rolled back.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /domains` · permission: `domain.create`
 
@@ -568,8 +528,7 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> DomainDeleted:
         """Delete a mailbox domain
 
-        Removes a domain from our mail platform, Amazon SES, and Sendmux. Blocked if any active mailbox
-        still uses the domain — delete those mailboxes first.
+        Removes a domain from our mail platform, Amazon SES, and Sendmux. Blocked if any active mailbox still uses the domain — delete those mailboxes first.
 
         `DELETE /domains/{public_id}` · permission: `domain.delete`
 
@@ -601,9 +560,7 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> MailboxDomain:
         """Get a mailbox domain
 
-        Returns a single domain including its DNS records and latest verification state. Responses carry a
-        weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return
-        `304 Not Modified` (no body) when the resource has not changed.
+        Returns a single domain including its DNS records and latest verification state. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the resource has not changed.
 
         `GET /domains/{public_id}` · permission: `domain.read`
 
@@ -635,8 +592,7 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> str:
         """Download a domain as a zone file
 
-        Returns the domain's DNS records formatted as a BIND-style zone file fragment. Suitable for direct
-        paste into a DNS provider that accepts zone-file imports.
+        Returns the domain's DNS records formatted as a BIND-style zone file fragment. Suitable for direct paste into a DNS provider that accepts zone-file imports.
 
         `GET /domains/{public_id}/zone-file` · permission: `domain.read`
 
@@ -668,10 +624,7 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> AsyncPaginator[MailboxDomain]:
         """List mailbox domains
 
-        Returns a cursor-paginated list of sending domains configured for the team, ordered by `created_at`
-        descending. Each entry includes the DNS records the customer must place, the current verification
-        status, and the SES DKIM state. Pass `cursor=<next_cursor>` from the previous response to fetch the
-        next page.
+        Returns a cursor-paginated list of sending domains configured for the team, ordered by `created_at` descending. Each entry includes the DNS records the customer must place, the current verification status, and the SES DKIM state. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /domains` · permission: `domain.read`
 
@@ -696,7 +649,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: ManagementUpdateDomainBodyMode | str,
+        mode: UpdateDomainBodyMode | str,
         if_match: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -705,8 +658,7 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> MailboxDomain:
         """Update a mailbox domain
 
-        Upgrades a send-only domain to sending and receiving. Downgrades are rejected. After upgrade, the
-        domain returns to `pending` until the required MX record verifies.
+        Upgrades a send-only domain to sending and receiving. Downgrades are rejected. After upgrade, the domain returns to `pending` until the required MX record verifies.
 
         `PATCH /domains/{public_id}` · permission: `domain.create`
 
@@ -739,10 +691,7 @@ class AsyncDomainsResource(AsyncAPIResource):
     ) -> MailboxDomainVerifyResult:
         """Verify a mailbox domain
 
-        Checks the domain's published DNS records and latest Amazon SES DKIM and MAIL FROM statuses. If
-        every required check passes, the domain is marked verified. A previously failed domain remains
-        failed until a complete check succeeds. Domains automatically re-verify every 6 hours — this
-        endpoint is only needed to trigger a check on demand.
+        Checks the domain's published DNS records and latest Amazon SES DKIM and MAIL FROM statuses. If every required check passes, the domain is marked verified. A previously failed domain remains failed until a complete check succeeds. Domains automatically re-verify every 6 hours — this endpoint is only needed to trigger a check on demand.
 
         `POST /domains/{public_id}/verify` · permission: `domain.verify`
 

@@ -7,19 +7,18 @@ import datetime
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     DeliveryLogDetail,
     DeliveryLogItem,
     EmailMetrics,
-    ManagementGetEmailMetricsGranularity,
-    ManagementGetEmailMetricsWindow,
-    ManagementListEmailLogsStatus,
+    GetEmailMetricsGranularity,
+    GetEmailMetricsWindow,
+    ListEmailLogsStatus,
 )
 
 
@@ -34,10 +33,10 @@ class EmailsMetricsResource(SyncAPIResource):
     def get(
         self,
         *,
-        window: ManagementGetEmailMetricsWindow | str | Unset = UNSET,
+        window: GetEmailMetricsWindow | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
-        granularity: ManagementGetEmailMetricsGranularity | str | Unset = UNSET,
+        granularity: GetEmailMetricsGranularity | str | Unset = UNSET,
         provider_id: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -96,10 +95,10 @@ class AsyncEmailsMetricsResource(AsyncAPIResource):
     async def get(
         self,
         *,
-        window: ManagementGetEmailMetricsWindow | str | Unset = UNSET,
+        window: GetEmailMetricsWindow | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
-        granularity: ManagementGetEmailMetricsGranularity | str | Unset = UNSET,
+        granularity: GetEmailMetricsGranularity | str | Unset = UNSET,
         provider_id: str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -167,10 +166,7 @@ class EmailsLogsResource(SyncAPIResource):
     ) -> DeliveryLogDetail:
         """Get delivery log
 
-        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back
-        as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when
-        the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304
-        replay is a real bandwidth win on repeated polls.
+        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304 replay is a real bandwidth win on repeated polls.
 
         `GET /emails/logs/{public_id}` · permission: `logs.read`
 
@@ -196,7 +192,7 @@ class EmailsLogsResource(SyncAPIResource):
         *,
         limit: int | Unset = UNSET,
         cursor: str | Unset = UNSET,
-        status: ManagementListEmailLogsStatus | str | Unset = UNSET,
+        status: ListEmailLogsStatus | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
         provider_id: str | Unset = UNSET,
@@ -272,10 +268,7 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
     ) -> DeliveryLogDetail:
         """Get delivery log
 
-        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back
-        as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when
-        the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304
-        replay is a real bandwidth win on repeated polls.
+        Returns a single delivery log by its public ID. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the log has not changed. Logs in a terminal status (sent/failed/rejected) stop changing, so 304 replay is a real bandwidth win on repeated polls.
 
         `GET /emails/logs/{public_id}` · permission: `logs.read`
 
@@ -301,7 +294,7 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
         *,
         limit: int | Unset = UNSET,
         cursor: str | Unset = UNSET,
-        status: ManagementListEmailLogsStatus | str | Unset = UNSET,
+        status: ListEmailLogsStatus | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
         provider_id: str | Unset = UNSET,

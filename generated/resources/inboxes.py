@@ -7,15 +7,14 @@ import datetime
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     IncomingLogItem,
-    ManagementListInboxLogsEventType,
+    ListInboxLogsEventType,
 )
 
 
@@ -64,7 +63,7 @@ class InboxesLogsResource(SyncAPIResource):
         limit: int | Unset = UNSET,
         cursor: str | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
-        event_type: ManagementListInboxLogsEventType | str | Unset = UNSET,
+        event_type: ListInboxLogsEventType | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
         search: str | Unset = UNSET,
@@ -83,7 +82,6 @@ class InboxesLogsResource(SyncAPIResource):
             limit: Max results (default 25)
             cursor: Cursor from previous page
             mailbox_id: Filter by mailbox public ID
-            event_type: `event_type`
             from_date: ISO 8601 start date. Date-only values start at 00:00 UTC.
             to_date: ISO 8601 end date. Date-only values include the full UTC day.
             search: Search mailbox, sender, recipient, subject, or message ID
@@ -164,7 +162,7 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
         limit: int | Unset = UNSET,
         cursor: str | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
-        event_type: ManagementListInboxLogsEventType | str | Unset = UNSET,
+        event_type: ListInboxLogsEventType | str | Unset = UNSET,
         from_date: datetime.datetime | str | Unset = UNSET,
         to_date: datetime.datetime | str | Unset = UNSET,
         search: str | Unset = UNSET,
@@ -183,7 +181,6 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
             limit: Max results (default 25)
             cursor: Cursor from previous page
             mailbox_id: Filter by mailbox public ID
-            event_type: `event_type`
             from_date: ISO 8601 start date. Date-only values start at 00:00 UTC.
             to_date: ISO 8601 end date. Date-only values include the full UTC day.
             search: Search mailbox, sender, recipient, subject, or message ID

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sendmux._files import FileInput, upload_filename
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ..._files import FileInput, upload_filename
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._streaming import AsyncBinaryResponse, BinaryResponse
+    from ..._streaming import AsyncBinaryResponse, BinaryResponse
 
 from .. import operations as _ops
 from ..models import (
@@ -44,10 +44,7 @@ class MailboxAttachmentsResource(SyncAPIResource):
     ) -> MailboxAttachmentUploadIntentResult:
         """Create a presigned mailbox attachment upload
 
-        Creates a short-lived signed PUT URL for one attachment. The caller must be authenticated to mint
-        the URL; the later PUT uses the signed URL, exact Content-Type, and exact Content-Length without
-        sending a bearer token. The PUT returns a blob ID that can be supplied to `POST
-        /mailbox/messages/send`.
+        Creates a short-lived signed PUT URL for one attachment. The caller must be authenticated to mint the URL; the later PUT uses the signed URL, exact Content-Type, and exact Content-Length without sending a bearer token. The PUT returns a blob ID that can be supplied to `POST /mailbox/messages/send`.
 
         `POST /mailbox/attachment-uploads` · permission: `email.send`
 
@@ -84,15 +81,11 @@ class MailboxAttachmentsResource(SyncAPIResource):
     ) -> BinaryResponse:
         """Download a message attachment
 
-        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also
-        provides short-lived download URLs for clients that cannot set request headers. Supports standard
-        byte ranges.
+        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also provides short-lived download URLs for clients that cannot set request headers. Supports standard byte ranges.
 
         `GET /mailbox/messages/{message_id}/attachments/{attachment_id}` · permission: `mailbox.read`
 
         Args:
-            message_id: `message_id`
-            attachment_id: `attachment_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
         """
@@ -123,8 +116,7 @@ class MailboxAttachmentsResource(SyncAPIResource):
     ) -> MailboxAttachmentUploadResult:
         """Upload a mailbox attachment
 
-        Uploads one attachment as binary data and returns a blob ID that can be supplied to `POST
-        /mailbox/messages/send`.
+        Uploads one attachment as binary data and returns a blob ID that can be supplied to `POST /mailbox/messages/send`.
 
         `POST /mailbox/attachments:upload` · permission: `email.send`
 
@@ -183,10 +175,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
     ) -> MailboxAttachmentUploadIntentResult:
         """Create a presigned mailbox attachment upload
 
-        Creates a short-lived signed PUT URL for one attachment. The caller must be authenticated to mint
-        the URL; the later PUT uses the signed URL, exact Content-Type, and exact Content-Length without
-        sending a bearer token. The PUT returns a blob ID that can be supplied to `POST
-        /mailbox/messages/send`.
+        Creates a short-lived signed PUT URL for one attachment. The caller must be authenticated to mint the URL; the later PUT uses the signed URL, exact Content-Type, and exact Content-Length without sending a bearer token. The PUT returns a blob ID that can be supplied to `POST /mailbox/messages/send`.
 
         `POST /mailbox/attachment-uploads` · permission: `email.send`
 
@@ -223,15 +212,11 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
     ) -> AsyncBinaryResponse:
         """Download a message attachment
 
-        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also
-        provides short-lived download URLs for clients that cannot set request headers. Supports standard
-        byte ranges.
+        Streams one attachment from a message through the authenticated endpoint. Attachment metadata also provides short-lived download URLs for clients that cannot set request headers. Supports standard byte ranges.
 
         `GET /mailbox/messages/{message_id}/attachments/{attachment_id}` · permission: `mailbox.read`
 
         Args:
-            message_id: `message_id`
-            attachment_id: `attachment_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
         """
@@ -262,8 +247,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
     ) -> MailboxAttachmentUploadResult:
         """Upload a mailbox attachment
 
-        Uploads one attachment as binary data and returns a blob ID that can be supplied to `POST
-        /mailbox/messages/send`.
+        Uploads one attachment as binary data and returns a blob ID that can be supplied to `POST /mailbox/messages/send`.
 
         `POST /mailbox/attachments:upload` · permission: `email.send`
 

@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     MailboxChanges,
@@ -60,8 +59,7 @@ class MailboxChangesResource(SyncAPIResource):
     ) -> MailboxChanges | MailboxTypedChanges:
         """Get mailbox changes
 
-        Returns message changes in the legacy shape when `types` is omitted. Pass a comma-separated `types`
-        list for a typed state map.
+        Returns message changes in the legacy shape when `types` is omitted. Pass a comma-separated `types` list for a typed state map.
 
         `GET /mailbox/changes` · permission: `mailbox.read`
 
@@ -138,8 +136,7 @@ class AsyncMailboxChangesResource(AsyncAPIResource):
     ) -> MailboxChanges | MailboxTypedChanges:
         """Get mailbox changes
 
-        Returns message changes in the legacy shape when `types` is omitted. Pass a comma-separated `types`
-        list for a typed state map.
+        Returns message changes in the legacy shape when `types` is omitted. Pass a comma-separated `types` list for a typed state map.
 
         `GET /mailbox/changes` · permission: `mailbox.read`
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     Connection,
@@ -35,9 +34,7 @@ class MailboxConnectionResource(SyncAPIResource):
     ) -> Connection:
         """Get Mailbox connection
 
-        Validate this credential and return its team, connection label, permissions and authorised
-        mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and
-        sending availability are not checked. No user profile or secrets are returned.
+        Validate this credential and return its team, connection label, permissions and authorised mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and sending availability are not checked. No user profile or secrets are returned.
 
         `GET /mailbox/connection` · permission: none
 
@@ -85,9 +82,7 @@ class AsyncMailboxConnectionResource(AsyncAPIResource):
     ) -> Connection:
         """Get Mailbox connection
 
-        Validate this credential and return its team, connection label, permissions and authorised
-        mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and
-        sending availability are not checked. No user profile or secrets are returned.
+        Validate this credential and return its team, connection label, permissions and authorised mailboxes. No additional read permission or mailbox selection is required. Mailbox storage and sending availability are not checked. No user profile or secrets are returned.
 
         `GET /mailbox/connection` · permission: none
 

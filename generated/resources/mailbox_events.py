@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._events import AsyncEventStream, EventStream
+    from ..._events import AsyncEventStream, EventStream
 
 from .. import operations as _ops
 from ..models import (
@@ -42,18 +42,13 @@ class MailboxEventsResource(SyncAPIResource):
     ) -> EventStream[MailboxRealtimeEvent]:
         """Stream mailbox events
 
-        Streams bounded rich mailbox events for connected clients. Each received-message event includes
-        subject, participants, preview, attachment metadata, and a capped body snapshot; use the message
-        endpoints for full content or attachment bytes.
+        Streams bounded rich mailbox events for connected clients. Each received-message event includes subject, participants, preview, attachment metadata, and a capped body snapshot; use the message endpoints for full content or attachment bytes.
 
         `GET /mailbox/events` · permission: `mailbox.read`
 
         Args:
             mailbox_id: Select a granted mailbox when using an OAuth token with multiple mailboxes.
             event_types: Comma-separated list: message.received, message.received.spam.
-            last_event_id: `last_event_id`
-            ping: `ping`
-            close_after: `close_after`
         """
         return self._client._request_events(
             _ops.OP_MAILBOX_STREAM_EVENTS,
@@ -104,18 +99,13 @@ class AsyncMailboxEventsResource(AsyncAPIResource):
     ) -> AsyncEventStream[MailboxRealtimeEvent]:
         """Stream mailbox events
 
-        Streams bounded rich mailbox events for connected clients. Each received-message event includes
-        subject, participants, preview, attachment metadata, and a capped body snapshot; use the message
-        endpoints for full content or attachment bytes.
+        Streams bounded rich mailbox events for connected clients. Each received-message event includes subject, participants, preview, attachment metadata, and a capped body snapshot; use the message endpoints for full content or attachment bytes.
 
         `GET /mailbox/events` · permission: `mailbox.read`
 
         Args:
             mailbox_id: Select a granted mailbox when using an OAuth token with multiple mailboxes.
             event_types: Comma-separated list: message.received, message.received.spam.
-            last_event_id: `last_event_id`
-            ping: `ping`
-            close_after: `close_after`
         """
         return self._client._request_events(
             _ops.OP_MAILBOX_STREAM_EVENTS,

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._feeds import AsyncChangeFeed, ChangeFeed
+    from ..._feeds import AsyncChangeFeed, ChangeFeed
 
 from .. import operations as _ops
 from ..models import (
@@ -50,8 +50,6 @@ class MailboxFoldersResource(SyncAPIResource):
         `GET /mailbox/folders/changes` · permission: `mailbox.read`
 
         Args:
-            since_state: `since_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -88,9 +86,6 @@ class MailboxFoldersResource(SyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            name: `name`
-            parent_id: `parent_id`
-            sort_order: `sort_order`
         """
         return self._client._request(
             _ops.OP_MAILBOX_CREATE_FOLDER,
@@ -118,15 +113,12 @@ class MailboxFoldersResource(SyncAPIResource):
     ) -> MailboxFolderDeleted:
         """Delete a mailbox folder
 
-        Deletes an empty custom folder unconditionally unless `If-Match` is supplied. Built-in folders and
-        non-empty folders cannot be deleted. Send `If-Match` with a prior ETag to reject stale deletes.
+        Deletes an empty custom folder unconditionally unless `If-Match` is supplied. Built-in folders and non-empty folders cannot be deleted. Send `If-Match` with a prior ETag to reject stale deletes.
 
         `DELETE /mailbox/folders/{folder_id}` · permission: `mailbox.settings.update`
 
         Args:
-            folder_id: `folder_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
         """
         return self._client._request(
             _ops.OP_MAILBOX_DELETE_FOLDER,
@@ -159,9 +151,7 @@ class MailboxFoldersResource(SyncAPIResource):
         `GET /mailbox/folders/{folder_id}` · permission: `mailbox.read`
 
         Args:
-            folder_id: `folder_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_FOLDER,
@@ -224,14 +214,11 @@ class MailboxFoldersResource(SyncAPIResource):
     ) -> ChangeFeed[MailboxFolderQueryChanges]:
         """Get folder query changes
 
-        Returns folder-list index changes since a prior folder query state, or the current folder query
-        state when omitted.
+        Returns folder-list index changes since a prior folder query state, or the current folder query state when omitted.
 
         `GET /mailbox/folders/query-changes` · permission: `mailbox.read`
 
         Args:
-            since_query_state: `since_query_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -264,18 +251,12 @@ class MailboxFoldersResource(SyncAPIResource):
     ) -> MailboxFolder:
         """Update a mailbox folder
 
-        Updates a folder unconditionally unless `If-Match` is supplied. Send `If-Match` with a prior ETag to
-        reject stale edits.
+        Updates a folder unconditionally unless `If-Match` is supplied. Send `If-Match` with a prior ETag to reject stale edits.
 
         `PATCH /mailbox/folders/{folder_id}` · permission: `mailbox.settings.update`
 
         Args:
-            folder_id: `folder_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
-            name: `name`
-            parent_id: `parent_id`
-            sort_order: `sort_order`
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPDATE_FOLDER,
@@ -329,8 +310,6 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         `GET /mailbox/folders/changes` · permission: `mailbox.read`
 
         Args:
-            since_state: `since_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -367,9 +346,6 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            name: `name`
-            parent_id: `parent_id`
-            sort_order: `sort_order`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_CREATE_FOLDER,
@@ -397,15 +373,12 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     ) -> MailboxFolderDeleted:
         """Delete a mailbox folder
 
-        Deletes an empty custom folder unconditionally unless `If-Match` is supplied. Built-in folders and
-        non-empty folders cannot be deleted. Send `If-Match` with a prior ETag to reject stale deletes.
+        Deletes an empty custom folder unconditionally unless `If-Match` is supplied. Built-in folders and non-empty folders cannot be deleted. Send `If-Match` with a prior ETag to reject stale deletes.
 
         `DELETE /mailbox/folders/{folder_id}` · permission: `mailbox.settings.update`
 
         Args:
-            folder_id: `folder_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_DELETE_FOLDER,
@@ -438,9 +411,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         `GET /mailbox/folders/{folder_id}` · permission: `mailbox.read`
 
         Args:
-            folder_id: `folder_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_FOLDER,
@@ -503,14 +474,11 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     ) -> AsyncChangeFeed[MailboxFolderQueryChanges]:
         """Get folder query changes
 
-        Returns folder-list index changes since a prior folder query state, or the current folder query
-        state when omitted.
+        Returns folder-list index changes since a prior folder query state, or the current folder query state when omitted.
 
         `GET /mailbox/folders/query-changes` · permission: `mailbox.read`
 
         Args:
-            since_query_state: `since_query_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -543,18 +511,12 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     ) -> MailboxFolder:
         """Update a mailbox folder
 
-        Updates a folder unconditionally unless `If-Match` is supplied. Send `If-Match` with a prior ETag to
-        reject stale edits.
+        Updates a folder unconditionally unless `If-Match` is supplied. Send `If-Match` with a prior ETag to reject stale edits.
 
         `PATCH /mailbox/folders/{folder_id}` · permission: `mailbox.settings.update`
 
         Args:
-            folder_id: `folder_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
-            name: `name`
-            parent_id: `parent_id`
-            sort_order: `sort_order`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPDATE_FOLDER,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     MailboxIdentity,
@@ -69,8 +68,7 @@ class MailboxIdentityResource(SyncAPIResource):
     ) -> MailboxIdentity:
         """Update mailbox sender identity
 
-        Updates the default sender name, plain text signature, and HTML signature for the authenticated
-        mailbox.
+        Updates the default sender name, plain text signature, and HTML signature for the authenticated mailbox.
 
         `PATCH /mailbox/identity` · permission: `mailbox.settings.update`
 
@@ -156,8 +154,7 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
     ) -> MailboxIdentity:
         """Update mailbox sender identity
 
-        Updates the default sender name, plain text signature, and HTML signature for the authenticated
-        mailbox.
+        Updates the default sender name, plain text signature, and HTML signature for the authenticated mailbox.
 
         `PATCH /mailbox/identity` · permission: `mailbox.settings.update`
 

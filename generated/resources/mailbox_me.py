@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     MailboxMe,
@@ -36,12 +35,9 @@ class MailboxMeResource(SyncAPIResource):
     ) -> MailboxMe:
         """Self-introspect the calling mailbox
 
-        Returns the selected mailbox, including live storage usage. Requires a mailbox credential or OAuth
-        grant with Mailbox API access. For credential validation without selecting a mailbox or checking
-        storage, use GET /mailbox/connection.
+        Returns the selected mailbox, including live storage usage. Requires a mailbox credential or OAuth grant with Mailbox API access. For credential validation without selecting a mailbox or checking storage, use GET /mailbox/connection.
 
-        Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the
-        server will return `304 Not Modified` (no body) when the mailbox state has not changed.
+        Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the mailbox state has not changed.
 
         `GET /mailbox/me` · permission: none
 
@@ -91,12 +87,9 @@ class AsyncMailboxMeResource(AsyncAPIResource):
     ) -> MailboxMe:
         """Self-introspect the calling mailbox
 
-        Returns the selected mailbox, including live storage usage. Requires a mailbox credential or OAuth
-        grant with Mailbox API access. For credential validation without selecting a mailbox or checking
-        storage, use GET /mailbox/connection.
+        Returns the selected mailbox, including live storage usage. Requires a mailbox credential or OAuth grant with Mailbox API access. For credential validation without selecting a mailbox or checking storage, use GET /mailbox/connection.
 
-        Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the
-        server will return `304 Not Modified` (no body) when the mailbox state has not changed.
+        Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the mailbox state has not changed.
 
         `GET /mailbox/me` · permission: none
 

@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._feeds import AsyncChangeFeed, ChangeFeed
+    from ..._feeds import AsyncChangeFeed, ChangeFeed
 
 from .. import operations as _ops
 from ..models import (
@@ -43,8 +43,8 @@ from ..models import (
     MailboxRawBody,
     MailboxSearchSnippetsResult,
     PatchMailboxMessageBodyKeywords,
-    SendMailboxMessageBodyAttachmentsItemType0,
-    SendMailboxMessageBodyAttachmentsItemType1,
+    SendMailboxMessageBodyAttachmentsItemObject,
+    SendMailboxMessageBodyAttachmentsItemObject2,
     SendMailboxMessageBodyCustomHeaders,
     SendMailboxMessageBodyFrom,
     SendMailboxMessageResult,
@@ -73,8 +73,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxBatchDeleteMessagesResult:
         """Batch delete mailbox messages
 
-        Moves up to 100 messages to Trash by default with state-safe conflict handling. Set `permanent=true`
-        to permanently delete them.
+        Moves up to 100 messages to Trash by default with state-safe conflict handling. Set `permanent=true` to permanently delete them.
 
         `POST /mailbox/messages:batch-delete` · permission: `mailbox.settings.update`
 
@@ -118,8 +117,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxBatchGetResult:
         """Batch get mailbox messages
 
-        Returns exact messages by ID. Use `body_mode` to choose summary-only output, raw body output, or
-        clean JSON content. Attachment output remains metadata only; attachment contents are not parsed.
+        Returns exact messages by ID. Use `body_mode` to choose summary-only output, raw body output, or clean JSON content. Attachment output remains metadata only; attachment contents are not parsed.
 
         `POST /mailbox/messages:batch-get` · permission: `mailbox.read`
 
@@ -185,7 +183,7 @@ class MailboxMessagesResource(SyncAPIResource):
             ids: Message IDs to update, maximum 100.
             flagged: Set or clear the flagged marker.
             if_in_state: Optional message state token for stale-write protection.
-            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as...
+            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
             seen: Set or clear the seen flag.
         """
         return self._client._request(
@@ -311,17 +309,12 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxMessageDeleted:
         """Delete a mailbox message
 
-        Moves a message to Trash by default, unconditionally unless `If-Match` is supplied. Set
-        `permanent=true` to permanently delete it. Send `If-Match` with a prior ETag to reject stale
-        deletes.
+        Moves a message to Trash by default, unconditionally unless `If-Match` is supplied. Set `permanent=true` to permanently delete it. Send `If-Match` with a prior ETag to reject stale deletes.
 
         `DELETE /mailbox/messages/{message_id}` · permission: `mailbox.settings.update`
 
         Args:
-            message_id: `message_id`
-            permanent: `permanent`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
         """
         return self._client._request(
             _ops.OP_MAILBOX_DELETE_MESSAGE,
@@ -349,9 +342,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxMessage:
         """Get a mailbox message
 
-        Returns one message from the authenticated mailbox. Responses include a weak `ETag` header. When
-        attachment metadata includes short-lived download URLs, a conditional request may return `200` even
-        when the stable message ETag matches so the response can renew expired URLs.
+        Returns one message from the authenticated mailbox. Responses include a weak `ETag` header. When attachment metadata includes short-lived download URLs, a conditional request may return `200` even when the stable message ETag matches so the response can renew expired URLs.
 
         `GET /mailbox/messages/{message_id}` · permission: `mailbox.read`
 
@@ -388,8 +379,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxRawBody:
         """Get raw message body
 
-        Returns raw message body content for the authenticated mailbox. This endpoint does not strip
-        signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
+        Returns raw message body content for the authenticated mailbox. This endpoint does not strip signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
 
         `GET /mailbox/messages/{message_id}/body` · permission: `mailbox.read`
 
@@ -434,8 +424,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxMessageContent:
         """Get clean message content
 
-        Returns deterministic clean JSON content for one message. Attachment output is metadata only;
-        attachment contents are not parsed by this endpoint.
+        Returns deterministic clean JSON content for one message. Attachment output is metadata only; attachment contents are not parsed by this endpoint.
 
         `GET /mailbox/messages/{message_id}/content` · permission: `mailbox.read`
 
@@ -509,8 +498,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> SyncCursorPage[MailboxMessageSummary]:
         """List mailbox messages
 
-        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API
-        access.
+        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API access.
 
         `GET /mailbox/messages` · permission: `mailbox.read`
 
@@ -613,16 +601,11 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> ChangeFeed[MailboxMessageQueryChanges]:
         """Get message query changes
 
-        Returns filtered message-list index changes since a prior message query state, or the current
-        message query state when omitted.
+        Returns filtered message-list index changes since a prior message query state, or the current message query state when omitted.
 
         `GET /mailbox/messages/query-changes` · permission: `mailbox.read`
 
         Args:
-            since_query_state: `since_query_state`
-            limit: `limit`
-            up_to_id: `up_to_id`
-            calculate_total: `calculate_total`
             folder_id: Filter to messages in this folder ID.
             q: Full-text search query across message fields.
             from_: Filter by sender email address or display name.
@@ -641,8 +624,6 @@ class MailboxMessagesResource(SyncAPIResource):
             before: Filter to messages before this ISO 8601 timestamp.
             has_attachment: When true, only return messages with attachments.
             is_unread: When true, only return unread messages.
-            sort_by: `sort_by`
-            sort_direction: `sort_direction`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -716,8 +697,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxSearchSnippetsResult:
         """Get message search snippets
 
-        Returns subject and preview snippets for a text search. Provide `message_ids` to snippet exact
-        messages, or omit it to snippet the first filtered results.
+        Returns subject and preview snippets for a text search. Provide `message_ids` to snippet exact messages, or omit it to snippet the first filtered results.
 
         `GET /mailbox/messages/search-snippets` · permission: `mailbox.read`
 
@@ -787,9 +767,9 @@ class MailboxMessagesResource(SyncAPIResource):
         mailbox_id: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         attachments: Sequence[
-            SendMailboxMessageBodyAttachmentsItemType0
+            SendMailboxMessageBodyAttachmentsItemObject
             | Mapping[str, Any]
-            | SendMailboxMessageBodyAttachmentsItemType1
+            | SendMailboxMessageBodyAttachmentsItemObject2
         ]
         | Unset = UNSET,
         bcc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
@@ -806,9 +786,7 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> SendMailboxMessageResult:
         """Send a mailbox message
 
-        Creates and queues a message from the authenticated mailbox. Supply an `Idempotency-Key` header to
-        safely retry. Attachments may use small inline base64 content or blob IDs returned by `POST
-        /mailbox/attachments:upload` or `POST /mailbox/attachment-uploads`.
+        Creates and queues a message from the authenticated mailbox. Supply an `Idempotency-Key` header to safely retry. Attachments may use small inline base64 content or blob IDs returned by `POST /mailbox/attachments:upload` or `POST /mailbox/attachment-uploads`.
 
         `POST /mailbox/messages/send` · permission: `email.send`
 
@@ -821,7 +799,6 @@ class MailboxMessagesResource(SyncAPIResource):
             bcc: BCC recipients.
             cc: CC recipients.
             custom_headers: Custom headers to include.
-            from_: `from`
             html_body: HTML body.
             reply_to: Reply-To recipients.
             text_body: Plain text body.
@@ -866,18 +843,13 @@ class MailboxMessagesResource(SyncAPIResource):
     ) -> MailboxMessage:
         """Update mailbox message flags
 
-        Updates mutable message flags and keywords unconditionally unless `If-Match` is supplied. Send `If-
-        Match` with a prior ETag to reject stale edits.
+        Updates mutable message flags and keywords unconditionally unless `If-Match` is supplied. Send `If-Match` with a prior ETag to reject stale edits.
 
         `PATCH /mailbox/messages/{message_id}` · permission: `mailbox.settings.update`
 
         Args:
-            message_id: `message_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
-            flagged: `flagged`
-            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as...
-            seen: `seen`
+            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPDATE_MESSAGE,
@@ -934,8 +906,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxBatchDeleteMessagesResult:
         """Batch delete mailbox messages
 
-        Moves up to 100 messages to Trash by default with state-safe conflict handling. Set `permanent=true`
-        to permanently delete them.
+        Moves up to 100 messages to Trash by default with state-safe conflict handling. Set `permanent=true` to permanently delete them.
 
         `POST /mailbox/messages:batch-delete` · permission: `mailbox.settings.update`
 
@@ -979,8 +950,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxBatchGetResult:
         """Batch get mailbox messages
 
-        Returns exact messages by ID. Use `body_mode` to choose summary-only output, raw body output, or
-        clean JSON content. Attachment output remains metadata only; attachment contents are not parsed.
+        Returns exact messages by ID. Use `body_mode` to choose summary-only output, raw body output, or clean JSON content. Attachment output remains metadata only; attachment contents are not parsed.
 
         `POST /mailbox/messages:batch-get` · permission: `mailbox.read`
 
@@ -1046,7 +1016,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             ids: Message IDs to update, maximum 100.
             flagged: Set or clear the flagged marker.
             if_in_state: Optional message state token for stale-write protection.
-            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as...
+            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
             seen: Set or clear the seen flag.
         """
         return await self._client._request(
@@ -1172,17 +1142,12 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxMessageDeleted:
         """Delete a mailbox message
 
-        Moves a message to Trash by default, unconditionally unless `If-Match` is supplied. Set
-        `permanent=true` to permanently delete it. Send `If-Match` with a prior ETag to reject stale
-        deletes.
+        Moves a message to Trash by default, unconditionally unless `If-Match` is supplied. Set `permanent=true` to permanently delete it. Send `If-Match` with a prior ETag to reject stale deletes.
 
         `DELETE /mailbox/messages/{message_id}` · permission: `mailbox.settings.update`
 
         Args:
-            message_id: `message_id`
-            permanent: `permanent`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_DELETE_MESSAGE,
@@ -1210,9 +1175,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxMessage:
         """Get a mailbox message
 
-        Returns one message from the authenticated mailbox. Responses include a weak `ETag` header. When
-        attachment metadata includes short-lived download URLs, a conditional request may return `200` even
-        when the stable message ETag matches so the response can renew expired URLs.
+        Returns one message from the authenticated mailbox. Responses include a weak `ETag` header. When attachment metadata includes short-lived download URLs, a conditional request may return `200` even when the stable message ETag matches so the response can renew expired URLs.
 
         `GET /mailbox/messages/{message_id}` · permission: `mailbox.read`
 
@@ -1249,8 +1212,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxRawBody:
         """Get raw message body
 
-        Returns raw message body content for the authenticated mailbox. This endpoint does not strip
-        signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
+        Returns raw message body content for the authenticated mailbox. This endpoint does not strip signatures, strip quoted replies, extract links, or clean the body into a structured content shape.
 
         `GET /mailbox/messages/{message_id}/body` · permission: `mailbox.read`
 
@@ -1295,8 +1257,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxMessageContent:
         """Get clean message content
 
-        Returns deterministic clean JSON content for one message. Attachment output is metadata only;
-        attachment contents are not parsed by this endpoint.
+        Returns deterministic clean JSON content for one message. Attachment output is metadata only; attachment contents are not parsed by this endpoint.
 
         `GET /mailbox/messages/{message_id}/content` · permission: `mailbox.read`
 
@@ -1370,8 +1331,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> AsyncPaginator[MailboxMessageSummary]:
         """List mailbox messages
 
-        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API
-        access.
+        Returns a cursor-paginated list of messages for the authenticated mailbox. Requires Mailbox API access.
 
         `GET /mailbox/messages` · permission: `mailbox.read`
 
@@ -1474,16 +1434,11 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> AsyncChangeFeed[MailboxMessageQueryChanges]:
         """Get message query changes
 
-        Returns filtered message-list index changes since a prior message query state, or the current
-        message query state when omitted.
+        Returns filtered message-list index changes since a prior message query state, or the current message query state when omitted.
 
         `GET /mailbox/messages/query-changes` · permission: `mailbox.read`
 
         Args:
-            since_query_state: `since_query_state`
-            limit: `limit`
-            up_to_id: `up_to_id`
-            calculate_total: `calculate_total`
             folder_id: Filter to messages in this folder ID.
             q: Full-text search query across message fields.
             from_: Filter by sender email address or display name.
@@ -1502,8 +1457,6 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             before: Filter to messages before this ISO 8601 timestamp.
             has_attachment: When true, only return messages with attachments.
             is_unread: When true, only return unread messages.
-            sort_by: `sort_by`
-            sort_direction: `sort_direction`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -1577,8 +1530,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxSearchSnippetsResult:
         """Get message search snippets
 
-        Returns subject and preview snippets for a text search. Provide `message_ids` to snippet exact
-        messages, or omit it to snippet the first filtered results.
+        Returns subject and preview snippets for a text search. Provide `message_ids` to snippet exact messages, or omit it to snippet the first filtered results.
 
         `GET /mailbox/messages/search-snippets` · permission: `mailbox.read`
 
@@ -1648,9 +1600,9 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         mailbox_id: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         attachments: Sequence[
-            SendMailboxMessageBodyAttachmentsItemType0
+            SendMailboxMessageBodyAttachmentsItemObject
             | Mapping[str, Any]
-            | SendMailboxMessageBodyAttachmentsItemType1
+            | SendMailboxMessageBodyAttachmentsItemObject2
         ]
         | Unset = UNSET,
         bcc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
@@ -1667,9 +1619,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> SendMailboxMessageResult:
         """Send a mailbox message
 
-        Creates and queues a message from the authenticated mailbox. Supply an `Idempotency-Key` header to
-        safely retry. Attachments may use small inline base64 content or blob IDs returned by `POST
-        /mailbox/attachments:upload` or `POST /mailbox/attachment-uploads`.
+        Creates and queues a message from the authenticated mailbox. Supply an `Idempotency-Key` header to safely retry. Attachments may use small inline base64 content or blob IDs returned by `POST /mailbox/attachments:upload` or `POST /mailbox/attachment-uploads`.
 
         `POST /mailbox/messages/send` · permission: `email.send`
 
@@ -1682,7 +1632,6 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             bcc: BCC recipients.
             cc: CC recipients.
             custom_headers: Custom headers to include.
-            from_: `from`
             html_body: HTML body.
             reply_to: Reply-To recipients.
             text_body: Plain text body.
@@ -1727,18 +1676,13 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     ) -> MailboxMessage:
         """Update mailbox message flags
 
-        Updates mutable message flags and keywords unconditionally unless `If-Match` is supplied. Send `If-
-        Match` with a prior ETag to reject stale edits.
+        Updates mutable message flags and keywords unconditionally unless `If-Match` is supplied. Send `If-Match` with a prior ETag to reject stale edits.
 
         `PATCH /mailbox/messages/{message_id}` · permission: `mailbox.settings.update`
 
         Args:
-            message_id: `message_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_match: `If-Match`
-            flagged: `flagged`
-            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as...
-            seen: `seen`
+            keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPDATE_MESSAGE,

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._feeds import AsyncChangeFeed, ChangeFeed
+    from ..._feeds import AsyncChangeFeed, ChangeFeed
 
 from .. import operations as _ops
 from ..models import (
@@ -52,8 +52,6 @@ class MailboxQuotasResource(SyncAPIResource):
         `GET /mailbox/quotas/changes` · permission: `mailbox.read`
 
         Args:
-            since_state: `since_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -78,7 +76,7 @@ class MailboxQuotasResource(SyncAPIResource):
         name: str | Unset = UNSET,
         scope: MailboxListQuotasScope | str | Unset = UNSET,
         resource_type: MailboxListQuotasResourceType | str | Unset = UNSET,
-        type_: str | Unset = UNSET,
+        type: str | Unset = UNSET,
         sort_by: MailboxListQuotasSortBy | str | Unset = UNSET,
         sort_direction: MailboxListQuotasSortDirection | str | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
@@ -94,14 +92,6 @@ class MailboxQuotasResource(SyncAPIResource):
         `GET /mailbox/quotas` · permission: `mailbox.read`
 
         Args:
-            cursor: `cursor`
-            limit: `limit`
-            name: `name`
-            scope: `scope`
-            resource_type: `resource_type`
-            type_: `type`
-            sort_by: `sort_by`
-            sort_direction: `sort_direction`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_page(
@@ -113,7 +103,7 @@ class MailboxQuotasResource(SyncAPIResource):
                 "name": name,
                 "scope": scope,
                 "resource_type": resource_type,
-                "type": type_,
+                "type": type,
                 "sort_by": sort_by,
                 "sort_direction": sort_direction,
                 "mailbox_id": mailbox_id,
@@ -162,8 +152,6 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
         `GET /mailbox/quotas/changes` · permission: `mailbox.read`
 
         Args:
-            since_state: `since_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -188,7 +176,7 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
         name: str | Unset = UNSET,
         scope: MailboxListQuotasScope | str | Unset = UNSET,
         resource_type: MailboxListQuotasResourceType | str | Unset = UNSET,
-        type_: str | Unset = UNSET,
+        type: str | Unset = UNSET,
         sort_by: MailboxListQuotasSortBy | str | Unset = UNSET,
         sort_direction: MailboxListQuotasSortDirection | str | Unset = UNSET,
         mailbox_id: str | Unset = UNSET,
@@ -204,14 +192,6 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
         `GET /mailbox/quotas` · permission: `mailbox.read`
 
         Args:
-            cursor: `cursor`
-            limit: `limit`
-            name: `name`
-            scope: `scope`
-            resource_type: `resource_type`
-            type_: `type`
-            sort_by: `sort_by`
-            sort_direction: `sort_direction`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_page(
@@ -223,7 +203,7 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
                 "name": name,
                 "scope": scope,
                 "resource_type": resource_type,
-                "type": type_,
+                "type": type,
                 "sort_by": sort_by,
                 "sort_direction": sort_direction,
                 "mailbox_id": mailbox_id,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     MailboxSession,
@@ -36,8 +35,7 @@ class MailboxSessionResource(SyncAPIResource):
     ) -> MailboxSession:
         """Get mailbox API session
 
-        Returns mailbox API capabilities, resource state tokens, limits, and disabled feature flags for the
-        authenticated mailbox.
+        Returns mailbox API capabilities, resource state tokens, limits, and disabled feature flags for the authenticated mailbox.
 
         `GET /mailbox/session` · permission: `mailbox.read`
 
@@ -87,8 +85,7 @@ class AsyncMailboxSessionResource(AsyncAPIResource):
     ) -> MailboxSession:
         """Get mailbox API session
 
-        Returns mailbox API capabilities, resource state tokens, limits, and disabled feature flags for the
-        authenticated mailbox.
+        Returns mailbox API capabilities, resource state tokens, limits, and disabled feature flags for the authenticated mailbox.
 
         `GET /mailbox/session` · permission: `mailbox.read`
 

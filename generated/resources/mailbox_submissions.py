@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from sendmux._feeds import AsyncChangeFeed, ChangeFeed
+    from ..._feeds import AsyncChangeFeed, ChangeFeed
 
 from .. import operations as _ops
 from ..models import (
@@ -51,8 +51,6 @@ class MailboxSubmissionsResource(SyncAPIResource):
         `GET /mailbox/submissions/changes` · permission: `mailbox.read`
 
         Args:
-            since_state: `since_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -87,9 +85,7 @@ class MailboxSubmissionsResource(SyncAPIResource):
         `GET /mailbox/submissions/{submission_id}` · permission: `mailbox.read`
 
         Args:
-            submission_id: `submission_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_SUBMISSION,
@@ -125,22 +121,14 @@ class MailboxSubmissionsResource(SyncAPIResource):
     ) -> SyncCursorPage[MailboxSubmission]:
         """List mailbox submissions
 
-        Returns a cursor-paginated list of send submissions for the authenticated mailbox, including
-        delivery lifecycle fields when available.
+        Returns a cursor-paginated list of send submissions for the authenticated mailbox, including delivery lifecycle fields when available.
 
         `GET /mailbox/submissions` · permission: `mailbox.read`
 
         Args:
-            cursor: `cursor`
-            limit: `limit`
             identity_ids: Comma-separated identity IDs, maximum 100.
             email_ids: Comma-separated message IDs, maximum 100.
             thread_ids: Comma-separated thread IDs, maximum 100.
-            undo_status: `undo_status`
-            after: `after`
-            before: `before`
-            sort_by: `sort_by`
-            sort_direction: `sort_direction`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_page(
@@ -204,8 +192,6 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         `GET /mailbox/submissions/changes` · permission: `mailbox.read`
 
         Args:
-            since_state: `since_state`
-            limit: `limit`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_feed(
@@ -240,9 +226,7 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         `GET /mailbox/submissions/{submission_id}` · permission: `mailbox.read`
 
         Args:
-            submission_id: `submission_id`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_SUBMISSION,
@@ -278,22 +262,14 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
     ) -> AsyncPaginator[MailboxSubmission]:
         """List mailbox submissions
 
-        Returns a cursor-paginated list of send submissions for the authenticated mailbox, including
-        delivery lifecycle fields when available.
+        Returns a cursor-paginated list of send submissions for the authenticated mailbox, including delivery lifecycle fields when available.
 
         `GET /mailbox/submissions` · permission: `mailbox.read`
 
         Args:
-            cursor: `cursor`
-            limit: `limit`
             identity_ids: Comma-separated identity IDs, maximum 100.
             email_ids: Comma-separated message IDs, maximum 100.
             thread_ids: Comma-separated thread IDs, maximum 100.
-            undo_status: `undo_status`
-            after: `after`
-            before: `before`
-            sort_by: `sort_by`
-            sort_direction: `sort_direction`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request_page(

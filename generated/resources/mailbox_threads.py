@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     MailboxGetThreadContentIncludeAttachments,
@@ -47,8 +46,7 @@ class MailboxThreadsResource(SyncAPIResource):
     ) -> MailboxThread:
         """Get a mailbox thread
 
-        Returns thread metadata, message IDs, participants, last message, unread count, and state for one
-        conversation. Responses include a weak `ETag` header.
+        Returns thread metadata, message IDs, participants, last message, unread count, and state for one conversation. Responses include a weak `ETag` header.
 
         `GET /mailbox/threads/{thread_id}` · permission: `mailbox.read`
 
@@ -94,13 +92,11 @@ class MailboxThreadsResource(SyncAPIResource):
     ) -> SyncCursorPage[MailboxMessageContent]:
         """Get clean thread content
 
-        Returns a cursor-paginated clean JSON view of messages in a thread. Attachment output is metadata
-        only; attachment contents are not parsed by this endpoint.
+        Returns a cursor-paginated clean JSON view of messages in a thread. Attachment output is metadata only; attachment contents are not parsed by this endpoint.
 
         `GET /mailbox/threads/{thread_id}/content` · permission: `mailbox.read`
 
         Args:
-            thread_id: `thread_id`
             part: Body part to return. `auto` prefers text when available.
             max_body_chars: Maximum body characters to return before truncation.
             strip_signature: When true, remove detected email signatures.
@@ -109,11 +105,7 @@ class MailboxThreadsResource(SyncAPIResource):
             include_html: When true, include HTML content when available.
             include_headers: Header detail to include in the response.
             include_attachments: Attachment detail to include. Contents are not returned.
-            cursor: `cursor`
-            limit: `limit`
-            sort: `sort`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return self._client._request_page(
             _ops.OP_MAILBOX_GET_THREAD_CONTENT,
@@ -162,8 +154,7 @@ class MailboxThreadsResource(SyncAPIResource):
     ) -> SyncCursorPage[MailboxThreadSummary]:
         """List mailbox threads
 
-        Returns a cursor-paginated list of conversation threads for the authenticated mailbox. Filter by
-        text, participant, folder, unread state, attachment presence, or date range.
+        Returns a cursor-paginated list of conversation threads for the authenticated mailbox. Filter by text, participant, folder, unread state, attachment presence, or date range.
 
         `GET /mailbox/threads` · permission: `mailbox.read`
 
@@ -220,8 +211,7 @@ class MailboxThreadsResource(SyncAPIResource):
     ) -> SyncCursorPage[MailboxMessageSummary]:
         """List thread messages
 
-        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you
-        need cleaned bodies.
+        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you need cleaned bodies.
 
         `GET /mailbox/threads/{thread_id}/messages` · permission: `mailbox.read`
 
@@ -278,8 +268,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
     ) -> MailboxThread:
         """Get a mailbox thread
 
-        Returns thread metadata, message IDs, participants, last message, unread count, and state for one
-        conversation. Responses include a weak `ETag` header.
+        Returns thread metadata, message IDs, participants, last message, unread count, and state for one conversation. Responses include a weak `ETag` header.
 
         `GET /mailbox/threads/{thread_id}` · permission: `mailbox.read`
 
@@ -325,13 +314,11 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
     ) -> AsyncPaginator[MailboxMessageContent]:
         """Get clean thread content
 
-        Returns a cursor-paginated clean JSON view of messages in a thread. Attachment output is metadata
-        only; attachment contents are not parsed by this endpoint.
+        Returns a cursor-paginated clean JSON view of messages in a thread. Attachment output is metadata only; attachment contents are not parsed by this endpoint.
 
         `GET /mailbox/threads/{thread_id}/content` · permission: `mailbox.read`
 
         Args:
-            thread_id: `thread_id`
             part: Body part to return. `auto` prefers text when available.
             max_body_chars: Maximum body characters to return before truncation.
             strip_signature: When true, remove detected email signatures.
@@ -340,11 +327,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             include_html: When true, include HTML content when available.
             include_headers: Header detail to include in the response.
             include_attachments: Attachment detail to include. Contents are not returned.
-            cursor: `cursor`
-            limit: `limit`
-            sort: `sort`
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return self._client._request_page(
             _ops.OP_MAILBOX_GET_THREAD_CONTENT,
@@ -393,8 +376,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
     ) -> AsyncPaginator[MailboxThreadSummary]:
         """List mailbox threads
 
-        Returns a cursor-paginated list of conversation threads for the authenticated mailbox. Filter by
-        text, participant, folder, unread state, attachment presence, or date range.
+        Returns a cursor-paginated list of conversation threads for the authenticated mailbox. Filter by text, participant, folder, unread state, attachment presence, or date range.
 
         `GET /mailbox/threads` · permission: `mailbox.read`
 
@@ -451,8 +433,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
     ) -> AsyncPaginator[MailboxMessageSummary]:
         """List thread messages
 
-        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you
-        need cleaned bodies.
+        Returns cursor-paginated message summaries for one thread. Use the thread content endpoint when you need cleaned bodies.
 
         `GET /mailbox/threads/{thread_id}/messages` · permission: `mailbox.read`
 

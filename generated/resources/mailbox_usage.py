@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     MailboxUsage,
@@ -36,14 +35,12 @@ class MailboxUsageResource(SyncAPIResource):
     ) -> MailboxUsage:
         """Get mailbox usage
 
-        Returns a compact usage view derived from mailbox quota records. Responses include a weak `ETag`
-        header.
+        Returns a compact usage view derived from mailbox quota records. Responses include a weak `ETag` header.
 
         `GET /mailbox/usage` · permission: `mailbox.read`
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return self._client._request(
             _ops.OP_MAILBOX_LIST_USAGE,
@@ -87,14 +84,12 @@ class AsyncMailboxUsageResource(AsyncAPIResource):
     ) -> MailboxUsage:
         """Get mailbox usage
 
-        Returns a compact usage view derived from mailbox quota records. Responses include a weak `ETag`
-        header.
+        Returns a compact usage view derived from mailbox quota records. Responses include a weak `ETag` header.
 
         `GET /mailbox/usage` · permission: `mailbox.read`
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            if_none_match: `If-None-Match`
         """
         return await self._client._request(
             _ops.OP_MAILBOX_LIST_USAGE,

@@ -7,23 +7,22 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
+    CreateMailboxBodySendScope,
     FilterRule,
     FilterState,
+    ListMailboxesIncludeDeleted,
     Mailbox,
     MailboxAppPasswordResult,
     MailboxAvailabilityResult,
     MailboxCreateResult,
     MailboxDeleted,
     MailboxKeyDeleted,
-    ManagementCreateMailboxBodySendScope,
-    ManagementListMailboxesIncludeDeleted,
     SetFilterStateBodyMode,
     UpdateMailboxBodySendScope,
 )
@@ -50,12 +49,9 @@ class MailboxesKeysResource(SyncAPIResource):
     ) -> MailboxAppPasswordResult:
         """Create a mailbox API key
 
-        Mints an additional bearer token plus IMAP/SMTP mailbox password for an existing mailbox. The
-        plaintext key and password are shown exactly once — store them immediately.
+        Mints an additional bearer token plus IMAP/SMTP mailbox password for an existing mailbox. The plaintext key and password are shown exactly once — store them immediately.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /mailboxes/{public_id}/keys` · permission: `mailbox.admin.manage`
 
@@ -144,12 +140,9 @@ class AsyncMailboxesKeysResource(AsyncAPIResource):
     ) -> MailboxAppPasswordResult:
         """Create a mailbox API key
 
-        Mints an additional bearer token plus IMAP/SMTP mailbox password for an existing mailbox. The
-        plaintext key and password are shown exactly once — store them immediately.
+        Mints an additional bearer token plus IMAP/SMTP mailbox password for an existing mailbox. The plaintext key and password are shown exactly once — store them immediately.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /mailboxes/{public_id}/keys` · permission: `mailbox.admin.manage`
 
@@ -237,12 +230,9 @@ class MailboxesFiltersResource(SyncAPIResource):
     ) -> FilterState:
         """Get mailbox sender filters
 
-        Returns the current sender-filter mode and rule set for a mailbox. Mailbox-scoped rules override any
-        domain-wide rules set on the parent domain.
+        Returns the current sender-filter mode and rule set for a mailbox. Mailbox-scoped rules override any domain-wide rules set on the parent domain.
 
-        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has
-        not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the
-        corresponding PUT for optimistic concurrency.
+        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the corresponding PUT for optimistic concurrency.
 
         `GET /mailboxes/{public_id}/filters` · permission: `mailbox.admin.manage`
 
@@ -277,20 +267,15 @@ class MailboxesFiltersResource(SyncAPIResource):
     ) -> FilterState:
         """Replace mailbox sender filters
 
-        Atomically replaces the sender-filter mode and rule set for a mailbox. The entire rule set is
-        swapped in a single operation — there is no intermediate state where the mailbox has a partial
-        ruleset. A maximum of 1000 rules per request is enforced.
+        Atomically replaces the sender-filter mode and rule set for a mailbox. The entire rule set is swapped in a single operation — there is no intermediate state where the mailbox has a partial ruleset. A maximum of 1000 rules per request is enforced.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PUT /mailboxes/{public_id}/filters` · permission: `mailbox.admin.manage`
 
         Args:
             public_id: Mailbox public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            mode: `mode`
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
         """
         return self._client._request(
@@ -336,12 +321,9 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
     ) -> FilterState:
         """Get mailbox sender filters
 
-        Returns the current sender-filter mode and rule set for a mailbox. Mailbox-scoped rules override any
-        domain-wide rules set on the parent domain.
+        Returns the current sender-filter mode and rule set for a mailbox. Mailbox-scoped rules override any domain-wide rules set on the parent domain.
 
-        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has
-        not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the
-        corresponding PUT for optimistic concurrency.
+        Responses carry a weak `ETag` — send it as `If-None-Match` to skip the body when the filter set has not changed (returns `304 Not Modified`). The same ETag is the value to use in `If-Match` on the corresponding PUT for optimistic concurrency.
 
         `GET /mailboxes/{public_id}/filters` · permission: `mailbox.admin.manage`
 
@@ -376,20 +358,15 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
     ) -> FilterState:
         """Replace mailbox sender filters
 
-        Atomically replaces the sender-filter mode and rule set for a mailbox. The entire rule set is
-        swapped in a single operation — there is no intermediate state where the mailbox has a partial
-        ruleset. A maximum of 1000 rules per request is enforced.
+        Atomically replaces the sender-filter mode and rule set for a mailbox. The entire rule set is swapped in a single operation — there is no intermediate state where the mailbox has a partial ruleset. A maximum of 1000 rules per request is enforced.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PUT /mailboxes/{public_id}/filters` · permission: `mailbox.admin.manage`
 
         Args:
             public_id: Mailbox public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            mode: `mode`
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
         """
         return await self._client._request(
@@ -442,9 +419,7 @@ class MailboxesResource(SyncAPIResource):
     ) -> MailboxAvailabilityResult:
         """Check mailbox address availability
 
-        Checks whether an email address can be reserved for mailbox creation. `@myagent.mx` availability is
-        global across all teams; custom-domain availability is scoped to the caller's team and requires a
-        verified send/receive mailbox domain.
+        Checks whether an email address can be reserved for mailbox creation. `@myagent.mx` availability is global across all teams; custom-domain availability is scoped to the caller's team and requires a verified send/receive mailbox domain.
 
         `GET /mailboxes/availability` · permission: `mailbox.admin.create`
 
@@ -471,7 +446,7 @@ class MailboxesResource(SyncAPIResource):
         idempotency_key: str | Unset = UNSET,
         display_name: str | Unset = UNSET,
         quota_bytes: int | Unset = UNSET,
-        send_scope: ManagementCreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        send_scope: CreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -479,15 +454,9 @@ class MailboxesResource(SyncAPIResource):
     ) -> MailboxCreateResult:
         """Create a mailbox
 
-        Provisions a new mailbox plus an initial bearer token and matching IMAP/SMTP mailbox password. The
-        domain portion of the email must already be verified via POST /domains. If supplied, `quota_bytes`
-        must be one of the current storage tiers: 1073741824 (1 GB), 5368709120 (5 GB), or 53687091200 (50
-        GB). Creation provisions resources on our mail platform and, for `@myagent.mx` addresses, on Amazon
-        SES — any failure rolls the partial state back automatically.
+        Provisions a new mailbox plus an initial bearer token and matching IMAP/SMTP mailbox password. The domain portion of the email must already be verified via POST /domains. If supplied, `quota_bytes` must be one of the current storage tiers: 1073741824 (1 GB), 5368709120 (5 GB), or 53687091200 (50 GB). Creation provisions resources on our mail platform and, for `@myagent.mx` addresses, on Amazon SES — any failure rolls the partial state back automatically.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /mailboxes` · permission: `mailbox.admin.create`
 
@@ -527,8 +496,7 @@ class MailboxesResource(SyncAPIResource):
     ) -> MailboxDeleted:
         """Delete a mailbox
 
-        Removes a mailbox from our mail platform, Amazon SES (for `@myagent.mx` addresses), and Sendmux. All
-        associated API keys are revoked.
+        Removes a mailbox from our mail platform, Amazon SES (for `@myagent.mx` addresses), and Sendmux. All associated API keys are revoked.
 
         `DELETE /mailboxes/{public_id}` · permission: `mailbox.admin.delete`
 
@@ -560,10 +528,7 @@ class MailboxesResource(SyncAPIResource):
     ) -> Mailbox:
         """Get a mailbox
 
-        Returns a single mailbox, tenant-scoped to the caller's team. Responses carry a weak `ETag` header —
-        send it back as `If-None-Match` on the next request and the server will return `304 Not Modified`
-        (no body) when the resource has not changed. The same ETag is the value to use in `If-Match` on
-        PATCH for optimistic concurrency.
+        Returns a single mailbox, tenant-scoped to the caller's team. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the resource has not changed. The same ETag is the value to use in `If-Match` on PATCH for optimistic concurrency.
 
         `GET /mailboxes/{public_id}` · permission: `mailbox.admin.read`
 
@@ -589,7 +554,7 @@ class MailboxesResource(SyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        include_deleted: ManagementListMailboxesIncludeDeleted | str | Unset = UNSET,
+        include_deleted: ListMailboxesIncludeDeleted | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -597,8 +562,7 @@ class MailboxesResource(SyncAPIResource):
     ) -> SyncCursorPage[Mailbox]:
         """List mailboxes
 
-        Returns a cursor-paginated list of mailboxes configured for the team, ordered by `created_at`
-        descending. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
+        Returns a cursor-paginated list of mailboxes configured for the team, ordered by `created_at` descending. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /mailboxes` · permission: `mailbox.admin.read`
 
@@ -632,8 +596,7 @@ class MailboxesResource(SyncAPIResource):
     ) -> Mailbox:
         """Resume a mailbox
 
-        Restores a suspended mailbox so it can authenticate, receive mail, and send from the mailbox address
-        again. The operation is idempotent and accepts `Idempotency-Key` for safe retries.
+        Restores a suspended mailbox so it can authenticate, receive mail, and send from the mailbox address again. The operation is idempotent and accepts `Idempotency-Key` for safe retries.
 
         `POST /mailboxes/{public_id}/resume` · permission: `mailbox.admin.manage`
 
@@ -666,9 +629,7 @@ class MailboxesResource(SyncAPIResource):
     ) -> Mailbox:
         """Suspend a mailbox
 
-        Suspends a mailbox without deleting messages, credentials, or settings. Suspended mailboxes cannot
-        receive mail, authenticate to mailbox protocols, or send from the mailbox address. The operation is
-        idempotent and accepts `Idempotency-Key` for safe retries.
+        Suspends a mailbox without deleting messages, credentials, or settings. Suspended mailboxes cannot receive mail, authenticate to mailbox protocols, or send from the mailbox address. The operation is idempotent and accepts `Idempotency-Key` for safe retries.
 
         `POST /mailboxes/{public_id}/suspend` · permission: `mailbox.admin.manage`
 
@@ -704,14 +665,9 @@ class MailboxesResource(SyncAPIResource):
     ) -> Mailbox:
         """Update a mailbox
 
-        Updates any combination of display_name, quota_bytes, and send_scope on a mailbox. The display_name
-        and send_scope changes land in a single transaction; quota_bytes is applied afterwards because it
-        also updates external state on our mail platform. Quota can only be set to 1073741824 (1 GB),
-        5368709120 (5 GB), or 53687091200 (50 GB), and cannot be shrunk below the mailbox's current usage.
+        Updates any combination of display_name, quota_bytes, and send_scope on a mailbox. The display_name and send_scope changes land in a single transaction; quota_bytes is applied afterwards because it also updates external state on our mail platform. Quota can only be set to 1073741824 (1 GB), 5368709120 (5 GB), or 53687091200 (50 GB), and cannot be shrunk below the mailbox's current usage.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PATCH /mailboxes/{public_id}` · permission: `mailbox.admin.manage`
 
@@ -786,9 +742,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> MailboxAvailabilityResult:
         """Check mailbox address availability
 
-        Checks whether an email address can be reserved for mailbox creation. `@myagent.mx` availability is
-        global across all teams; custom-domain availability is scoped to the caller's team and requires a
-        verified send/receive mailbox domain.
+        Checks whether an email address can be reserved for mailbox creation. `@myagent.mx` availability is global across all teams; custom-domain availability is scoped to the caller's team and requires a verified send/receive mailbox domain.
 
         `GET /mailboxes/availability` · permission: `mailbox.admin.create`
 
@@ -815,7 +769,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         idempotency_key: str | Unset = UNSET,
         display_name: str | Unset = UNSET,
         quota_bytes: int | Unset = UNSET,
-        send_scope: ManagementCreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        send_scope: CreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -823,15 +777,9 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> MailboxCreateResult:
         """Create a mailbox
 
-        Provisions a new mailbox plus an initial bearer token and matching IMAP/SMTP mailbox password. The
-        domain portion of the email must already be verified via POST /domains. If supplied, `quota_bytes`
-        must be one of the current storage tiers: 1073741824 (1 GB), 5368709120 (5 GB), or 53687091200 (50
-        GB). Creation provisions resources on our mail platform and, for `@myagent.mx` addresses, on Amazon
-        SES — any failure rolls the partial state back automatically.
+        Provisions a new mailbox plus an initial bearer token and matching IMAP/SMTP mailbox password. The domain portion of the email must already be verified via POST /domains. If supplied, `quota_bytes` must be one of the current storage tiers: 1073741824 (1 GB), 5368709120 (5 GB), or 53687091200 (50 GB). Creation provisions resources on our mail platform and, for `@myagent.mx` addresses, on Amazon SES — any failure rolls the partial state back automatically.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /mailboxes` · permission: `mailbox.admin.create`
 
@@ -871,8 +819,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> MailboxDeleted:
         """Delete a mailbox
 
-        Removes a mailbox from our mail platform, Amazon SES (for `@myagent.mx` addresses), and Sendmux. All
-        associated API keys are revoked.
+        Removes a mailbox from our mail platform, Amazon SES (for `@myagent.mx` addresses), and Sendmux. All associated API keys are revoked.
 
         `DELETE /mailboxes/{public_id}` · permission: `mailbox.admin.delete`
 
@@ -904,10 +851,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> Mailbox:
         """Get a mailbox
 
-        Returns a single mailbox, tenant-scoped to the caller's team. Responses carry a weak `ETag` header —
-        send it back as `If-None-Match` on the next request and the server will return `304 Not Modified`
-        (no body) when the resource has not changed. The same ETag is the value to use in `If-Match` on
-        PATCH for optimistic concurrency.
+        Returns a single mailbox, tenant-scoped to the caller's team. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the resource has not changed. The same ETag is the value to use in `If-Match` on PATCH for optimistic concurrency.
 
         `GET /mailboxes/{public_id}` · permission: `mailbox.admin.read`
 
@@ -933,7 +877,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        include_deleted: ManagementListMailboxesIncludeDeleted | str | Unset = UNSET,
+        include_deleted: ListMailboxesIncludeDeleted | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -941,8 +885,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> AsyncPaginator[Mailbox]:
         """List mailboxes
 
-        Returns a cursor-paginated list of mailboxes configured for the team, ordered by `created_at`
-        descending. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
+        Returns a cursor-paginated list of mailboxes configured for the team, ordered by `created_at` descending. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /mailboxes` · permission: `mailbox.admin.read`
 
@@ -976,8 +919,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> Mailbox:
         """Resume a mailbox
 
-        Restores a suspended mailbox so it can authenticate, receive mail, and send from the mailbox address
-        again. The operation is idempotent and accepts `Idempotency-Key` for safe retries.
+        Restores a suspended mailbox so it can authenticate, receive mail, and send from the mailbox address again. The operation is idempotent and accepts `Idempotency-Key` for safe retries.
 
         `POST /mailboxes/{public_id}/resume` · permission: `mailbox.admin.manage`
 
@@ -1010,9 +952,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> Mailbox:
         """Suspend a mailbox
 
-        Suspends a mailbox without deleting messages, credentials, or settings. Suspended mailboxes cannot
-        receive mail, authenticate to mailbox protocols, or send from the mailbox address. The operation is
-        idempotent and accepts `Idempotency-Key` for safe retries.
+        Suspends a mailbox without deleting messages, credentials, or settings. Suspended mailboxes cannot receive mail, authenticate to mailbox protocols, or send from the mailbox address. The operation is idempotent and accepts `Idempotency-Key` for safe retries.
 
         `POST /mailboxes/{public_id}/suspend` · permission: `mailbox.admin.manage`
 
@@ -1048,14 +988,9 @@ class AsyncMailboxesResource(AsyncAPIResource):
     ) -> Mailbox:
         """Update a mailbox
 
-        Updates any combination of display_name, quota_bytes, and send_scope on a mailbox. The display_name
-        and send_scope changes land in a single transaction; quota_bytes is applied afterwards because it
-        also updates external state on our mail platform. Quota can only be set to 1073741824 (1 GB),
-        5368709120 (5 GB), or 53687091200 (50 GB), and cannot be shrunk below the mailbox's current usage.
+        Updates any combination of display_name, quota_bytes, and send_scope on a mailbox. The display_name and send_scope changes land in a single transaction; quota_bytes is applied afterwards because it also updates external state on our mail platform. Quota can only be set to 1073741824 (1 GB), 5368709120 (5 GB), or 53687091200 (50 GB), and cannot be shrunk below the mailbox's current usage.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PATCH /mailboxes/{public_id}` · permission: `mailbox.admin.manage`
 

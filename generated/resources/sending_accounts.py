@@ -7,15 +7,14 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
-    ManagementListProvidersStatus,
-    ManagementListProvidersType,
+    ListProvidersStatus,
+    ListProvidersType,
     ProviderCreateBodyQuotas,
     ProviderCreateBodySmtpProtocol,
     ProviderDeleted,
@@ -54,8 +53,7 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCancel:
         """Cancel a shared Amazon SES daily limit request
 
-        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or
-        denied requests cannot be cancelled.
+        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or denied requests cannot be cancelled.
 
         `DELETE /providers/shared-amazon-ses-limit-request/{request_id}` · permission: `provider.update`
 
@@ -86,8 +84,7 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCreate:
         """Request a shared Amazon SES daily limit increase
 
-        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the
-        limit directly.
+        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the limit directly.
 
         `POST /providers/shared-amazon-ses-limit-request` · permission: `provider.update`
 
@@ -164,8 +161,7 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCancel:
         """Cancel a shared Amazon SES daily limit request
 
-        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or
-        denied requests cannot be cancelled.
+        Cancels a pending shared Amazon SES daily limit increase request for the caller's team. Approved or denied requests cannot be cancelled.
 
         `DELETE /providers/shared-amazon-ses-limit-request/{request_id}` · permission: `provider.update`
 
@@ -196,8 +192,7 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
     ) -> SharedAmazonSesLimitRequestCreate:
         """Request a shared Amazon SES daily limit increase
 
-        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the
-        limit directly.
+        Creates a review request for the shared Amazon SES daily sending limit. This does not modify the limit directly.
 
         `POST /providers/shared-amazon-ses-limit-request` · permission: `provider.update`
 
@@ -301,8 +296,7 @@ class SendingAccountsLimitsResource(SyncAPIResource):
     ) -> SendingAccountLimitRequest:
         """Request a sending account limit increase
 
-        Creates a request to increase the number of custom or connected sending accounts allowed for the
-        team.
+        Creates a request to increase the number of custom or connected sending accounts allowed for the team.
 
         `POST /providers/limits/sending-accounts/request-increase` · permission: `provider.create`
 
@@ -378,8 +372,7 @@ class AsyncSendingAccountsLimitsResource(AsyncAPIResource):
     ) -> SendingAccountLimitRequest:
         """Request a sending account limit increase
 
-        Creates a request to increase the number of custom or connected sending accounts allowed for the
-        team.
+        Creates a request to increase the number of custom or connected sending accounts allowed for the team.
 
         `POST /providers/limits/sending-accounts/request-increase` · permission: `provider.create`
 
@@ -437,8 +430,7 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderItem:
         """Activate a sending account
 
-        Enables a sending account. OAuth accounts without an active connection are moved to pending until
-        reconnected in the dashboard. The shared Amazon SES account can be activated.
+        Enables a sending account. OAuth accounts without an active connection are moved to pending until reconnected in the dashboard. The shared Amazon SES account can be activated.
 
         `POST /providers/{public_id}/activate` · permission: `provider.update`
 
@@ -484,27 +476,14 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderItem:
         """Create an SMTP sending account
 
-        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network
-        errors. The SMTP password is stored securely and is never returned.
+        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network errors. The SMTP password is stored securely and is never returned.
 
         `POST /providers` · permission: `provider.create`
 
         Args:
             idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
-            name: `name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
             from_email: Default From email address for an SMTP account.
-            from_name: `from_name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
@@ -689,8 +668,8 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         *,
         cursor: str | Unset = UNSET,
-        status: ManagementListProvidersStatus | str | Unset = UNSET,
-        type_: ManagementListProvidersType | str | Unset = UNSET,
+        status: ListProvidersStatus | str | Unset = UNSET,
+        type: ListProvidersType | str | Unset = UNSET,
         limit: int | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -699,21 +678,18 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> SyncCursorPage[ProviderListItem]:
         """List sending accounts
 
-        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared
-        Amazon SES account is included and marked with `is_shared: true`.
+        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared Amazon SES account is included and marked with `is_shared: true`.
 
         `GET /providers` · permission: `provider.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
-            status: `status`
-            type_: `type`
             limit: Maximum results (default 50, max 100)
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_PROVIDERS,
             path_params=(),
-            query={"cursor": cursor, "status": status, "type": type_, "limit": limit},
+            query={"cursor": cursor, "status": status, "type": type, "limit": limit},
             headers=None,
             body=None,
             cast=ProviderListItem.from_dict,
@@ -735,8 +711,7 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderTestResult:
         """Test an SMTP sending account
 
-        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts
-        cannot be tested through this endpoint.
+        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts cannot be tested through this endpoint.
 
         `POST /providers/{public_id}/test` · permission: `provider.update`
 
@@ -783,9 +758,7 @@ class SendingAccountsResource(SyncAPIResource):
     ) -> ProviderItem:
         """Update a sending account
 
-        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-
-        account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint
-        for its other allowed actions.
+        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint for its other allowed actions.
 
         `PATCH /providers/{public_id}` · permission: `provider.update`
 
@@ -793,19 +766,7 @@ class SendingAccountsResource(SyncAPIResource):
             public_id: Sending account public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
-            from_name: `from_name`
-            name: `name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_PROVIDER,
@@ -889,8 +850,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderItem:
         """Activate a sending account
 
-        Enables a sending account. OAuth accounts without an active connection are moved to pending until
-        reconnected in the dashboard. The shared Amazon SES account can be activated.
+        Enables a sending account. OAuth accounts without an active connection are moved to pending until reconnected in the dashboard. The shared Amazon SES account can be activated.
 
         `POST /providers/{public_id}/activate` · permission: `provider.update`
 
@@ -936,27 +896,14 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderItem:
         """Create an SMTP sending account
 
-        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network
-        errors. The SMTP password is stored securely and is never returned.
+        Creates a custom SMTP sending account. Supply an `Idempotency-Key` header to safely retry on network errors. The SMTP password is stored securely and is never returned.
 
         `POST /providers` · permission: `provider.create`
 
         Args:
             idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
-            name: `name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
             from_email: Default From email address for an SMTP account.
-            from_name: `from_name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
@@ -1141,8 +1088,8 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         *,
         cursor: str | Unset = UNSET,
-        status: ManagementListProvidersStatus | str | Unset = UNSET,
-        type_: ManagementListProvidersType | str | Unset = UNSET,
+        status: ListProvidersStatus | str | Unset = UNSET,
+        type: ListProvidersType | str | Unset = UNSET,
         limit: int | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -1151,21 +1098,18 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> AsyncPaginator[ProviderListItem]:
         """List sending accounts
 
-        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared
-        Amazon SES account is included and marked with `is_shared: true`.
+        Returns a cursor-paginated list of sending accounts. Credentials are never returned. The shared Amazon SES account is included and marked with `is_shared: true`.
 
         `GET /providers` · permission: `provider.read`
 
         Args:
             cursor: Pagination cursor — the `next_cursor` from the previous response.
-            status: `status`
-            type_: `type`
             limit: Maximum results (default 50, max 100)
         """
         return self._client._request_page(
             _ops.OP_MANAGEMENT_LIST_PROVIDERS,
             path_params=(),
-            query={"cursor": cursor, "status": status, "type": type_, "limit": limit},
+            query={"cursor": cursor, "status": status, "type": type, "limit": limit},
             headers=None,
             body=None,
             cast=ProviderListItem.from_dict,
@@ -1187,8 +1131,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderTestResult:
         """Test an SMTP sending account
 
-        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts
-        cannot be tested through this endpoint.
+        Runs a connection test for a custom SMTP account. The shared Amazon SES account and OAuth accounts cannot be tested through this endpoint.
 
         `POST /providers/{public_id}/test` · permission: `provider.update`
 
@@ -1235,9 +1178,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     ) -> ProviderItem:
         """Update a sending account
 
-        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-
-        account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint
-        for its other allowed actions.
+        Updates a custom sending account or replaces variables on the shared Amazon SES account. Shared-account connection settings cannot be edited; use activate/deactivate and the limit-request endpoint for its other allowed actions.
 
         `PATCH /providers/{public_id}` · permission: `provider.update`
 
@@ -1245,19 +1186,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
             public_id: Sending account public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
-            from_name: `from_name`
-            name: `name`
-            percentage: `percentage`
-            quotas: `quotas`
-            reply_to_email: `reply_to_email`
-            reply_to_name: `reply_to_name`
-            smtp_host: `smtp_host`
-            smtp_password: `smtp_password`
-            smtp_port: `smtp_port`
-            smtp_protocol: `smtp_protocol`
-            smtp_username: `smtp_username`
-            tracking_domain: `tracking_domain`
-            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an...
+            variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_PROVIDER,

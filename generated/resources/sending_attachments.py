@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._files import FileInput, upload_filename
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._files import FileInput, upload_filename
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     AttachmentUploadData,
@@ -39,9 +38,7 @@ class SendingAttachmentsResource(SyncAPIResource):
     ) -> AttachmentUploadData:
         """Upload bytes to an attachment upload URL
 
-        Upload the exact binary bytes for a previously-created attachment upload URL. This operation uses
-        the short-lived upload token header returned by POST /emails/attachment-uploads, not a Sendmux API
-        key.
+        Upload the exact binary bytes for a previously-created attachment upload URL. This operation uses the short-lived upload token header returned by POST /emails/attachment-uploads, not a Sendmux API key.
 
         `PUT /emails/attachment-uploads/{upload_id}` · permission: none
 
@@ -79,13 +76,12 @@ class SendingAttachmentsResource(SyncAPIResource):
     ) -> AttachmentUploadIntentData:
         """Create an attachment upload URL
 
-        Create a short-lived upload URL and token that lets a remote client PUT one binary attachment
-        without exposing the API key on the upload request. Requires `email.send` permission.
+        Create a short-lived upload URL and token that lets a remote client PUT one binary attachment without exposing the API key on the upload request. Requires `email.send` permission.
 
         `POST /emails/attachment-uploads` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             filename: Filename to associate with the uploaded attachment.
             size_bytes: Exact byte size that will be uploaded.
             content_type: MIME type expected for the upload.
@@ -120,8 +116,7 @@ class SendingAttachmentsResource(SyncAPIResource):
     ) -> AttachmentUploadData:
         """Get attachment metadata
 
-        Return metadata for a temporary uploaded attachment owned by the authenticated team. File bytes are
-        not returned.
+        Return metadata for a temporary uploaded attachment owned by the authenticated team. File bytes are not returned.
 
         `GET /emails/attachments/{attachment_id}` · permission: `email.send`
 
@@ -155,8 +150,7 @@ class SendingAttachmentsResource(SyncAPIResource):
     ) -> AttachmentUploadData:
         """Upload an attachment
 
-        Upload binary attachment bytes and receive a temporary attachment_id for use in attachments[].
-        Requires `email.send` permission.
+        Upload binary attachment bytes and receive a temporary attachment_id for use in attachments[]. Requires `email.send` permission.
 
         `POST /emails/attachments` · permission: `email.send`
 
@@ -164,7 +158,7 @@ class SendingAttachmentsResource(SyncAPIResource):
             file: The bytes to send: bytes, a path (str or os.PathLike) or a binary file object.
             filename: Filename to associate with the uploaded attachment.
             content_type: MIME type override for the uploaded attachment.
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
         """
         return self._client._request(
             _ops.OP_SENDING_UPLOAD_ATTACHMENT,
@@ -216,9 +210,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
     ) -> AttachmentUploadData:
         """Upload bytes to an attachment upload URL
 
-        Upload the exact binary bytes for a previously-created attachment upload URL. This operation uses
-        the short-lived upload token header returned by POST /emails/attachment-uploads, not a Sendmux API
-        key.
+        Upload the exact binary bytes for a previously-created attachment upload URL. This operation uses the short-lived upload token header returned by POST /emails/attachment-uploads, not a Sendmux API key.
 
         `PUT /emails/attachment-uploads/{upload_id}` · permission: none
 
@@ -256,13 +248,12 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
     ) -> AttachmentUploadIntentData:
         """Create an attachment upload URL
 
-        Create a short-lived upload URL and token that lets a remote client PUT one binary attachment
-        without exposing the API key on the upload request. Requires `email.send` permission.
+        Create a short-lived upload URL and token that lets a remote client PUT one binary attachment without exposing the API key on the upload request. Requires `email.send` permission.
 
         `POST /emails/attachment-uploads` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             filename: Filename to associate with the uploaded attachment.
             size_bytes: Exact byte size that will be uploaded.
             content_type: MIME type expected for the upload.
@@ -297,8 +288,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
     ) -> AttachmentUploadData:
         """Get attachment metadata
 
-        Return metadata for a temporary uploaded attachment owned by the authenticated team. File bytes are
-        not returned.
+        Return metadata for a temporary uploaded attachment owned by the authenticated team. File bytes are not returned.
 
         `GET /emails/attachments/{attachment_id}` · permission: `email.send`
 
@@ -332,8 +322,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
     ) -> AttachmentUploadData:
         """Upload an attachment
 
-        Upload binary attachment bytes and receive a temporary attachment_id for use in attachments[].
-        Requires `email.send` permission.
+        Upload binary attachment bytes and receive a temporary attachment_id for use in attachments[]. Requires `email.send` permission.
 
         `POST /emails/attachments` · permission: `email.send`
 
@@ -341,7 +330,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
             file: The bytes to send: bytes, a path (str or os.PathLike) or a binary file object.
             filename: Filename to associate with the uploaded attachment.
             content_type: MIME type override for the uploaded attachment.
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
         """
         return await self._client._request(
             _ops.OP_SENDING_UPLOAD_ATTACHMENT,

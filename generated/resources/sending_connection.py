@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     SendingConnection,
@@ -35,9 +34,7 @@ class SendingConnectionResource(SyncAPIResource):
     ) -> SendingConnection:
         """Get Sending connection
 
-        Validate this Sending credential and return its team, connection label, permissions and authorised
-        mailboxes. Requires email.send. Credits, provider readiness and mailbox storage are not checked. No
-        user profile or secrets are returned.
+        Validate this Sending credential and return its team, connection label, permissions and authorised mailboxes. Requires email.send. Credits, provider readiness and mailbox storage are not checked. No user profile or secrets are returned.
 
         `GET /me` · permission: `email.send`
 
@@ -85,9 +82,7 @@ class AsyncSendingConnectionResource(AsyncAPIResource):
     ) -> SendingConnection:
         """Get Sending connection
 
-        Validate this Sending credential and return its team, connection label, permissions and authorised
-        mailboxes. Requires email.send. Credits, provider readiness and mailbox storage are not checked. No
-        user profile or secrets are returned.
+        Validate this Sending credential and return its team, connection label, permissions and authorised mailboxes. Requires email.send. Credits, provider readiness and mailbox storage are not checked. No user profile or secrets are returned.
 
         `GET /me` · permission: `email.send`
 

@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
     Address,
@@ -62,17 +61,15 @@ class SendingEmailsResource(SyncAPIResource):
         `POST /emails/send` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             from_: Sender address
             html_body: HTML email content (max 25MB)
             subject: Email subject line (max 998 chars, RFC 5322)
-            to: `to`
             attachments: File attachments (max 10). Use attachment_id refs for uploaded files.
             bcc: BCC recipients (subject to 50 total To, CC, and BCC recipients)
             cc: CC recipients (subject to 50 total To, CC, and BCC recipients)
             custom_headers: Custom X-* headers to include in the email
             delivery_group: One delivery group public ID or a non-empty array of up to 50 IDs
-            reply_to: `reply_to`
             return_path: Envelope sender for VERP support
             text_body: Plain text alternative (max 25MB)
         """
@@ -114,13 +111,12 @@ class SendingEmailsResource(SyncAPIResource):
     ) -> BatchSendSuccessData:
         """Send a batch of emails
 
-        Queue up to 100 emails for delivery in a single request. Uses partial success model — individual
-        message failures do not fail the entire batch. Requires `email.send` permission.
+        Queue up to 100 emails for delivery in a single request. Uses partial success model — individual message failures do not fail the entire batch. Requires `email.send` permission.
 
         `POST /emails/send/batch` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             messages: Array of email messages to send (max 100)
         """
         return self._client._request(
@@ -182,17 +178,15 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         `POST /emails/send` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             from_: Sender address
             html_body: HTML email content (max 25MB)
             subject: Email subject line (max 998 chars, RFC 5322)
-            to: `to`
             attachments: File attachments (max 10). Use attachment_id refs for uploaded files.
             bcc: BCC recipients (subject to 50 total To, CC, and BCC recipients)
             cc: CC recipients (subject to 50 total To, CC, and BCC recipients)
             custom_headers: Custom X-* headers to include in the email
             delivery_group: One delivery group public ID or a non-empty array of up to 50 IDs
-            reply_to: `reply_to`
             return_path: Envelope sender for VERP support
             text_body: Plain text alternative (max 25MB)
         """
@@ -234,13 +228,12 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
     ) -> BatchSendSuccessData:
         """Send a batch of emails
 
-        Queue up to 100 emails for delivery in a single request. Uses partial success model — individual
-        message failures do not fail the entire batch. Requires `email.send` permission.
+        Queue up to 100 emails for delivery in a single request. Uses partial success model — individual message failures do not fail the entire batch. Requires `email.send` permission.
 
         `POST /emails/send/batch` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a...
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             messages: Array of email messages to send (max 100)
         """
         return await self._client._request(

@@ -7,19 +7,18 @@ import json
 from collections.abc import Mapping
 from functools import cached_property
 
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
-    SendingGetOpenApiSpecResponse200,
+    GetOpenApiSpecResult,
 )
 
 
-def _decode_sending_get_open_api_spec(text: str) -> SendingGetOpenApiSpecResponse200:
+def _decode_sending_get_open_api_spec(text: str) -> GetOpenApiSpecResult:
     """`sendingGetOpenApiSpec` answers with a JSON document of its own, not the API's envelope."""
-    return SendingGetOpenApiSpecResponse200.from_dict(json.loads(text))
+    return GetOpenApiSpecResult.from_dict(json.loads(text))
 
 
 class SendingOpenapiResource(SyncAPIResource):
@@ -38,11 +37,10 @@ class SendingOpenapiResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendingGetOpenApiSpecResponse200:
+    ) -> GetOpenApiSpecResult:
         """OpenAPI 3.1 specification
 
-        Auto-generated OpenAPI 3.1 spec for the Sendmux Sending API. Public endpoint (no authentication).
-        Emits a weak ETag; clients may send `If-None-Match` to receive 304 Not Modified.
+        Auto-generated OpenAPI 3.1 spec for the Sendmux Sending API. Public endpoint (no authentication). Emits a weak ETag; clients may send `If-None-Match` to receive 304 Not Modified.
 
         `GET /openapi.json` · permission: none
 
@@ -87,11 +85,10 @@ class AsyncSendingOpenapiResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendingGetOpenApiSpecResponse200:
+    ) -> GetOpenApiSpecResult:
         """OpenAPI 3.1 specification
 
-        Auto-generated OpenAPI 3.1 spec for the Sendmux Sending API. Public endpoint (no authentication).
-        Emits a weak ETag; clients may send `If-None-Match` to receive 304 Not Modified.
+        Auto-generated OpenAPI 3.1 spec for the Sendmux Sending API. Public endpoint (no authentication). Emits a weak ETag; clients may send `If-None-Match` to receive 304 Not Modified.
 
         `GET /openapi.json` · permission: none
 

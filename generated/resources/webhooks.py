@@ -7,15 +7,14 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sendmux._pagination import AsyncPaginator, SyncCursorPage
-from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from sendmux._resource import AsyncAPIResource, SyncAPIResource
-from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
-
+from ..._pagination import AsyncPaginator, SyncCursorPage
+from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
 from ..models import (
-    ManagementListDeliveryEventType,
-    ManagementListDeliveryResult,
+    ListDeliveryEventType,
+    ListDeliveryResult,
     WebhookCreateBodyEventTypesItem,
     WebhookCreateBodyFilters,
     WebhookDeleted,
@@ -49,8 +48,7 @@ class WebhooksDeliveriesResource(SyncAPIResource):
     ) -> WebhookDeliveryPayload:
         """Get a webhook delivery payload
 
-        Returns the retained JSON request body for one delivery attempt. Payloads are retained for 7 days
-        and may no longer be available after `payload_expires_at`.
+        Returns the retained JSON request body for one delivery attempt. Payloads are retained for 7 days and may no longer be available after `payload_expires_at`.
 
         `GET /webhooks/{public_id}/deliveries/{delivery_id}/payload` · permission: `webhook.read`
 
@@ -80,8 +78,8 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        event_type: ManagementListDeliveryEventType | str | Unset = UNSET,
-        result: ManagementListDeliveryResult | str | Unset = UNSET,
+        event_type: ListDeliveryEventType | str | Unset = UNSET,
+        result: ListDeliveryResult | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -89,9 +87,7 @@ class WebhooksDeliveriesResource(SyncAPIResource):
     ) -> SyncCursorPage[WebhookDeliveryAttempt]:
         """List webhook delivery attempts
 
-        Returns recent delivery attempts for one webhook subscription, ordered by `created_at` descending.
-        Delivery metadata is retained for 7 days. Use the payload endpoint while `payload_available` is true
-        to inspect the exact JSON request body that was delivered.
+        Returns recent delivery attempts for one webhook subscription, ordered by `created_at` descending. Delivery metadata is retained for 7 days. Use the payload endpoint while `payload_available` is true to inspect the exact JSON request body that was delivered.
 
         `GET /webhooks/{public_id}/deliveries` · permission: `webhook.read`
 
@@ -145,8 +141,7 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
     ) -> WebhookDeliveryPayload:
         """Get a webhook delivery payload
 
-        Returns the retained JSON request body for one delivery attempt. Payloads are retained for 7 days
-        and may no longer be available after `payload_expires_at`.
+        Returns the retained JSON request body for one delivery attempt. Payloads are retained for 7 days and may no longer be available after `payload_expires_at`.
 
         `GET /webhooks/{public_id}/deliveries/{delivery_id}/payload` · permission: `webhook.read`
 
@@ -176,8 +171,8 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         *,
         cursor: str | Unset = UNSET,
         limit: int | Unset = UNSET,
-        event_type: ManagementListDeliveryEventType | str | Unset = UNSET,
-        result: ManagementListDeliveryResult | str | Unset = UNSET,
+        event_type: ListDeliveryEventType | str | Unset = UNSET,
+        result: ListDeliveryResult | str | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -185,9 +180,7 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
     ) -> AsyncPaginator[WebhookDeliveryAttempt]:
         """List webhook delivery attempts
 
-        Returns recent delivery attempts for one webhook subscription, ordered by `created_at` descending.
-        Delivery metadata is retained for 7 days. Use the payload endpoint while `payload_available` is true
-        to inspect the exact JSON request body that was delivered.
+        Returns recent delivery attempts for one webhook subscription, ordered by `created_at` descending. Delivery metadata is retained for 7 days. Use the payload endpoint while `payload_available` is true to inspect the exact JSON request body that was delivered.
 
         `GET /webhooks/{public_id}/deliveries` · permission: `webhook.read`
 
@@ -249,13 +242,9 @@ class WebhooksResource(SyncAPIResource):
     ) -> WebhookSubscriptionWithSecret:
         """Create a webhook subscription
 
-        Creates a new webhook subscription and returns the signing secret ONCE in the response body. Store
-        it securely — it cannot be retrieved later. Use `POST /webhooks/{id}/rotate-secret` to issue a new
-        one.
+        Creates a new webhook subscription and returns the signing secret ONCE in the response body. Store it securely — it cannot be retrieved later. Use `POST /webhooks/{id}/rotate-secret` to issue a new one.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /webhooks` · permission: `webhook.create`
 
@@ -264,7 +253,6 @@ class WebhooksResource(SyncAPIResource):
             event_types: At least one event type must be provided.
             url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.
             enabled: Defaults to true.
-            filters: `filters`
             name: Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views.
         """
         return self._client._request(
@@ -329,10 +317,7 @@ class WebhooksResource(SyncAPIResource):
     ) -> WebhookSubscription:
         """Get a webhook subscription
 
-        Returns a single webhook subscription. The signing secret is never included. Responses carry a weak
-        `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304
-        Not Modified` (no body) when the resource has not changed. The same ETag is the value to use in `If-
-        Match` on PATCH for optimistic concurrency.
+        Returns a single webhook subscription. The signing secret is never included. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the resource has not changed. The same ETag is the value to use in `If-Match` on PATCH for optimistic concurrency.
 
         `GET /webhooks/{public_id}` · permission: `webhook.read`
 
@@ -365,9 +350,7 @@ class WebhooksResource(SyncAPIResource):
     ) -> SyncCursorPage[WebhookSubscription]:
         """List webhook subscriptions
 
-        Returns a cursor-paginated list of webhook subscriptions configured for the team, ordered by
-        `created_at` descending. The signing secret is never included. Pass `cursor=<next_cursor>` from the
-        previous response to fetch the next page.
+        Returns a cursor-paginated list of webhook subscriptions configured for the team, ordered by `created_at` descending. The signing secret is never included. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /webhooks` · permission: `webhook.read`
 
@@ -400,19 +383,15 @@ class WebhooksResource(SyncAPIResource):
     ) -> WebhookSubscriptionWithSecret:
         """Rotate the signing secret
 
-        Generates a fresh signing secret and returns it ONCE. The old secret is immediately invalidated —
-        the next event delivery is signed with the new secret. Store the new value securely; it cannot be
-        retrieved later.
+        Generates a fresh signing secret and returns it ONCE. The old secret is immediately invalidated — the next event delivery is signed with the new secret. Store the new value securely; it cannot be retrieved later.
 
-        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key
-        return the original rotation response rather than minting a fresh secret. Replays against a
-        different `public_id` under the same key return `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key return the original rotation response rather than minting a fresh secret. Replays against a different `public_id` under the same key return `409 idempotency_conflict`.
 
         `POST /webhooks/{public_id}/rotate-secret` · permission: `webhook.manage`
 
         Args:
             public_id: Webhook public ID
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409...
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409 idempotency_conflict.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_ROTATE_WEBHOOK_SECRET,
@@ -439,19 +418,15 @@ class WebhooksResource(SyncAPIResource):
     ) -> WebhookTestResponse:
         """Send a synthetic test event
 
-        Publishes a synthetic `sendmux.test` event to this webhook subscription. The subscription must
-        include `"sendmux.test"` in `event_types`, and mailbox filters do not block the test delivery.
-        Returns the generated `event_id` so you can correlate the `X-Sendmux-Event-Id` header on your
-        endpoint.
+        Publishes a synthetic `sendmux.test` event to this webhook subscription. The subscription must include `"sendmux.test"` in `event_types`, and mailbox filters do not block the test delivery. Returns the generated `event_id` so you can correlate the `X-Sendmux-Event-Id` header on your endpoint.
 
-        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key
-        return the original `event_id` rather than publishing a second test event.
+        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key return the original `event_id` rather than publishing a second test event.
 
         `POST /webhooks/{public_id}/test` · permission: `webhook.manage`
 
         Args:
             public_id: Webhook public ID
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409...
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409 idempotency_conflict.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_TEST_WEBHOOK,
@@ -483,12 +458,9 @@ class WebhooksResource(SyncAPIResource):
     ) -> WebhookSubscription:
         """Update a webhook subscription
 
-        Updates the URL, event types, or enabled flag. Any field omitted from the request body is left
-        unchanged. The signing secret is unaffected — use `POST /webhooks/{id}/rotate-secret` to rotate it.
+        Updates the URL, event types, or enabled flag. Any field omitted from the request body is left unchanged. The signing secret is unaffected — use `POST /webhooks/{id}/rotate-secret` to rotate it.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PATCH /webhooks/{public_id}` · permission: `webhook.update`
 
@@ -497,7 +469,6 @@ class WebhooksResource(SyncAPIResource):
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
             event_types: Replaces the full event-type list. At least one must be provided.
-            filters: `filters`
             name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged.
             url: New HTTPS endpoint. Must be https://.
         """
@@ -567,13 +538,9 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> WebhookSubscriptionWithSecret:
         """Create a webhook subscription
 
-        Creates a new webhook subscription and returns the signing secret ONCE in the response body. Store
-        it securely — it cannot be retrieved later. Use `POST /webhooks/{id}/rotate-secret` to issue a new
-        one.
+        Creates a new webhook subscription and returns the signing secret ONCE in the response body. Store it securely — it cannot be retrieved later. Use `POST /webhooks/{id}/rotate-secret` to issue a new one.
 
-        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network
-        errors. Replays with the same key return the original response; replays with a different body return
-        `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header (any unique string, max 255 chars) to safely retry on network errors. Replays with the same key return the original response; replays with a different body return `409 idempotency_conflict`.
 
         `POST /webhooks` · permission: `webhook.create`
 
@@ -582,7 +549,6 @@ class AsyncWebhooksResource(AsyncAPIResource):
             event_types: At least one event type must be provided.
             url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.
             enabled: Defaults to true.
-            filters: `filters`
             name: Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views.
         """
         return await self._client._request(
@@ -647,10 +613,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> WebhookSubscription:
         """Get a webhook subscription
 
-        Returns a single webhook subscription. The signing secret is never included. Responses carry a weak
-        `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304
-        Not Modified` (no body) when the resource has not changed. The same ETag is the value to use in `If-
-        Match` on PATCH for optimistic concurrency.
+        Returns a single webhook subscription. The signing secret is never included. Responses carry a weak `ETag` header — send it back as `If-None-Match` on the next request and the server will return `304 Not Modified` (no body) when the resource has not changed. The same ETag is the value to use in `If-Match` on PATCH for optimistic concurrency.
 
         `GET /webhooks/{public_id}` · permission: `webhook.read`
 
@@ -683,9 +646,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> AsyncPaginator[WebhookSubscription]:
         """List webhook subscriptions
 
-        Returns a cursor-paginated list of webhook subscriptions configured for the team, ordered by
-        `created_at` descending. The signing secret is never included. Pass `cursor=<next_cursor>` from the
-        previous response to fetch the next page.
+        Returns a cursor-paginated list of webhook subscriptions configured for the team, ordered by `created_at` descending. The signing secret is never included. Pass `cursor=<next_cursor>` from the previous response to fetch the next page.
 
         `GET /webhooks` · permission: `webhook.read`
 
@@ -718,19 +679,15 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> WebhookSubscriptionWithSecret:
         """Rotate the signing secret
 
-        Generates a fresh signing secret and returns it ONCE. The old secret is immediately invalidated —
-        the next event delivery is signed with the new secret. Store the new value securely; it cannot be
-        retrieved later.
+        Generates a fresh signing secret and returns it ONCE. The old secret is immediately invalidated — the next event delivery is signed with the new secret. Store the new value securely; it cannot be retrieved later.
 
-        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key
-        return the original rotation response rather than minting a fresh secret. Replays against a
-        different `public_id` under the same key return `409 idempotency_conflict`.
+        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key return the original rotation response rather than minting a fresh secret. Replays against a different `public_id` under the same key return `409 idempotency_conflict`.
 
         `POST /webhooks/{public_id}/rotate-secret` · permission: `webhook.manage`
 
         Args:
             public_id: Webhook public ID
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409...
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409 idempotency_conflict.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_ROTATE_WEBHOOK_SECRET,
@@ -757,19 +714,15 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> WebhookTestResponse:
         """Send a synthetic test event
 
-        Publishes a synthetic `sendmux.test` event to this webhook subscription. The subscription must
-        include `"sendmux.test"` in `event_types`, and mailbox filters do not block the test delivery.
-        Returns the generated `event_id` so you can correlate the `X-Sendmux-Event-Id` header on your
-        endpoint.
+        Publishes a synthetic `sendmux.test` event to this webhook subscription. The subscription must include `"sendmux.test"` in `event_types`, and mailbox filters do not block the test delivery. Returns the generated `event_id` so you can correlate the `X-Sendmux-Event-Id` header on your endpoint.
 
-        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key
-        return the original `event_id` rather than publishing a second test event.
+        Supply an `Idempotency-Key` header to safely retry on network errors — replays under the same key return the original `event_id` rather than publishing a second test event.
 
         `POST /webhooks/{public_id}/test` · permission: `webhook.manage`
 
         Args:
             public_id: Webhook public ID
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409...
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different target `public_id` under the same key returns 409 idempotency_conflict.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_TEST_WEBHOOK,
@@ -801,12 +754,9 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> WebhookSubscription:
         """Update a webhook subscription
 
-        Updates the URL, event types, or enabled flag. Any field omitted from the request body is left
-        unchanged. The signing secret is unaffected — use `POST /webhooks/{id}/rotate-secret` to rotate it.
+        Updates the URL, event types, or enabled flag. Any field omitted from the request body is left unchanged. The signing secret is unaffected — use `POST /webhooks/{id}/rotate-secret` to rotate it.
 
-        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched
-        `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-
-        fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
+        For optimistic concurrency, send `If-Match: <etag>` using the ETag from a prior GET. A mismatched `If-Match` returns `409 conflict` (the server's ETag is echoed back so you can decide whether to re-fetch). Responses carry the new ETag so chained edits can pipeline without a re-GET.
 
         `PATCH /webhooks/{public_id}` · permission: `webhook.update`
 
@@ -815,7 +765,6 @@ class AsyncWebhooksResource(AsyncAPIResource):
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
             event_types: Replaces the full event-type list. At least one must be provided.
-            filters: `filters`
             name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged.
             url: New HTTPS endpoint. Must be https://.
         """

@@ -17,6 +17,6 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         sys.stderr.write("sendmux: the command line needs the 'cli' extra: pip install 'sendmux[cli]'\n")
         return 1
-    from sendmux.cli._app import run
+    from ._app import run
 
     return run(argv)

@@ -8,6 +8,7 @@ method's signature only when that command is resolved.
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import json
 import logging
@@ -18,14 +19,14 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import click
 
-from sendmux._version import __version__
-from sendmux.cli._exit_codes import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for
-from sendmux.cli._output import Format, Writer, write_binary
-from sendmux.cli._signature import ParamInfo, describe_method, parse_docstring
-from sendmux.cli._tree import SURFACE_CLIENTS, Node, build_tree, surface_of
+from .._version import __version__
+from ._exit_codes import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for
+from ._output import Format, Writer, write_binary
+from ._signature import ParamInfo, describe_method, parse_docstring
+from ._tree import SURFACE_CLIENTS, Node, build_tree, surface_of
 
 if TYPE_CHECKING:
-    from sendmux._operation import Operation
+    from .._operation import Operation
 
 __all__ = ["cli", "run"]
 
@@ -64,7 +65,7 @@ class Settings:
 
 @functools.cache
 def command_tree() -> Node:
-    import sendmux
+    sendmux = importlib.import_module("..", __package__)  # the package this CLI belongs to, under any name
 
     root = build_tree(sendmux.OPERATIONS)
     root.child("webhooks")  # `webhooks verify` lives here even if no webhook operation does
@@ -73,7 +74,7 @@ def command_tree() -> Node:
 
 def client_class(surface: str) -> type[Any] | None:
     """The surface's sync client class, or None when this version of the package has none."""
-    import sendmux
+    sendmux = importlib.import_module("..", __package__)  # the package this CLI belongs to, under any name
 
     name = SURFACE_CLIENTS.get(surface)
     return getattr(sendmux, name, None) if name else None
@@ -517,7 +518,7 @@ def _write_raw(raw: Any, out: IO[str]) -> None:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def fake_command(args: tuple[str, ...]) -> None:
     """Run the embedded fake Sendmux server on 127.0.0.1; `sendmux fake --help` lists its options."""
-    from sendmux.testing.__main__ import main as fake_main
+    from ..testing.__main__ import main as fake_main
 
     fake_main(list(args))
 
@@ -555,7 +556,7 @@ def verify_command(
 
     Exits 0 when the signature matches and the body is a valid event; 6 otherwise, with the reason on stderr.
     """
-    from sendmux.webhooks import SIGNATURE_HEADER, construct_event
+    from ..webhooks import SIGNATURE_HEADER, construct_event
 
     header_map: dict[str, str] = {}
     for line in headers:
@@ -652,7 +653,7 @@ def cli(
 
 
 def _error_line(exc: BaseException) -> str:
-    from sendmux._errors import APIStatusError, ConfigurationError
+    from .._errors import APIStatusError, ConfigurationError
 
     if isinstance(exc, APIStatusError):
         return str(exc)  # "<status> <code>: <message> (request_id=...)", one line
@@ -678,7 +679,7 @@ def run(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return 141
     except Exception as exc:
-        from sendmux._errors import SendmuxError
+        from .._errors import SendmuxError
 
         if not isinstance(exc, SendmuxError):
             raise

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sendmux._operation import Operation
+    from .._operation import Operation
 
 __all__ = ["Node", "SURFACE_CLIENTS", "build_tree", "cli_name", "surface_of", "surface_prefix"]
 

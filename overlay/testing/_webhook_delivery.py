@@ -33,7 +33,7 @@ USER_AGENT = "Sendmux-Webhooks/1.0 (FakeSendmux)"
 def sign(payload: bytes, secret: str) -> str:
     """`sha256=<hex>`: the runtime's `sendmux.webhooks.sign` when importable, else the same HMAC here."""
     try:
-        from sendmux.webhooks import sign as runtime_sign
+        from ..webhooks import sign as runtime_sign
     except ImportError:  # the fake also runs where only sendmux.testing is on the path
         return "sha256=" + hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
     return runtime_sign(payload, secret)

@@ -15,7 +15,7 @@ import pytest
 from ._fake import FakeSendmux
 
 if TYPE_CHECKING:
-    from sendmux import Sendmux
+    from .. import Sendmux
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def sendmux_fake() -> Iterator[FakeSendmux]:
 
 @pytest.fixture
 def sendmux_client(sendmux_fake: FakeSendmux) -> Iterator[Sendmux]:
-    from sendmux import Sendmux
+    from .. import Sendmux
 
     with Sendmux(api_key=sendmux_fake.api_key, base_url=sendmux_fake.url) as client:
         yield client

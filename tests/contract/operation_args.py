@@ -4,8 +4,8 @@ Values come from the spec's own examples where it has them (ids like `mdom_clxxx
 `https://hooks.acme.com/sendmux`).  Every required path parameter, query parameter and body field is
 given (`test_prism_static.py` checks that against the spec), plus a few optional ones chosen to
 exercise the client's encoding: enums as plain strings, nested objects as dicts, lists, explicit
-nulls, timestamps.  Keys are the client's keyword names: the wire name, with a trailing `_` where
-the name would shadow a builtin (`type_` sends `type`).  A new operation without an entry here fails `test_table_covers_every_operation`.
+nulls, timestamps.  Keys are the client's keyword names: the wire name, with a trailing `_` only
+where it is a Python keyword (`from_` sends `from`; `type` stays `type`).  A new operation without an entry here fails `test_table_covers_every_operation`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ CALLS: dict[str, Call] = {
     # billing
     "managementListBalance": Call(),
     "managementGetSpendSummary": Call(kwargs={"days": "30"}),
-    "managementListTransactions": Call(kwargs={"limit": 10, "type_": "PURCHASE"}),
+    "managementListTransactions": Call(kwargs={"limit": 10, "type": "PURCHASE"}),
     # domains
     "managementListDomains": Call(kwargs={"limit": 10}),
     "managementCreateDomain": Call(
@@ -117,7 +117,7 @@ CALLS: dict[str, Call] = {
     # connection
     "managementGetConnection": Call(),
     # sending accounts (the API's /providers)
-    "managementListProviders": Call(kwargs={"limit": 10, "status": "active", "type_": "smtp"}),
+    "managementListProviders": Call(kwargs={"limit": 10, "status": "active", "type": "smtp"}),
     "managementCreateProvider": Call(
         kwargs={
             **SMTP_ACCOUNT,

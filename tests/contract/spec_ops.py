@@ -79,7 +79,7 @@ def spec_operations(spec: dict[str, Any]) -> dict[str, SpecOperation]:
 
 
 def wire_name(kwarg: str) -> str:
-    """The spec's name for a client keyword argument (`type_` -> `type`)."""
+    """The spec's name for a client keyword argument (`from_` -> `from`)."""
     return kwarg[:-1] if kwarg.endswith("_") else kwarg
 
 

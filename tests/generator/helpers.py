@@ -26,11 +26,14 @@ def shared_specs(api: str = "app") -> list[Path]:
 
 
 def import_generated(folder: Path, name: str) -> ModuleType:
-    """Import a generated tree (any output folder) as a package called `name`.
+    """Import a generated tree (any output folder) as a package `sendmux.<name>`.
 
-    Generated code imports the runtime absolutely (`sendmux._...`) and itself relatively, so a copy
-    generated from another spec imports side by side with the installed one.
+    Generated code imports everything relatively (the runtime is its parent package, `..`), so a copy
+    generated from another spec imports side by side with the installed `sendmux._generated`.
     """
+    import sendmux
+
+    name = f"{sendmux.__name__}.{name}"
     spec = importlib.util.spec_from_file_location(
         name, folder / "__init__.py", submodule_search_locations=[str(folder)]
     )

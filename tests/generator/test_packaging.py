@@ -76,3 +76,45 @@ def test_wheel_imports_and_talks_to_the_fake_server(wheel: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "wheel ok 104" in proc.stdout
+
+
+VENDORED = """
+import sys
+
+from acme._vendor.sendmux import Sendmux
+from acme._vendor.sendmux.testing import FakeSendmux
+from acme._vendor.sendmux.types import ProviderListItem
+
+with FakeSendmux() as fake:
+    fake.seed("sending_accounts", 7)
+    with Sendmux(api_key=fake.api_key, base_url=fake.url) as client:
+        accounts = list(client.sending_accounts.list(limit=3))  # three pages
+assert len(accounts) == 7 and all(isinstance(a, ProviderListItem) for a in accounts), accounts
+assert type(accounts[0]).__module__.startswith("acme._vendor.sendmux._generated.models."), type(accounts[0])
+# The decoy `sendmux` on the path (and the installed one) were never touched.
+leaked = sorted(m for m in sys.modules if m == "sendmux" or m.startswith("sendmux."))
+assert not leaked, leaked
+print("vendored ok", len(accounts))
+"""
+
+
+def test_the_package_works_vendored_under_another_name(wheel: Path, tmp_path: Path) -> None:
+    """Copy the wheel's `sendmux/` to `acme/_vendor/sendmux` and use it with another `sendmux` importable."""
+    vendor = tmp_path / "app" / "acme" / "_vendor"
+    vendor.mkdir(parents=True)
+    (vendor.parent / "__init__.py").write_text("")
+    (vendor / "__init__.py").write_text("")
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            if name.startswith("sendmux/"):
+                zf.extract(name, vendor)
+    # A different top-level `sendmux` ahead on the path: importing it at all fails the run.
+    decoy = tmp_path / "decoy" / "sendmux"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy sendmux was imported')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "decoy"), str(tmp_path / "app")])}
+    proc = subprocess.run(
+        [sys.executable, "-s", "-c", VENDORED], capture_output=True, text=True, env=env, cwd=str(tmp_path)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "vendored ok 7" in proc.stdout

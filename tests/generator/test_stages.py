@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -346,6 +347,99 @@ def test_header_arguments_drop_vendor_prefixes(wire: str, expected: str) -> None
     from generator import render
 
     assert render.header_argument(wire) == expected
+
+
+def _inline_spec() -> dict[str, Any]:
+    scope = {"type": ["object", "null"], "properties": {"kind": {"type": "string", "enum": ["all", "some"]}}}
+    return {
+        "openapi": "3.1.0",
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "managementListThings",
+                    "parameters": [
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["a"]}}
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                },
+                "post": {
+                    "operationId": "managementCreateThing",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"scope": {"$ref": "#/components/schemas/Scope"}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                },
+            },
+            "/other": {
+                "post": {
+                    "x-sendmux-resource": "things",
+                    "x-sendmux-method": "archive",
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"type": "object", "properties": {}}}}
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Scope": scope,
+                "Quota": {
+                    "type": "object",
+                    "properties": {
+                        "per_day": {"type": ["object", "null"], "properties": {"min": {"type": "integer"}}},
+                        "either": {
+                            "anyOf": [
+                                {"type": "object", "properties": {"a": {"type": "string"}}},
+                                {"type": "string"},
+                            ]
+                        },
+                        "both": {
+                            "oneOf": [
+                                {
+                                    "type": "object",
+                                    "title": "by_id",
+                                    "properties": {"id": {"type": "string"}},
+                                },
+                                {"type": "object", "properties": {"name": {"type": "string"}}},
+                            ]
+                        },
+                    },
+                },
+            }
+        },
+    }
+
+
+def test_inline_schemas_get_names_from_where_they_sit() -> None:
+    spec = naming.name_inline_schemas(_inline_spec())
+    schemas = spec["components"]["schemas"]
+    # A nullable component names its object; the null moves to the references.
+    assert schemas["Scope"]["type"] == "object" and "ScopeKind" in schemas
+    body = spec["paths"]["/things"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/CreateThingBody"}  # the namespace word is dropped
+    assert schemas["CreateThingBody"]["properties"]["scope"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Scope"}, {"type": "null"}]
+    }
+    param = spec["paths"]["/things"]["get"]["parameters"][0]["schema"]
+    assert param == {"$ref": "#/components/schemas/ListThingsStatus"}
+    # No operationId: the client's method and resource name it.
+    assert "ArchiveThingsBody" in schemas
+    quota = schemas["Quota"]["properties"]
+    assert quota["per_day"]["anyOf"] == [{"$ref": "#/components/schemas/QuotaPerDay"}, {"type": "null"}]
+    assert quota["either"]["anyOf"][0] == {"$ref": "#/components/schemas/QuotaEither"}  # one object branch
+    assert [b["$ref"].rsplit("/", 1)[1] for b in quota["both"]["oneOf"]] == [
+        "QuotaBothById",
+        "QuotaBothObject",
+    ]
+    assert not [n for n in schemas if re.search(r"Type\d|Body\d|^Management", n)]
 
 
 def test_a_later_spec_s_clashing_schema_names_get_its_surface_prefix() -> None:

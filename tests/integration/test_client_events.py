@@ -266,3 +266,25 @@ def test_a_stalled_stream_reconnects_after_the_read_timeout(scripted: ScriptedSe
 def test_204_means_nothing_to_stream(scripted: ScriptedServer, mini: Mini) -> None:
     scripted.on("GET", "/events", Reply(204))
     assert list(stream(mini)) == []
+
+
+def test_event_data_with_an_odd_field_decodes_leniently_unless_strict(scripted: ScriptedServer) -> None:
+    """Event data goes through the same lenient decoding as responses (a generated model here)."""
+    from support.mini_client import make_client
+
+    from sendmux.types import ProviderQuotaRange
+
+    def write(sock: Any, rec: Any) -> None:
+        sock.sendall(
+            http_head("200 OK", [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")])
+        )
+        sock.sendall(chunk(b'id: 1\ndata: {"min": "one", "max": 5}\n\n') + b"0\r\n\r\n")
+
+    scripted.on("GET", "/events", Reply(write=write))
+    op_args: dict[str, Any] = {"path_params": (), "query": None, "headers": None}
+    with make_client(scripted.base_url) as client:
+        (event,) = list(client._request_events(OP_EVENTS, cast=ProviderQuotaRange.from_dict, **op_args))
+    assert event.data.min == "one" and event.data.max == 5  # type: ignore[comparison-overlap]
+    with make_client(scripted.base_url, strict_response_validation=True) as strict:
+        with pytest.raises(APIResponseValidationError, match="ProviderQuotaRange.min"):
+            list(strict._request_events(OP_EVENTS, cast=ProviderQuotaRange.from_dict, **op_args))

@@ -1,17 +1,20 @@
 """What the generated models do with real server bodies, over loopback HTTP to FakeSendmux:
-open enums, unknown fields kept, bad bodies turned into a clear typed error, aware timestamps.
+open enums, unknown fields kept, odd fields kept raw (lenient, the default) or a clear typed error
+(`strict_response_validation=True`), bad bodies always an error, aware timestamps.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
+from collections.abc import Iterator
 
 import pytest
 
 import sendmux
-from sendmux import APIResponseValidationError, AsyncSendmux, Sendmux
-from sendmux._generated.models import ProviderListItem, ProviderListItemStatus
+from sendmux import APIResponseValidationError, AsyncSendmux, Sendmux, _model
 from sendmux.testing import FakeSendmux
+from sendmux.types import ProviderListItem, ProviderListItemStatus
 
 
 @pytest.fixture
@@ -22,6 +25,18 @@ def fake(sendmux_fake: FakeSendmux) -> FakeSendmux:
 @pytest.fixture
 def client(sendmux_client: Sendmux) -> Sendmux:
     return sendmux_client
+
+
+@pytest.fixture
+def strict(fake: FakeSendmux) -> Iterator[Sendmux]:
+    with Sendmux(api_key=fake.api_key, base_url=fake.url, strict_response_validation=True) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings() -> None:
+    # Warnings are once per (model, field) per process; each test starts from none.
+    _model._warned.clear()
 
 
 def test_one_unknown_status_does_not_sink_the_list(fake: FakeSendmux, client: Sendmux) -> None:
@@ -48,22 +63,76 @@ def test_unknown_fields_are_kept_on_models(fake: FakeSendmux, client: Sendmux) -
     assert got.domain == "keep.example.com"
 
 
-def test_a_missing_required_field_names_model_and_field(fake: FakeSendmux, client: Sendmux) -> None:
-    domain = client.domains.create(domain="missing.example.com")
+def test_strict_a_missing_required_field_names_model_and_field(fake: FakeSendmux, strict: Sendmux) -> None:
+    domain = strict.domains.create(domain="missing.example.com")
     fake.faults.add("missing_field", route="managementGetDomain", field="domain")
     with pytest.raises(APIResponseValidationError) as info:
-        client.domains.get(domain.id)
+        strict.domains.get(domain.id)
     err = info.value
     assert "MailboxDomain.domain" in str(err) and "missing" in str(err)
     assert err.status_code == 200 and err.request_id
     assert isinstance(err, sendmux.SendmuxError)
 
 
-def test_a_wrong_type_names_model_and_field(fake: FakeSendmux, client: Sendmux) -> None:
+def test_strict_a_wrong_type_names_model_and_field(fake: FakeSendmux, strict: Sendmux) -> None:
     (account,) = fake.seed("sending_accounts", 1, name=12345)
     with pytest.raises(APIResponseValidationError) as info:
-        client.sending_accounts.get(account["id"])
+        strict.sending_accounts.get(account["id"])
     assert "ProviderItem.name" in str(info.value) and "expected str, got int" in str(info.value)
+
+
+def test_lenient_a_missing_required_field_is_none_and_logged_once(
+    fake: FakeSendmux, client: Sendmux, caplog: pytest.LogCaptureFixture
+) -> None:
+    domain = client.domains.create(domain="missing.example.com")
+    fake.faults.add("missing_field", route="managementGetDomain", field="domain", times=2)
+    with caplog.at_level(logging.WARNING, logger="sendmux"):
+        got = client.domains.get(domain.id, if_none_match=sendmux.UNSET)
+        again = client.domains.get(domain.id, if_none_match=sendmux.UNSET)
+    assert got.domain is None and again.domain is None
+    assert got.id == domain.id and isinstance(got.created_at, datetime.datetime)
+    warnings = [
+        r for r in caplog.records if r.levelno == logging.WARNING and "MailboxDomain.domain" in r.message
+    ]
+    assert len(warnings) == 1, "the first occurrence per (model, field) is logged, not every one"
+    assert sendmux.get_request_id(got) in warnings[0].message and "missing" in warnings[0].message
+
+
+def test_lenient_a_wrong_type_keeps_the_raw_value(
+    fake: FakeSendmux, client: Sendmux, caplog: pytest.LogCaptureFixture
+) -> None:
+    (account,) = fake.seed("sending_accounts", 1, name=12345)
+    with caplog.at_level(logging.WARNING, logger="sendmux"):
+        got = client.sending_accounts.get(account["id"])
+    assert got.name == 12345  # type: ignore[comparison-overlap]
+    assert got.id == account["id"] and isinstance(got.created_at, datetime.datetime)
+    (record,) = [r for r in caplog.records if "ProviderItem.name" in r.message]
+    assert "expected str, got int" in record.message and sendmux.get_request_id(got) in record.message
+
+
+def test_lenient_one_bad_timestamp_does_not_sink_the_page(fake: FakeSendmux, client: Sendmux) -> None:
+    fake.seed("sending_accounts", 3, each=lambda i: {"created_at": "string"} if i == 1 else {})
+    accounts = list(client.sending_accounts.list())
+    assert [type(a.created_at) for a in accounts] == [datetime.datetime, str, datetime.datetime]
+    assert accounts[1].created_at == "string"
+    assert all(isinstance(a.updated_at, datetime.datetime) for a in accounts)
+
+
+@pytest.mark.parametrize("fault", ["invalid_json"])
+def test_lenient_a_body_that_is_not_json_still_raises(fake: FakeSendmux, client: Sendmux, fault: str) -> None:
+    domain = client.domains.create(domain="broken.example.com")
+    fake.faults.add(fault, route="managementGetDomain")
+    with pytest.raises(sendmux.SendmuxError):
+        client.domains.get(domain.id, if_none_match=sendmux.UNSET)
+
+
+def test_lenient_the_wrong_container_still_raises() -> None:
+    # A model handed a list (what a page gives where an object was documented) is never "kept raw".
+    with (
+        _model.lenient_decoding("req_x"),
+        pytest.raises(sendmux.ModelDecodeError, match="expected a JSON object"),
+    ):
+        ProviderListItem.from_dict([])  # type: ignore[arg-type]
 
 
 def test_timestamps_are_aware_and_encode_back_with_z(client: Sendmux) -> None:
@@ -104,3 +173,13 @@ def test_decoded_models_copy_and_pickle(client: Sendmux) -> None:
     assert pickle.loads(pickle.dumps(got)) == got
     assert sendmux.get_request_id(got)  # the request id travels on the object, outside the API fields
     assert "_request_id" not in got.to_dict()
+
+
+def test_strictness_is_kept_by_with_options_and_checked(fake: FakeSendmux) -> None:
+    with Sendmux(api_key=fake.api_key, base_url=fake.url, strict_response_validation=True) as strict:
+        copy = strict.with_options(max_retries=0)
+        (account,) = fake.seed("sending_accounts", 1, name=12345)
+        with pytest.raises(APIResponseValidationError, match="ProviderItem.name"):
+            copy.sending_accounts.get(account["id"])
+    with pytest.raises((TypeError, sendmux.ConfigurationError), match="strict_response_validation"):
+        Sendmux(api_key=fake.api_key, base_url=fake.url, strict_response_validation="yes")  # type: ignore[arg-type]

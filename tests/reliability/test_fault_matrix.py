@@ -63,7 +63,7 @@ ROUTES: dict[Method, str] = {
 class Expect:
     """One cell: what the call does, how many attempts reach the server, and whether the write happened."""
 
-    outcome: Literal["ok", "error", "decoded"]
+    outcome: Literal["ok", "error", "decoded", "lenient"]
     attempts: int
     error: type[SendmuxError] | None = None
     applied: bool | None = None  # None: a read, nothing to apply
@@ -76,6 +76,8 @@ class Expect:
             return f"{tried} {self.error.__name__}"
         if self.outcome == "decoded":
             return f"decoded, unknown {self.kept} kept"
+        if self.outcome == "lenient":
+            return "decoded leniently, the missing field is None"
         return "retried and succeeded" if self.attempts > 1 else "succeeded"
 
 
@@ -89,6 +91,11 @@ def fails(error: type[SendmuxError], *, attempts: int = 1, applied: bool | None)
 
 def decoded(kept: Literal["enum", "field"], *, applied: bool | None = True) -> Expect:
     return Expect("decoded", 1, applied=applied, kept=kept)
+
+
+def lenient(*, applied: bool | None = True) -> Expect:
+    """The default client keeps a response with a missing required field (`id`), as None."""
+    return Expect("lenient", 1, applied=applied)
 
 
 OK_ONCE = Expect("ok", 1, applied=True)
@@ -107,7 +114,7 @@ MATRIX: dict[str, tuple[Expect, Expect, Expect, Expect]] = {
     "delay":              (retried(applied=None),           retried(),                      fails(APITimeoutError, applied=True),          retried()),
     "truncated_json":     (retried(applied=None),           retried(),                      fails(APIConnectionError, applied=True),       fails(NotFoundError, attempts=2, applied=True)),
     "invalid_json":       (fails(INVALID, applied=None),    fails(INVALID, applied=True),   fails(INVALID, applied=True),                  fails(INVALID, applied=True)),
-    "missing_field":      (fails(INVALID, applied=None),    fails(INVALID, applied=True),   fails(INVALID, applied=True),                  fails(INVALID, applied=True)),
+    "missing_field":      (lenient(applied=None),           lenient(),                      lenient(),                                     lenient()),
     "unknown_enum":       (decoded("enum", applied=None),   decoded("enum"),                decoded("enum"),                               OK_ONCE),
     "unknown_field":      (decoded("field", applied=None),  decoded("field"),               decoded("field"),                              decoded("field")),
     # On a JSON (not streamed) body the fake's drop_mid_stream is a truncated body.
@@ -192,7 +199,9 @@ def test_fault_cell(
     else:
         assert error is None, f"{kind} x {method}: expected {expect}, got {error!r}"
         assert result is not None
-        if method == "DELETE":
+        if expect.outcome == "lenient":
+            assert result.id is None  # the fault removed `id`; the rest decoded
+        elif method == "DELETE":
             assert result.deleted is True and result.id == cell.domain_id
         else:
             assert result.id.startswith("mdom_")

@@ -8,6 +8,7 @@ import threading
 import tomllib
 from pathlib import Path
 
+import attrs
 import pytest
 
 import sendmux
@@ -168,6 +169,35 @@ def test_import_is_lazy() -> None:
     assert "Sendmux" in dir(sendmux) and "OPERATIONS" in sendmux.__all__
 
 
+def test_types_exports_every_model_and_enum_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sendmux.types as t; "
+        "assert 'attrs' not in sys.modules and 'httpx' not in sys.modules; "
+        "loaded = [m for m in sys.modules if m.startswith('sendmux._generated.models.')]; "
+        "assert not loaded, loaded; "
+        "from sendmux.types import ProviderListItem, ProviderQuotaRange, MailboxSendScope; "
+        "print(len(t.__all__))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    from sendmux import types
+    from sendmux._generated import models
+
+    assert int(out.stdout) == len(models.__all__) == len(types.__all__) > 100
+    for name in types.__all__:
+        assert getattr(types, name) is getattr(models, name)
+    assert sendmux.types is types and "ProviderListItem" in dir(types)
+    with pytest.raises(AttributeError):
+        types.NoSuchModel  # noqa: B018
+    # The API's names: only keywords are renamed.
+    fields = {a.name for a in attrs.fields(types.ProviderListItem)}
+    assert {"type", "id"} <= fields and "type_" not in fields
+    assert {a.name for a in attrs.fields(types.ProviderQuotaRange)} >= {"min", "max"}
+
+
 def test_rate_limit_counts_requests_in_flight() -> None:
     state = RateLimitState()
     reset = str(int(NOW) + 30)
@@ -193,3 +223,31 @@ def test_rate_limit_counts_requests_in_flight() -> None:
     state = RateLimitState()
     state.observe({"x-ratelimit-remaining": "0"}, NOW)
     assert state.reserve(NOW, 60) == 0
+
+
+@pytest.mark.parametrize("backend", ["stdlib", "auto"])
+def test_both_json_backends_parse_envelopes_alike(backend: str) -> None:
+    """The optional orjson backend and the stdlib agree, and both refuse what is not JSON with ValueError."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sendmux._json as j\n"
+        "from sendmux._envelope import parse_envelope\n"
+        "from sendmux import APIResponseValidationError\n"
+        'env = parse_envelope(b\'{"ok":true,"data":{"a":[1,2.5,null,"\\\\u00e9"]},"meta":{}}\', 200, {})\n'
+        "assert env['data'] == {'a': [1, 2.5, None, '\\u00e9']}, env\n"
+        "for bad in (b'{', b'', b'\\xff'):\n"
+        "    try:\n"
+        "        parse_envelope(bad, 200, {})\n"
+        "    except APIResponseValidationError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise AssertionError(bad)\n"
+        "print(j.BACKEND)\n"
+    )
+    env = {**__import__("os").environ, "SENDMUX_JSON": "stdlib" if backend == "stdlib" else ""}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    expected = {"json"} if backend == "stdlib" else {"json", "orjson"}
+    assert out.stdout.strip() in expected

@@ -172,7 +172,7 @@ def test_payload_is_the_generated_model_with_an_open_enum_type() -> None:
     payload = raw(event_body(type="message.bounced"))
     event = construct_event(payload, headers_for(payload), SECRET)
     assert isinstance(event.payload, WebhookEventPayload)
-    assert event.payload.type_ == WebhookEventPayloadType("message.bounced")
+    assert event.payload.type == WebhookEventPayloadType("message.bounced")
     assert event.event_type == "message.bounced"
 
 

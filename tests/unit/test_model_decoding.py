@@ -1,0 +1,106 @@
+"""sendmux._model: the decoder compiled from a model's field table, strict and lenient (pure functions)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from types import MappingProxyType
+
+import pytest
+from attrs import define, field
+
+from sendmux import UNSET, ModelDecodeError, Unset
+from sendmux._decoding import OpenStrEnum
+from sendmux._model import Model, lenient_decoding
+
+
+class Colour(OpenStrEnum):
+    RED = "red"
+
+
+@define
+class Leaf(Model):
+    min: int
+    max: float | None
+
+
+@define
+class Node(Model):
+    """A recursive shape: a node holds nodes."""
+
+    id: str
+    from_: str = field(metadata={"json": "from"})
+    at: datetime.datetime | None | Unset = UNSET
+    colour: Colour | Unset = UNSET
+    leaf: Leaf | None | Unset = UNSET
+    children: list[Node] | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    either: int | str | Unset = UNSET
+
+
+GOOD = {
+    "id": "n1",
+    "from": "me",
+    "at": "2026-05-01T10:00:00",
+    "colour": "blue",
+    "leaf": {"min": 1, "max": 2},
+    "children": [{"id": "n2", "from": "you", "children": []}],
+    "tags": ["a"],
+    "either": "x",
+    "extra": True,
+}
+
+
+def test_a_good_object_decodes_through_the_compiled_path() -> None:
+    node = Node.from_dict(GOOD)
+    assert node.from_ == "me" and node.to_dict()["from"] == "me" and "from_" not in node.to_dict()
+    assert node.at == datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.UTC)  # naive is taken as UTC
+    assert node.colour == "blue" and not node.colour.is_known  # type: ignore[union-attr]
+    assert node.leaf == Leaf(min=1, max=2) and type(node.leaf.max) is int  # type: ignore[union-attr]
+    assert isinstance(node.children, list) and node.children[0].children == []
+    assert node.either == "x" and node["extra"] is True
+    assert Node.from_dict(MappingProxyType(GOOD)) == node  # any Mapping
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"id": 5}, "Node.id: expected str, got int"),
+        ({"at": "soon"}, "Node.at: not an RFC 3339 timestamp"),
+        ({"leaf": {"min": "1", "max": None}}, "Node.leaf (Leaf.min): expected int, got str"),
+        ({"children": [{"id": "c", "from": 1}]}, "Node.children (Node.from_): expected str"),
+        ({"tags": ["a", 2]}, "Node.tags: expected str, got int"),
+        ({"either": 1.5}, "Node.either: expected int or str, got float"),
+        ({"id": UNSET}, "Node.id: required field is missing"),
+    ],
+)
+def test_strict_names_the_field(change: dict[str, object], where: str) -> None:
+    data = {k: v for k, v in {**GOOD, **change}.items() if v is not UNSET}
+    with pytest.raises(ModelDecodeError, match=where.replace("(", r"\(").replace(")", r"\)")):
+        Node.from_dict(data)
+
+
+def test_lenient_keeps_raw_values_and_logs_each_field_once(caplog: pytest.LogCaptureFixture) -> None:
+    from sendmux import _model
+
+    _model._warned.clear()
+    bad = {**GOOD, "at": "soon", "leaf": {"min": "1", "max": None}}
+    del bad["id"]
+    with caplog.at_level(logging.WARNING, logger="sendmux"), lenient_decoding("req_42"):
+        first = Node.from_dict(bad)
+        Node.from_dict(bad)
+    assert first.id is None and first.at == "soon" and first.from_ == "me"
+    assert first.leaf == Leaf(min="1", max=None)  # type: ignore[arg-type]
+    assert isinstance(first.children, list) and isinstance(first.children[0], Node)
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 3, messages  # Node.id, Node.at, Leaf.min: once each
+    assert all("req_42" in m for m in messages)
+    assert any(m.startswith("Leaf.min") for m in messages)
+    # Outside the block it is strict again.
+    with pytest.raises(ModelDecodeError):
+        Node.from_dict(bad)
+
+
+def test_the_wrong_container_raises_even_leniently() -> None:
+    with lenient_decoding(), pytest.raises(ModelDecodeError, match="expected a JSON object, got list"):
+        Node.from_dict([])  # type: ignore[arg-type]
