@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from client_calls import check_decoded
-from conftest import TEST_TOKENS
+from contract_specs import TEST_TOKENS
 from operation_args import CALLS
 from prism_support import PrismServer
 

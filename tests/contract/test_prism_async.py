@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from client_calls import STREAM_LIMIT, call_async, check_decoded, make_clients, touch
-from conftest import TEST_TOKENS
+from contract_specs import TEST_TOKENS
 from operation_args import CALLS
 from prism_support import ExchangeRecorder, PrismServer, format_exchanges
 

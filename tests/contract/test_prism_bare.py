@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from client_calls import call, check_decoded, make_clients
-from conftest import TEST_TOKENS, _serve, _serve_events_as_text
+from contract_specs import TEST_TOKENS, serve, serve_events_as_text
 from operation_args import CALLS
 from prism_support import PrismServer
 
@@ -34,7 +34,7 @@ GETS = sorted(op_id for op_id, entry in OPERATIONS.items() if entry.http_method 
 
 def _bare(api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec = fetch.load_pinned(config.load().specs[api].pin)
-    bare: dict[str, Any] = _serve_events_as_text(surface.prune(surface.select_spec(spec, api)))
+    bare: dict[str, Any] = serve_events_as_text(surface.prune(surface.select_spec(spec, api)))
     path = tmp_path_factory.mktemp("prism-bare") / f"{api}-bare.json"
     path.write_text(json.dumps(bare, indent=1))
     return path
@@ -51,8 +51,8 @@ def bare_dynamic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
 
 
 def _servers(tmp_path_factory: pytest.TempPathFactory, *, dynamic: bool) -> Iterator[dict[str, PrismServer]]:
-    app = _serve(_bare("app", tmp_path_factory), tmp_path_factory, dynamic=dynamic)
-    sending = _serve(_bare("sending", tmp_path_factory), tmp_path_factory, dynamic=dynamic)
+    app = serve(_bare("app", tmp_path_factory), tmp_path_factory, dynamic=dynamic)
+    sending = serve(_bare("sending", tmp_path_factory), tmp_path_factory, dynamic=dynamic)
     try:
         yield {"app": next(app), "sending": next(sending)}
     finally:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from client_calls import make_clients, method_of
-from conftest import TEST_TOKENS
+from contract_specs import TEST_TOKENS
 from operation_args import CALLS
 from prism_support import PrismServer
 from spec_ops import SpecOperation, spec_operations

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from client_calls import call, make_clients, raw_method_of
-from conftest import TEST_TOKENS, contract_spec
+from contract_specs import TEST_TOKENS, contract_spec
 from operation_args import CALLS
 from prism_support import PrismServer
 from spec_ops import SpecOperation, spec_operations

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from client_calls import call, call_raw, check_decoded, make_clients
-from conftest import TEST_TOKENS
+from contract_specs import TEST_TOKENS
 from operation_args import CALLS
 from prism_support import ExchangeRecorder, PrismServer, format_exchanges, parse_violations
 from spec_ops import SpecOperation, spec_operations
