@@ -24,14 +24,14 @@ from sendmux import (
     SendmuxSending,
     batch_failures,
 )
-from sendmux._generated.models import (
+from sendmux.testing import FakeSendmux
+from sendmux.types import (
     BatchResultItem,
     BatchSendSuccessData,
     MailboxChanges,
     MailboxRealtimeEvent,
     MailboxTypedChanges,
 )
-from sendmux.testing import FakeSendmux
 
 EMAIL = {"from_": {"email": "me@example.com"}, "subject": "Hi", "html_body": "<p>Hi</p>"}
 
