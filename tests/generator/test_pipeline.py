@@ -276,3 +276,26 @@ def test_the_fake_spec_table_is_rendered_from_both_specs(
 
     assert _spec_data.OPERATIONS == table  # the fake reads exactly this (generated/spec_data.py)
     assert committed.is_file()
+
+
+def test_the_mailbox_id_default_reaches_the_40_operations_that_take_it(pinned_spec: dict[str, Any]) -> None:
+    import inspect
+
+    takes = {
+        op_id
+        for op_id, (_, _, op) in surface_ops(pinned_spec, "mailbox").items()
+        if any(p.get("name") == "mailbox_id" and p.get("in") == "query" for p in op.get("parameters", []))
+    }
+    assert len(takes) == 40
+    client = sendmux.SendmuxMailbox(
+        api_key="smx_mbx_test", base_url="http://127.0.0.1:9/api/v1", mailbox_id="mbx_1"
+    )
+    assert client._default_query == {"mailbox_id": "mbx_1"}
+    for entry in sendmux.OPERATIONS:
+        if entry.operation_id in takes:
+            target: Any = client
+            for part in entry.resource.split("."):
+                target = getattr(target, part)
+            # Optional per call (the client default fills it), so a per-call value can still win.
+            param = inspect.signature(getattr(target, entry.method)).parameters["mailbox_id"]
+            assert param.default is sendmux.UNSET, entry
