@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator import config
-from generator.fetch import load_pinned, load_spec
-from generator.surface import iter_operations, surface_for
+from generator.fetch import load_pinned
+from generator.surface import surface_for
 
 
 def load_sending_spec() -> dict[str, Any]:
@@ -20,11 +20,3 @@ def load_sending_spec() -> dict[str, Any]:
 def surface_of(op: dict[str, Any]) -> str:
     """The app spec's surface of an operation, as `openapi/surfaces.yaml` selects it."""
     return surface_for(op, config.load().surfaces_of("app")) or "management"
-
-
-def all_operations() -> list[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
-    """(surface, path, method, operation, its spec) for every operation of both pinned specs."""
-    app, sending = load_spec(), load_sending_spec()
-    out = [(surface_of(op), path, method, op, app) for path, method, op in iter_operations(app)]
-    out += [("sending", path, method, op, sending) for path, method, op in iter_operations(sending)]
-    return out
