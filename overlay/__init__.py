@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._attachments import mailbox_attachment, sending_attachment
     from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
     from ._batches import batch_failures
     from ._decoding import ModelDecodeError
@@ -71,6 +72,8 @@ __all__ = [
     "SendmuxSending",
     "AsyncSendmuxSending",
     "batch_failures",
+    "sending_attachment",
+    "mailbox_attachment",
     "OPERATIONS",
     "SyncAPIClient",
     "AsyncAPIClient",
@@ -134,6 +137,8 @@ _LAZY: dict[str, str] = {
     "AsyncSendmuxSending": "._generated.client",
     "OPERATIONS": "._generated.operations",
     "batch_failures": "._batches",
+    "sending_attachment": "._attachments",
+    "mailbox_attachment": "._attachments",
     "SyncAPIClient": "._base_client",
     "AsyncAPIClient": "._base_client",
     "DEFAULT_TIMEOUT": "._base_client",

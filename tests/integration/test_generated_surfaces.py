@@ -306,3 +306,21 @@ def test_with_options_keeps_the_client_level_mailbox_id(fake: FakeSendmux) -> No
     ) as client:
         quick = client.with_options(timeout=5.0, max_retries=0)
         assert [m.id for m in quick.messages.list()] == [one["id"]]
+
+
+def test_inline_attachments_are_sent_with_the_message(
+    fake: FakeSendmux, mb: SendmuxMailbox, sending: SendmuxSending, tmp_path: Path
+) -> None:
+    path = tmp_path / "terms.pdf"
+    path.write_bytes(b"%PDF-1.7 inline terms")
+    sent = sending.emails.send(
+        **EMAIL, to={"email": "bob@example.com"}, attachments=[sendmux.sending_attachment(path)]
+    )
+    assert sent.message_id
+    result = mb.messages.send(
+        to=[{"email": "ann@example.com", "name": None}],
+        subject="Terms",
+        text_body="Attached.",
+        attachments=[sendmux.mailbox_attachment(path)],
+    )
+    assert result is not None
