@@ -29,11 +29,13 @@ format: venv
 	$(BIN)/ruff check --fix $(SRC)
 
 typecheck: venv
-	@# mypy sees the one `sendmux` package the wheel has: overlay/ with generated/ as _generated.
+	@# mypy sees the one `sendmux` package the wheel has: overlay/ with generated/ as _generated; the
+	@# generator and the benchmarks beside it, so their `import sendmux` is checked too.
 	rm -rf build/typecheck && mkdir -p build/typecheck/sendmux
 	for f in overlay/*; do ln -s "$$PWD/$$f" build/typecheck/sendmux/; done
 	ln -s "$$PWD/generated" build/typecheck/sendmux/_generated
-	cd build/typecheck && MYPYPATH=. ../../$(BIN)/mypy --strict --no-incremental -p sendmux
+	ln -s "$$PWD/generator" "$$PWD/bench" build/typecheck/
+	cd build/typecheck && MYPYPATH=. ../../$(BIN)/mypy --strict --no-incremental -p sendmux -p generator -p bench
 
 lint: venv typecheck
 	$(BIN)/ruff format --check $(SRC)

@@ -201,7 +201,7 @@ class RawUrllib3(Contender):
 
 def _resolve(client: Any, operation_id: str) -> Callable[..., Any]:
     """The bound resource method for an operation, found through `sendmux.OPERATIONS` (names may change)."""
-    import sendmux  # type: ignore[import-not-found,unused-ignore]  # editable install: invisible to mypy
+    import sendmux
 
     for op in sendmux.OPERATIONS:
         if op.operation_id == operation_id:
@@ -224,9 +224,9 @@ class Sendmux(Contender):
         super().__init__(url)
         # Read once when sendmux._json is first imported; each contender runs in its own process.
         os.environ["SENDMUX_JSON"] = self.json_backend
-        import sendmux  # type: ignore[import-not-found,unused-ignore]
-        from sendmux._json import loads  # type: ignore[import-not-found,unused-ignore]
-        from sendmux.types import ProviderListItem  # type: ignore[import-not-found,unused-ignore]
+        import sendmux
+        from sendmux._json import loads
+        from sendmux.types import ProviderListItem
 
         self._sendmux = sendmux
         self._loads = loads

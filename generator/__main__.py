@@ -37,8 +37,8 @@ def _generate(argv: list[str]) -> int:
         result = generate(args.spec, Path(args.out), lenient=args.lenient)
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
-    for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+    for text in result.warnings:
+        print(f"warning: {text}", file=sys.stderr)
     print(
         f"generated {result.operation_count} operations, {result.model_count} models/enums into {args.out} "
         f"in {time.perf_counter() - started:.2f}s ({len(result.warnings)} generator warnings)"

@@ -10,23 +10,21 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
-from openapi_python_client.parser.properties import (
-    AnyProperty,
-    BooleanProperty,
-    ConstProperty,
-    DateProperty,
-    DateTimeProperty,
-    EnumProperty,
-    FileProperty,
-    FloatProperty,
-    IntProperty,
-    ListProperty,
-    ModelProperty,
-    NoneProperty,
-    StringProperty,
-    UnionProperty,
-    UuidProperty,
-)
+from openapi_python_client.parser.properties import AnyProperty, EnumProperty, ModelProperty, Property
+
+# The rest from their own modules: the package's __init__ does not export them (__all__) for mypy.
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.const import ConstProperty
+from openapi_python_client.parser.properties.date import DateProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.file import FileProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.string import StringProperty
+from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.parser.properties.uuid import UuidProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import snake_case
 
@@ -105,8 +103,13 @@ _PRIMITIVES: dict[type, str] = {
 }
 
 
-def _non_null(prop: UnionProperty) -> list[Any]:
+def non_null(prop: UnionProperty) -> list[Any]:
     return [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
+
+
+def model_fields(model: ModelProperty) -> list[Property]:
+    """A model's properties, required first (the parser leaves both lists None until it has run)."""
+    return [*(model.required_properties or []), *(model.optional_properties or [])]
 
 
 def is_nullable(prop: Any) -> bool:
@@ -144,8 +147,8 @@ def base_type(prop: Any, *, arg: bool = False) -> str:
         return f"Sequence[{inner}]" if arg else f"list[{inner}]"
     if isinstance(prop, UnionProperty):
         parts: list[str] = []
-        for inner in prop.inner_properties:
-            text = "None" if isinstance(inner, NoneProperty) else base_type(inner, arg=arg)
+        for member in prop.inner_properties:
+            text = "None" if isinstance(member, NoneProperty) else base_type(member, arg=arg)
             for piece in text.split(" | "):
                 if piece not in parts:
                     parts.append(piece)

@@ -112,7 +112,8 @@ def nullable_components(spec: dict[str, Any]) -> dict[str, Any]:
         schema = out["components"]["schemas"][name]
         schema["type"] = next(t for t in schema["type"] if t != "null")
     refs = frozenset(f"#/components/schemas/{name}" for name in nullable)
-    return _nullable_ref(out, refs)
+    rewritten: dict[str, Any] = _nullable_ref(out, refs)  # a dict in, a dict out
+    return rewritten
 
 
 def _resolve(spec: dict[str, Any], node: Any) -> Any:

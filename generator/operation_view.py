@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_python_client.parser.properties import (
-    FileProperty,
-    ListProperty,
-    ModelProperty,
-    UnionProperty,
-)
+from openapi_python_client.parser.properties import ModelProperty
+from openapi_python_client.parser.properties.file import FileProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.union import UnionProperty
 
 from . import codegen
 from . import config as _config
@@ -185,13 +184,14 @@ def _is_download(raw_op: dict[str, Any]) -> bool:
 
 
 def _required_keys(model: ModelProperty) -> list[str]:
-    return [codegen.raw(p.name) for p in model.required_properties]
+    return [codegen.raw(p.name) for p in model.required_properties or []]
 
 
 def _union_branches(prop: UnionProperty) -> list[tuple[str, list[str]]] | None:
     """(model, identifying keys) per branch when every branch is a model; keys tell them apart."""
-    branches = [p for p in prop.inner_properties if type(p).__name__ != "NoneProperty"]
-    if len(branches) < 2 or not all(isinstance(b, ModelProperty) for b in branches):
+    members = codegen.non_null(prop)
+    branches = [m for m in members if isinstance(m, ModelProperty)]
+    if len(branches) < 2 or len(branches) != len(members):
         return None
     keys = [set(_required_keys(b)) for b in branches]
     out: list[tuple[str, list[str]]] = []
@@ -206,7 +206,7 @@ def _feed(endpoint: Any, prop: Any, http_method: str) -> tuple[str, str] | None:
     """(state query parameter, response field) for a state-token change feed, else None."""
     if http_method != "get" or not isinstance(prop, ModelProperty):
         return None
-    fields = {codegen.raw(p.name) for p in prop.required_properties + prop.optional_properties}
+    fields = {codegen.raw(p.name) for p in codegen.model_fields(prop)}
     for param in endpoint.query_parameters:
         name = codegen.raw(param.name)
         if name.startswith("since_") and "has_more" in fields:
@@ -267,8 +267,8 @@ def operation_view(
     filename_param: str | None = None
     for body in endpoint.bodies[:1]:
         prop = body.prop
-        media = codegen.raw(body.content_type)
-        if isinstance(prop, FileProperty) or _is_binary_media(media):
+        body_media = codegen.raw(body.content_type)
+        if isinstance(prop, FileProperty) or _is_binary_media(body_media):
             request_body = "binary"
             file_param = Param(
                 py_name="file",
@@ -287,10 +287,10 @@ def operation_view(
             continue
         if not isinstance(prop, ModelProperty):
             raise RenderError(
-                f"{raw_op.get('operationId')}: a {media} request body must be a JSON object or binary"
+                f"{raw_op.get('operationId')}: a {body_media} request body must be a JSON object or binary"
             )
         request_body = "json"
-        for field_prop in prop.required_properties + prop.optional_properties:
+        for field_prop in codegen.model_fields(prop):
             body_fields.append(_param(field_prop))
             models.update(codegen.class_name(c) for c in codegen.referenced_classes(field_prop))
     for prop in endpoint.query_parameters + endpoint.header_parameters:
@@ -361,7 +361,7 @@ def operation_view(
             response, returns = "envelope", " | ".join(name for name, _ in branches)
             cast = f"_decode_{snake(str(raw_op.get('operationId') or endpoint.name))}"
             models.update(name for name, _ in branches)
-        elif type(prop).__name__ != "NoneProperty":
+        elif not isinstance(prop, NoneProperty):
             response, returns, cast = "envelope", "Any", "_identity"
     operation_id = str(raw_op.get("operationId") or endpoint.name)
     return OperationView(

@@ -90,9 +90,13 @@ def apply_action(spec: dict[str, Any], action: dict[str, Any], label: str, *, le
         # Delete deepest-last-first so list indexes stay valid.
         for match in sorted(matches, key=lambda m: m.parts, reverse=True):
             parent = match.parent.obj if match.parent is not None else None
-            if parent is None:
+            key = match.parts[-1]
+            if isinstance(parent, dict):
+                del parent[key]
+            elif isinstance(parent, list) and isinstance(key, int):
+                del parent[key]
+            else:  # JSON: only the root has no container
                 raise OverlayError(f"{label}: cannot remove the document root")
-            del parent[match.parts[-1]]  # type: ignore[index]
         return len(matches)
     update = action["update"]
     for match in matches:

@@ -125,7 +125,7 @@ def model_view(model: ModelProperty) -> ModelView:
     fields: list[Field] = []
     imports: set[tuple[str, str]] = set()
     uses_dt = False
-    for prop in model.required_properties + model.optional_properties:
+    for prop in codegen.model_fields(model):
         for ref in codegen.referenced_classes(prop):
             if codegen.class_name(ref) != codegen.class_name(model):
                 imports.add(_class_module(ref))
@@ -314,11 +314,10 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     surfaces = surface_views(ops, config, spec_names)
     ops = [op for sv in surfaces for op in sv.ops]
     files: dict[str, str] = {}
-    for view in [*models, *enums]:
+    named: list[ModelView | EnumView] = [*models, *enums]
+    for view in named:
         files[f"models/{view.module}.py"] = model_texts[view.name]
-    exports = sorted(
-        [(m.module, m.name) for m in models] + [(e.module, e.name) for e in enums], key=lambda x: x[1]
-    )
+    exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
     resource_t = env.get_template("resource.py.jinja")
     for sv in surfaces:
