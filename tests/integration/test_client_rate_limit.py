@@ -126,8 +126,14 @@ def test_budget_holds_back_threads_beyond_remaining(
 ) -> None:
     lock = threading.Lock()
     waits: list[float] = []
+    errors: list[BaseException] = []
     served = [0]
     reset = fake_time.now + 30
+    # The server answers none of the threads' requests until all five have arrived, so every thread has
+    # taken or been refused its slot before any answer lowers `remaining`. (Otherwise an answer counted by
+    # the server while an earlier request is still in flight briefly hides a free slot, and a third thread
+    # waits: the budget errs on the safe side, but the count of waits would depend on scheduling.)
+    all_arrived = threading.Event()
 
     def sleep(seconds: float) -> None:
         with lock:
@@ -136,16 +142,28 @@ def test_budget_holds_back_threads_beyond_remaining(
     def handler(r: object) -> Reply:
         with lock:
             served[0] += 1
-            remaining = max(0, 4 - served[0])
+            count = served[0]
+            remaining = max(0, 4 - count)
+        if count == 6:
+            all_arrived.set()
+        elif count > 1:
+            all_arrived.wait(timeout=30)
         return Reply(json=envelope(thing()), headers=rl(remaining, reset))
+
+    def get(thing_id: str) -> None:
+        try:
+            mini.things.get(thing_id)
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
 
     mini._sleep = sleep
     scripted.fallback = handler
     mini.things.get("t0")  # remaining 3
-    threads = [threading.Thread(target=mini.things.get, args=(f"t{i + 1}",)) for i in range(5)]
+    threads = [threading.Thread(target=get, args=(f"t{i + 1}",)) for i in range(5)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert errors == [] and all_arrived.is_set()
     # Three requests fit in the window; the other two waited for the reset instead of drawing 429s.
     assert waits == [pytest.approx(30.0)] * 2
