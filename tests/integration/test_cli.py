@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.webhook_events import event_body
 
 from sendmux import OPERATIONS, Sendmux
 from sendmux.testing import FakeSendmux
@@ -281,34 +282,9 @@ def test_fake_command_serves_the_api(fake_process: tuple[subprocess.Popen[str], 
     assert len(result.stdout.splitlines()) == 2  # --seed-demo made two domains
 
 
-WEBHOOK_BODY = {
-    "id": "evt_clcli1",
-    "type": "message.bounced",
-    "team_public_id": "team_clxyz",
-    "occurred_at": "2026-05-21T09:12:00Z",
-    "data": {
-        "bounce_subtype": "General",
-        "bounce_type": "Permanent",
-        "complaint_subtype": None,
-        "complaint_type": None,
-        "delay_expires_at": None,
-        "delay_type": None,
-        "is_spam": None,
-        "mailbox_id": None,
-        "message_id": "0100018f2a3b4c5d-provider-id",
-        "message_id_kind": "provider",
-        "recipients": ["inbox@example.com"],
-        "reject_reason": None,
-        "sender": "sender@example.com",
-        "sendmux_message_id": "msg_cl123",
-        "webhook_id": None,
-    },
-}
-
-
 def test_webhooks_verify() -> None:
     secret = "whsec_cli_test_4b1d"
-    payload = json.dumps(WEBHOOK_BODY)
+    payload = json.dumps(event_body(id="evt_clcli1"))
     signature = sign(payload.encode(), secret)
     env = _env(SENDMUX_WEBHOOK_SECRET=secret)
     ok = subprocess.run(

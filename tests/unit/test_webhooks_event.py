@@ -18,40 +18,13 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.webhook_events import event_body
 
 from sendmux._errors import SendmuxError, WebhookSignatureError
 from sendmux.webhooks import WebhookEvent, WebhookPayloadError, construct_event
 
 SECRET = "whsec_evt_secret_51c0"
 NEW_SECRET = "whsec_evt_secret_rotated_9d2e"
-
-
-def event_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": "evt_clabc123",
-        "type": "message.bounced",
-        "team_public_id": "team_clxyz",
-        "occurred_at": "2026-05-21T09:12:00Z",
-        "data": {
-            "bounce_subtype": "General",
-            "bounce_type": "Permanent",
-            "complaint_subtype": None,
-            "complaint_type": None,
-            "delay_expires_at": None,
-            "delay_type": None,
-            "is_spam": None,
-            "mailbox_id": None,
-            "message_id": "0100018f2a3b4c5d-provider-id",
-            "message_id_kind": "provider",
-            "recipients": ["inbox@example.com"],
-            "reject_reason": None,
-            "sender": "sender@example.com",
-            "sendmux_message_id": "msg_cl123",
-            "webhook_id": None,
-        },
-    }
-    body.update(overrides)
-    return body
 
 
 # The spec's own example of WebhookEventPayload (an inbound event: bounce_type and friends are null).
