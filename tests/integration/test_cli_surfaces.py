@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,6 @@ def find(surface: str, predicate: Callable[[Any], bool]) -> Any:
     if not found:
         pytest.skip(f"no such {surface} operation in this version")
     return found[0]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSendmux]:
-    with FakeSendmux() as fake:
-        yield fake
 
 
 @pytest.fixture

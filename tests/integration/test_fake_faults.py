@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from support.fake_http import fake_http
 
 from sendmux.testing import FAULT_KINDS, FakeSendmux
 
@@ -15,15 +16,8 @@ DOMAIN = {"domain": "faulty.example.com"}
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSendmux]:
-    with FakeSendmux() as f:
-        yield f
-
-
-@pytest.fixture
 def client(fake: FakeSendmux) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {fake.api_key}"}
-    with httpx.Client(base_url=fake.url, headers=headers, timeout=10) as c:
+    with fake_http(fake) as c:
         yield c
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from support.fake_http import fake_http
 
 from sendmux.testing import FakeSendmux
 from sendmux.testing._mail_messages import _event_stream
@@ -23,8 +24,7 @@ def fake() -> Iterator[FakeSendmux]:
 
 @pytest.fixture
 def mb(fake: FakeSendmux) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {fake.mailbox_api_key}"}
-    with httpx.Client(base_url=fake.url, headers=headers, timeout=10) as c:
+    with fake_http(fake, "mailbox") as c:
         yield c
 
 

@@ -30,12 +30,6 @@ class Http:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSendmux]:
-    with FakeSendmux() as f:
-        yield f
-
-
-@pytest.fixture
 def http(fake: FakeSendmux) -> Iterator[Http]:
     h = Http(fake)
     yield h

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from support.fake_http import fake_http
 
 from sendmux.testing import FakeSendmux
 
@@ -19,15 +20,8 @@ EMAIL = {
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSendmux]:
-    with FakeSendmux() as f:
-        yield f
-
-
-@pytest.fixture
 def snd(fake: FakeSendmux) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {fake.mailbox_api_key}"}
-    with httpx.Client(base_url=fake.sending_url, headers=headers, timeout=10) as c:
+    with fake_http(fake, "sending") as c:
         yield c
 
 

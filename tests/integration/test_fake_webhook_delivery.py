@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.fake_http import fake_http
 
 from sendmux.testing import FakeSendmux
 
@@ -75,9 +76,7 @@ def fake() -> Iterator[FakeSendmux]:
 
 @pytest.fixture
 def api(fake: FakeSendmux) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=fake.url, headers={"Authorization": f"Bearer {fake.api_key}"}, timeout=10
-    ) as c:
+    with fake_http(fake) as c:
         yield c
 
 

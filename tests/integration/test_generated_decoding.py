@@ -18,11 +18,6 @@ from sendmux.types import ProviderListItem, ProviderListItemStatus
 
 
 @pytest.fixture
-def fake(sendmux_fake: FakeSendmux) -> FakeSendmux:
-    return sendmux_fake
-
-
-@pytest.fixture
 def client(sendmux_client: Sendmux) -> Sendmux:
     return sendmux_client
 

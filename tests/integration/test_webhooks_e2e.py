@@ -87,12 +87,6 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSendmux]:
-    with FakeSendmux() as server:
-        yield server
-
-
-@pytest.fixture
 def client(fake: FakeSendmux) -> Iterator[Sendmux]:
     c = Sendmux(api_key=fake.api_key, base_url=fake.url)
     try:
