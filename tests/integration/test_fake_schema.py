@@ -231,6 +231,8 @@ class Api:
         return self(method, path, expect, body, **kw).json()["data"]
 
 
+OCTET = {"Content-Type": "application/octet-stream"}
+
 SMTP = {
     "name": "Primary SMTP",
     "smtp_host": "smtp.example.com",
@@ -578,8 +580,7 @@ def _sweep(api: Api, mb: Api, snd: Api) -> None:
             caller.as_key(nobodies[op.surface])(op.method, path, 403)
         if "413" in statuses:
             if OPERATIONS[op.operation_id]["request_body"] == "binary":
-                octet = {"Content-Type": "application/octet-stream"}
-                caller(op.method, path, 413, content=b"x" * (MAX_UPLOAD + 1), headers=octet)
+                caller(op.method, path, 413, content=b"x" * (MAX_UPLOAD + 1), headers=OCTET)
             else:
                 caller(op.method, path, 413, huge)
         for status, kind in injected.items():
@@ -719,29 +720,10 @@ def _mailbox_api(mb: Api) -> None:
     mb("GET", url, 206, headers={"Range": "bytes=-10"})
     mb("GET", url, 400, headers={"Range": "bytes=999999-"})
     mb("GET", f"/mailbox/messages/{mid}/attachments/matt_missing", 404)
-    blob = mb.data(
-        "POST",
-        "/mailbox/attachments:upload",
-        200,
-        params={"filename": "notes.txt"},
-        content=b"hello",
-        headers={"Content-Type": "application/octet-stream"},
-    )
-    mb(
-        "POST",
-        "/mailbox/attachments:upload",
-        400,
-        params={"filename": "empty.txt"},
-        content=b"",
-        headers={"Content-Type": "application/octet-stream"},
-    )
-    mb(
-        "POST",
-        "/mailbox/attachments:upload",
-        400,
-        content=b"x",
-        headers={"Content-Type": "application/octet-stream"},
-    )
+    upload = "/mailbox/attachments:upload"
+    blob = mb.data("POST", upload, 200, params={"filename": "notes.txt"}, content=b"hello", headers=OCTET)
+    mb("POST", upload, 400, params={"filename": "empty.txt"}, content=b"", headers=OCTET)
+    mb("POST", upload, 400, content=b"x", headers=OCTET)  # no filename
     intent = mb.data(
         "POST",
         "/mailbox/attachment-uploads",
@@ -890,14 +872,13 @@ def _sending_api(snd: Api) -> None:
         fake.faults.add("insufficient_credits", route=op)
     snd("POST", "/emails/send", 402, email)
     snd("POST", "/emails/send/batch", 402, batch)
-    octet = {"Content-Type": "application/octet-stream"}
     up = snd.data(
         "POST",
         "/emails/attachments",
         201,
         params={"filename": "a.txt", "content_type": "text/plain"},
         content=b"hello",
-        headers={**octet, "Idempotency-Key": "up-1"},
+        headers={**OCTET, "Idempotency-Key": "up-1"},
     )
     snd(
         "POST",
@@ -905,16 +886,16 @@ def _sending_api(snd: Api) -> None:
         409,
         params={"filename": "a.txt"},
         content=b"other",
-        headers={**octet, "Idempotency-Key": "up-1"},
+        headers={**OCTET, "Idempotency-Key": "up-1"},
     )
-    snd("POST", "/emails/attachments", 400, params={"filename": "a.txt"}, content=b"", headers=octet)
+    snd("POST", "/emails/attachments", 400, params={"filename": "a.txt"}, content=b"", headers=OCTET)
     snd(
         "POST",
         "/emails/attachments",
         422,
         params={"filename": "a.exe", "content_type": "application/x-msdownload"},
         content=b"MZ",
-        headers=octet,
+        headers=OCTET,
     )
     snd("GET", f"/emails/attachments/{up['attachment_id']}", 200)
     snd("GET", "/emails/attachments/att_missing", 404)
@@ -947,8 +928,8 @@ def _sending_api(snd: Api) -> None:
     )
     path = f"/emails/attachment-uploads/{intent['upload_id']}"
     anonymous = snd.as_key("")
-    token = {"X-Sendmux-Upload-Token": intent["headers"]["X-Sendmux-Upload-Token"], **octet}
-    snd("PUT", path, 401, content=b"%PDF", headers=octet)  # an API key is not the upload token
+    token = {"X-Sendmux-Upload-Token": intent["headers"]["X-Sendmux-Upload-Token"], **OCTET}
+    snd("PUT", path, 401, content=b"%PDF", headers=OCTET)  # an API key is not the upload token
     anonymous("PUT", path, 422, content=b"%PD", headers=token)
     anonymous("PUT", path, 400, content=b"", headers=token)
     done = anonymous.data("PUT", path, 201, content=b"%PDF", headers=token)
