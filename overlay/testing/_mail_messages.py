@@ -9,7 +9,7 @@ import hashlib
 import json
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -135,34 +135,29 @@ def _check_state(ctx: Ctx, store: MailStore) -> str:
     return store.state
 
 
-def batch_update(ctx: Ctx) -> Result:
+def _batch(ctx: Ctx, done_key: str, act: Callable[[MailStore, Record], None]) -> Result:
+    """Apply `act` to each message of `ids` (after the `if_in_state` check); unknown ids are reported."""
     store = resolve(ctx)
     old = _check_state(ctx, store)
-    updated, missing = [], []
+    done, missing = [], []
     for message_id in ctx.body["ids"]:
         record = store.records["messages"].get(message_id)
         if record is None:
             missing.append(message_id)
             continue
-        _apply_patch(store, record, ctx.body)
-        updated.append(message_id)
+        act(store, record)
+        done.append(message_id)
     states = {"old_state": old, "new_state": store.state}
-    return Result({"updated": updated, "not_found": missing, "failed": [], "states": states})
+    return Result({done_key: done, "not_found": missing, "failed": [], "states": states})
+
+
+def batch_update(ctx: Ctx) -> Result:
+    return _batch(ctx, "updated", lambda store, record: _apply_patch(store, record, ctx.body))
 
 
 def batch_delete(ctx: Ctx) -> Result:
-    store = resolve(ctx)
-    old = _check_state(ctx, store)
-    deleted, missing = [], []
-    for message_id in ctx.body["ids"]:
-        record = store.records["messages"].get(message_id)
-        if record is None:
-            missing.append(message_id)
-            continue
-        _delete(store, record, bool(ctx.body.get("permanent", False)))
-        deleted.append(message_id)
-    states = {"old_state": old, "new_state": store.state}
-    return Result({"deleted": deleted, "not_found": missing, "failed": [], "states": states})
+    permanent = bool(ctx.body.get("permanent", False))
+    return _batch(ctx, "deleted", lambda store, record: _delete(store, record, permanent))
 
 
 def _truncate(text: str | None, limit: int) -> tuple[str | None, bool]:
