@@ -90,10 +90,6 @@ class OperationView:
         return [*file, *self.query_params, *self.header_params, *self.body_fields]
 
     @property
-    def union_cast(self) -> str:
-        return f"_decode_{snake(self.operation_id)}"
-
-    @property
     def raw_wrappable(self) -> bool:
         """Methods that return one response get a `.with_raw_response` twin (events and feeds are many)."""
         return self.response in ("envelope", "text", "empty", "binary")
@@ -174,10 +170,8 @@ def _success_statuses(raw_op: dict[str, Any]) -> list[str]:
     return sorted(s for s in (raw_op.get("responses") or {}) if str(s).startswith("2"))
 
 
-def _is_download(raw_op: dict[str, Any]) -> bool:
+def _is_download(statuses: list[str], media: list[str]) -> bool:
     """A success body of bytes: a binary media type, or no schema where a 206 (byte range) is offered."""
-    statuses = _success_statuses(raw_op)
-    media = [m for s in statuses for m in _media_types(raw_op, s)]
     if media and all(_is_binary_media(m) for m in media):
         return True
     return not media and "206" in statuses
@@ -309,6 +303,8 @@ def operation_view(
     if clashes:
         raise RenderError(f"{raw_op.get('operationId')}: argument names clash: {sorted(clashes)}")
 
+    operation_id = str(raw_op.get("operationId") or endpoint.name)
+    decoder = f"_decode_{snake(operation_id)}"  # module-level decoder of a plain-JSON or union answer
     envelope = raw_op.get(ENVELOPE_MARK)
     success = _success(endpoint)
     paginated = bool(envelope and envelope.get("paginated"))
@@ -327,7 +323,7 @@ def operation_view(
             models.add(returns)
         else:
             returns, cast = "Any", "_identity"
-    elif _is_download(raw_op):
+    elif _is_download(statuses, media):
         response, returns, cast = "binary", "BinaryResponse", "None"
     elif success is not None:
         prop = success.prop
@@ -338,7 +334,7 @@ def operation_view(
             # JSON, but not the {ok, data, meta} envelope: the runtime hands over the text.
             plain_json = codegen.class_name(prop)
             response, returns = "text", plain_json
-            cast = f"_decode_{snake(str(raw_op.get('operationId') or endpoint.name))}"
+            cast = decoder
             models.add(plain_json)
         elif isinstance(prop, ModelProperty):
             response, returns, cast = (
@@ -359,11 +355,10 @@ def operation_view(
         elif isinstance(prop, UnionProperty) and (branches := _union_branches(prop)) is not None:
             union = branches
             response, returns = "envelope", " | ".join(name for name, _ in branches)
-            cast = f"_decode_{snake(str(raw_op.get('operationId') or endpoint.name))}"
+            cast = decoder
             models.update(name for name, _ in branches)
         elif not isinstance(prop, NoneProperty):
             response, returns, cast = "envelope", "Any", "_identity"
-    operation_id = str(raw_op.get("operationId") or endpoint.name)
     return OperationView(
         operation_id=operation_id,
         http_method=http_method.upper(),
