@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -32,24 +33,24 @@ SENDING_SPECS = shared_specs("sending")
 CLIENT_NAMES = {"management": "Sendmux", "mailbox": "SendmuxMailbox", "sending": "SendmuxSending"}
 
 
+def _oldest(tmp_path_factory: pytest.TempPathFactory, specs: list[Path], label: str) -> ModuleType:
+    """The package generated from the oldest of `specs` (skipped when the history is not on disk)."""
+    if not specs:
+        pytest.skip(f"no historical specs on disk for {label}")
+    out = tmp_path_factory.mktemp(label) / "gen"
+    rendered = pipeline.generate(str(specs[0]), out, lenient=True)
+    assert rendered.warnings == []
+    return import_generated(out, f"sendmux_{label.replace('-', '_')}_generated")
+
+
 @pytest.fixture(scope="module")
 def old_package(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    if not SPECS:
-        pytest.skip("../shared/specs not found")
-    out = tmp_path_factory.mktemp("oldest") / "gen"
-    rendered = pipeline.generate(str(SPECS[0]), out, lenient=True)
-    assert rendered.warnings == []
-    return import_generated(out, "sendmux_oldest_generated")
+    return _oldest(tmp_path_factory, SPECS, "oldest")
 
 
 @pytest.fixture(scope="module")
 def old_sending_package(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    if not SENDING_SPECS:
-        pytest.skip("../shared/specs/sending not found")
-    out = tmp_path_factory.mktemp("oldest-sending") / "gen"
-    rendered = pipeline.generate(str(SENDING_SPECS[0]), out, lenient=True)
-    assert rendered.warnings == []
-    return import_generated(out, "sendmux_oldest_sending_generated")
+    return _oldest(tmp_path_factory, SENDING_SPECS, "oldest-sending")
 
 
 def _shared(old_ops: tuple[Any, ...]) -> list[tuple[Any, Any]]:
