@@ -211,7 +211,8 @@ class RequestPreparation:
             h["Accept"] = "*/*"
             h["Accept-Encoding"] = "identity"
         elif kind == "events":
-            h["Accept"] = "text/event-stream"
+            # Errors come as JSON: a server that honours Accept strictly must be allowed to send them so.
+            h["Accept"] = "text/event-stream, application/json"
             h["Cache-Control"] = "no-cache"
         if not op.auth:
             # `security: []` (a presigned upload authenticates by its own token): no credential at all.
