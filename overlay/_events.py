@@ -35,7 +35,9 @@ from ._streaming import (
 if TYPE_CHECKING:
     from typing import Self
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient, _Prepared
+    from ._async_client import AsyncAPIClient
+    from ._prepare import Prepared
+    from ._sync_client import SyncAPIClient
 
 __all__ = ["ServerSentEvent", "EventStream", "AsyncEventStream"]
 
@@ -61,7 +63,7 @@ class ServerSentEvent(Generic[T]):
 class _Stream(Generic[T]):
     """The parts of the sync and async streams that do no I/O."""
 
-    def __init__(self, prep: _Prepared, cast: Callable[[Any], T]) -> None:
+    def __init__(self, prep: Prepared, cast: Callable[[Any], T]) -> None:
         self._prep = prep
         self._cast = cast
         self._response: httpx.Response | None = None
@@ -125,7 +127,7 @@ class _Stream(Generic[T]):
             body=raw.data,
         )
 
-    def _reconnect_prep(self) -> _Prepared:
+    def _reconnect_prep(self) -> Prepared:
         prep = self._prep
         if self.last_event_id is None:
             return prep
@@ -167,14 +169,14 @@ class EventStream(_Stream[T]):
     """Iterate it for `ServerSentEvent[T]`; use it as a context manager or call `close()` to end it."""
 
     def __init__(
-        self, client: SyncAPIClient, prep: _Prepared, cast: Callable[[Any], T], *, connect: bool = True
+        self, client: SyncAPIClient, prep: Prepared, cast: Callable[[Any], T], *, connect: bool = True
     ) -> None:
         super().__init__(prep, cast)
         self._client = client
         if connect:
             self._connect(prep)
 
-    def _connect(self, prep: _Prepared) -> None:
+    def _connect(self, prep: Prepared) -> None:
         response = open_stream(self._client, prep)
         try:
             self._check_content_type(response)
@@ -239,11 +241,11 @@ class AsyncEventStream(_Stream[T]):
     """``async for`` it; nothing is sent until the first iteration (or ``await stream``, which connects
     and returns the stream). ``async with`` or ``await close()`` ends it."""
 
-    def __init__(self, client: AsyncAPIClient, prep: _Prepared, cast: Callable[[Any], T]) -> None:
+    def __init__(self, client: AsyncAPIClient, prep: Prepared, cast: Callable[[Any], T]) -> None:
         super().__init__(prep, cast)
         self._client = client
 
-    async def _connect(self, prep: _Prepared) -> None:
+    async def _connect(self, prep: Prepared) -> None:
         response = await aopen_stream(self._client, prep)
         try:
             self._check_content_type(response)

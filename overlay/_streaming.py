@@ -31,7 +31,9 @@ from ._retry import backoff_delay
 if TYPE_CHECKING:
     from typing import Self
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient, _Prepared
+    from ._async_client import AsyncAPIClient
+    from ._prepare import Prepared
+    from ._sync_client import SyncAPIClient
 
 __all__ = [
     "open_stream",
@@ -55,7 +57,7 @@ class StreamConsumedError(SendmuxError):
     """The body of a streamed response was already read (or the response closed); it streams once."""
 
 
-def _request(http: httpx.Client | httpx.AsyncClient, prep: _Prepared, content: Any) -> httpx.Request:
+def _request(http: httpx.Client | httpx.AsyncClient, prep: Prepared, content: Any) -> httpx.Request:
     request = http.build_request(
         prep.method, prep.url, headers=prep.headers, content=content, timeout=prep.timeout
     )
@@ -64,7 +66,7 @@ def _request(http: httpx.Client | httpx.AsyncClient, prep: _Prepared, content: A
     return request
 
 
-def _log_open(prep: _Prepared, response: httpx.Response, attempt: int, started: float) -> None:
+def _log_open(prep: Prepared, response: httpx.Response, attempt: int, started: float) -> None:
     if logger.isEnabledFor(10):  # DEBUG
         logger.debug(
             "%s %s -> %d (streamed) request_id=%s attempt=%d elapsed_ms=%.1f",
@@ -77,7 +79,7 @@ def _log_open(prep: _Prepared, response: httpx.Response, attempt: int, started: 
         )
 
 
-def open_stream(client: SyncAPIClient, prep: _Prepared) -> httpx.Response:
+def open_stream(client: SyncAPIClient, prep: Prepared) -> httpx.Response:
     """The open response of the first attempt that got a 2xx; otherwise the call's typed error."""
     http = client._http
     rate = client._rate
@@ -119,7 +121,7 @@ def open_stream(client: SyncAPIClient, prep: _Prepared) -> httpx.Response:
         client._sleep(wait)
 
 
-async def aopen_stream(client: AsyncAPIClient, prep: _Prepared) -> httpx.Response:
+async def aopen_stream(client: AsyncAPIClient, prep: Prepared) -> httpx.Response:
     http = client._http
     rate = client._rate
     retries_left = prep.max_retries
@@ -185,7 +187,7 @@ def _has_elapsed(response: httpx.Response) -> bool:
     return True
 
 
-def with_headers(prep: _Prepared, set_headers: dict[str, str], drop: tuple[str, ...] = ()) -> _Prepared:
+def with_headers(prep: Prepared, set_headers: dict[str, str], drop: tuple[str, ...] = ()) -> Prepared:
     """A copy of a prepared request with some headers replaced (names compared case-blind)."""
     new = copy.copy(prep)
     lower = {name.lower() for name in set_headers} | {name.lower() for name in drop}
@@ -218,7 +220,7 @@ def _is_identity(headers: httpx.Headers) -> bool:
 class _Download:
     """What the sync and async downloads share: headers, position bookkeeping, resume validation."""
 
-    def __init__(self, prep: _Prepared, response: httpx.Response) -> None:
+    def __init__(self, prep: Prepared, response: httpx.Response) -> None:
         self._prep = prep
         self._response = response
         self.status_code: int = response.status_code
@@ -295,7 +297,7 @@ class _Download:
             raise StreamConsumedError("this download's body was already read or the response is closed")
         self._consumed = True
 
-    def _resume_prep(self) -> _Prepared:
+    def _resume_prep(self) -> Prepared:
         offset = self._start + self._received
         end = "" if self._end is None else str(self._end)
         extra = {"Range": f"bytes={offset}-{end}"}
@@ -353,7 +355,7 @@ class BinaryResponse(_Download):
     """A binary download: stream it with `iter_bytes`, or `read()` / `write_to_file(path)`. Use it as a
     context manager (or call `close()`) so an unread body frees its connection."""
 
-    def __init__(self, client: SyncAPIClient, prep: _Prepared, response: httpx.Response) -> None:
+    def __init__(self, client: SyncAPIClient, prep: Prepared, response: httpx.Response) -> None:
         super().__init__(prep, response)
         self._client = client
 
@@ -421,7 +423,7 @@ class AsyncBinaryResponse(_Download):
     """The async `BinaryResponse`: `aiter_bytes`/`iter_bytes` (async iterators), `await read()`,
     `await write_to_file(path)`, ``async with``."""
 
-    def __init__(self, client: AsyncAPIClient, prep: _Prepared, response: httpx.Response) -> None:
+    def __init__(self, client: AsyncAPIClient, prep: Prepared, response: httpx.Response) -> None:
         super().__init__(prep, response)
         self._client = client
 

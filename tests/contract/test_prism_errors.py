@@ -69,13 +69,10 @@ def dynamic_client(
 def _raise_with(client: dict[str, Any], entry: Any, status: int) -> BaseException | None:
     """Call asking Prism for `status`; the exception raised (None if the call returned)."""
     call = CALLS[entry.operation_id]
-    headers = {"Prefer": f"code={status}"}
-    if entry.response == "events":
-        # Prism negotiates by Accept: asked for text/event-stream only, it serves the stream whatever
-        # Prefer says; a real server answers errors in JSON anyway.
-        headers["Accept"] = "text/event-stream, application/json"
     try:
-        result = method_of(client, entry)(*call.args, **call.kwargs, extra_headers=headers)
+        result = method_of(client, entry)(
+            *call.args, **call.kwargs, extra_headers={"Prefer": f"code={status}"}
+        )
         if entry.response in ("events", "feed"):
             next(iter(result))  # streams and feeds send their request on first use
     except Exception as exc:  # anything, so a wrong kind of exception is reported, not raised

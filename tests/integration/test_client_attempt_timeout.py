@@ -95,7 +95,7 @@ def test_a_trickled_body_cannot_hold_an_attempt_past_its_timeout(
 ) -> None:
     http = httpx.Client() if path == "client-send" else None
     if path == "transport-fallback":
-        monkeypatch.setattr("sendmux._base_client.sync_pool", lambda transport: None)
+        monkeypatch.setattr("sendmux._sync_client.sync_pool", lambda transport: None)
     with Sendmux(api_key="smx_root_k", base_url=slow.url, http_client=http, max_retries=0) as client:
         with pytest.raises(APITimeoutError, match="the attempt.s limit is 1 s"):
             client.connection.get(timeout=1.0)

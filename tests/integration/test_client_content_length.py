@@ -29,7 +29,7 @@ def _client(
         assert client._direct is None
         return client, http.close
     if path == "transport-fallback":
-        monkeypatch.setattr("sendmux._base_client.sync_pool", lambda transport: None)
+        monkeypatch.setattr("sendmux._sync_client.sync_pool", lambda transport: None)
         client = Sendmux(api_key=fake.api_key, base_url=fake.url)
         assert client._core is None and client._direct is not None
         return client, client.close

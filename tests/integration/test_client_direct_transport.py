@@ -50,7 +50,7 @@ async def test_async_own_pool_uses_the_direct_path() -> None:
 
 def test_without_an_httpcore_pool_the_transport_path_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     # If a future httpx keeps its pool elsewhere, sync_pool() finds none and handle_request() is used.
-    monkeypatch.setattr("sendmux._base_client.sync_pool", lambda transport: None)
+    monkeypatch.setattr("sendmux._sync_client.sync_pool", lambda transport: None)
     with FakeSendmux() as fake, Sendmux(api_key=fake.api_key, base_url=fake.url) as client:
         assert client._core is None and client._direct is not None
         created = client.domains.create(domain="fallback.example.com")

@@ -68,11 +68,11 @@ def test_path_params() -> None:
 
 
 def test_repeated_urls_are_parsed_once_and_the_cache_stays_bounded() -> None:
-    from sendmux import _base_client as bc
+    from sendmux import _urls
 
-    first = bc._parsed_url("https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5")
-    assert bc._parsed_url("https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5") is first
+    first = _urls.parsed_url("https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5")
+    assert _urls.parsed_url("https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5") is first
     assert str(first) == "https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5"
-    for i in range(bc._URLS_MAX + 10):
-        bc._parsed_url(f"https://app.sendmux.ai/api/v1/domains/mdom_{i}")
-    assert len(bc._URLS) <= bc._URLS_MAX
+    for i in range(_urls._URLS_MAX + 10):
+        _urls.parsed_url(f"https://app.sendmux.ai/api/v1/domains/mdom_{i}")
+    assert len(_urls._URLS) <= _urls._URLS_MAX

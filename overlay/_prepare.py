@@ -1,0 +1,283 @@
+"""Request preparation: everything one call sends, worked out once before its first attempt.
+
+Auth and constant headers, the caller's headers, the idempotency key, the body (JSON or a streamed
+upload), the ETag to revalidate with, the URL; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+
+import httpx
+
+from ._auth import Credential
+from ._constants import USER_AGENT
+from ._encoding import _query_scalar, encode_body, encode_query
+from ._errors import ClientClosedError
+from ._etag_cache import CacheEntry, ETagCache
+from ._files import Upload, prepare_upload
+from ._operation import Operation
+from ._options import check_max_retries, check_timeout
+from ._retry import method_is_retry_safe
+from ._types import NotGiven, TimeoutTypes, Unset
+from ._urls import format_path
+
+__all__ = ["Prepared", "RequestPreparation", "WRITE_METHODS", "next_query"]
+
+# Streamed bodies are never held, so never cached; feeds and JSON are.
+_CACHEABLE = frozenset({"envelope", "text", "empty", "feed"})
+# A write drops the cached validators of its URL and those under it (before it is sent and after).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _header_text(name: str, value: object) -> str:
+    try:
+        text = value if type(value) is str else _query_scalar(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"header `{name}`: {exc}") from None
+    if "\n" in text or "\r" in text:
+        # A line break would split the header; refuse it here rather than as a retried transport error.
+        raise ValueError(f"header `{name}`: values must not contain line breaks")
+    return text
+
+
+def _find_header(headers: Mapping[str, object], lower_name: str) -> object | None:
+    for key, value in headers.items():
+        if key.lower() == lower_name:
+            return value
+    return None
+
+
+class _HeaderDict(dict[str, str]):
+    """The per-client header template: a plain dict whose repr hides the Authorization value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr({k: ("[redacted]" if k.lower() == "authorization" else v) for k, v in self.items()})
+
+
+class Prepared:
+    """Everything about one logical call that stays the same across its attempts."""
+
+    __slots__ = (
+        "op",
+        "method",
+        "url",
+        "path",
+        "headers",
+        "content",
+        "timeout",
+        "max_retries",
+        "retry_safe",
+        "cache_key",
+        "cache_entry",
+    )
+
+    def __init__(
+        self,
+        op: Operation,
+        method: str,
+        url: str,
+        path: str,
+        headers: dict[str, str],
+        content: bytes | Upload | None,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        retry_safe: bool,
+        cache_key: str | None,
+        cache_entry: CacheEntry | None,
+    ) -> None:
+        self.op = op
+        self.method = method
+        self.url = url
+        self.path = path
+        self.headers = headers
+        self.content = content
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.retry_safe = retry_safe
+        self.cache_key = cache_key
+        self.cache_entry = cache_entry
+
+
+def _with_default_query(query: Mapping[str, object], defaults: Mapping[str, object]) -> Mapping[str, object]:
+    """The call's query with the client's defaults in the parameters it left UNSET (a given value wins)."""
+    filled: dict[str, object] | None = None
+    for name, value in query.items():
+        if isinstance(value, Unset) and name in defaults:
+            if filled is None:
+                filled = dict(query)
+            filled[name] = defaults[name]
+    return query if filled is None else filled
+
+
+def _has_value(value: object) -> bool:
+    return value is not None and not isinstance(value, Unset)
+
+
+def next_query(query: Mapping[str, object] | None, cursor: str) -> dict[str, object]:
+    q = dict(query or {})
+    q["cursor"] = cursor
+    return q
+
+
+class RequestPreparation:
+    """The client's half that turns one call's arguments into a `Prepared` request (no I/O)."""
+
+    # Set by the client's constructor (`BaseClient`, `SyncAPIClient`, `AsyncAPIClient`).
+    base_url: str
+    timeout: TimeoutTypes
+    max_retries: int
+    _closed: bool
+    _owns_http: bool
+    _http: httpx.Client | httpx.AsyncClient
+    _credential: Credential
+    _default_headers: dict[str, str]
+    _default_query: dict[str, object]
+    _static_headers: dict[str, str]
+    _request_headers: dict[str, str]
+    _etag: ETagCache | None
+
+    def _build_static_headers(self, pool_headers: httpx.Headers) -> None:
+        """The headers every request of this client sends, minus those the pool already sends.
+
+        On a pool we created, they are set once on the httpx client (as a raw httpx user would), so a
+        request passes almost nothing per call; an injected pool or a `with_options` copy whose settings
+        differ passes the differences per request.
+        """
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if self._credential.is_static:
+            headers["Authorization"] = self._credential.header_value()
+        headers.update(self._default_headers)
+        self._static_headers = _HeaderDict(headers)
+        self._request_headers = _HeaderDict({k: v for k, v in headers.items() if pool_headers.get(k) != v})
+
+    def _init_pool_headers(self) -> None:
+        pool = self._http
+        if self._owns_http:
+            # Nothing else sends on our pool: its headers can carry the constant part of every request.
+            self._build_static_headers(httpx.Headers())
+            pool.headers.update(self._static_headers)
+        self._build_static_headers(pool.headers)
+
+    def _static_for(self, op: Operation) -> Mapping[str, str]:
+        """The client's constant headers, minus the credential for an operation that takes none."""
+        if op.auth:
+            return self._static_headers
+        return {k: v for k, v in self._static_headers.items() if k.lower() != "authorization"}
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(
+                f"this {type(self).__name__} client is closed: calls after close() (or after its `with` "
+                "block) are refused; create a new client"
+            )
+        raise ClientClosedError(
+            f"the connection pool of this {type(self).__name__} client is closed (by the client it was "
+            "copied from with with_options, or the http_client you passed was closed); create a new client"
+        )
+
+    def _prepare(
+        self,
+        op: Operation,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        extra_headers: Mapping[str, str | None] | None,
+        extra_query: Mapping[str, object] | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+        content: object = None,
+    ) -> Prepared:
+        if self._closed or self._http.is_closed:
+            self._check_open()  # raises: nothing is prepared, sent or left open
+        method = op.http_method
+        path = format_path(op, path_params)
+        if query and self._default_query:
+            query = _with_default_query(query, self._default_query)
+        qs = encode_query(query, extra_query) if (query or extra_query) else ""
+        url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
+
+        h = dict(self._request_headers)
+        kind = op.response
+        if kind == "text":
+            # Text routes (the zone file) answer text/plain; their errors still come as JSON.
+            h["Accept"] = "text/plain, application/json"
+        elif kind == "binary":
+            # Range offsets count stored bytes: ask for them unencoded, so a resume lines up.
+            h["Accept"] = "*/*"
+            h["Accept-Encoding"] = "identity"
+        elif kind == "events":
+            # Errors come as JSON: a server that honours Accept strictly must be allowed to send them so.
+            h["Accept"] = "text/event-stream, application/json"
+            h["Cache-Control"] = "no-cache"
+        if not op.auth:
+            # `security: []` (a presigned upload authenticates by its own token): no credential at all.
+            for existing in [k for k in h if k.lower() == "authorization"]:
+                del h[existing]
+        elif not self._credential.is_static:
+            h["Authorization"] = self._credential.header_value()
+        if headers:
+            for name, value in headers.items():
+                if value is not None and not isinstance(value, Unset):
+                    h[name] = _header_text(name, value)
+        if extra_headers:
+            for name, extra_value in extra_headers.items():
+                lower = name.lower()
+                for existing in [k for k in h if k.lower() == lower]:
+                    del h[existing]
+                if extra_value is not None:  # None removes a header
+                    h[name] = _header_text(name, extra_value)
+
+        has_key = False
+        if op.idempotency_key or method == "POST" or method == "PATCH":
+            has_key = _find_header(h, "idempotency-key") is not None
+            if op.idempotency_key and not has_key:
+                # One key per logical call, reused by every retry: a retried create never creates twice.
+                h["Idempotency-Key"] = str(uuid.uuid4())
+                has_key = True
+
+        payload: bytes | Upload | None = None
+        if op.request_body == "binary" or content is not None:
+            payload = prepare_upload(content)
+            if _find_header(h, "content-type") is None:
+                h["Content-Type"] = "application/octet-stream"
+            # Computed, never asked of the caller: an exact length lets the body stream from disk.
+            h["Content-Length"] = str(len(payload) if type(payload) is bytes else payload.length)  # type: ignore[union-attr]
+        elif body is not None:
+            payload = encode_body(body)
+            h["Content-Type"] = "application/json"
+
+        cache_key: str | None = None
+        cache_entry: CacheEntry | None = None
+        etag_cache = self._etag
+        if etag_cache is not None:
+            if method == "GET" and kind in _CACHEABLE:
+                # An explicit If-None-Match is the caller's own conditional request: leave the cache out.
+                # extra_headers naming If-None-Match at all (even None, which removes it) opts out too.
+                if (headers is None or not _has_value(headers.get("If-None-Match"))) and (
+                    not extra_headers or not any(k.lower() == "if-none-match" for k in extra_headers)
+                ):
+                    cache_key = url
+                    cache_entry = etag_cache.get(url)
+                    if cache_entry is not None:
+                        h["If-None-Match"] = cache_entry.etag
+            elif method in WRITE_METHODS:
+                etag_cache.evict_related(url)
+
+        return Prepared(
+            op,
+            method,
+            url,
+            path,
+            h,
+            payload,
+            self.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout),
+            self.max_retries if isinstance(max_retries, NotGiven) else check_max_retries(max_retries),
+            method_is_retry_safe(method, has_key),
+            cache_key,
+            cache_entry,
+        )

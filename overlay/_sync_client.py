@@ -1,0 +1,332 @@
+"""`SyncAPIClient`: the synchronous client core, and the send loop every sync call goes through.
+
+prepare (auth, headers, idempotency key, ETag, URL) → pace → send with retries → envelope → ``cast``.
+The success path does no logging formatting unless enabled, builds no exception and copies one small dict.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpcore
+import httpx
+
+from ._attempt import Result
+from ._auth import CredentialSource
+from ._client_config import BaseClient
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._core_transport import CoreResponse, core_headers, no_env_proxies, send, sync_pool
+from ._deadline import attempt_deadline, read_within
+from ._errors import ConfigurationError
+from ._files import FileInput, Upload
+from ._logging import logger
+from ._operation import Operation
+from ._pagination import SyncCursorPage
+from ._prepare import Prepared, next_query
+from ._raw_response import RAW_RESPONSE
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._urls import parsed_url
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    # Imported where used: `import sendmux` + a client stays as cheap as before for JSON-only callers.
+    from ._events import EventStream
+    from ._feeds import ChangeFeed
+    from ._streaming import BinaryResponse
+
+__all__ = ["SyncAPIClient"]
+
+T = TypeVar("T")
+
+
+class SyncAPIClient(BaseClient):
+    """The synchronous client core: one `httpx.Client` pool, safe to share across threads."""
+
+    def __init__(
+        self,
+        api_key: CredentialSource | None = None,
+        *,
+        access_token: CredentialSource | None = None,
+        base_url: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        etag_cache: bool = True,
+        etag_cache_size: int = 256,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        total_timeout: float | None = None,
+        default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool = False,
+        _copy_of: BaseClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            access_token=access_token,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            etag_cache=etag_cache,
+            etag_cache_size=etag_cache_size,
+            default_headers=default_headers,
+            allow_insecure_http=allow_insecure_http,
+            max_retry_wait=max_retry_wait,
+            total_timeout=total_timeout,
+            strict_response_validation=strict_response_validation,
+            default_query=default_query,
+            _copy_of=_copy_of,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise ConfigurationError(
+                "http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)"
+            )
+        if isinstance(_copy_of, SyncAPIClient):
+            # A with_options copy sends on the original's pool, which stays the original's to close.
+            self._owns_http = False
+            self._http: httpx.Client = _copy_of._http
+            self._direct: httpx.HTTPTransport | None = _copy_of._direct
+            self._core: httpcore.ConnectionPool | None = _copy_of._core
+            self._build_static_headers(self._http.headers)
+            self._sleep: Callable[[float], None] = _copy_of._sleep
+            return
+        # An injected client is the caller's to close; ours is closed by close().
+        self._owns_http = http_client is None
+        transport = httpx.HTTPTransport() if http_client is None else None
+        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+        self._direct = transport if no_env_proxies() else None
+        self._core = sync_pool(self._direct) if self._direct is not None else None
+        self._init_pool_headers()
+        if http_client is not None and timeout is DEFAULT_TIMEOUT:
+            self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
+        self._sleep = time.sleep
+
+    def close(self) -> None:
+        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        self._closed = True
+        if self._owns_http:
+            self._http.close()
+
+    @property
+    def is_closed(self) -> bool:
+        """True after close(), or when the pool this client sends on was closed."""
+        return self._closed or self._http.is_closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _send(self, prep: Prepared) -> Result:
+        http, direct, core = self._http, self._direct, self._core
+        rate = self._rate
+        retries_left = prep.max_retries
+        attempt = 0
+        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
+        end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        while True:
+            attempt += 1
+            delay = rate.reserve(self._clock(), self.max_retry_wait)
+            try:
+                if delay > 0:
+                    if end is not None and time.monotonic() + delay >= end:
+                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
+                    logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                    self._sleep(delay)
+                started = time.perf_counter()
+                try:
+                    response: httpx.Response | CoreResponse
+                    payload = prep.content
+                    body = payload.chunks() if isinstance(payload, Upload) else payload  # fresh per attempt
+                    if core is not None:
+                        headers = core_headers(self._static_for(prep.op), prep.headers)
+                        response = send(core, prep.method, prep.url, headers, body, prep.timeout, end)
+                    else:
+                        request = http.build_request(
+                            prep.method,
+                            parsed_url(prep.url),
+                            headers=prep.headers,
+                            content=body,
+                            timeout=prep.timeout,
+                        )
+                        if not prep.op.auth:
+                            request.headers.pop("authorization", None)
+                        deadline = attempt_deadline(prep.timeout, end)
+                        if direct is not None:
+                            streamed = direct.handle_request(request)
+                        else:
+                            streamed = http.send(request, follow_redirects=False, stream=True)
+                        try:
+                            # Read to the end (which returns the connection), within the attempt's time.
+                            received = read_within(streamed.iter_bytes(), deadline)
+                        finally:
+                            streamed.close()
+                        response = CoreResponse(
+                            streamed.status_code, streamed.headers, received, streamed.reason_phrase
+                        )
+                except httpx.RequestError as exc:
+                    error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+                else:
+                    # Observed (inside) before the slot is released (finally): no one counts it twice.
+                    outcome = self._after_response(prep, response, attempt, started)
+                    if type(outcome) is Result:
+                        return outcome
+                    error, wait = outcome  # type: ignore[misc]
+            finally:
+                rate.release()
+            # Raised here, outside the except block, so no httpx exception (holding the request and its
+            # Authorization header) hangs off ours as __context__.
+            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                raise error  # (past total_timeout: the last error is the one worth seeing)
+            retries_left -= 1
+            self._log_retry(prep, error, wait, attempt)
+            self._sleep(wait)
+
+    def _request(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        content: FileInput | None = None,
+    ) -> T:
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries, content
+        )
+        result = self._send(prep)
+        if RAW_RESPONSE.get():
+            return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
+        return self._parse(result, cast)
+
+    def _request_page(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncCursorPage[T]:
+        def fetch(cursor: str | None) -> SyncCursorPage[T]:
+            q = query if cursor is None else next_query(query, cursor)
+            prep = self._prepare(
+                op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries
+            )
+            return self._make_page(self._send(prep), cast, fetch)
+
+        if RAW_RESPONSE.get():
+            prep = self._prepare(
+                op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+            )
+            result = self._send(prep)
+            return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
+        return fetch(None)
+
+    def _make_page(
+        self, result: Result, cast_to: Callable[[Any], T], fetch: Callable[[str], SyncCursorPage[T]]
+    ) -> SyncCursorPage[T]:
+        items, has_more, cursor, request_id, meta = self._page_parts(result, cast_to)
+        return SyncCursorPage(
+            items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch, meta=meta
+        )
+
+    # -- streamed responses, uploads' siblings and feeds (docs/runtime-contract.md) -----------------------
+
+    def _request_binary(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse:
+        """A download, open with its body unread; it resumes with Range when the body breaks."""
+        from ._streaming import BinaryResponse, open_stream, raw_stream_response
+
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
+        response = open_stream(self, prep)
+        value = BinaryResponse(self, prep, response)
+        if RAW_RESPONSE.get():
+            return raw_stream_response(self, response, value)  # type: ignore[return-value]
+        return value
+
+    def _request_events(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> EventStream[T]:
+        """A server-sent event stream, connected (so a 401 raises here); it reconnects by itself."""
+        from ._events import EventStream
+        from ._streaming import raw_stream_response
+
+        prep = self._prepare(
+            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
+        )
+        stream = EventStream(self, prep, self._tolerant(cast))
+        if RAW_RESPONSE.get():
+            return raw_stream_response(self, stream.response, stream)  # type: ignore[return-value]
+        return stream
+
+    def _request_feed(
+        self,
+        op: Operation,
+        *,
+        path_params: Sequence[object],
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cast: Callable[[Any], T],
+        state_param: str,
+        state_field: str,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChangeFeed[T]:
+        """A change feed: iterating it requests while `has_more`, leaving the newest token in `.state`."""
+        from ._feeds import ChangeFeed
+
+        def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], Result]:
+            prep = self._prepare(
+                op, path_params, q, headers, None, extra_headers, extra_query, timeout, max_retries
+            )
+            result = self._send(prep)
+            value, data = self._parse_feed(result, cast)
+            return value, data, result
+
+        feed = ChangeFeed(fetch, query, state_param, state_field)
+        if RAW_RESPONSE.get():
+            result = feed._prefetch()
+            return self._raw(result, lambda: feed)  # type: ignore[return-value]
+        return feed
