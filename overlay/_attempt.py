@@ -25,6 +25,7 @@ from ._logging import logger
 from ._options import attempt_budget
 from ._prepare import WRITE_METHODS, Prepared
 from ._rate_limit import RateLimitState
+from ._redact import scrub
 from ._retry import RETRYABLE_STATUSES, backoff_delay, server_requested_wait
 
 __all__ = ["Result", "Outcome", "AttemptOutcomes"]
@@ -138,9 +139,7 @@ class AttemptOutcomes:
 
     def _after_transport_error(self, prep: Prepared, exc: Exception, attempt: int, started: float) -> Outcome:
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        auth = prep.headers.get("Authorization")
-        if auth and len(auth) > 7:
-            text = text.replace(auth[7:], "[redacted]")  # belt and braces: no secret in any message
+        text = scrub(text, prep.headers, prep.url)  # belt and braces: no secret in any message
         where = f"{prep.method} {prep.path}"
         if isinstance(exc, httpx.TimeoutException):
             budget = attempt_budget(prep.timeout)

@@ -1,7 +1,7 @@
 """The error hierarchy: every failure the client raises is a `SendmuxError`.
 
 Nothing here holds a credential: exceptions keep the response headers (with any auth header redacted), the
-method and URL, never the `httpx.Request` (whose headers carry Authorization).
+method and URL (token query values redacted), never the `httpx.Request` (whose headers carry Authorization).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ._redact import REDACTED, SECRET_HEADERS, redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -41,8 +43,6 @@ __all__ = [
     "ServiceUnavailableError",
     "make_status_error",
 ]
-
-_REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 class SendmuxError(Exception):
@@ -97,7 +97,7 @@ class APIConnectionError(SendmuxError):
     ):
         self.message = message
         self.method = method
-        self.url = url
+        self.url = redact_url(url)
         super().__init__(message)
 
 
@@ -116,9 +116,9 @@ def _safe_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.He
     import httpx
 
     out = httpx.Headers(headers)
-    for name in _REDACTED_HEADERS:
+    for name in SECRET_HEADERS:
         if name in out:
-            out[name] = "[redacted]"
+            out[name] = REDACTED
     return out
 
 
@@ -184,7 +184,7 @@ class APIStatusError(SendmuxError):
         self.permission = permission
         """The permission the operation needs (from the spec); named in ``str()`` of a 403."""
         self.method = method
-        self.url = url
+        self.url = redact_url(url)
         super().__init__(self._line())
 
     def _line(self) -> str:

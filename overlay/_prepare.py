@@ -19,6 +19,7 @@ from ._etag_cache import CacheEntry, ETagCache
 from ._files import Upload, prepare_upload
 from ._operation import Operation
 from ._options import check_max_retries, check_timeout
+from ._redact import REDACTED, SECRET_HEADERS
 from ._retry import method_is_retry_safe
 from ._types import NotGiven, TimeoutTypes, Unset
 from ._urls import format_path
@@ -55,7 +56,7 @@ class _HeaderDict(dict[str, str]):
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return repr({k: ("[redacted]" if k.lower() == "authorization" else v) for k, v in self.items()})
+        return repr({k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in self.items()})
 
 
 class Prepared:

@@ -17,9 +17,11 @@ import pytest
 
 import sendmux
 from sendmux import (
+    APIConnectionError,
     AsyncSendmuxMailbox,
     ConfigurationError,
     InsufficientCreditsError,
+    NotFoundError,
     SendmuxMailbox,
     SendmuxSending,
     batch_failures,
@@ -87,6 +89,26 @@ def test_a_received_message_reaches_the_stream_typed(fake: FakeSendmux, mb: Send
     assert event.event == "message.received"
     assert event.data.message_id == message["id"]
     assert event.data.message is not None and event.data.message.subject == "Invoice 42"
+
+
+def test_a_download_token_never_reaches_an_error(fake: FakeSendmux, mb: SendmuxMailbox) -> None:
+    token = "dlt_secret_never_shown"
+    message = fake.add_message(attachments={"a.txt": b"hi"}, event=False)
+    with pytest.raises(NotFoundError) as info:
+        mb.attachments.download(message["id"], "att_missing", download_token=token)
+    assert info.value.url is not None and "download_token=[redacted]" in info.value.url
+    with (
+        SendmuxMailbox(
+            api_key=fake.mailbox_api_key,
+            base_url="http://127.0.0.1:9",
+            allow_insecure_http=True,
+            max_retries=0,
+        ) as unreachable,
+        pytest.raises(APIConnectionError) as broken,
+    ):
+        unreachable.attachments.download(message["id"], "att_1", download_token=token)
+    for error in (info.value, broken.value):
+        assert token not in f"{error!s} {error!r} {vars(error)!r}"
 
 
 def test_a_48_mib_download_broken_once_resumes_identical_without_holding_the_file(
