@@ -87,6 +87,22 @@ class Model:
                 out[wire] = encode_value(value)
         return out
 
+    if not typing.TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute name
+
+        def __getattr__(self, name: str) -> Any:
+            # The compiled decoder leaves these two slots empty when there is nothing to put in them (no
+            # unknown field, no request id yet): two stores and an empty dict less per decoded object.
+            # The first read fills the dict in, so the object behaves as if it had been there all along.
+            if name == "additional_properties":
+                value: dict[str, Any] = {}
+                object.__setattr__(self, name, value)
+                return value
+            if name == "_request_id":
+                return None
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     def __getitem__(self, key: str) -> Any:
         """Unknown fields by their wire name: `model["new_field"]`."""
         return self.additional_properties[key]
@@ -397,11 +413,11 @@ class _Emitter:
         lines.append(f"{dst} = _new({klass})")
         lines += [f"{dst}.{f.attr} = {var[f.attr]}" for f in fields]
         count = " + ".join([str(len(required))] + [f"({var[f.attr]} is not UNSET)" for f in optional])
-        lines.append(
-            f"{dst}.additional_properties = {{}} if len({src}) == {count} "
-            f"else {{k: {src}[k] for k in {src} if k not in {known}}}"
-        )
-        lines.append(f"{dst}._request_id = None")
+        # Only unknown fields need the dict; `_request_id` stays unset too (`Model.__getattr__` answers).
+        lines += [
+            f"if len({src}) != {count}:",
+            f"    {dst}.additional_properties = {{k: {src}[k] for k in {src} if k not in {known}}}",
+        ]
         return lines
 
     def value(self, spec: _Spec, var: str, depth: int) -> tuple[str | None, list[str]]:
@@ -424,14 +440,14 @@ class _Emitter:
                 f"    {var} = {var}.replace(tzinfo=_UTC)",
             ]
         elif kind == "enum":
-            lookup = self.name("_e", spec[1]._value2member_map_.get)
+            lookup = self.name("_e", spec[1]._value2member_map_)
             member = self.name("_E", spec[1])
-            body = [f"{var} = {lookup}({var}) or {member}({var})"]
+            body = [f"{var} = {lookup}[{var}] if {var} in {lookup} else {member}({var})"]
         elif kind == "model" and depth < _INLINE_DEPTH and spec[1] not in _decoders:
             inner = f"o{depth + 1}_{self.n}"
+            # No `type(...) is dict` test: subscripting anything else JSON holds raises TypeError, and a
+            # non-dict Mapping (possible only from a caller's own objects) decodes the same either way.
             body = [
-                f"if type({var}) is not dict:",
-                "    raise TypeError",
                 *self.model(spec[1], _fields(spec[1]), var, inner, depth + 1),
                 f"{var} = {inner}",
             ]
@@ -464,4 +480,6 @@ def _plain_check(kind: str, var: str) -> str | None:
         return None
     if kind == "float":
         return f"(type({var}) is float or type({var}) is int)"
+    if kind == "bool":
+        return f"({var} is True or {var} is False)"  # identity tests: cheaper than a type() call
     return f"type({var}) is {kind}"

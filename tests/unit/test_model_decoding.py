@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import logging
+import pickle
 from types import MappingProxyType
 
+import attrs
 import pytest
 from attrs import define, field
 
@@ -60,6 +63,21 @@ def test_a_good_object_decodes_through_the_compiled_path() -> None:
     assert isinstance(node.children, list) and node.children[0].children == []
     assert node.either == "x" and node["extra"] is True
     assert Node.from_dict(MappingProxyType(GOOD)) == node  # any Mapping
+
+
+def test_a_decoded_object_without_unknown_fields_behaves_like_a_constructed_one() -> None:
+    # The compiled decoder leaves `additional_properties` and `_request_id` unset when empty;
+    # every way of reading, comparing and copying an object must still see them.
+    leaf = Leaf.from_dict({"min": 1, "max": 2.5})
+    built = Leaf(min=1, max=2.5)
+    assert leaf == built and repr(leaf) == repr(built) and leaf.to_dict() == {"min": 1, "max": 2.5}
+    assert "x" not in leaf and leaf._request_id is None
+    for copy_ in (pickle.loads(pickle.dumps(leaf)), copy.copy(leaf), copy.deepcopy(leaf), attrs.evolve(leaf)):
+        assert copy_ == built and copy_.additional_properties == {}
+    leaf.additional_properties["new"] = 1  # the dict read first is the one kept
+    assert leaf["new"] == 1 and leaf.to_dict()["new"] == 1
+    with pytest.raises(AttributeError, match="'Leaf' object has no attribute 'nope'"):
+        leaf.nope  # type: ignore[attr-defined]  # noqa: B018
 
 
 @pytest.mark.parametrize(
