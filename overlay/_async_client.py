@@ -20,6 +20,7 @@ from ._core_transport import CoreResponse, asend, async_pool, core_headers, no_e
 from ._deadline import aread_within, attempt_deadline
 from ._errors import ConfigurationError
 from ._files import FileInput, Upload
+from ._gate import ConcurrencyGate, pool_limit
 from ._logging import logger
 from ._operation import Operation
 from ._pagination import AsyncCursorPage, AsyncPaginator
@@ -90,6 +91,7 @@ class AsyncAPIClient(BaseClient):
             self._acore: httpcore.AsyncConnectionPool | None = _copy_of._acore
             self._build_static_headers(self._http.headers)
             self._sleep: Callable[[float], Awaitable[None]] = _copy_of._sleep
+            self._gate: ConcurrencyGate = _copy_of._gate
             return
         self._owns_http = http_client is None
         transport = httpx.AsyncHTTPTransport() if http_client is None else None
@@ -102,6 +104,7 @@ class AsyncAPIClient(BaseClient):
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
             self.timeout = http_client.timeout
         self._sleep = _async_sleep
+        self._gate = ConcurrencyGate(pool_limit(self._http))
 
     async def close(self) -> None:
         """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
@@ -123,7 +126,6 @@ class AsyncAPIClient(BaseClient):
         await self.close()
 
     async def _send(self, prep: Prepared) -> Result:
-        http, direct, core = self._http, self._direct, self._acore
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
@@ -140,34 +142,9 @@ class AsyncAPIClient(BaseClient):
                     await self._sleep(delay)
                 started = time.perf_counter()
                 try:
-                    response: httpx.Response | CoreResponse
-                    payload = prep.content
-                    abody = payload.achunks() if isinstance(payload, Upload) else payload
-                    if core is not None:
-                        headers = core_headers(self._static_for(prep.op), prep.headers)
-                        response = await asend(core, prep.method, prep.url, headers, abody, prep.timeout, end)
-                    else:
-                        request = http.build_request(
-                            prep.method,
-                            parsed_url(prep.url),
-                            headers=prep.headers,
-                            content=abody,
-                            timeout=prep.timeout,
-                        )
-                        if not prep.op.auth:
-                            request.headers.pop("authorization", None)
-                        deadline = attempt_deadline(prep.timeout, end)
-                        if direct is not None:
-                            streamed = await direct.handle_async_request(request)
-                        else:
-                            streamed = await http.send(request, follow_redirects=False, stream=True)
-                        try:
-                            received = await aread_within(streamed.aiter_bytes(), deadline)
-                        finally:
-                            await streamed.aclose()
-                        response = CoreResponse(
-                            streamed.status_code, streamed.headers, received, streamed.reason_phrase
-                        )
+                    async with self._gate.slot():  # a burst waits here, not in httpcore's queue (_gate.py)
+                        started = time.perf_counter()
+                        response = await self._exchange(prep, end)
                 except httpx.RequestError as exc:
                     error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
                 else:
@@ -183,6 +160,30 @@ class AsyncAPIClient(BaseClient):
             retries_left -= 1
             self._log_retry(prep, error, wait, attempt)
             await self._sleep(wait)
+
+    async def _exchange(self, prep: Prepared, end: float | None) -> CoreResponse:
+        """One request and its whole body, on the lean httpcore path when this client owns its pool."""
+        http, direct, core = self._http, self._direct, self._acore
+        payload = prep.content
+        abody = payload.achunks() if isinstance(payload, Upload) else payload
+        if core is not None:
+            headers = core_headers(self._static_for(prep.op), prep.headers)
+            return await asend(core, prep.method, prep.url, headers, abody, prep.timeout, end)
+        request = http.build_request(
+            prep.method, parsed_url(prep.url), headers=prep.headers, content=abody, timeout=prep.timeout
+        )
+        if not prep.op.auth:
+            request.headers.pop("authorization", None)
+        deadline = attempt_deadline(prep.timeout, end)
+        if direct is not None:
+            streamed = await direct.handle_async_request(request)
+        else:
+            streamed = await http.send(request, follow_redirects=False, stream=True)
+        try:
+            received = await aread_within(streamed.aiter_bytes(), deadline)
+        finally:
+            await streamed.aclose()
+        return CoreResponse(streamed.status_code, streamed.headers, received, streamed.reason_phrase)
 
     async def _request(
         self,
