@@ -72,16 +72,12 @@ class Upload:
 
     async def achunks(self) -> AsyncIterator[bytes]:
         # Local-disk reads of one chunk are short; a thread hop per chunk would cost more than it saves.
-        f, owned = self._open()
+        chunks = self.chunks()
         try:
-            remaining = self.length
-            while remaining > 0:
-                chunk = self._next(f, remaining)
-                remaining -= len(chunk)
+            for chunk in chunks:
                 yield chunk
         finally:
-            if owned:
-                f.close()
+            chunks.close()  # closes the file now, also when the request stops reading early
 
     def __repr__(self) -> str:
         return f"<Upload {self.length} bytes>"
