@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import io
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator
 from typing import IO, BinaryIO, TypeAlias
 
 from ._errors import APIConnectionError
@@ -58,7 +58,7 @@ class Upload:
             )
         return chunk
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Generator[bytes, None, None]:
         f, owned = self._open()
         try:
             remaining = self.length
