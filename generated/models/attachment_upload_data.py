@@ -12,8 +12,7 @@ from ..._model import Model
 
 @define
 class AttachmentUploadData(Model):
-    """AttachmentUploadData
-
+    """
     Attributes:
         attachment_id: Temporary attachment ID to use in email attachments[].
         content_type: Stored attachment MIME type

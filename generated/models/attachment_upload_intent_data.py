@@ -14,8 +14,7 @@ from .attachment_upload_intent_data_method import AttachmentUploadIntentDataMeth
 
 @define
 class AttachmentUploadIntentData(Model):
-    """AttachmentUploadIntentData
-
+    """
     Attributes:
         expires_at: ISO timestamp when the upload URL expires.
         headers: Headers that must be sent with the PUT upload request.

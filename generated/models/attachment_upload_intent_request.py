@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class AttachmentUploadIntentRequest(Model):
-    """AttachmentUploadIntentRequest
-
+    """
     Attributes:
         filename: Filename to associate with the uploaded attachment.
         size_bytes: Exact byte size that will be uploaded.

@@ -12,8 +12,7 @@ from .balance_currency import BalanceCurrency
 
 @define
 class Balance(Model):
-    """Balance
-
+    """
     Attributes:
         balance: Current spendable balance
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class BalanceAutoTopup(Model):
-    """BalanceAutoTopup"""
-
     amount: str | None
 
     enabled: bool

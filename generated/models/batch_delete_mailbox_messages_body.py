@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class BatchDeleteMailboxMessagesBody(Model):
-    """BatchDeleteMailboxMessagesBody
-
+    """
     Attributes:
         ids: Message IDs to delete, maximum 100.
         if_in_state: Optional message state token for stale-write protection.

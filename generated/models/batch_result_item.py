@@ -13,8 +13,7 @@ from .batch_result_item_status import BatchResultItemStatus
 
 @define
 class BatchResultItem(Model):
-    """BatchResultItem
-
+    """
     Attributes:
         index: Position in the input array
         message_id: Message ID (null if failed)

@@ -12,8 +12,7 @@ from .error_issue import ErrorIssue
 
 @define
 class BatchResultItemError(Model):
-    """BatchResultItemError
-
+    """
     Attributes:
         code: Machine-readable error code
         message: Human-readable error description

@@ -11,8 +11,7 @@ from .email_send_request import EmailSendRequest
 
 @define
 class BatchSendRequest(Model):
-    """BatchSendRequest
-
+    """
     Attributes:
         messages: Array of email messages to send (max 100)
     """

@@ -12,8 +12,6 @@ from .batch_summary import BatchSummary
 
 @define
 class BatchSendSuccessData(Model):
-    """BatchSendSuccessData"""
-
     results: list[BatchResultItem]
 
     summary: BatchSummary

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class BatchSummary(Model):
-    """BatchSummary
-
+    """
     Attributes:
         failed: Failed count
         queued: Successfully queued count

@@ -12,8 +12,7 @@ from .batch_update_mailbox_messages_body_keywords import BatchUpdateMailboxMessa
 
 @define
 class BatchUpdateMailboxMessagesBody(Model):
-    """BatchUpdateMailboxMessagesBody
-
+    """
     Attributes:
         ids: Message IDs to update, maximum 100.
         flagged: Set or clear the flagged marker.

@@ -13,8 +13,7 @@ from .connection_team import ConnectionTeam
 
 @define
 class Connection(Model):
-    """Connection
-
+    """
     Attributes:
         label: Display label for this connection.
     """

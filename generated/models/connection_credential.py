@@ -11,8 +11,6 @@ from .connection_credential_type import ConnectionCredentialType
 
 @define
 class ConnectionCredential(Model):
-    """ConnectionCredential"""
-
     id: str
 
     name: str | None

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ConnectionMailboxesItem(Model):
-    """ConnectionMailboxesItem"""
-
     email: str
 
     id: str

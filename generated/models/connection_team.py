@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ConnectionTeam(Model):
-    """ConnectionTeam"""
-
     id: str
 
     name: str

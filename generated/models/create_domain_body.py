@@ -12,8 +12,7 @@ from .create_domain_body_mode import CreateDomainBodyMode
 
 @define
 class CreateDomainBody(Model):
-    """CreateDomainBody
-
+    """
     Attributes:
         domain: Fully qualified domain name. Must be lowercased and domain-only (no scheme).
         mode: Domain usage mode. Defaults to `send_receive` when omitted.

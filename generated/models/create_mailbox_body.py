@@ -12,8 +12,7 @@ from .create_mailbox_body_send_scope import CreateMailboxBodySendScope
 
 @define
 class CreateMailboxBody(Model):
-    """CreateMailboxBody
-
+    """
     Attributes:
         email: Mailbox email address to create.
         display_name: Optional display name shown in outbound From headers.

@@ -11,8 +11,6 @@ from ..._types import UNSET, Unset
 
 @define
 class CreateMailboxFolderBody(Model):
-    """CreateMailboxFolderBody"""
-
     name: str
 
     parent_id: str | None | Unset = UNSET

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class CreateMailboxKeyBody(Model):
-    """CreateMailboxKeyBody
-
+    """
     Attributes:
         app_name: Human-friendly label for the new API key.
     """

@@ -14,8 +14,7 @@ from .delivery_log_recipient import DeliveryLogRecipient
 
 @define
 class DeliveryLogDetail(Model):
-    """DeliveryLogDetail
-
+    """
     Attributes:
         accepted_recipient_count: Recipient occurrences accepted by the provider, or null when no recipient snapshot exists
         created_at: ISO 8601 creation timestamp

@@ -13,8 +13,7 @@ from .delivery_log_item_status import DeliveryLogItemStatus
 
 @define
 class DeliveryLogItem(Model):
-    """DeliveryLogItem
-
+    """
     Attributes:
         accepted_recipient_count: Recipient occurrences accepted by the provider, or null when no recipient snapshot exists
         created_at: ISO 8601 creation timestamp

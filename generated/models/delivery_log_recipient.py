@@ -12,8 +12,7 @@ from .delivery_log_recipient_type import DeliveryLogRecipientType
 
 @define
 class DeliveryLogRecipient(Model):
-    """DeliveryLogRecipient
-
+    """
     Attributes:
         email: Recipient email address
         reason: Recipient-specific rejection reason when available

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class DomainDeleted(Model):
-    """DomainDeleted"""
-
     deleted: bool
 
     id: str

@@ -13,8 +13,6 @@ from .email_metrics_timeseries_item import EmailMetricsTimeseriesItem
 
 @define
 class EmailMetrics(Model):
-    """EmailMetrics"""
-
     comparison: EmailMetricsComparison
 
     summary: EmailMetricsSummary

@@ -11,8 +11,6 @@ from .email_metrics_comparison_change_pct import EmailMetricsComparisonChangePct
 
 @define
 class EmailMetricsComparison(Model):
-    """EmailMetricsComparison"""
-
     change_pct: EmailMetricsComparisonChangePct
 
     failed: float

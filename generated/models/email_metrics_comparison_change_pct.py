@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class EmailMetricsComparisonChangePct(Model):
-    """EmailMetricsComparisonChangePct"""
-
     failed: float
 
     pending: float

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class EmailMetricsSummary(Model):
-    """EmailMetricsSummary"""
-
     failed: float
 
     pending: float

@@ -12,8 +12,6 @@ from ..._model import Model
 
 @define
 class EmailMetricsTimeseriesItem(Model):
-    """EmailMetricsTimeseriesItem"""
-
     failed: float
 
     pending: float

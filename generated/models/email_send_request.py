@@ -18,8 +18,7 @@ from .uploaded_attachment_ref import UploadedAttachmentRef
 
 @define
 class EmailSendRequest(Model):
-    """EmailSendRequest
-
+    """
     Attributes:
         from_: Sender address
         html_body: HTML email content (max 25MB)

@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class EmailSendRequestReplyTo(Model):
-    """EmailSendRequestReplyTo
-
+    """
     Attributes:
         email: Email address
         name: Display name

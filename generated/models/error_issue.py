@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class ErrorIssue(Model):
-    """ErrorIssue
-
+    """
     Attributes:
         code: Issue code from the validator
         field_: Dot-path to the failing field

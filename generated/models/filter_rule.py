@@ -12,8 +12,7 @@ from .filter_rule_type import FilterRuleType
 
 @define
 class FilterRule(Model):
-    """FilterRule
-
+    """
     Attributes:
         pattern: Email address or bare domain name. Validated against RFC 5321/1035 regexes. The `*@domain` wildcard spelling is accepted and normalised to the bare domain (matching is by exact address or sender domain).
         type: Rule type

@@ -12,8 +12,7 @@ from .filter_state_mode import FilterStateMode
 
 @define
 class FilterState(Model):
-    """FilterState
-
+    """
     Attributes:
         mode: Active filtering mode. `off` disables filtering (all senders accepted). `allowlist` only accepts senders matching a rule. `denylist` blocks senders matching a rule.
         rules: Current rules, sorted by pattern ascending

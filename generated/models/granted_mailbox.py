@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class GrantedMailbox(Model):
-    """GrantedMailbox
-
+    """
     Attributes:
         email: Mailbox email address
         id: Mailbox public ID

@@ -13,8 +13,7 @@ from .incoming_log_item_event_type import IncomingLogItemEventType
 
 @define
 class IncomingLogItem(Model):
-    """IncomingLogItem
-
+    """
     Attributes:
         amount: Billable amount for this message in USD
         billing_bucket_start: ISO 8601 usage bucket start

@@ -12,8 +12,7 @@ from .inline_attachment_encoding import InlineAttachmentEncoding
 
 @define
 class InlineAttachment(Model):
-    """InlineAttachment
-
+    """
     Attributes:
         content: Base64-encoded file content
         filename: Filename with allowed extension

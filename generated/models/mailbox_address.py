@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxAddress(Model):
-    """MailboxAddress"""
-
     email: str
 
     name: str | None

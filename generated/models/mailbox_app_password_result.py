@@ -11,6 +11,4 @@ from .mailbox_credential import MailboxCredential
 
 @define
 class MailboxAppPasswordResult(Model):
-    """MailboxAppPasswordResult"""
-
     credential: MailboxCredential

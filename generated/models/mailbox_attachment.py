@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class MailboxAttachment(Model):
-    """MailboxAttachment
-
+    """
     Attributes:
         content_id: Content ID for inline attachments, when present.
         id: Attachment blob ID.

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxAttachmentUploadIntentBody(Model):
-    """MailboxAttachmentUploadIntentBody
-
+    """
     Attributes:
         content_type: Content-Type that must be sent on the later PUT request.
         filename: Filename to use when sending the uploaded attachment.

@@ -14,8 +14,7 @@ from .mailbox_attachment_upload_intent_result_method import MailboxAttachmentUpl
 
 @define
 class MailboxAttachmentUploadIntentResult(Model):
-    """MailboxAttachmentUploadIntentResult
-
+    """
     Attributes:
         expires_at: Upload URL expiry time.
         headers: Headers that must be sent exactly with the PUT request.

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxAttachmentUploadResult(Model):
-    """MailboxAttachmentUploadResult
-
+    """
     Attributes:
         blob_id: Uploaded attachment blob ID for a later send request.
     """

@@ -11,8 +11,7 @@ from .mailbox_availability_reason import MailboxAvailabilityReason
 
 @define
 class MailboxAvailabilityResult(Model):
-    """MailboxAvailabilityResult
-
+    """
     Attributes:
         available: Whether this address can be reserved for mailbox creation.
         email: Normalised mailbox email address checked.

@@ -12,8 +12,6 @@ from .mailbox_batch_message_states import MailboxBatchMessageStates
 
 @define
 class MailboxBatchDeleteMessagesResult(Model):
-    """MailboxBatchDeleteMessagesResult"""
-
     deleted: list[str]
 
     failed: list[MailboxBatchMessageFailure]

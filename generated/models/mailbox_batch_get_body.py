@@ -15,8 +15,7 @@ from .mailbox_batch_get_body_part import MailboxBatchGetBodyPart
 
 @define
 class MailboxBatchGetBody(Model):
-    """MailboxBatchGetBody
-
+    """
     Attributes:
         ids: Message IDs to fetch, maximum 100.
         body_mode: Body shape to include for each message.

@@ -13,8 +13,6 @@ from .mailbox_raw_body import MailboxRawBody
 
 @define
 class MailboxBatchGetItem(Model):
-    """MailboxBatchGetItem"""
-
     content: MailboxMessageContent | None
 
     message: MailboxMessageSummary

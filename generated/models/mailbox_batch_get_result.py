@@ -12,8 +12,6 @@ from .mailbox_batch_get_result_states import MailboxBatchGetResultStates
 
 @define
 class MailboxBatchGetResult(Model):
-    """MailboxBatchGetResult"""
-
     messages: list[MailboxBatchGetItem]
 
     not_found: list[str]

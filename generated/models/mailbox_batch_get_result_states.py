@@ -10,6 +10,4 @@ from ..._model import Model
 
 @define
 class MailboxBatchGetResultStates(Model):
-    """MailboxBatchGetResultStates"""
-
     email_state: str | None

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxBatchMessageFailure(Model):
-    """MailboxBatchMessageFailure"""
-
     code: str
 
     id: str

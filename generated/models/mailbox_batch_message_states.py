@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxBatchMessageStates(Model):
-    """MailboxBatchMessageStates"""
-
     new_state: str | None
 
     old_state: str | None

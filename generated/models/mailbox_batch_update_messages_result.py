@@ -12,8 +12,6 @@ from .mailbox_batch_message_states import MailboxBatchMessageStates
 
 @define
 class MailboxBatchUpdateMessagesResult(Model):
-    """MailboxBatchUpdateMessagesResult"""
-
     failed: list[MailboxBatchMessageFailure]
 
     not_found: list[str]

@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class MailboxChanges(Model):
-    """MailboxChanges
-
+    """
     Attributes:
         sync_required: When true, refetch this resource list instead of applying the incremental arrays.
     """

@@ -13,8 +13,6 @@ from .mailbox_content_headers_selected import MailboxContentHeadersSelected
 
 @define
 class MailboxContentHeaders(Model):
-    """MailboxContentHeaders"""
-
     full: list[MailboxContentHeadersFullItem] | None
 
     mode: MailboxContentHeadersMode

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxContentHeadersFullItem(Model):
-    """MailboxContentHeadersFullItem"""
-
     name: str
 
     value: str

@@ -11,8 +11,6 @@ from .mailbox_address import MailboxAddress
 
 @define
 class MailboxContentHeadersSelected(Model):
-    """MailboxContentHeadersSelected"""
-
     in_reply_to: str | None
 
     message_id: list[str]

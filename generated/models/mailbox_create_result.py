@@ -12,8 +12,7 @@ from .mailbox_credential import MailboxCredential
 
 @define
 class MailboxCreateResult(Model):
-    """MailboxCreateResult
-
+    """
     Attributes:
         credential: Initial credential for the mailbox. `null` if credential generation failed — call POST /mailboxes/{id}/keys to retry.
         warning: Optional warning string when the mailbox was created without an initial credential

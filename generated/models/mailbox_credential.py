@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxCredential(Model):
-    """MailboxCredential
-
+    """
     Attributes:
         imap_port: IMAP retrieval port
         public_id: Credential public ID

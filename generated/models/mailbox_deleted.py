@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxDeleted(Model):
-    """MailboxDeleted"""
-
     deleted: bool
 
     id: str

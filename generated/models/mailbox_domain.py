@@ -15,8 +15,7 @@ from .mailbox_domain_verification_status import MailboxDomainVerificationStatus
 
 @define
 class MailboxDomain(Model):
-    """MailboxDomain
-
+    """
     Attributes:
         created_at: ISO 8601 creation timestamp
         domain: Fully qualified domain name

@@ -16,8 +16,7 @@ from .mailbox_domain_name_value_record import MailboxDomainNameValueRecord
 
 @define
 class MailboxDomainDnsRecords(Model):
-    """MailboxDomainDnsRecords
-
+    """
     Attributes:
         dkim: Three Amazon SES DKIM CNAME records
         mail_from: Custom MAIL FROM records for Amazon SES bounce handling

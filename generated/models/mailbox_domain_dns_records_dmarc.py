@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxDomainDnsRecordsDmarc(Model):
-    """MailboxDomainDnsRecordsDmarc"""
-
     name: str
 
     value: str

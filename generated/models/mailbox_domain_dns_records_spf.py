@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxDomainDnsRecordsSpf(Model):
-    """MailboxDomainDnsRecordsSpf"""
-
     name: str
 
     value: str

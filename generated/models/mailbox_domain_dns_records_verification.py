@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxDomainDnsRecordsVerification(Model):
-    """MailboxDomainDnsRecordsVerification"""
-
     name: str
 
     value: str

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxDomainMxRecord(Model):
-    """MailboxDomainMxRecord"""
-
     priority: int
 
     target: str

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxDomainVerifyChecks(Model):
-    """MailboxDomainVerifyChecks
-
+    """
     Attributes:
         dmarc: A DMARC record containing v=DMARC1 is present.
         mail_from_mx: Custom MAIL FROM MX record matches expected value

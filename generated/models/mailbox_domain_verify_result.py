@@ -14,8 +14,7 @@ from .mailbox_domain_verify_result_status import MailboxDomainVerifyResultStatus
 
 @define
 class MailboxDomainVerifyResult(Model):
-    """MailboxDomainVerifyResult
-
+    """
     Attributes:
         ses_dkim_signing_enabled: Whether Amazon SES DKIM signing is enabled
         ses_dkim_status: Latest Amazon SES DKIM status

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxFolder(Model):
-    """MailboxFolder
-
+    """
     Attributes:
         can_add_items: Whether messages can be moved into this folder.
         id: Folder ID

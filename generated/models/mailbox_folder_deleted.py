@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxFolderDeleted(Model):
-    """MailboxFolderDeleted"""
-
     deleted: bool
 
     id: str

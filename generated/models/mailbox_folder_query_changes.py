@@ -11,8 +11,6 @@ from .mailbox_folder_query_changes_added_item import MailboxFolderQueryChangesAd
 
 @define
 class MailboxFolderQueryChanges(Model):
-    """MailboxFolderQueryChanges"""
-
     added: list[MailboxFolderQueryChangesAddedItem]
 
     has_more: bool

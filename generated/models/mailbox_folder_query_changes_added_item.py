@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxFolderQueryChangesAddedItem(Model):
-    """MailboxFolderQueryChangesAddedItem"""
-
     id: str
 
     index: int

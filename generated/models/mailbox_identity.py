@@ -11,8 +11,7 @@ from .mailbox_address import MailboxAddress
 
 @define
 class MailboxIdentity(Model):
-    """MailboxIdentity
-
+    """
     Attributes:
         id: Identity ID
         may_delete: Whether the mailbox service allows this identity to be deleted.

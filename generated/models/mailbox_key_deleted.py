@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxKeyDeleted(Model):
-    """MailboxKeyDeleted"""
-
     deleted: bool
 
     id: str

@@ -7,9 +7,7 @@ from ..._decoding import OpenStrEnum
 
 
 class MailboxListSubmissionsSortBy(OpenStrEnum):
-    """MailboxListSubmissionsSortBy
-
-    Values the server adds later decode to a member whose `.value` is the raw value and whose
+    """Values the server adds later decode to a member whose `.value` is the raw value and whose
     `.is_known` is False; they compare equal to their plain value.
     """
 

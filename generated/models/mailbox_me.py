@@ -14,8 +14,7 @@ from .mailbox_send_scope import MailboxSendScope
 
 @define
 class MailboxMe(Model):
-    """MailboxMe
-
+    """
     Attributes:
         created_at: ISO 8601 creation timestamp
         display_name: Optional display name shown in outbound From headers

@@ -14,8 +14,7 @@ from .mailbox_message_flags import MailboxMessageFlags
 
 @define
 class MailboxMessage(Model):
-    """MailboxMessage
-
+    """
     Attributes:
         id: Message ID
         in_reply_to: `In-Reply-To` header values, with the surrounding angle brackets removed — the message this one replies to. Empty when the message is not a reply.

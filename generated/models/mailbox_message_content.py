@@ -16,8 +16,7 @@ from .mailbox_message_content_states import MailboxMessageContentStates
 
 @define
 class MailboxMessageContent(Model):
-    """MailboxMessageContent
-
+    """
     Attributes:
         attachments: Attachment metadata only. Attachment contents are not parsed by this endpoint.
         id: Message ID

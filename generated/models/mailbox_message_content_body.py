@@ -11,8 +11,7 @@ from .mailbox_message_content_body_format import MailboxMessageContentBodyFormat
 
 @define
 class MailboxMessageContentBody(Model):
-    """MailboxMessageContentBody
-
+    """
     Attributes:
         html: HTML body when requested. Returned as a JSON string and not as rendered content.
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxMessageContentDates(Model):
-    """MailboxMessageContentDates"""
-
     received_at: str | None
 
     sent_at: str | None

@@ -11,8 +11,6 @@ from .mailbox_address import MailboxAddress
 
 @define
 class MailboxMessageContentParticipants(Model):
-    """MailboxMessageContentParticipants"""
-
     bcc: list[MailboxAddress]
 
     cc: list[MailboxAddress]

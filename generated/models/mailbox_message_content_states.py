@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxMessageContentStates(Model):
-    """MailboxMessageContentStates"""
-
     email_state: str | None
 
     option_hash: str

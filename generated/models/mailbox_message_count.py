@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxMessageCount(Model):
-    """MailboxMessageCount"""
-
     sync_state: str | None
 
     total: int

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxMessageDeleted(Model):
-    """MailboxMessageDeleted"""
-
     deleted: bool
 
     id: str

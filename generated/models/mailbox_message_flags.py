@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxMessageFlags(Model):
-    """MailboxMessageFlags"""
-
     answered: bool
 
     draft: bool

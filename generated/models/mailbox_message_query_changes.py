@@ -11,8 +11,6 @@ from .mailbox_message_query_changes_added_item import MailboxMessageQueryChanges
 
 @define
 class MailboxMessageQueryChanges(Model):
-    """MailboxMessageQueryChanges"""
-
     added: list[MailboxMessageQueryChangesAddedItem]
 
     has_more: bool

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxMessageQueryChangesAddedItem(Model):
-    """MailboxMessageQueryChangesAddedItem"""
-
     id: str
 
     index: int

@@ -14,8 +14,7 @@ from .mailbox_message_flags import MailboxMessageFlags
 
 @define
 class MailboxMessageSummary(Model):
-    """MailboxMessageSummary
-
+    """
     Attributes:
         id: Message ID
         keywords: Active message keywords, including system flags and custom labels.

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxQuota(Model):
-    """MailboxQuota
-
+    """
     Attributes:
         id: Quota ID
     """

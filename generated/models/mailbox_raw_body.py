@@ -13,8 +13,7 @@ from .mailbox_raw_body_states import MailboxRawBodyStates
 
 @define
 class MailboxRawBody(Model):
-    """MailboxRawBody
-
+    """
     Attributes:
         id: Message ID
     """

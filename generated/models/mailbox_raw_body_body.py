@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxRawBodyBody(Model):
-    """MailboxRawBodyBody"""
-
     html: str | None
 
     is_truncated: bool

@@ -10,6 +10,4 @@ from ..._model import Model
 
 @define
 class MailboxRawBodyStates(Model):
-    """MailboxRawBodyStates"""
-
     email_state: str | None

@@ -13,8 +13,6 @@ from .mailbox_realtime_message import MailboxRealtimeMessage
 
 @define
 class MailboxRealtimeEvent(Model):
-    """MailboxRealtimeEvent"""
-
     event_type: MailboxRealtimeEventEventType
 
     is_spam: bool | None

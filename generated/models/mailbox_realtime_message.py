@@ -15,8 +15,7 @@ from .mailbox_realtime_message_body import MailboxRealtimeMessageBody
 
 @define
 class MailboxRealtimeMessage(Model):
-    """MailboxRealtimeMessage
-
+    """
     Attributes:
         id: Message ID
         keywords: Active message keywords, including system flags and custom labels.

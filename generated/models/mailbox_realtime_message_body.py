@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxRealtimeMessageBody(Model):
-    """MailboxRealtimeMessageBody"""
-
     html: str | None
 
     is_truncated: bool

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxSearchSnippet(Model):
-    """MailboxSearchSnippet
-
+    """
     Attributes:
         preview: Body preview snippet. May include mark tags.
         subject: Subject snippet. May include mark tags.

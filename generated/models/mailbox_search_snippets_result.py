@@ -11,8 +11,6 @@ from .mailbox_search_snippet import MailboxSearchSnippet
 
 @define
 class MailboxSearchSnippetsResult(Model):
-    """MailboxSearchSnippetsResult"""
-
     not_found: list[str]
 
     snippets: list[MailboxSearchSnippet]

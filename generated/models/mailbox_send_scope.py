@@ -12,8 +12,7 @@ from .mailbox_send_scope_type import MailboxSendScopeType
 
 @define
 class MailboxSendScope(Model):
-    """MailboxSendScope
-
+    """
     Attributes:
         type: Outbound routing strategy. `all` lets the mailbox use any team-configured provider; `providers` restricts to the listed provider IDs; `group` routes via a delivery group.
         group_public_ids: Delivery group public IDs (only when type=group)

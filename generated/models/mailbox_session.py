@@ -16,8 +16,7 @@ from .mailbox_session_states import MailboxSessionStates
 
 @define
 class MailboxSession(Model):
-    """MailboxSession
-
+    """
     Attributes:
         gated: Flags are true when a feature is intentionally unavailable through the mailbox API.
     """

@@ -18,8 +18,6 @@ from .mailbox_session_capabilities_threads import MailboxSessionCapabilitiesThre
 
 @define
 class MailboxSessionCapabilities(Model):
-    """MailboxSessionCapabilities"""
-
     attachments: MailboxSessionCapabilitiesAttachments
 
     folders: MailboxSessionCapabilitiesFolders

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionCapabilitiesAttachments(Model):
-    """MailboxSessionCapabilitiesAttachments"""
-
     download: bool
 
     metadata: bool

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionCapabilitiesFolders(Model):
-    """MailboxSessionCapabilitiesFolders"""
-
     changes: bool
 
     create: bool

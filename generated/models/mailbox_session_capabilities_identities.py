@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionCapabilitiesIdentities(Model):
-    """MailboxSessionCapabilitiesIdentities"""
-
     changes: bool
 
     create: bool

@@ -13,8 +13,6 @@ from .mailbox_session_capabilities_messages_update_fields_item import (
 
 @define
 class MailboxSessionCapabilitiesMessages(Model):
-    """MailboxSessionCapabilitiesMessages"""
-
     batch_get: bool
 
     batch_update: bool

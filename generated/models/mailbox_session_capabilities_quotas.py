@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionCapabilitiesQuotas(Model):
-    """MailboxSessionCapabilitiesQuotas"""
-
     changes: bool
 
     list_: bool = field(metadata={"json": "list"})

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionCapabilitiesSubmissions(Model):
-    """MailboxSessionCapabilitiesSubmissions"""
-
     changes: bool
 
     detail: bool

@@ -14,8 +14,6 @@ from .mailbox_session_capabilities_sync_types_item import MailboxSessionCapabili
 
 @define
 class MailboxSessionCapabilitiesSync(Model):
-    """MailboxSessionCapabilitiesSync"""
-
     query_changes: list[MailboxSessionCapabilitiesSyncQueryChangesItem]
 
     typed_changes: bool

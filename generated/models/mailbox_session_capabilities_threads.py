@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionCapabilitiesThreads(Model):
-    """MailboxSessionCapabilitiesThreads"""
-
     changes: bool
 
     clean_content: bool

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionEndpoints(Model):
-    """MailboxSessionEndpoints"""
-
     folders: list[str]
 
     mailbox: list[str]

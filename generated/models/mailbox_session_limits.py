@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionLimits(Model):
-    """MailboxSessionLimits"""
-
     attachment_upload_bytes_max: int
 
     batch_ids_max: int

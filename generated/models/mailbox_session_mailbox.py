@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class MailboxSessionMailbox(Model):
-    """MailboxSessionMailbox
-
+    """
     Attributes:
         id: Mailbox public ID
     """

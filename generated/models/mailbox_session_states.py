@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSessionStates(Model):
-    """MailboxSessionStates"""
-
     folders: str
 
     identities: str

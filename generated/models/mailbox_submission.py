@@ -12,8 +12,7 @@ from .mailbox_submission_envelope import MailboxSubmissionEnvelope
 
 @define
 class MailboxSubmission(Model):
-    """MailboxSubmission
-
+    """
     Attributes:
         id: Submission ID
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxSubmissionDeliveryStatus(Model):
-    """MailboxSubmissionDeliveryStatus"""
-
     delivered: str | None
 
     displayed: str | None

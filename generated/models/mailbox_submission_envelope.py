@@ -11,8 +11,6 @@ from .mailbox_submission_envelope_address import MailboxSubmissionEnvelopeAddres
 
 @define
 class MailboxSubmissionEnvelope(Model):
-    """MailboxSubmissionEnvelope"""
-
     mail_from: MailboxSubmissionEnvelopeAddress | None
 
     rcpt_to: list[MailboxSubmissionEnvelopeAddress]

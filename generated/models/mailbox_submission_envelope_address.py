@@ -11,8 +11,6 @@ from .mailbox_submission_envelope_address_parameters import MailboxSubmissionEnv
 
 @define
 class MailboxSubmissionEnvelopeAddress(Model):
-    """MailboxSubmissionEnvelopeAddress"""
-
     email: str
 
     parameters: MailboxSubmissionEnvelopeAddressParameters | None

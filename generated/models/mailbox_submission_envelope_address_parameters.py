@@ -10,4 +10,4 @@ from ..._model import Model
 
 @define
 class MailboxSubmissionEnvelopeAddressParameters(Model):
-    """MailboxSubmissionEnvelopeAddressParameters"""
+    """Free-form: every field the server sends is kept; read one with `obj["name"]`."""

@@ -13,8 +13,7 @@ from .mailbox_thread_states import MailboxThreadStates
 
 @define
 class MailboxThread(Model):
-    """MailboxThread
-
+    """
     Attributes:
         id: Thread ID
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class MailboxThreadStates(Model):
-    """MailboxThreadStates"""
-
     email_state: str | None
 
     thread_state: str | None

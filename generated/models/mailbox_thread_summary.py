@@ -13,8 +13,7 @@ from .mailbox_thread_summary_states import MailboxThreadSummaryStates
 
 @define
 class MailboxThreadSummary(Model):
-    """MailboxThreadSummary
-
+    """
     Attributes:
         id: Thread ID
     """

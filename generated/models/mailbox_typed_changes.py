@@ -11,6 +11,4 @@ from .mailbox_typed_changes_types import MailboxTypedChangesTypes
 
 @define
 class MailboxTypedChanges(Model):
-    """MailboxTypedChanges"""
-
     types: MailboxTypedChangesTypes

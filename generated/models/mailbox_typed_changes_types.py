@@ -12,8 +12,6 @@ from .mailbox_changes import MailboxChanges
 
 @define
 class MailboxTypedChangesTypes(Model):
-    """MailboxTypedChangesTypes"""
-
     folders: MailboxChanges | Unset = UNSET
 
     identities: MailboxChanges | Unset = UNSET

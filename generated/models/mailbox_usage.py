@@ -12,8 +12,6 @@ from .mailbox_usage_states import MailboxUsageStates
 
 @define
 class MailboxUsage(Model):
-    """MailboxUsage"""
-
     resources: list[MailboxUsageResource]
 
     states: MailboxUsageStates

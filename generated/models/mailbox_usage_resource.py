@@ -11,8 +11,6 @@ from .mailbox_usage_resource_limit_status import MailboxUsageResourceLimitStatus
 
 @define
 class MailboxUsageResource(Model):
-    """MailboxUsageResource"""
-
     hard_limit: int
 
     limit_status: MailboxUsageResourceLimitStatus

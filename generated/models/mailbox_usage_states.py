@@ -10,6 +10,4 @@ from ..._model import Model
 
 @define
 class MailboxUsageStates(Model):
-    """MailboxUsageStates"""
-
     quota_state: str | None

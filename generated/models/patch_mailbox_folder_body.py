@@ -11,8 +11,6 @@ from ..._types import UNSET, Unset
 
 @define
 class PatchMailboxFolderBody(Model):
-    """PatchMailboxFolderBody"""
-
     name: str | Unset = UNSET
 
     parent_id: str | None | Unset = UNSET

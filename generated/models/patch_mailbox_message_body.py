@@ -12,8 +12,7 @@ from .patch_mailbox_message_body_keywords import PatchMailboxMessageBodyKeywords
 
 @define
 class PatchMailboxMessageBody(Model):
-    """PatchMailboxMessageBody
-
+    """
     Attributes:
         keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ProviderAllowedActions(Model):
-    """ProviderAllowedActions"""
-
     activate: bool
 
     deactivate: bool

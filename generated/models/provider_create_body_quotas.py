@@ -12,8 +12,7 @@ from .provider_quota_range import ProviderQuotaRange
 
 @define
 class ProviderCreateBodyQuotas(Model):
-    """ProviderCreateBodyQuotas
-
+    """
     Attributes:
         per_day: Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH.
         per_hour: Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH.

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ProviderDeleted(Model):
-    """ProviderDeleted"""
-
     deleted: bool
 
     id: str

@@ -17,8 +17,7 @@ from .provider_variables import ProviderVariables
 
 @define
 class ProviderItem(Model):
-    """ProviderItem
-
+    """
     Attributes:
         created_at: ISO 8601 creation timestamp
         from_email: Default From email address. Connected Google and Microsoft accounts always use their authorised account address.

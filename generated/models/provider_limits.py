@@ -12,8 +12,6 @@ from .shared_amazon_ses_limit import SharedAmazonSesLimit
 
 @define
 class ProviderLimits(Model):
-    """ProviderLimits"""
-
     sending_accounts: ResourceLimitSnapshot
 
     shared_amazon_ses: SharedAmazonSesLimit

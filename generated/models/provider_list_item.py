@@ -16,8 +16,7 @@ from .provider_quotas import ProviderQuotas
 
 @define
 class ProviderListItem(Model):
-    """ProviderListItem
-
+    """
     Attributes:
         created_at: ISO 8601 creation timestamp
         from_email: Default From email address. Connected Google and Microsoft accounts always use their authorised account address.

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ProviderQuotaRange(Model):
-    """ProviderQuotaRange"""
-
     max: int
 
     min: int

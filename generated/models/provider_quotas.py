@@ -11,8 +11,6 @@ from .provider_quota_range import ProviderQuotaRange
 
 @define
 class ProviderQuotas(Model):
-    """ProviderQuotas"""
-
     per_day: ProviderQuotaRange | None
 
     per_hour: ProviderQuotaRange | None

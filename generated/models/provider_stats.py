@@ -12,8 +12,7 @@ from .provider_type_counts import ProviderTypeCounts
 
 @define
 class ProviderStats(Model):
-    """ProviderStats
-
+    """
     Attributes:
         active: Accounts with status 'active'
         error: Accounts with status 'error'

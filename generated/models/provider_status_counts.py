@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ProviderStatusCounts(Model):
-    """ProviderStatusCounts"""
-
     active: float
 
     error: float

@@ -12,8 +12,6 @@ from ..._model import Model
 
 @define
 class ProviderTestResult(Model):
-    """ProviderTestResult"""
-
     latency_ms: int
 
     message: str

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class ProviderTypeCounts(Model):
-    """ProviderTypeCounts
-
+    """
     Attributes:
         amazon_ses: Number of shared Amazon SES accounts
         gmail_api: Number of Gmail API accounts

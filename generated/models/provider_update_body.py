@@ -14,8 +14,7 @@ from .provider_variables import ProviderVariables
 
 @define
 class ProviderUpdateBody(Model):
-    """ProviderUpdateBody
-
+    """
     Attributes:
         from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
         variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.

@@ -12,8 +12,6 @@ from .provider_usage_window_days import ProviderUsageWindowDays
 
 @define
 class ProviderUsage(Model):
-    """ProviderUsage"""
-
     providers: list[ProviderUsageItem]
 
     window_days: ProviderUsageWindowDays

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ProviderUsageItem(Model):
-    """ProviderUsageItem"""
-
     failed_7d: int
 
     pending_7d: int

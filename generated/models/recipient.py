@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class Recipient(Model):
-    """Recipient
-
+    """
     Attributes:
         email: Recipient email address
         name: Recipient display name

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class ResourceLimitSnapshot(Model):
-    """ResourceLimitSnapshot"""
-
     can_request_increase: bool
 
     is_at_limit: bool

@@ -16,8 +16,7 @@ from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
 
 @define
 class SendMailboxMessageBody(Model):
-    """SendMailboxMessageBody
-
+    """
     Attributes:
         subject: Subject line for the outgoing email.
         to: Primary recipients.

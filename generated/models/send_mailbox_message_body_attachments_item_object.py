@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class SendMailboxMessageBodyAttachmentsItemObject(Model):
-    """SendMailboxMessageBodyAttachmentsItemObject
-
+    """
     Attributes:
         content: Base64-encoded content for small inline attachments. Use /mailbox/attachments:upload for larger files.
     """

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class SendMailboxMessageBodyAttachmentsItemObject2(Model):
-    """SendMailboxMessageBodyAttachmentsItemObject2
-
+    """
     Attributes:
         blob_id: Blob ID returned by /mailbox/attachments:upload.
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class SendMailboxMessageBodyFrom(Model):
-    """SendMailboxMessageBodyFrom"""
-
     email: str
 
     name: str | None

@@ -11,8 +11,6 @@ from .send_mailbox_message_result_status import SendMailboxMessageResultStatus
 
 @define
 class SendMailboxMessageResult(Model):
-    """SendMailboxMessageResult"""
-
     message_id: str
 
     status: SendMailboxMessageResultStatus

@@ -11,8 +11,7 @@ from .send_success_data_status import SendSuccessDataStatus
 
 @define
 class SendSuccessData(Model):
-    """SendSuccessData
-
+    """
     Attributes:
         message_id: Unique message identifier (eml_ prefix + 24 alphanumeric chars)
         status: Message queuing status

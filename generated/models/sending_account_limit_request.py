@@ -11,8 +11,6 @@ from .resource_limit_snapshot import ResourceLimitSnapshot
 
 @define
 class SendingAccountLimitRequest(Model):
-    """SendingAccountLimitRequest"""
-
     limit: ResourceLimitSnapshot
 
     request_id: str

@@ -13,8 +13,7 @@ from .sending_connection_team import SendingConnectionTeam
 
 @define
 class SendingConnection(Model):
-    """SendingConnection
-
+    """
     Attributes:
         label: Display label for this connection.
     """

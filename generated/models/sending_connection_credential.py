@@ -11,8 +11,6 @@ from .sending_connection_credential_type import SendingConnectionCredentialType
 
 @define
 class SendingConnectionCredential(Model):
-    """SendingConnectionCredential"""
-
     id: str
 
     name: str | None

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class SendingConnectionMailboxesItem(Model):
-    """SendingConnectionMailboxesItem"""
-
     email: str
 
     id: str

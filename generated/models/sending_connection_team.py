@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class SendingConnectionTeam(Model):
-    """SendingConnectionTeam"""
-
     id: str
 
     name: str

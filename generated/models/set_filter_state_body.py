@@ -12,8 +12,7 @@ from .set_filter_state_body_mode import SetFilterStateBodyMode
 
 @define
 class SetFilterStateBody(Model):
-    """SetFilterStateBody
-
+    """
     Attributes:
         rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class SharedAmazonSesLimit(Model):
-    """SharedAmazonSesLimit"""
-
     can_request_increase: bool
 
     daily_limit: int | None

@@ -13,8 +13,6 @@ from .shared_amazon_ses_limit_request_status import SharedAmazonSesLimitRequestS
 
 @define
 class SharedAmazonSesLimitRequest(Model):
-    """SharedAmazonSesLimitRequest"""
-
     approved_daily_limit: int | None
 
     created_at: datetime.datetime

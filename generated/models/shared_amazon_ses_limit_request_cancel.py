@@ -12,8 +12,6 @@ from .shared_amazon_ses_limit_request import SharedAmazonSesLimitRequest
 
 @define
 class SharedAmazonSesLimitRequestCancel(Model):
-    """SharedAmazonSesLimitRequestCancel"""
-
     limit: SharedAmazonSesLimit
 
     request: SharedAmazonSesLimitRequest

@@ -12,8 +12,6 @@ from .shared_amazon_ses_limit_request import SharedAmazonSesLimitRequest
 
 @define
 class SharedAmazonSesLimitRequestPage(Model):
-    """SharedAmazonSesLimitRequestPage"""
-
     limit: SharedAmazonSesLimit
 
     pending_request: SharedAmazonSesLimitRequest | None

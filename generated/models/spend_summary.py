@@ -11,8 +11,6 @@ from .spend_summary_currency import SpendSummaryCurrency
 
 @define
 class SpendSummary(Model):
-    """SpendSummary"""
-
     currency: SpendSummaryCurrency
 
     period_days: float

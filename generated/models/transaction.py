@@ -13,8 +13,7 @@ from .transaction_type import TransactionType
 
 @define
 class Transaction(Model):
-    """Transaction
-
+    """
     Attributes:
         amount: DECIMAL(19,6) amount
         created_at: ISO 8601 timestamp

@@ -11,8 +11,7 @@ from .update_domain_body_mode import UpdateDomainBodyMode
 
 @define
 class UpdateDomainBody(Model):
-    """UpdateDomainBody
-
+    """
     Attributes:
         mode: The only supported update is upgrading to `send_receive`.
     """

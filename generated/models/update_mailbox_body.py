@@ -12,8 +12,7 @@ from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
 
 @define
 class UpdateMailboxBody(Model):
-    """UpdateMailboxBody
-
+    """
     Attributes:
         display_name: Replace the display name; send null to clear it.
         quota_bytes: Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB).

@@ -11,8 +11,7 @@ from ..._types import UNSET, Unset
 
 @define
 class UpdateMailboxIdentityBody(Model):
-    """UpdateMailboxIdentityBody
-
+    """
     Attributes:
         html_signature: HTML signature appended to Mailbox API sends that include html_body.
         name: Default sender name. Send null or an empty string to clear it.

@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class UploadedAttachmentRef(Model):
-    """UploadedAttachmentRef
-
+    """
     Attributes:
         attachment_id: Temporary uploaded attachment ID returned by POST /emails/attachments.
     """

@@ -13,8 +13,7 @@ from .webhook_create_body_filters import WebhookCreateBodyFilters
 
 @define
 class WebhookCreateBody(Model):
-    """WebhookCreateBody
-
+    """
     Attributes:
         event_types: At least one event type must be provided.
         url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.

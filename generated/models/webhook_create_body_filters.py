@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class WebhookCreateBodyFilters(Model):
-    """WebhookCreateBodyFilters
-
+    """
     Attributes:
         mailbox_ids: Mailbox public IDs to receive events for. Empty means all mailboxes in the team.
     """

@@ -10,8 +10,6 @@ from ..._model import Model
 
 @define
 class WebhookDeleted(Model):
-    """WebhookDeleted"""
-
     deleted: bool
 
     id: str

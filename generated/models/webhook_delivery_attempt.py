@@ -14,8 +14,7 @@ from .webhook_delivery_attempt_result import WebhookDeliveryAttemptResult
 
 @define
 class WebhookDeliveryAttempt(Model):
-    """WebhookDeliveryAttempt
-
+    """
     Attributes:
         created_at: ISO 8601 attempt timestamp
         delivery_attempt: 1-based retry attempt number.

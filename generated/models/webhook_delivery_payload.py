@@ -14,8 +14,7 @@ from .webhook_event_payload import WebhookEventPayload
 
 @define
 class WebhookDeliveryPayload(Model):
-    """WebhookDeliveryPayload
-
+    """
     Attributes:
         created_at: ISO 8601 attempt timestamp
         delivery_attempt: 1-based retry attempt number.

@@ -14,8 +14,7 @@ from .webhook_event_data_message_id_kind import WebhookEventDataMessageIdKind
 
 @define
 class WebhookEventData(Model):
-    """WebhookEventData
-
+    """
     Attributes:
         bounce_subtype: More specific bounce category when available.
         bounce_type: Bounce category for `message.bounced` events.

@@ -14,8 +14,7 @@ from .webhook_subscription_event_types_item import WebhookSubscriptionEventTypes
 
 @define
 class WebhookSubscription(Model):
-    """WebhookSubscription
-
+    """
     Attributes:
         created_at: ISO 8601 creation timestamp
         enabled: When false, no events are delivered to this subscription.

@@ -14,8 +14,7 @@ from .webhook_subscription_with_secret_event_types_item import WebhookSubscripti
 
 @define
 class WebhookSubscriptionWithSecret(Model):
-    """WebhookSubscriptionWithSecret
-
+    """
     Attributes:
         created_at: ISO 8601 creation timestamp
         enabled: When false, no events are delivered to this subscription.

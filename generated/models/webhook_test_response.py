@@ -10,8 +10,7 @@ from ..._model import Model
 
 @define
 class WebhookTestResponse(Model):
-    """WebhookTestResponse
-
+    """
     Attributes:
         event_id: The event_id attached to the X-Sendmux-Event-Id header of the test delivery.
     """

@@ -13,8 +13,7 @@ from .webhook_update_body_filters import WebhookUpdateBodyFilters
 
 @define
 class WebhookUpdateBody(Model):
-    """WebhookUpdateBody
-
+    """
     Attributes:
         enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
         event_types: Replaces the full event-type list. At least one must be provided.
