@@ -79,11 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
     env = environment.describe(sdk, load_at_start, revision)
-    runner.save(ROOT / ".bench" / f"last-{plan.name}-run.json", env, plan, results)
-    text = report.render(env, plan, results)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    print(text)
+    _publish(env, plan, results, out, f"last-{plan.name}-run.json")
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     runner.log(f"wrote {shown} in {time.perf_counter() - started:.0f} s")
     failures = [f"{r.key}/{name}" for r in results for name in r.errors] + [r.key for r in results if r.error]
@@ -91,6 +87,21 @@ def main(argv: list[str] | None = None) -> int:
         runner.log(f"FAILED: {', '.join(failures)} (see the table)")
         return 1
     return 0
+
+
+def _publish(
+    env: list[tuple[str, str]],
+    plan: runner.Plan,
+    results: list[runner.ScenarioResult],
+    out: Path,
+    run_json: str,
+) -> None:
+    """Keep the run's numbers (for `--render`), write the table to `out` and print it."""
+    runner.save(ROOT / ".bench" / run_json, env, plan, results)
+    text = report.render(env, plan, results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(text)
 
 
 def run_only(name: str, plan: runner.Plan, out: Path) -> int:
@@ -105,11 +116,7 @@ def run_only(name: str, plan: runner.Plan, out: Path) -> int:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
     env = environment.describe(sdk, load_at_start, revision)
-    runner.save(ROOT / ".bench" / f"last-{plan.name}-{name}-run.json", env, plan, results)
-    text = report.render(env, plan, results)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    print(text)
+    _publish(env, plan, results, out, f"last-{plan.name}-{name}-run.json")
     failures = [f"{r.key}/{n}" for r in results for n in r.errors]
     return 1 if failures else 0
 
