@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from bench import canned
+from sendmux._request_options import RequestOptions
 
 API_KEY = "smx_root_benchbenchbenchbenchbench"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
@@ -258,9 +259,7 @@ class Sendmux(Contender):
             "benchStreamEvents", "GET", "/events/{n}", "events", "stream", None, response="events"
         )
         count = 0
-        with self.client._request_events(
-            op, path_params=(str(n),), query=None, headers=None, cast=_same
-        ) as s:
+        with self.client._request(op, RequestOptions(path_params=(str(n),), cast=_same)) as s:
             for _ in s:
                 count += 1
         return count
@@ -270,7 +269,7 @@ class Sendmux(Contender):
             "benchDownload", "GET", "/files/{size}", "files", "download", None, response="binary"
         )
         seen = 0
-        with self.client._request_binary(op, path_params=(str(size),), query=None, headers=None) as r:
+        with self.client._request(op, RequestOptions(path_params=(str(size),))) as r:
             for chunk in r.iter_bytes():
                 seen += len(chunk)
         return seen

@@ -1041,6 +1041,8 @@ OP_MAILBOX_GET_FOLDER_CHANGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="none",
+    state_param="since_state",
+    state_field="new_state",
 )
 OP_MAILBOX_CREATE_FOLDER = Operation(
     operation_id="mailboxCreateFolder",
@@ -1126,6 +1128,8 @@ OP_MAILBOX_QUERY_FOLDER_CHANGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="none",
+    state_param="since_query_state",
+    state_field="new_query_state",
 )
 OP_MAILBOX_UPDATE_FOLDER = Operation(
     operation_id="mailboxUpdateFolder",
@@ -1398,6 +1402,8 @@ OP_MAILBOX_QUERY_MESSAGE_CHANGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="none",
+    state_param="since_query_state",
+    state_field="new_query_state",
 )
 OP_MAILBOX_SEARCH_MESSAGE_SNIPPETS = Operation(
     operation_id="mailboxSearchMessageSnippets",
@@ -1466,6 +1472,8 @@ OP_MAILBOX_GET_QUOTA_CHANGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="none",
+    state_param="since_state",
+    state_field="new_state",
 )
 OP_MAILBOX_LIST_QUOTAS = Operation(
     operation_id="mailboxListQuotas",
@@ -1517,6 +1525,8 @@ OP_MAILBOX_GET_SUBMISSION_CHANGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="none",
+    state_param="since_state",
+    state_field="new_state",
 )
 OP_MAILBOX_GET_SUBMISSION = Operation(
     operation_id="mailboxGetSubmission",

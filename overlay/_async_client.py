@@ -26,6 +26,7 @@ from ._operation import Operation
 from ._pagination import AsyncCursorPage, AsyncPaginator
 from ._prepare import Prepared, next_query
 from ._raw_response import RAW_RESPONSE
+from ._request_options import RequestOptions
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._urls import parsed_url
 
@@ -185,7 +186,33 @@ class AsyncAPIClient(BaseClient):
             await streamed.aclose()
         return CoreResponse(streamed.status_code, streamed.headers, received, streamed.reason_phrase)
 
-    async def _request(
+    def _request(self, op: Operation, options: RequestOptions) -> Any:
+        """The one entry point of generated methods: dispatches on the operation's response kind."""
+        o = options
+        common: dict[str, Any] = dict(
+            path_params=o.path_params,
+            query=o.query,
+            headers=o.headers,
+            extra_headers=o.extra_headers,
+            extra_query=o.extra_query,
+            timeout=o.timeout,
+            max_retries=o.max_retries,
+        )
+        if op.paginated:
+            return self._request_page(op, body=o.body, cast=o.cast or _identity, **common)
+        kind = op.response
+        if kind == "binary":
+            return self._request_binary(op, body=o.body, **common)
+        if kind == "events":
+            return self._request_events(op, body=o.body, cast=o.cast or _identity, **common)
+        if kind == "feed":
+            assert op.state_param is not None and op.state_field is not None
+            return self._request_feed(
+                op, cast=o.cast or _identity, state_param=op.state_param, state_field=op.state_field, **common
+            )
+        return self._request_json(op, body=o.body, cast=o.cast or _identity, content=o.content, **common)
+
+    async def _request_json(
         self,
         op: Operation,
         *,
@@ -338,3 +365,7 @@ async def _async_sleep(seconds: float) -> None:
     import anyio
 
     await anyio.sleep(seconds)
+
+
+def _identity(value: Any) -> Any:
+    return value

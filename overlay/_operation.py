@@ -27,15 +27,18 @@ class Operation:
     paginated: bool = False
     """The response is a cursor page (``data`` list plus ``pagination``)."""
     response: Literal["envelope", "text", "empty", "binary", "events", "feed"] = "envelope"
-    """How the success body is read: the JSON envelope, plain text, nothing, a streamed download
-    (`_request_binary`), a server-sent event stream (`_request_events`) or a state-token change feed
-    (`_request_feed`)."""
+    """How the success body is read: the JSON envelope, plain text, nothing, a streamed download, a
+    server-sent event stream or a state-token change feed (the client's `_request` dispatches on it)."""
     surface: str = "management"
     """The client the operation belongs to: ``"management"``, ``"mailbox"`` or ``"sending"``."""
     auth: bool = True
     """False for ``security: []`` (e.g. a presigned upload): no Authorization header is sent."""
     request_body: Literal["json", "binary", "none"] = "json"
     """JSON keyword arguments, raw bytes streamed from ``file=`` (`sendmux._files.FileInput`), or none."""
+    state_param: str | None = None
+    """A change feed's query parameter taking the state token (``since_state``); None for other kinds."""
+    state_field: str | None = None
+    """A change feed's response field holding the next state token (``new_state``)."""
 
     @property
     def qualified_name(self) -> str:

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -49,17 +50,16 @@ class BillingTransactionsResource(SyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Max results (default 25, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_TRANSACTIONS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "type": type},
-            headers=None,
-            body=None,
-            cast=Transaction.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "type": type},
+                cast=Transaction.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -100,17 +100,16 @@ class AsyncBillingTransactionsResource(AsyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Max results (default 25, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_TRANSACTIONS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "type": type},
-            headers=None,
-            body=None,
-            cast=Transaction.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "type": type},
+                cast=Transaction.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -150,15 +149,13 @@ class BillingResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_LIST_BALANCE,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=Balance.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=Balance.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get_spend_summary(
@@ -181,15 +178,14 @@ class BillingResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_SPEND_SUMMARY,
-            path_params=(),
-            query={"days": days},
-            headers=None,
-            body=None,
-            cast=SpendSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"days": days},
+                cast=SpendSummary.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -234,15 +230,13 @@ class AsyncBillingResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_LIST_BALANCE,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=Balance.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=Balance.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get_spend_summary(
@@ -265,15 +259,14 @@ class AsyncBillingResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_SPEND_SUMMARY,
-            path_params=(),
-            query={"days": days},
-            headers=None,
-            body=None,
-            cast=SpendSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"days": days},
+                cast=SpendSummary.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -56,15 +57,15 @@ class DomainsFiltersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_DOMAIN_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def set(
@@ -94,15 +95,16 @@ class DomainsFiltersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_SET_DOMAIN_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"mode": mode, "rules": rules},
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"mode": mode, "rules": rules},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -147,15 +149,15 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_DOMAIN_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def set(
@@ -185,15 +187,16 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_SET_DOMAIN_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"mode": mode, "rules": rules},
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"mode": mode, "rules": rules},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -244,15 +247,15 @@ class DomainsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_DOMAIN,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"domain": domain, "mode": mode},
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={"domain": domain, "mode": mode},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def delete(
@@ -275,15 +278,14 @@ class DomainsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_DELETE_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=DomainDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=DomainDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -308,15 +310,15 @@ class DomainsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get_zone_file(
@@ -339,15 +341,14 @@ class DomainsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_DOMAIN_ZONE_FILE,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=str,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=str,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -370,17 +371,16 @@ class DomainsResource(SyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Maximum results (default 50, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_DOMAINS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit},
-            headers=None,
-            body=None,
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def update(
@@ -407,15 +407,16 @@ class DomainsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"mode": mode},
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"mode": mode},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def verify(
@@ -438,15 +439,14 @@ class DomainsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_VERIFY_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=MailboxDomainVerifyResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=MailboxDomainVerifyResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -506,15 +506,15 @@ class AsyncDomainsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_DOMAIN,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"domain": domain, "mode": mode},
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={"domain": domain, "mode": mode},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def delete(
@@ -537,15 +537,14 @@ class AsyncDomainsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_DELETE_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=DomainDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=DomainDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -570,15 +569,15 @@ class AsyncDomainsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get_zone_file(
@@ -601,15 +600,14 @@ class AsyncDomainsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_DOMAIN_ZONE_FILE,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=str,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=str,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -632,17 +630,16 @@ class AsyncDomainsResource(AsyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Maximum results (default 50, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_DOMAINS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit},
-            headers=None,
-            body=None,
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def update(
@@ -669,15 +666,16 @@ class AsyncDomainsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"mode": mode},
-            cast=MailboxDomain.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"mode": mode},
+                cast=MailboxDomain.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def verify(
@@ -700,15 +698,14 @@ class AsyncDomainsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_VERIFY_DOMAIN,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=MailboxDomainVerifyResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=MailboxDomainVerifyResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

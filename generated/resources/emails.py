@@ -9,6 +9,7 @@ from functools import cached_property
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -58,21 +59,20 @@ class EmailsMetricsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_EMAIL_METRICS,
-            path_params=(),
-            query={
-                "window": window,
-                "from_date": from_date,
-                "to_date": to_date,
-                "granularity": granularity,
-                "provider_id": provider_id,
-            },
-            headers=None,
-            body=None,
-            cast=EmailMetrics.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "window": window,
+                    "from_date": from_date,
+                    "to_date": to_date,
+                    "granularity": granularity,
+                    "provider_id": provider_id,
+                },
+                cast=EmailMetrics.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -120,21 +120,20 @@ class AsyncEmailsMetricsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_EMAIL_METRICS,
-            path_params=(),
-            query={
-                "window": window,
-                "from_date": from_date,
-                "to_date": to_date,
-                "granularity": granularity,
-                "provider_id": provider_id,
-            },
-            headers=None,
-            body=None,
-            cast=EmailMetrics.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "window": window,
+                    "from_date": from_date,
+                    "to_date": to_date,
+                    "granularity": granularity,
+                    "provider_id": provider_id,
+                },
+                cast=EmailMetrics.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -176,15 +175,15 @@ class EmailsLogsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_EMAIL_LOG,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=DeliveryLogDetail.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=DeliveryLogDetail.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -217,25 +216,24 @@ class EmailsLogsResource(SyncAPIResource):
             provider_id: Filter by provider publicId
             search: Search to_email, from_email, sent_from_email, subject, message_id
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_EMAIL_LOGS,
-            path_params=(),
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "status": status,
-                "from_date": from_date,
-                "to_date": to_date,
-                "provider_id": provider_id,
-                "search": search,
-            },
-            headers=None,
-            body=None,
-            cast=DeliveryLogItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "limit": limit,
+                    "cursor": cursor,
+                    "status": status,
+                    "from_date": from_date,
+                    "to_date": to_date,
+                    "provider_id": provider_id,
+                    "search": search,
+                },
+                cast=DeliveryLogItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -278,15 +276,15 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_EMAIL_LOG,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=DeliveryLogDetail.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=DeliveryLogDetail.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -319,25 +317,24 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
             provider_id: Filter by provider publicId
             search: Search to_email, from_email, sent_from_email, subject, message_id
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_EMAIL_LOGS,
-            path_params=(),
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "status": status,
-                "from_date": from_date,
-                "to_date": to_date,
-                "provider_id": provider_id,
-                "search": search,
-            },
-            headers=None,
-            body=None,
-            cast=DeliveryLogItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "limit": limit,
+                    "cursor": cursor,
+                    "status": status,
+                    "from_date": from_date,
+                    "to_date": to_date,
+                    "provider_id": provider_id,
+                    "search": search,
+                },
+                cast=DeliveryLogItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

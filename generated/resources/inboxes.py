@@ -9,6 +9,7 @@ from functools import cached_property
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -46,15 +47,14 @@ class InboxesLogsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_INBOX_LOG,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=IncomingLogItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=IncomingLogItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -86,25 +86,24 @@ class InboxesLogsResource(SyncAPIResource):
             to_date: ISO 8601 end date. Date-only values include the full UTC day.
             search: Search mailbox, sender, recipient, subject, or message ID
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_INBOX_LOGS,
-            path_params=(),
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "mailbox_id": mailbox_id,
-                "event_type": event_type,
-                "from_date": from_date,
-                "to_date": to_date,
-                "search": search,
-            },
-            headers=None,
-            body=None,
-            cast=IncomingLogItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "limit": limit,
+                    "cursor": cursor,
+                    "mailbox_id": mailbox_id,
+                    "event_type": event_type,
+                    "from_date": from_date,
+                    "to_date": to_date,
+                    "search": search,
+                },
+                cast=IncomingLogItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -145,15 +144,14 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_INBOX_LOG,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=IncomingLogItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=IncomingLogItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -185,25 +183,24 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
             to_date: ISO 8601 end date. Date-only values include the full UTC day.
             search: Search mailbox, sender, recipient, subject, or message ID
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_INBOX_LOGS,
-            path_params=(),
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "mailbox_id": mailbox_id,
-                "event_type": event_type,
-                "from_date": from_date,
-                "to_date": to_date,
-                "search": search,
-            },
-            headers=None,
-            body=None,
-            cast=IncomingLogItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "limit": limit,
+                    "cursor": cursor,
+                    "mailbox_id": mailbox_id,
+                    "event_type": event_type,
+                    "from_date": from_date,
+                    "to_date": to_date,
+                    "search": search,
+                },
+                cast=IncomingLogItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

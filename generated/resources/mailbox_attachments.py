@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..._files import FileInput, upload_filename
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
@@ -56,15 +57,15 @@ class MailboxAttachmentsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_CREATE_ATTACHMENT_UPLOAD,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body={"content_type": content_type, "filename": filename, "size_bytes": size_bytes},
-            cast=MailboxAttachmentUploadIntentResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                body={"content_type": content_type, "filename": filename, "size_bytes": size_bytes},
+                cast=MailboxAttachmentUploadIntentResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def download(
@@ -89,18 +90,19 @@ class MailboxAttachmentsResource(SyncAPIResource):
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
         """
-        return self._client._request_binary(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
-            path_params=(
-                message_id,
-                attachment_id,
+            RequestOptions(
+                path_params=(
+                    message_id,
+                    attachment_id,
+                ),
+                query={"mailbox_id": mailbox_id, "download_token": download_token},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
             ),
-            query={"mailbox_id": mailbox_id, "download_token": download_token},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def upload(
@@ -127,19 +129,18 @@ class MailboxAttachmentsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPLOAD_ATTACHMENT,
-            path_params=(),
-            query={
-                "filename": upload_filename(file) if filename is UNSET else filename,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            content=file,
-            cast=MailboxAttachmentUploadResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "mailbox_id": mailbox_id,
+                },
+                content=file,
+                cast=MailboxAttachmentUploadResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -187,15 +188,15 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_CREATE_ATTACHMENT_UPLOAD,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body={"content_type": content_type, "filename": filename, "size_bytes": size_bytes},
-            cast=MailboxAttachmentUploadIntentResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                body={"content_type": content_type, "filename": filename, "size_bytes": size_bytes},
+                cast=MailboxAttachmentUploadIntentResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def download(
@@ -220,18 +221,19 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
         """
-        return await self._client._request_binary(
+        return await self._client._request(
             _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
-            path_params=(
-                message_id,
-                attachment_id,
+            RequestOptions(
+                path_params=(
+                    message_id,
+                    attachment_id,
+                ),
+                query={"mailbox_id": mailbox_id, "download_token": download_token},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
             ),
-            query={"mailbox_id": mailbox_id, "download_token": download_token},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def upload(
@@ -258,19 +260,18 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPLOAD_ATTACHMENT,
-            path_params=(),
-            query={
-                "filename": upload_filename(file) if filename is UNSET else filename,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            content=file,
-            cast=MailboxAttachmentUploadResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "mailbox_id": mailbox_id,
+                },
+                content=file,
+                cast=MailboxAttachmentUploadResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

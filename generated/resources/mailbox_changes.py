@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -77,26 +78,25 @@ class MailboxChangesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_CHANGES,
-            path_params=(),
-            query={
-                "since_state": since_state,
-                "types": types,
-                "messages_since_state": messages_since_state,
-                "folders_since_state": folders_since_state,
-                "threads_since_state": threads_since_state,
-                "submissions_since_state": submissions_since_state,
-                "identities_since_state": identities_since_state,
-                "quotas_since_state": quotas_since_state,
-                "limit": limit,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=_decode_mailbox_get_changes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "since_state": since_state,
+                    "types": types,
+                    "messages_since_state": messages_since_state,
+                    "folders_since_state": folders_since_state,
+                    "threads_since_state": threads_since_state,
+                    "submissions_since_state": submissions_since_state,
+                    "identities_since_state": identities_since_state,
+                    "quotas_since_state": quotas_since_state,
+                    "limit": limit,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=_decode_mailbox_get_changes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -154,26 +154,25 @@ class AsyncMailboxChangesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_CHANGES,
-            path_params=(),
-            query={
-                "since_state": since_state,
-                "types": types,
-                "messages_since_state": messages_since_state,
-                "folders_since_state": folders_since_state,
-                "threads_since_state": threads_since_state,
-                "submissions_since_state": submissions_since_state,
-                "identities_since_state": identities_since_state,
-                "quotas_since_state": quotas_since_state,
-                "limit": limit,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=_decode_mailbox_get_changes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "since_state": since_state,
+                    "types": types,
+                    "messages_since_state": messages_since_state,
+                    "folders_since_state": folders_since_state,
+                    "threads_since_state": threads_since_state,
+                    "submissions_since_state": submissions_since_state,
+                    "identities_since_state": identities_since_state,
+                    "quotas_since_state": quotas_since_state,
+                    "limit": limit,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=_decode_mailbox_get_changes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -43,15 +44,14 @@ class MailboxConnectionResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_CONNECTION,
-            path_params=(),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=Connection.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"If-None-Match": if_none_match},
+                cast=Connection.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -91,15 +91,14 @@ class AsyncMailboxConnectionResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_CONNECTION,
-            path_params=(),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=Connection.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"If-None-Match": if_none_match},
+                cast=Connection.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
@@ -50,22 +51,22 @@ class MailboxEventsResource(SyncAPIResource):
             mailbox_id: Select a granted mailbox when using an OAuth token with multiple mailboxes.
             event_types: Comma-separated list: message.received, message.received.spam.
         """
-        return self._client._request_events(
+        return self._client._request(
             _ops.OP_MAILBOX_STREAM_EVENTS,
-            path_params=(),
-            query={
-                "mailbox_id": mailbox_id,
-                "event_types": event_types,
-                "last_event_id": last_event_id,
-                "ping": ping,
-                "close_after": close_after,
-            },
-            headers=None,
-            cast=MailboxRealtimeEvent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "mailbox_id": mailbox_id,
+                    "event_types": event_types,
+                    "last_event_id": last_event_id,
+                    "ping": ping,
+                    "close_after": close_after,
+                },
+                cast=MailboxRealtimeEvent.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -107,22 +108,22 @@ class AsyncMailboxEventsResource(AsyncAPIResource):
             mailbox_id: Select a granted mailbox when using an OAuth token with multiple mailboxes.
             event_types: Comma-separated list: message.received, message.received.spam.
         """
-        return self._client._request_events(
+        return self._client._request(
             _ops.OP_MAILBOX_STREAM_EVENTS,
-            path_params=(),
-            query={
-                "mailbox_id": mailbox_id,
-                "event_types": event_types,
-                "last_event_id": last_event_id,
-                "ping": ping,
-                "close_after": close_after,
-            },
-            headers=None,
-            cast=MailboxRealtimeEvent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "mailbox_id": mailbox_id,
+                    "event_types": event_types,
+                    "last_event_id": last_event_id,
+                    "ping": ping,
+                    "close_after": close_after,
+                },
+                cast=MailboxRealtimeEvent.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

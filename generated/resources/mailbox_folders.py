@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
@@ -52,18 +53,16 @@ class MailboxFoldersResource(SyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_FOLDER_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -89,15 +88,15 @@ class MailboxFoldersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_CREATE_FOLDER,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def delete(
@@ -122,15 +121,16 @@ class MailboxFoldersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_DELETE_FOLDER,
-            path_params=(folder_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-Match": if_match},
-            body=None,
-            cast=MailboxFolderDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(folder_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-Match": if_match},
+                cast=MailboxFolderDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -155,15 +155,16 @@ class MailboxFoldersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_FOLDER,
-            path_params=(folder_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(folder_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -188,17 +189,16 @@ class MailboxFoldersResource(SyncAPIResource):
             limit: Maximum results (default 50, max 100).
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_FOLDERS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def query_changes(
@@ -221,18 +221,16 @@ class MailboxFoldersResource(SyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_QUERY_FOLDER_CHANGES,
-            path_params=(),
-            query={"since_query_state": since_query_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxFolderQueryChanges.from_dict,
-            state_param="since_query_state",
-            state_field="new_query_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_query_state": since_query_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxFolderQueryChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def update(
@@ -260,15 +258,17 @@ class MailboxFoldersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPDATE_FOLDER,
-            path_params=(folder_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-Match": if_match},
-            body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(folder_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-Match": if_match},
+                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -312,18 +312,16 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_FOLDER_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -349,15 +347,15 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_CREATE_FOLDER,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def delete(
@@ -382,15 +380,16 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_DELETE_FOLDER,
-            path_params=(folder_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-Match": if_match},
-            body=None,
-            cast=MailboxFolderDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(folder_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-Match": if_match},
+                cast=MailboxFolderDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -415,15 +414,16 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_FOLDER,
-            path_params=(folder_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(folder_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -448,17 +448,16 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
             limit: Maximum results (default 50, max 100).
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_FOLDERS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def query_changes(
@@ -481,18 +480,16 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_QUERY_FOLDER_CHANGES,
-            path_params=(),
-            query={"since_query_state": since_query_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxFolderQueryChanges.from_dict,
-            state_param="since_query_state",
-            state_field="new_query_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_query_state": since_query_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxFolderQueryChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def update(
@@ -520,15 +517,17 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPDATE_FOLDER,
-            path_params=(folder_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-Match": if_match},
-            body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
-            cast=MailboxFolder.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(folder_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-Match": if_match},
+                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                cast=MailboxFolder.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

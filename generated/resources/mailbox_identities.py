@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -46,17 +47,16 @@ class MailboxIdentitiesResource(SyncAPIResource):
             limit: Maximum results (default 50, max 100).
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_IDENTITIES,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxIdentity.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxIdentity.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -98,17 +98,16 @@ class AsyncMailboxIdentitiesResource(AsyncAPIResource):
             limit: Maximum results (default 50, max 100).
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_IDENTITIES,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxIdentity.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxIdentity.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

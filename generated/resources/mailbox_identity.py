@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -43,15 +44,14 @@ class MailboxIdentityResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_IDENTITY,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxIdentity.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                cast=MailboxIdentity.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def update(
@@ -80,15 +80,15 @@ class MailboxIdentityResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPDATE_IDENTITY,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body={"html_signature": html_signature, "name": name, "text_signature": text_signature},
-            cast=MailboxIdentity.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                body={"html_signature": html_signature, "name": name, "text_signature": text_signature},
+                cast=MailboxIdentity.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -129,15 +129,14 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_IDENTITY,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxIdentity.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                cast=MailboxIdentity.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def update(
@@ -166,15 +165,15 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPDATE_IDENTITY,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers=None,
-            body={"html_signature": html_signature, "name": name, "text_signature": text_signature},
-            cast=MailboxIdentity.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                body={"html_signature": html_signature, "name": name, "text_signature": text_signature},
+                cast=MailboxIdentity.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

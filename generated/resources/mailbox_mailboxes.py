@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -46,17 +47,16 @@ class MailboxMailboxesResource(SyncAPIResource):
             limit: Maximum results (default 50).
             q: Search by mailbox ID or email address.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_GRANTED_MAILBOXES,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "q": q},
-            headers=None,
-            body=None,
-            cast=GrantedMailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "q": q},
+                cast=GrantedMailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -98,17 +98,16 @@ class AsyncMailboxMailboxesResource(AsyncAPIResource):
             limit: Maximum results (default 50).
             q: Search by mailbox ID or email address.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_GRANTED_MAILBOXES,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "q": q},
-            headers=None,
-            body=None,
-            cast=GrantedMailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "q": q},
+                cast=GrantedMailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
@@ -54,18 +55,16 @@ class MailboxQuotasResource(SyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_QUOTA_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -94,27 +93,26 @@ class MailboxQuotasResource(SyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_QUOTAS,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "name": name,
-                "scope": scope,
-                "resource_type": resource_type,
-                "type": type,
-                "sort_by": sort_by,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxQuota.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "cursor": cursor,
+                    "limit": limit,
+                    "name": name,
+                    "scope": scope,
+                    "resource_type": resource_type,
+                    "type": type,
+                    "sort_by": sort_by,
+                    "sort_direction": sort_direction,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=MailboxQuota.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -154,18 +152,16 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_QUOTA_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -194,27 +190,26 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_QUOTAS,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "name": name,
-                "scope": scope,
-                "resource_type": resource_type,
-                "type": type,
-                "sort_by": sort_by,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxQuota.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "cursor": cursor,
+                    "limit": limit,
+                    "name": name,
+                    "scope": scope,
+                    "resource_type": resource_type,
+                    "type": type,
+                    "sort_by": sort_by,
+                    "sort_direction": sort_direction,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=MailboxQuota.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

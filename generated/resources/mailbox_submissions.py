@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
@@ -53,18 +54,16 @@ class MailboxSubmissionsResource(SyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_SUBMISSION_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -89,15 +88,16 @@ class MailboxSubmissionsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_SUBMISSION,
-            path_params=(submission_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxSubmission.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(submission_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxSubmission.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -131,29 +131,28 @@ class MailboxSubmissionsResource(SyncAPIResource):
             thread_ids: Comma-separated thread IDs, maximum 100.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_SUBMISSIONS,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "identity_ids": identity_ids,
-                "email_ids": email_ids,
-                "thread_ids": thread_ids,
-                "undo_status": undo_status,
-                "after": after,
-                "before": before,
-                "sort_by": sort_by,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxSubmission.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "cursor": cursor,
+                    "limit": limit,
+                    "identity_ids": identity_ids,
+                    "email_ids": email_ids,
+                    "thread_ids": thread_ids,
+                    "undo_status": undo_status,
+                    "after": after,
+                    "before": before,
+                    "sort_by": sort_by,
+                    "sort_direction": sort_direction,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=MailboxSubmission.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -194,18 +193,16 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_feed(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_SUBMISSION_CHANGES,
-            path_params=(),
-            query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
-            headers=None,
-            cast=MailboxChanges.from_dict,
-            state_param="since_state",
-            state_field="new_state",
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"since_state": since_state, "limit": limit, "mailbox_id": mailbox_id},
+                cast=MailboxChanges.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -230,15 +227,16 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_SUBMISSION,
-            path_params=(submission_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxSubmission.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(submission_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxSubmission.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -272,29 +270,28 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
             thread_ids: Comma-separated thread IDs, maximum 100.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_SUBMISSIONS,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "identity_ids": identity_ids,
-                "email_ids": email_ids,
-                "thread_ids": thread_ids,
-                "undo_status": undo_status,
-                "after": after,
-                "before": before,
-                "sort_by": sort_by,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxSubmission.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "cursor": cursor,
+                    "limit": limit,
+                    "identity_ids": identity_ids,
+                    "email_ids": email_ids,
+                    "thread_ids": thread_ids,
+                    "undo_status": undo_status,
+                    "after": after,
+                    "before": before,
+                    "sort_by": sort_by,
+                    "sort_direction": sort_direction,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=MailboxSubmission.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -57,15 +58,16 @@ class MailboxThreadsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_GET_THREAD,
-            path_params=(thread_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxThread.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(thread_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxThread.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get_content(
@@ -107,30 +109,31 @@ class MailboxThreadsResource(SyncAPIResource):
             include_attachments: Attachment detail to include. Contents are not returned.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_THREAD_CONTENT,
-            path_params=(thread_id,),
-            query={
-                "part": part,
-                "max_body_chars": max_body_chars,
-                "strip_signature": strip_signature,
-                "strip_quotes": strip_quotes,
-                "include_links": include_links,
-                "include_html": include_html,
-                "include_headers": include_headers,
-                "include_attachments": include_attachments,
-                "cursor": cursor,
-                "limit": limit,
-                "sort": sort,
-                "mailbox_id": mailbox_id,
-            },
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxMessageContent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(thread_id,),
+                query={
+                    "part": part,
+                    "max_body_chars": max_body_chars,
+                    "strip_signature": strip_signature,
+                    "strip_quotes": strip_quotes,
+                    "include_links": include_links,
+                    "include_html": include_html,
+                    "include_headers": include_headers,
+                    "include_attachments": include_attachments,
+                    "cursor": cursor,
+                    "limit": limit,
+                    "sort": sort,
+                    "mailbox_id": mailbox_id,
+                },
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxMessageContent.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -171,29 +174,28 @@ class MailboxThreadsResource(SyncAPIResource):
             sort_direction: Sort direction.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_THREADS,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "q": q,
-                "participant": participant,
-                "folder_id": folder_id,
-                "after": after,
-                "before": before,
-                "has_attachment": has_attachment,
-                "is_unread": is_unread,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxThreadSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "cursor": cursor,
+                    "limit": limit,
+                    "q": q,
+                    "participant": participant,
+                    "folder_id": folder_id,
+                    "after": after,
+                    "before": before,
+                    "has_attachment": has_attachment,
+                    "is_unread": is_unread,
+                    "sort_direction": sort_direction,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=MailboxThreadSummary.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list_messages(
@@ -222,17 +224,17 @@ class MailboxThreadsResource(SyncAPIResource):
             sort: Message sort direction within the thread.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_THREAD_MESSAGES,
-            path_params=(thread_id,),
-            query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxMessageSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(thread_id,),
+                query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
+                cast=MailboxMessageSummary.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -279,15 +281,16 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_GET_THREAD,
-            path_params=(thread_id,),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxThread.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(thread_id,),
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxThread.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get_content(
@@ -329,30 +332,31 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             include_attachments: Attachment detail to include. Contents are not returned.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_THREAD_CONTENT,
-            path_params=(thread_id,),
-            query={
-                "part": part,
-                "max_body_chars": max_body_chars,
-                "strip_signature": strip_signature,
-                "strip_quotes": strip_quotes,
-                "include_links": include_links,
-                "include_html": include_html,
-                "include_headers": include_headers,
-                "include_attachments": include_attachments,
-                "cursor": cursor,
-                "limit": limit,
-                "sort": sort,
-                "mailbox_id": mailbox_id,
-            },
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxMessageContent.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(thread_id,),
+                query={
+                    "part": part,
+                    "max_body_chars": max_body_chars,
+                    "strip_signature": strip_signature,
+                    "strip_quotes": strip_quotes,
+                    "include_links": include_links,
+                    "include_html": include_html,
+                    "include_headers": include_headers,
+                    "include_attachments": include_attachments,
+                    "cursor": cursor,
+                    "limit": limit,
+                    "sort": sort,
+                    "mailbox_id": mailbox_id,
+                },
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxMessageContent.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -393,29 +397,28 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             sort_direction: Sort direction.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_THREADS,
-            path_params=(),
-            query={
-                "cursor": cursor,
-                "limit": limit,
-                "q": q,
-                "participant": participant,
-                "folder_id": folder_id,
-                "after": after,
-                "before": before,
-                "has_attachment": has_attachment,
-                "is_unread": is_unread,
-                "sort_direction": sort_direction,
-                "mailbox_id": mailbox_id,
-            },
-            headers=None,
-            body=None,
-            cast=MailboxThreadSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "cursor": cursor,
+                    "limit": limit,
+                    "q": q,
+                    "participant": participant,
+                    "folder_id": folder_id,
+                    "after": after,
+                    "before": before,
+                    "has_attachment": has_attachment,
+                    "is_unread": is_unread,
+                    "sort_direction": sort_direction,
+                    "mailbox_id": mailbox_id,
+                },
+                cast=MailboxThreadSummary.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list_messages(
@@ -444,17 +447,17 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
             sort: Message sort direction within the thread.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MAILBOX_LIST_THREAD_MESSAGES,
-            path_params=(thread_id,),
-            query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
-            headers=None,
-            body=None,
-            cast=MailboxMessageSummary.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(thread_id,),
+                query={"cursor": cursor, "limit": limit, "sort": sort, "mailbox_id": mailbox_id},
+                cast=MailboxMessageSummary.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -44,15 +45,15 @@ class MailboxUsageResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MAILBOX_LIST_USAGE,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxUsage.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxUsage.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -93,15 +94,15 @@ class AsyncMailboxUsageResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MAILBOX_LIST_USAGE,
-            path_params=(),
-            query={"mailbox_id": mailbox_id},
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=MailboxUsage.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"mailbox_id": mailbox_id},
+                headers={"If-None-Match": if_none_match},
+                cast=MailboxUsage.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -62,15 +63,16 @@ class MailboxesKeysResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_MAILBOX_KEY,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"app_name": app_name},
-            cast=MailboxAppPasswordResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                body={"app_name": app_name},
+                cast=MailboxAppPasswordResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def delete(
@@ -95,18 +97,17 @@ class MailboxesKeysResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_DELETE_MAILBOX_KEY,
-            path_params=(
-                public_id,
-                key_id,
+            RequestOptions(
+                path_params=(
+                    public_id,
+                    key_id,
+                ),
+                cast=MailboxKeyDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
             ),
-            query=None,
-            headers=None,
-            body=None,
-            cast=MailboxKeyDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -153,15 +154,16 @@ class AsyncMailboxesKeysResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_MAILBOX_KEY,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"app_name": app_name},
-            cast=MailboxAppPasswordResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                body={"app_name": app_name},
+                cast=MailboxAppPasswordResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def delete(
@@ -186,18 +188,17 @@ class AsyncMailboxesKeysResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_DELETE_MAILBOX_KEY,
-            path_params=(
-                public_id,
-                key_id,
+            RequestOptions(
+                path_params=(
+                    public_id,
+                    key_id,
+                ),
+                cast=MailboxKeyDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
             ),
-            query=None,
-            headers=None,
-            body=None,
-            cast=MailboxKeyDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -242,15 +243,15 @@ class MailboxesFiltersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_MAILBOX_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def set(
@@ -280,15 +281,16 @@ class MailboxesFiltersResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_SET_MAILBOX_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"mode": mode, "rules": rules},
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"mode": mode, "rules": rules},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -333,15 +335,15 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_MAILBOX_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def set(
@@ -371,15 +373,16 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_SET_MAILBOX_FILTERS,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"mode": mode, "rules": rules},
-            cast=FilterState.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"mode": mode, "rules": rules},
+                cast=FilterState.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -428,15 +431,14 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CHECK_MAILBOX_AVAILABILITY,
-            path_params=(),
-            query={"email": email},
-            headers=None,
-            body=None,
-            cast=MailboxAvailabilityResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"email": email},
+                cast=MailboxAvailabilityResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -469,20 +471,20 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_MAILBOX,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "email": email,
-                "display_name": display_name,
-                "quota_bytes": quota_bytes,
-                "send_scope": send_scope,
-            },
-            cast=MailboxCreateResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "email": email,
+                    "display_name": display_name,
+                    "quota_bytes": quota_bytes,
+                    "send_scope": send_scope,
+                },
+                cast=MailboxCreateResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def delete(
@@ -505,15 +507,14 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_DELETE_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=MailboxDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=MailboxDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -538,15 +539,15 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -571,17 +572,16 @@ class MailboxesResource(SyncAPIResource):
             limit: Max results (default 50, max 100)
             include_deleted: Set to `true` to include deleted mailboxes in the response. Default `false`. Deleted mailboxes are retained for audit and delivery history.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_MAILBOXES,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "include_deleted": include_deleted},
-            headers=None,
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "include_deleted": include_deleted},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def resume(
@@ -606,15 +606,15 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_RESUME_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def suspend(
@@ -639,15 +639,15 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_SUSPEND_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def update(
@@ -680,15 +680,16 @@ class MailboxesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -751,15 +752,14 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CHECK_MAILBOX_AVAILABILITY,
-            path_params=(),
-            query={"email": email},
-            headers=None,
-            body=None,
-            cast=MailboxAvailabilityResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"email": email},
+                cast=MailboxAvailabilityResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -792,20 +792,20 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_MAILBOX,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "email": email,
-                "display_name": display_name,
-                "quota_bytes": quota_bytes,
-                "send_scope": send_scope,
-            },
-            cast=MailboxCreateResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "email": email,
+                    "display_name": display_name,
+                    "quota_bytes": quota_bytes,
+                    "send_scope": send_scope,
+                },
+                cast=MailboxCreateResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def delete(
@@ -828,15 +828,14 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_DELETE_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=MailboxDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=MailboxDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -861,15 +860,15 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -894,17 +893,16 @@ class AsyncMailboxesResource(AsyncAPIResource):
             limit: Max results (default 50, max 100)
             include_deleted: Set to `true` to include deleted mailboxes in the response. Default `false`. Deleted mailboxes are retained for audit and delivery history.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_MAILBOXES,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit, "include_deleted": include_deleted},
-            headers=None,
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit, "include_deleted": include_deleted},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def resume(
@@ -929,15 +927,15 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_RESUME_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def suspend(
@@ -962,15 +960,15 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_SUSPEND_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def update(
@@ -1003,15 +1001,16 @@ class AsyncMailboxesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_MAILBOX,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
-            cast=Mailbox.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
+                cast=Mailbox.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

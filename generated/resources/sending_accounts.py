@@ -9,6 +9,7 @@ from typing import Any
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -62,15 +63,14 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CANCEL_SHARED_AMAZON_SES_LIMIT_REQUEST,
-            path_params=(request_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=SharedAmazonSesLimitRequestCancel.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(request_id,),
+                cast=SharedAmazonSesLimitRequestCancel.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -93,15 +93,14 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_SHARED_AMAZON_SES_LIMIT_REQUEST,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=SharedAmazonSesLimitRequestCreate.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                cast=SharedAmazonSesLimitRequestCreate.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -120,15 +119,13 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_SHARED_AMAZON_SES_LIMIT_REQUEST,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=SharedAmazonSesLimitRequestPage.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=SharedAmazonSesLimitRequestPage.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -170,15 +167,14 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CANCEL_SHARED_AMAZON_SES_LIMIT_REQUEST,
-            path_params=(request_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=SharedAmazonSesLimitRequestCancel.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(request_id,),
+                cast=SharedAmazonSesLimitRequestCancel.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -201,15 +197,14 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_SHARED_AMAZON_SES_LIMIT_REQUEST,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=SharedAmazonSesLimitRequestCreate.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                cast=SharedAmazonSesLimitRequestCreate.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -228,15 +223,13 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_SHARED_AMAZON_SES_LIMIT_REQUEST,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=SharedAmazonSesLimitRequestPage.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=SharedAmazonSesLimitRequestPage.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -274,15 +267,13 @@ class SendingAccountsLimitsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER_LIMITS,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderLimits.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=ProviderLimits.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def request_increase(
@@ -305,15 +296,14 @@ class SendingAccountsLimitsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_REQUEST_SENDING_ACCOUNT_LIMIT_INCREASE,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=SendingAccountLimitRequest.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                cast=SendingAccountLimitRequest.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -350,15 +340,13 @@ class AsyncSendingAccountsLimitsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER_LIMITS,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderLimits.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=ProviderLimits.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def request_increase(
@@ -381,15 +369,14 @@ class AsyncSendingAccountsLimitsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_REQUEST_SENDING_ACCOUNT_LIMIT_INCREASE,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=SendingAccountLimitRequest.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                cast=SendingAccountLimitRequest.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -440,15 +427,15 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_ACTIVATE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -487,30 +474,30 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "name": name,
-                "smtp_host": smtp_host,
-                "smtp_password": smtp_password,
-                "smtp_port": smtp_port,
-                "smtp_protocol": smtp_protocol,
-                "smtp_username": smtp_username,
-                "from_email": from_email,
-                "from_name": from_name,
-                "percentage": percentage,
-                "quotas": quotas,
-                "reply_to_email": reply_to_email,
-                "reply_to_name": reply_to_name,
-                "tracking_domain": tracking_domain,
-                "variables": variables,
-            },
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "name": name,
+                    "smtp_host": smtp_host,
+                    "smtp_password": smtp_password,
+                    "smtp_port": smtp_port,
+                    "smtp_protocol": smtp_protocol,
+                    "smtp_username": smtp_username,
+                    "from_email": from_email,
+                    "from_name": from_name,
+                    "percentage": percentage,
+                    "quotas": quotas,
+                    "reply_to_email": reply_to_email,
+                    "reply_to_name": reply_to_name,
+                    "tracking_domain": tracking_domain,
+                    "variables": variables,
+                },
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def deactivate(
@@ -535,15 +522,15 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_DEACTIVATE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def delete(
@@ -566,15 +553,14 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_DELETE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=ProviderDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -599,15 +585,15 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get_stats(
@@ -626,15 +612,13 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER_STATS,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderStats.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=ProviderStats.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get_usage(
@@ -653,15 +637,13 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER_USAGE,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderUsage.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=ProviderUsage.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -686,17 +668,16 @@ class SendingAccountsResource(SyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Maximum results (default 50, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_PROVIDERS,
-            path_params=(),
-            query={"cursor": cursor, "status": status, "type": type, "limit": limit},
-            headers=None,
-            body=None,
-            cast=ProviderListItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "status": status, "type": type, "limit": limit},
+                cast=ProviderListItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def test(
@@ -721,15 +702,15 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_TEST_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=ProviderTestResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=ProviderTestResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def update(
@@ -770,30 +751,31 @@ class SendingAccountsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={
-                "from_email": from_email,
-                "from_name": from_name,
-                "name": name,
-                "percentage": percentage,
-                "quotas": quotas,
-                "reply_to_email": reply_to_email,
-                "reply_to_name": reply_to_name,
-                "smtp_host": smtp_host,
-                "smtp_password": smtp_password,
-                "smtp_port": smtp_port,
-                "smtp_protocol": smtp_protocol,
-                "smtp_username": smtp_username,
-                "tracking_domain": tracking_domain,
-                "variables": variables,
-            },
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={
+                    "from_email": from_email,
+                    "from_name": from_name,
+                    "name": name,
+                    "percentage": percentage,
+                    "quotas": quotas,
+                    "reply_to_email": reply_to_email,
+                    "reply_to_name": reply_to_name,
+                    "smtp_host": smtp_host,
+                    "smtp_password": smtp_password,
+                    "smtp_port": smtp_port,
+                    "smtp_protocol": smtp_protocol,
+                    "smtp_username": smtp_username,
+                    "tracking_domain": tracking_domain,
+                    "variables": variables,
+                },
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -860,15 +842,15 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_ACTIVATE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -907,30 +889,30 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "name": name,
-                "smtp_host": smtp_host,
-                "smtp_password": smtp_password,
-                "smtp_port": smtp_port,
-                "smtp_protocol": smtp_protocol,
-                "smtp_username": smtp_username,
-                "from_email": from_email,
-                "from_name": from_name,
-                "percentage": percentage,
-                "quotas": quotas,
-                "reply_to_email": reply_to_email,
-                "reply_to_name": reply_to_name,
-                "tracking_domain": tracking_domain,
-                "variables": variables,
-            },
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "name": name,
+                    "smtp_host": smtp_host,
+                    "smtp_password": smtp_password,
+                    "smtp_port": smtp_port,
+                    "smtp_protocol": smtp_protocol,
+                    "smtp_username": smtp_username,
+                    "from_email": from_email,
+                    "from_name": from_name,
+                    "percentage": percentage,
+                    "quotas": quotas,
+                    "reply_to_email": reply_to_email,
+                    "reply_to_name": reply_to_name,
+                    "tracking_domain": tracking_domain,
+                    "variables": variables,
+                },
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def deactivate(
@@ -955,15 +937,15 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_DEACTIVATE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def delete(
@@ -986,15 +968,14 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_DELETE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=ProviderDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -1019,15 +1000,15 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get_stats(
@@ -1046,15 +1027,13 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER_STATS,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderStats.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=ProviderStats.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get_usage(
@@ -1073,15 +1052,13 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_PROVIDER_USAGE,
-            path_params=(),
-            query=None,
-            headers=None,
-            body=None,
-            cast=ProviderUsage.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                cast=ProviderUsage.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -1106,17 +1083,16 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Maximum results (default 50, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_PROVIDERS,
-            path_params=(),
-            query={"cursor": cursor, "status": status, "type": type, "limit": limit},
-            headers=None,
-            body=None,
-            cast=ProviderListItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "status": status, "type": type, "limit": limit},
+                cast=ProviderListItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def test(
@@ -1141,15 +1117,15 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_TEST_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=ProviderTestResult.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=ProviderTestResult.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def update(
@@ -1190,30 +1166,31 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_PROVIDER,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={
-                "from_email": from_email,
-                "from_name": from_name,
-                "name": name,
-                "percentage": percentage,
-                "quotas": quotas,
-                "reply_to_email": reply_to_email,
-                "reply_to_name": reply_to_name,
-                "smtp_host": smtp_host,
-                "smtp_password": smtp_password,
-                "smtp_port": smtp_port,
-                "smtp_protocol": smtp_protocol,
-                "smtp_username": smtp_username,
-                "tracking_domain": tracking_domain,
-                "variables": variables,
-            },
-            cast=ProviderItem.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={
+                    "from_email": from_email,
+                    "from_name": from_name,
+                    "name": name,
+                    "percentage": percentage,
+                    "quotas": quotas,
+                    "reply_to_email": reply_to_email,
+                    "reply_to_name": reply_to_name,
+                    "smtp_host": smtp_host,
+                    "smtp_password": smtp_password,
+                    "smtp_port": smtp_port,
+                    "smtp_protocol": smtp_protocol,
+                    "smtp_username": smtp_username,
+                    "tracking_domain": tracking_domain,
+                    "variables": variables,
+                },
+                cast=ProviderItem.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..._files import FileInput, upload_filename
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -49,16 +50,16 @@ class SendingAttachmentsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_COMPLETE_ATTACHMENT_UPLOAD,
-            path_params=(upload_id,),
-            query=None,
-            headers={"X-Sendmux-Upload-Token": upload_token},
-            body=None,
-            content=file,
-            cast=AttachmentUploadData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(upload_id,),
+                headers={"X-Sendmux-Upload-Token": upload_token},
+                content=file,
+                cast=AttachmentUploadData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create_upload(
@@ -89,20 +90,20 @@ class SendingAttachmentsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_CREATE_ATTACHMENT_UPLOAD,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "filename": filename,
-                "size_bytes": size_bytes,
-                "content_type": content_type,
-                "sha256": sha256,
-            },
-            cast=AttachmentUploadIntentData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "filename": filename,
+                    "size_bytes": size_bytes,
+                    "content_type": content_type,
+                    "sha256": sha256,
+                },
+                cast=AttachmentUploadIntentData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -125,15 +126,14 @@ class SendingAttachmentsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_GET_ATTACHMENT,
-            path_params=(attachment_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=AttachmentUploadData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(attachment_id,),
+                cast=AttachmentUploadData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def upload(
@@ -162,19 +162,19 @@ class SendingAttachmentsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_UPLOAD_ATTACHMENT,
-            path_params=(),
-            query={
-                "filename": upload_filename(file) if filename is UNSET else filename,
-                "content_type": content_type,
-            },
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            content=file,
-            cast=AttachmentUploadData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "content_type": content_type,
+                },
+                headers={"Idempotency-Key": idempotency_key},
+                content=file,
+                cast=AttachmentUploadData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -221,16 +221,16 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_COMPLETE_ATTACHMENT_UPLOAD,
-            path_params=(upload_id,),
-            query=None,
-            headers={"X-Sendmux-Upload-Token": upload_token},
-            body=None,
-            content=file,
-            cast=AttachmentUploadData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(upload_id,),
+                headers={"X-Sendmux-Upload-Token": upload_token},
+                content=file,
+                cast=AttachmentUploadData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create_upload(
@@ -261,20 +261,20 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_CREATE_ATTACHMENT_UPLOAD,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "filename": filename,
-                "size_bytes": size_bytes,
-                "content_type": content_type,
-                "sha256": sha256,
-            },
-            cast=AttachmentUploadIntentData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "filename": filename,
+                    "size_bytes": size_bytes,
+                    "content_type": content_type,
+                    "sha256": sha256,
+                },
+                cast=AttachmentUploadIntentData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -297,15 +297,14 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_GET_ATTACHMENT,
-            path_params=(attachment_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=AttachmentUploadData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(attachment_id,),
+                cast=AttachmentUploadData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def upload(
@@ -334,19 +333,19 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_UPLOAD_ATTACHMENT,
-            path_params=(),
-            query={
-                "filename": upload_filename(file) if filename is UNSET else filename,
-                "content_type": content_type,
-            },
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            content=file,
-            cast=AttachmentUploadData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={
+                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "content_type": content_type,
+                },
+                headers={"Idempotency-Key": idempotency_key},
+                content=file,
+                cast=AttachmentUploadData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -75,28 +76,28 @@ class SendingEmailsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_SEND_EMAIL,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "from": from_,
-                "html_body": html_body,
-                "subject": subject,
-                "to": to,
-                "attachments": attachments,
-                "bcc": bcc,
-                "cc": cc,
-                "custom_headers": custom_headers,
-                "delivery_group": delivery_group,
-                "reply_to": reply_to,
-                "return_path": return_path,
-                "text_body": text_body,
-            },
-            cast=SendSuccessData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "from": from_,
+                    "html_body": html_body,
+                    "subject": subject,
+                    "to": to,
+                    "attachments": attachments,
+                    "bcc": bcc,
+                    "cc": cc,
+                    "custom_headers": custom_headers,
+                    "delivery_group": delivery_group,
+                    "reply_to": reply_to,
+                    "return_path": return_path,
+                    "text_body": text_body,
+                },
+                cast=SendSuccessData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def send_batch(
@@ -121,15 +122,15 @@ class SendingEmailsResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_SEND_EMAIL_BATCH,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"messages": messages},
-            cast=BatchSendSuccessData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={"messages": messages},
+                cast=BatchSendSuccessData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -192,28 +193,28 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_SEND_EMAIL,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "from": from_,
-                "html_body": html_body,
-                "subject": subject,
-                "to": to,
-                "attachments": attachments,
-                "bcc": bcc,
-                "cc": cc,
-                "custom_headers": custom_headers,
-                "delivery_group": delivery_group,
-                "reply_to": reply_to,
-                "return_path": return_path,
-                "text_body": text_body,
-            },
-            cast=SendSuccessData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "from": from_,
+                    "html_body": html_body,
+                    "subject": subject,
+                    "to": to,
+                    "attachments": attachments,
+                    "bcc": bcc,
+                    "cc": cc,
+                    "custom_headers": custom_headers,
+                    "delivery_group": delivery_group,
+                    "reply_to": reply_to,
+                    "return_path": return_path,
+                    "text_body": text_body,
+                },
+                cast=SendSuccessData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def send_batch(
@@ -238,15 +239,15 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_SEND_EMAIL_BATCH,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"messages": messages},
-            cast=BatchSendSuccessData.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={"messages": messages},
+                cast=BatchSendSuccessData.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -49,15 +50,14 @@ class SendingOpenapiResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_SENDING_GET_OPEN_API_SPEC,
-            path_params=(),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=_decode_sending_get_open_api_spec,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"If-None-Match": if_none_match},
+                cast=_decode_sending_get_open_api_spec,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -97,15 +97,14 @@ class AsyncSendingOpenapiResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_SENDING_GET_OPEN_API_SPEC,
-            path_params=(),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=_decode_sending_get_open_api_spec,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"If-None-Match": if_none_match},
+                cast=_decode_sending_get_open_api_spec,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

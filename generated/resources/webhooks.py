@@ -9,6 +9,7 @@ from typing import Any
 
 from ..._pagination import AsyncPaginator, SyncCursorPage
 from ..._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ..._request_options import RequestOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 from .. import operations as _ops
@@ -58,18 +59,17 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_DELIVERY_PAYLOAD,
-            path_params=(
-                public_id,
-                delivery_id,
+            RequestOptions(
+                path_params=(
+                    public_id,
+                    delivery_id,
+                ),
+                cast=WebhookDeliveryPayload.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
             ),
-            query=None,
-            headers=None,
-            body=None,
-            cast=WebhookDeliveryPayload.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list(
@@ -98,17 +98,17 @@ class WebhooksDeliveriesResource(SyncAPIResource):
             event_type: Filter by event type.
             result: Filter by delivery result.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_DELIVERY,
-            path_params=(public_id,),
-            query={"cursor": cursor, "limit": limit, "event_type": event_type, "result": result},
-            headers=None,
-            body=None,
-            cast=WebhookDeliveryAttempt.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                query={"cursor": cursor, "limit": limit, "event_type": event_type, "result": result},
+                cast=WebhookDeliveryAttempt.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -151,18 +151,17 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_DELIVERY_PAYLOAD,
-            path_params=(
-                public_id,
-                delivery_id,
+            RequestOptions(
+                path_params=(
+                    public_id,
+                    delivery_id,
+                ),
+                cast=WebhookDeliveryPayload.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
             ),
-            query=None,
-            headers=None,
-            body=None,
-            cast=WebhookDeliveryPayload.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list(
@@ -191,17 +190,17 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
             event_type: Filter by event type.
             result: Filter by delivery result.
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_DELIVERY,
-            path_params=(public_id,),
-            query={"cursor": cursor, "limit": limit, "event_type": event_type, "result": result},
-            headers=None,
-            body=None,
-            cast=WebhookDeliveryAttempt.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                query={"cursor": cursor, "limit": limit, "event_type": event_type, "result": result},
+                cast=WebhookDeliveryAttempt.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -257,21 +256,21 @@ class WebhooksResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_WEBHOOK,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "event_types": event_types,
-                "url": url,
-                "enabled": enabled,
-                "filters": filters,
-                "name": name,
-            },
-            cast=WebhookSubscriptionWithSecret.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "event_types": event_types,
+                    "url": url,
+                    "enabled": enabled,
+                    "filters": filters,
+                    "name": name,
+                },
+                cast=WebhookSubscriptionWithSecret.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def delete(
@@ -294,15 +293,14 @@ class WebhooksResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_DELETE_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=WebhookDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=WebhookDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def get(
@@ -327,15 +325,15 @@ class WebhooksResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_GET_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=WebhookSubscription.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=WebhookSubscription.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -358,17 +356,16 @@ class WebhooksResource(SyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Maximum results (default 50, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_WEBHOOKS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit},
-            headers=None,
-            body=None,
-            cast=WebhookSubscription.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit},
+                cast=WebhookSubscription.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def rotate_secret(
@@ -395,15 +392,15 @@ class WebhooksResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_ROTATE_WEBHOOK_SECRET,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=WebhookSubscriptionWithSecret.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=WebhookSubscriptionWithSecret.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def test(
@@ -430,15 +427,15 @@ class WebhooksResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_TEST_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=WebhookTestResponse.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=WebhookTestResponse.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def update(
@@ -474,21 +471,22 @@ class WebhooksResource(SyncAPIResource):
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={
-                "enabled": enabled,
-                "event_types": event_types,
-                "filters": filters,
-                "name": name,
-                "url": url,
-            },
-            cast=WebhookSubscription.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={
+                    "enabled": enabled,
+                    "event_types": event_types,
+                    "filters": filters,
+                    "name": name,
+                    "url": url,
+                },
+                cast=WebhookSubscription.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 
@@ -553,21 +551,21 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_WEBHOOK,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={
-                "event_types": event_types,
-                "url": url,
-                "enabled": enabled,
-                "filters": filters,
-                "name": name,
-            },
-            cast=WebhookSubscriptionWithSecret.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={
+                    "event_types": event_types,
+                    "url": url,
+                    "enabled": enabled,
+                    "filters": filters,
+                    "name": name,
+                },
+                cast=WebhookSubscriptionWithSecret.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def delete(
@@ -590,15 +588,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_DELETE_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=WebhookDeleted.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                cast=WebhookDeleted.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def get(
@@ -623,15 +620,15 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_GET_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=WebhookSubscription.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-None-Match": if_none_match},
+                cast=WebhookSubscription.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def list(
@@ -654,17 +651,16 @@ class AsyncWebhooksResource(AsyncAPIResource):
             cursor: Pagination cursor — the `next_cursor` from the previous response.
             limit: Maximum results (default 50, max 100)
         """
-        return self._client._request_page(
+        return self._client._request(
             _ops.OP_MANAGEMENT_LIST_WEBHOOKS,
-            path_params=(),
-            query={"cursor": cursor, "limit": limit},
-            headers=None,
-            body=None,
-            cast=WebhookSubscription.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                query={"cursor": cursor, "limit": limit},
+                cast=WebhookSubscription.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def rotate_secret(
@@ -691,15 +687,15 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_ROTATE_WEBHOOK_SECRET,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=WebhookSubscriptionWithSecret.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=WebhookSubscriptionWithSecret.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def test(
@@ -726,15 +722,15 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_TEST_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body=None,
-            cast=WebhookTestResponse.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"Idempotency-Key": idempotency_key},
+                cast=WebhookTestResponse.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def update(
@@ -770,21 +766,22 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_WEBHOOK,
-            path_params=(public_id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={
-                "enabled": enabled,
-                "event_types": event_types,
-                "filters": filters,
-                "name": name,
-                "url": url,
-            },
-            cast=WebhookSubscription.from_dict,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
+            RequestOptions(
+                path_params=(public_id,),
+                headers={"If-Match": if_match},
+                body={
+                    "enabled": enabled,
+                    "event_types": event_types,
+                    "filters": filters,
+                    "name": name,
+                    "url": url,
+                },
+                cast=WebhookSubscription.from_dict,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
 

@@ -14,6 +14,7 @@ from support.streams import DownloadScript
 
 from sendmux import AsyncSendmux, ClientClosedError, Sendmux, SendmuxError
 from sendmux._operation import Operation
+from sendmux._request_options import RequestOptions
 from sendmux.testing import FakeSendmux
 
 
@@ -126,7 +127,7 @@ def test_a_download_resumed_after_close_gives_our_error(scripted: ScriptedServer
         None,
         response="binary",
     )
-    download = mini._request_binary(op, path_params=("msg_1", "att_1"), query=None, headers=None)
+    download = mini._request(op, RequestOptions(path_params=("msg_1", "att_1")))
     chunks = download.iter_bytes(chunk_size=1024)
     next(chunks)
     mini.close()  # closes the pool under the open body: the stream breaks and would resume

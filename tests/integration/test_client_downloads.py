@@ -18,6 +18,7 @@ from support.streams import DownloadScript
 from sendmux import APIConnectionError, NotFoundError, RawResponse
 from sendmux._operation import Operation
 from sendmux._raw_response import to_raw_response_wrapper
+from sendmux._request_options import RequestOptions
 from sendmux._streaming import (
     AsyncBinaryResponse,
     BinaryResponse,
@@ -54,8 +55,8 @@ def payload(size: int) -> bytes:
 
 def download(client: Mini, *, range_: Any = UNSET, max_retries: Any = None) -> BinaryResponse:
     extra: dict[str, Any] = {} if max_retries is None else {"max_retries": max_retries}
-    return client._request_binary(
-        OP_DOWNLOAD, path_params=("msg_1", "att_1"), query=None, headers={"Range": range_}, **extra
+    return client._request(
+        OP_DOWNLOAD, RequestOptions(path_params=("msg_1", "att_1"), headers={"Range": range_}, **extra)
     )
 
 
@@ -84,7 +85,7 @@ async def test_async_download_broken_twice_is_resumed_and_identical(
     data = payload(2 * MiB)
     script = DownloadScript(data, breaks=[500_000, 700_000])
     scripted.on("GET", "/messages/msg_1/attachments/att_1", script.reply())
-    resp = await amini._request_binary(OP_DOWNLOAD, path_params=("msg_1", "att_1"), query=None, headers=None)
+    resp = await amini._request(OP_DOWNLOAD, RequestOptions(path_params=("msg_1", "att_1")))
     assert isinstance(resp, AsyncBinaryResponse)
     async with resp:
         got = await resp.read()
@@ -183,15 +184,16 @@ _MEMORY_PROBE = """
 import hashlib, json, resource, sys, tracemalloc
 from sendmux._base_client import SyncAPIClient
 from sendmux._operation import Operation
+from sendmux._request_options import RequestOptions
 op = Operation("get", "GET", "/file", "files", "get", None, response="binary")
 client = SyncAPIClient(api_key="sk_probe", base_url=sys.argv[1])
 client._sleep = lambda s: None
-with client._request_binary(op, path_params=(), query=None, headers=None) as warm:
+with client._request(op, RequestOptions()) as warm:
     warm.read()  # the small warm-up file: code paths and connection pool are in place
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 digest = hashlib.sha256()
-with client._request_binary(op, path_params=(), query=None, headers=None) as resp:
+with client._request(op, RequestOptions()) as resp:
     with open(sys.argv[2], "wb") as f:
         for chunk in resp.iter_bytes():
             f.write(chunk)

@@ -15,6 +15,7 @@ from sendmux._decoding import ModelDecodeError
 from sendmux._events import AsyncEventStream, EventStream, ServerSentEvent
 from sendmux._operation import Operation
 from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from sendmux._request_options import RequestOptions
 from sendmux._streaming import StreamConsumedError
 from sendmux._types import UNSET
 
@@ -40,19 +41,13 @@ class Seq:
 def stream(
     client: Mini, *, last_event_id: Any = UNSET, query: dict[str, Any] | None = None
 ) -> EventStream[Seq]:
-    return client._request_events(
-        OP_EVENTS,
-        path_params=(),
-        query=query,
-        headers={"Last-Event-ID": last_event_id},
-        cast=Seq.from_dict,
+    return client._request(
+        OP_EVENTS, RequestOptions(query=query, headers={"Last-Event-ID": last_event_id}, cast=Seq.from_dict)
     )
 
 
 def astream(client: AsyncMini, **kw: Any) -> AsyncEventStream[Seq]:
-    return client._request_events(
-        OP_EVENTS, path_params=(), query=kw.get("query"), headers=None, cast=Seq.from_dict
-    )
+    return client._request(OP_EVENTS, RequestOptions(query=kw.get("query"), cast=Seq.from_dict))
 
 
 def test_300_events_across_two_breaks_come_out_once_in_order(
@@ -255,9 +250,7 @@ def test_a_stalled_stream_reconnects_after_the_read_timeout(scripted: ScriptedSe
     script = EventScript(total=4)
     scripted.on("GET", "/events", Reply(write=stalls), script.reply())
     try:
-        events = mini._request_events(
-            OP_EVENTS, path_params=(), query=None, headers=None, cast=Seq.from_dict, timeout=0.5
-        )
+        events = mini._request(OP_EVENTS, RequestOptions(cast=Seq.from_dict, timeout=0.5))
         assert [e.data.seq for e in events] == [1, 2, 3, 4]
     finally:
         release.set()
@@ -284,8 +277,10 @@ def test_event_data_with_an_odd_field_decodes_leniently_unless_strict(scripted: 
     scripted.on("GET", "/events", Reply(write=write))
     op_args: dict[str, Any] = {"path_params": (), "query": None, "headers": None}
     with make_client(scripted.base_url) as client:
-        (event,) = list(client._request_events(OP_EVENTS, cast=ProviderQuotaRange.from_dict, **op_args))
+        (event,) = list(
+            client._request(OP_EVENTS, RequestOptions(cast=ProviderQuotaRange.from_dict, **op_args))
+        )
     assert event.data.min == "one" and event.data.max == 5  # type: ignore[comparison-overlap]
     with make_client(scripted.base_url, strict_response_validation=True) as strict:
         with pytest.raises(APIResponseValidationError, match="ProviderQuotaRange.min"):
-            list(strict._request_events(OP_EVENTS, cast=ProviderQuotaRange.from_dict, **op_args))
+            list(strict._request(OP_EVENTS, RequestOptions(cast=ProviderQuotaRange.from_dict, **op_args)))

@@ -13,6 +13,7 @@ from sendmux import ConfigurationError, InsufficientCreditsError, PaginationErro
 from sendmux._base_client import SyncAPIClient
 from sendmux._operation import Operation
 from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from sendmux._request_options import RequestOptions
 from sendmux._surface import Surface
 from sendmux._types import UNSET
 
@@ -52,7 +53,15 @@ OP_SEND = Operation(
     "sendEmail", "POST", "/emails", "emails", "send", "send", idempotency_key=True, surface="sending"
 )
 OP_FEED = Operation(
-    "folderChanges", "GET", "/folders/changes", "folders", "changes", "mailbox:read", response="feed"
+    "folderChanges",
+    "GET",
+    "/folders/changes",
+    "folders",
+    "changes",
+    "mailbox:read",
+    response="feed",
+    state_param="since_state",
+    state_field="new_state",
 )
 
 
@@ -103,21 +112,12 @@ def test_default_query_fills_unset_values_and_a_call_value_wins(scripted: Script
     scripted.on("GET", "/messages", Reply(json=page_envelope([], has_more=False, next_cursor=None)))
     with make_client(scripted.base_url, default_query={"mailbox_id": "mbx_default"}) as client:
         for value in (UNSET, "mbx_call"):
-            client._request_page(
-                OP_LIST,
-                path_params=(),
-                query={"mailbox_id": value, "limit": 5},
-                headers=None,
-                body=None,
-                cast=dict,
-            )
+            client._request(OP_LIST, RequestOptions(query={"mailbox_id": value, "limit": 5}, cast=dict))
         # An operation without the parameter does not get it.
         scripted.on("GET", "/things/t1", Reply(json=envelope({"id": "t1", "name": "n"})))
         client.things.get("t1")
         copy = client.with_options(max_retries=0)
-        copy._request_page(
-            OP_LIST, path_params=(), query={"mailbox_id": UNSET}, headers=None, body=None, cast=dict
-        )
+        copy._request(OP_LIST, RequestOptions(query={"mailbox_id": UNSET}, cast=dict))
     assert [r.query_dict.get("mailbox_id") for r in scripted.requests] == [
         "mbx_default",
         "mbx_call",
@@ -165,7 +165,7 @@ def test_402_raises_insufficient_credits(scripted: ScriptedServer, mini: Mini) -
         "POST", "/emails", Reply(402, json=error_envelope("insufficient_credits", "Top up your credits"))
     )
     with pytest.raises(InsufficientCreditsError) as e:
-        mini._request(OP_SEND, path_params=(), query=None, headers=None, body={"to": "x"}, cast=dict)
+        mini._request(OP_SEND, RequestOptions(body={"to": "x"}, cast=dict))
     assert isinstance(e.value, sendmux.APIStatusError) and e.value.status_code == 402
     assert e.value.code == "insufficient_credits" and len(scripted.requests) == 1  # not retried
     assert sendmux.InsufficientCreditsError is InsufficientCreditsError
@@ -176,15 +176,7 @@ def changes(new_state: str, has_more: bool, created: list[str]) -> dict[str, Any
 
 
 def feed(client: Any, since: Any = UNSET) -> Any:
-    return client._request_feed(
-        OP_FEED,
-        path_params=(),
-        query={"since_state": since, "limit": 2},
-        headers=None,
-        cast=dict,
-        state_param="since_state",
-        state_field="new_state",
-    )
+    return client._request(OP_FEED, RequestOptions(query={"since_state": since, "limit": 2}, cast=dict))
 
 
 def test_feed_follows_has_more_and_leaves_the_state(scripted: ScriptedServer, mini: Mini) -> None:

@@ -19,6 +19,7 @@ from support.scripted_server import Reply, ScriptedServer, envelope, error_envel
 from sendmux import APIConnectionError
 from sendmux._files import upload_filename
 from sendmux._operation import Operation
+from sendmux._request_options import RequestOptions
 from sendmux._types import UNSET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,13 +50,12 @@ MiB = 1024 * 1024
 def upload(client: Mini, file: Any, filename: Any = UNSET, **kw: Any) -> Any:
     return client._request(
         OP_UPLOAD,
-        path_params=(),
-        query={"filename": upload_filename(file) if filename is UNSET else filename},
-        headers=None,
-        body=None,
-        content=file,
-        cast=dict,
-        **kw,
+        RequestOptions(
+            query={"filename": upload_filename(file) if filename is UNSET else filename},
+            content=file,
+            cast=dict,
+            **kw,
+        ),
     )
 
 
@@ -138,12 +138,9 @@ def test_retry_rewinds_a_path_and_a_file_object(
 def put(client: Mini, file: Any) -> Any:
     return client._request(
         OP_PRESIGNED_PUT,
-        path_params=("up_1",),
-        query=None,
-        headers={"X-Sendmux-Upload-Token": "upl_tok_123"},
-        body=None,
-        content=file,
-        cast=dict,
+        RequestOptions(
+            path_params=("up_1",), headers={"X-Sendmux-Upload-Token": "upl_tok_123"}, content=file, cast=dict
+        ),
     )
 
 
@@ -180,23 +177,12 @@ async def test_async_upload_from_path_and_auth_less_put(
     data = os.urandom(500_000)
     path = tmp_path / "a.bin"
     path.write_bytes(data)
-    await amini._request(
-        OP_UPLOAD,
-        path_params=(),
-        query={"filename": "a.bin"},
-        headers=None,
-        body=None,
-        content=path,
-        cast=dict,
-    )
+    await amini._request(OP_UPLOAD, RequestOptions(query={"filename": "a.bin"}, content=path, cast=dict))
     await amini._request(
         OP_PRESIGNED_PUT,
-        path_params=("up_1",),
-        query=None,
-        headers={"X-Sendmux-Upload-Token": "t"},
-        body=None,
-        content=path,
-        cast=dict,
+        RequestOptions(
+            path_params=("up_1",), headers={"X-Sendmux-Upload-Token": "t"}, content=path, cast=dict
+        ),
     )
     assert [r.body for r in scripted.requests] == [data] * 3
     assert "authorization" in scripted.requests[0].headers
@@ -240,12 +226,13 @@ _UPLOAD_PROBE = """
 import json, resource, sys, tracemalloc
 from sendmux._base_client import SyncAPIClient
 from sendmux._operation import Operation
+from sendmux._request_options import RequestOptions
 op = Operation("up", "POST", "/upload", "files", "upload", None, request_body="binary")
 client = SyncAPIClient(api_key="sk_probe", base_url=sys.argv[1])
-client._request(op, path_params=(), query=None, headers=None, body=None, content=b"warm-up", cast=dict)
+client._request(op, RequestOptions(content=b"warm-up", cast=dict))
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
-client._request(op, path_params=(), query=None, headers=None, body=None, content=sys.argv[2], cast=dict)
+client._request(op, RequestOptions(content=sys.argv[2], cast=dict))
 _, traced_peak = tracemalloc.get_traced_memory()
 rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"rss_growth_kib": rss_after - rss_before, "traced_peak": traced_peak}))

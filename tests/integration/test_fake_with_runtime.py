@@ -14,6 +14,7 @@ import pytest
 from sendmux import InsufficientCreditsError
 from sendmux._base_client import SyncAPIClient
 from sendmux._operation import Operation
+from sendmux._request_options import RequestOptions
 from sendmux._surface import Surface
 from sendmux.testing import FakeSendmux
 
@@ -30,7 +31,15 @@ DOWNLOAD = op(
     "mailbox",
     response="binary",
 )
-CHANGES = op("mailboxGetChanges", "GET", "/mailbox/changes", "mailbox", response="feed")
+CHANGES = op(
+    "mailboxGetChanges",
+    "GET",
+    "/mailbox/changes",
+    "mailbox",
+    response="feed",
+    state_param="since_state",
+    state_field="new_state",
+)
 UPLOAD = op(
     "mailboxUploadAttachment", "POST", "/mailbox/attachments:upload", "mailbox", request_body="binary"
 )
@@ -80,9 +89,7 @@ def test_300_events_across_two_drops_come_out_once_in_order(
     ids = [fake.emit_mailbox_event(event_type="sync_required") for _ in range(300)]
     fake.close_event_streams()
     fake.faults.add("drop_mid_stream", route="mailboxStreamEvents", times=2, after=120)
-    with mailbox._request_events(
-        EVENTS, path_params=(), query=None, headers={"Last-Event-ID": "0"}, cast=dict
-    ) as stream:
+    with mailbox._request(EVENTS, RequestOptions(headers={"Last-Event-ID": "0"}, cast=dict)) as stream:
         events = list(stream)
     assert [int(e.id or 0) for e in events] == ids
     assert {e.data["event_type"] for e in events} == {"sync_required"}
@@ -97,7 +104,7 @@ def test_a_download_dropped_mid_body_resumes_byte_identical(
     message = fake.add_message(attachments={"big.bin": blob}, event=False)
     fake.faults.add("drop_mid_stream", route="mailboxGetMessageAttachment", after=1_234_567)
     params = (message["id"], message["attachments"][0]["id"])
-    with mailbox._request_binary(DOWNLOAD, path_params=params, query=None, headers=None) as resp:
+    with mailbox._request(DOWNLOAD, RequestOptions(path_params=params)) as resp:
         assert resp.filename == "big.bin"
         written = resp.write_to_file(tmp_path / "big.bin")
     assert written == len(blob) and (tmp_path / "big.bin").read_bytes() == blob
@@ -111,15 +118,7 @@ def test_the_change_feed_follows_has_more_and_keeps_the_state(
     fake: FakeSendmux, mailbox: MailboxClient
 ) -> None:
     made = [fake.add_message(subject=f"m{i}", event=False)["id"] for i in range(5)]
-    feed = mailbox._request_feed(
-        CHANGES,
-        path_params=(),
-        query={"limit": 2},
-        headers=None,
-        cast=dict,
-        state_param="since_state",
-        state_field="new_state",
-    )
+    feed = mailbox._request(CHANGES, RequestOptions(query={"limit": 2}, cast=dict))
     pages = list(feed)
     assert [i for page in pages for i in page["created"]] == made
     assert feed.state == fake.mailbox_state()
@@ -131,13 +130,7 @@ def test_an_upload_streams_a_file_with_its_length(
     path = tmp_path / "notes.txt"
     path.write_bytes(b"n" * 200_000)
     result = mailbox._request(
-        UPLOAD,
-        path_params=(),
-        query={"filename": "notes.txt"},
-        headers=None,
-        body=None,
-        cast=dict,
-        content=path,
+        UPLOAD, RequestOptions(query={"filename": "notes.txt"}, cast=dict, content=path)
     )
     assert result["size_bytes"] == 200_000
     assert fake.requests[-1].headers["content-length"] == "200000"
@@ -147,22 +140,17 @@ def test_the_presigned_put_carries_the_token_and_no_api_key(
     fake: FakeSendmux, sending: SendingClient
 ) -> None:
     intent = sending._request(
-        CREATE_UPLOAD,
-        path_params=(),
-        query=None,
-        headers=None,
-        body={"filename": "a.pdf", "size_bytes": 4},
-        cast=dict,
+        CREATE_UPLOAD, RequestOptions(body={"filename": "a.pdf", "size_bytes": 4}, cast=dict)
     )
     token = intent["headers"]["X-Sendmux-Upload-Token"]
     done = sending._request(
         COMPLETE_UPLOAD,
-        path_params=(intent["upload_id"],),
-        query=None,
-        headers={"X-Sendmux-Upload-Token": token},
-        body=None,
-        cast=dict,
-        content=b"%PDF",
+        RequestOptions(
+            path_params=(intent["upload_id"],),
+            headers={"X-Sendmux-Upload-Token": token},
+            cast=dict,
+            content=b"%PDF",
+        ),
     )
     assert fake.uploaded_attachment(done["attachment_id"]) == b"%PDF"
     put = fake.requests[-1]
@@ -179,11 +167,11 @@ def test_a_send_reset_after_apply_is_sent_once_and_402_has_its_class(
         "html_body": "<p>Hi</p>",
     }
     fake.faults.add("reset_after_apply", route="sendingSendEmail")
-    sent = sending._request(SEND, path_params=(), query=None, headers=None, body=email, cast=dict)
+    sent = sending._request(SEND, RequestOptions(body=email, cast=dict))
     assert [e["id"] for e in fake.sent_emails()] == [sent["message_id"]]
     keys = {r.headers.get("idempotency-key") for r in fake.requests if r.operation_id == "sendingSendEmail"}
     assert len(keys) == 1 and None not in keys
     fake.faults.add("insufficient_credits", route="sendingSendEmail")
     with pytest.raises(InsufficientCreditsError):
-        sending._request(SEND, path_params=(), query=None, headers=None, body=email, cast=dict)
+        sending._request(SEND, RequestOptions(body=email, cast=dict))
     assert len(fake.sent_emails()) == 1

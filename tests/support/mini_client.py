@@ -18,6 +18,7 @@ from sendmux._decoding import ModelDecodeError
 from sendmux._operation import Operation
 from sendmux._pagination import AsyncPaginator, SyncCursorPage
 from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from sendmux._request_options import RequestOptions
 from sendmux._resource import AsyncAPIResource, SyncAPIResource
 from sendmux._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
@@ -89,12 +90,12 @@ class Things(SyncAPIResource):
     ) -> Thing:
         return self._client._request(
             OP_GET,
-            path_params=(id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                path_params=(id,),
+                headers={"If-None-Match": if_none_match},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     def list(
@@ -108,14 +109,13 @@ class Things(SyncAPIResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[Thing]:
-        return self._client._request_page(
+        return self._client._request(
             OP_LIST,
-            path_params=(),
-            query={"limit": limit, "cursor": cursor, "status": status},
-            headers=None,
-            body=None,
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                query={"limit": limit, "cursor": cursor, "status": status},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     def create(
@@ -131,12 +131,12 @@ class Things(SyncAPIResource):
     ) -> Thing:
         return self._client._request(
             OP_CREATE,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"name": name, "tags": tags},
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={"name": name, "tags": tags},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     def update(
@@ -152,23 +152,18 @@ class Things(SyncAPIResource):
     ) -> Thing:
         return self._client._request(
             OP_UPDATE,
-            path_params=(id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"name": name},
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                path_params=(id,),
+                headers={"If-Match": if_match},
+                body={"name": name},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     def delete(self, id: str, *, max_retries: int | NotGiven = NOT_GIVEN) -> Any:
         return self._client._request(
-            OP_DELETE,
-            path_params=(id,),
-            query=None,
-            headers=None,
-            body=None,
-            cast=dict,
-            max_retries=max_retries,
+            OP_DELETE, RequestOptions(path_params=(id,), cast=dict, max_retries=max_retries)
         )
 
     def verify(
@@ -180,24 +175,20 @@ class Things(SyncAPIResource):
     ) -> Thing:
         return self._client._request(
             OP_VERIFY,
-            path_params=(id,),
-            query=None,
-            headers=None,
-            body={},
-            cast=Thing.from_dict,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
+            RequestOptions(
+                path_params=(id,),
+                body={},
+                cast=Thing.from_dict,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            ),
         )
 
     def zone(self, id: str) -> str:
-        return self._client._request(
-            OP_ZONE, path_params=(id,), query=None, headers=None, body=None, cast=str
-        )
+        return self._client._request(OP_ZONE, RequestOptions(path_params=(id,), cast=str))
 
     def purge(self, id: str) -> None:
-        return self._client._request(
-            OP_PURGE, path_params=(id,), query=None, headers=None, body=None, cast=lambda _: None
-        )
+        return self._client._request(OP_PURGE, RequestOptions(path_params=(id,), cast=lambda _: None))
 
 
 class ThingsWithRawResponse:
@@ -224,12 +215,12 @@ class AsyncThings(AsyncAPIResource):
     ) -> Thing:
         return await self._client._request(
             OP_GET,
-            path_params=(id,),
-            query=None,
-            headers={"If-None-Match": if_none_match},
-            body=None,
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                path_params=(id,),
+                headers={"If-None-Match": if_none_match},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     def list(
@@ -242,14 +233,13 @@ class AsyncThings(AsyncAPIResource):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Thing]:
-        return self._client._request_page(
+        return self._client._request(
             OP_LIST,
-            path_params=(),
-            query={"limit": limit, "cursor": cursor},
-            headers=None,
-            body=None,
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                query={"limit": limit, "cursor": cursor},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     async def create(
@@ -264,33 +254,26 @@ class AsyncThings(AsyncAPIResource):
     ) -> Thing:
         return await self._client._request(
             OP_CREATE,
-            path_params=(),
-            query=None,
-            headers={"Idempotency-Key": idempotency_key},
-            body={"name": name},
-            cast=Thing.from_dict,
-            **_opts(extra_headers, extra_query, timeout, max_retries),
+            RequestOptions(
+                headers={"Idempotency-Key": idempotency_key},
+                body={"name": name},
+                cast=Thing.from_dict,
+                **_opts(extra_headers, extra_query, timeout, max_retries),
+            ),
         )
 
     async def update(self, id: str, *, name: str | Unset = UNSET, if_match: str | Unset = UNSET) -> Thing:
         return await self._client._request(
             OP_UPDATE,
-            path_params=(id,),
-            query=None,
-            headers={"If-Match": if_match},
-            body={"name": name},
-            cast=Thing.from_dict,
+            RequestOptions(
+                path_params=(id,), headers={"If-Match": if_match}, body={"name": name}, cast=Thing.from_dict
+            ),
         )
 
     async def verify(self, id: str, *, max_retries: int | NotGiven = NOT_GIVEN) -> Thing:
         return await self._client._request(
             OP_VERIFY,
-            path_params=(id,),
-            query=None,
-            headers=None,
-            body={},
-            cast=Thing.from_dict,
-            max_retries=max_retries,
+            RequestOptions(path_params=(id,), body={}, cast=Thing.from_dict, max_retries=max_retries),
         )
 
 
