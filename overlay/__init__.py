@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, get_request_id
     from ._batches import batch_failures
     from ._decoding import ModelDecodeError
+    from ._downloads import AsyncBinaryResponse, BinaryResponse, StreamConsumedError
     from ._errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
     from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from ._rate_limit import RateLimit
     from ._raw_response import RawResponse
-    from ._streaming import AsyncBinaryResponse, BinaryResponse, StreamConsumedError
     from ._surface import Surface
     from ._types import NOT_GIVEN, UNSET, NotGiven, Unset
     from .webhooks import WebhookPayloadError
@@ -148,9 +148,9 @@ _LAZY: dict[str, str] = {
     "AsyncCursorPage": "._pagination",
     "AsyncPaginator": "._pagination",
     "PageMeta": "._pagination",
-    "BinaryResponse": "._streaming",
-    "AsyncBinaryResponse": "._streaming",
-    "StreamConsumedError": "._streaming",
+    "BinaryResponse": "._downloads",
+    "AsyncBinaryResponse": "._downloads",
+    "StreamConsumedError": "._downloads",
     "EventStream": "._events",
     "AsyncEventStream": "._events",
     "ServerSentEvent": "._events",

@@ -1,42 +1,47 @@
-"""`AsyncAPIClient`: the asynchronous client core, and the send loop every async call goes through.
+"""`AsyncAPIClient`: the asynchronous client core — the same one entry point and one loop as
+`SyncAPIClient`, awaited.
 
-The same path as `SyncAPIClient` (prepare → pace → send with retries → envelope → ``cast``), awaited.
+The wire (`_transport.AsyncWire`) also holds the concurrency gate: a burst of calls waits its turn there,
+in order, and a call still waiting when the client closes is refused without being sent.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import httpcore
-import httpx
 
 from ._attempt import Result
 from ._auth import CredentialSource
 from ._client_config import BaseClient
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
-from ._core_transport import CoreResponse, asend, async_pool, core_headers, no_env_proxies
-from ._deadline import aread_within, attempt_deadline
-from ._errors import ConfigurationError
-from ._files import FileInput, Upload
-from ._gate import ConcurrencyGate, pool_limit
+from ._deadline import attempt_deadline
+from ._downloads import AsyncBinaryResponse
+from ._events import AsyncEventStream
+from ._feeds import AsyncChangeFeed
+from ._files import Upload
 from ._logging import logger
 from ._operation import Operation
+from ._options import check_timeout, timeout_phases
 from ._pagination import AsyncCursorPage, AsyncPaginator
 from ._prepare import Prepared, next_query
 from ._raw_response import RAW_RESPONSE
 from ._request_options import RequestOptions
-from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from ._urls import parsed_url
+from ._retry import backoff_delay
+from ._sender import AsyncSender
+from ._sse import DEFAULT_MAX_EVENT_BYTES
+from ._stack import DEFAULT_STACK, stack_named, stack_of_client
+from ._tracing import CallSpan
+from ._transport import DEFAULT_MAX_CONNECTIONS, AsyncWire, WireRequest, transport_for
+from ._types import AsyncHTTPClient, TimeoutTypes
+from ._wire_errors import TransportFailure, WireClosed
+from ._wire_response import DEFAULT_MAX_RESPONSE_BYTES, AsyncStreamed, Buffered
 
 if TYPE_CHECKING:
     from typing import Self
 
-    # Imported where used: `import sendmux` + a client stays as cheap as before for JSON-only callers.
-    from ._events import AsyncEventStream
-    from ._feeds import AsyncChangeFeed
-    from ._streaming import AsyncBinaryResponse
+    import anyio
 
 __all__ = ["AsyncAPIClient"]
 
@@ -44,7 +49,7 @@ T = TypeVar("T")
 
 
 class AsyncAPIClient(BaseClient):
-    """The asynchronous client core: one `httpx.AsyncClient` pool, safe for concurrent tasks."""
+    """The asynchronous client core: one connection pool, safe for concurrent tasks."""
 
     def __init__(
         self,
@@ -56,13 +61,18 @@ class AsyncAPIClient(BaseClient):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         etag_cache: bool = True,
         etag_cache_size: int = 256,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: AsyncHTTPClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
         strict_response_validation: bool = False,
+        max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        http_stack: str | None = None,
+        tracing: bool | None = None,
         _copy_of: BaseClient | None = None,
     ) -> None:
         super().__init__(
@@ -79,46 +89,53 @@ class AsyncAPIClient(BaseClient):
             total_timeout=total_timeout,
             strict_response_validation=strict_response_validation,
             default_query=default_query,
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
+            tracing=tracing,
             _copy_of=_copy_of,
         )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError(
-                "http_client must be an httpx.AsyncClient (use Sendmux for httpx.Client)"
-            )
+        self._build_static_headers()
         if isinstance(_copy_of, AsyncAPIClient):
-            self._owns_http = False
-            self._http: httpx.AsyncClient = _copy_of._http
-            self._direct: httpx.AsyncHTTPTransport | None = _copy_of._direct
-            self._acore: httpcore.AsyncConnectionPool | None = _copy_of._acore
-            self._build_static_headers(self._http.headers)
+            self._wire: AsyncWire = _copy_of._wire
+            self._owns_wire = False
+            self._waiting: set[anyio.Event] = _copy_of._waiting
             self._sleep: Callable[[float], Awaitable[None]] = _copy_of._sleep
-            self._gate: ConcurrencyGate = _copy_of._gate
             return
-        self._owns_http = http_client is None
-        transport = httpx.AsyncHTTPTransport() if http_client is None else None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=timeout, follow_redirects=False, transport=transport
+        if http_client is not None:
+            stack = stack_of_client(http_client, sync=False)
+            if timeout is DEFAULT_TIMEOUT:
+                self.timeout = check_timeout(http_client.timeout)
+        else:
+            stack = stack_named(http_stack or os.environ.get("SENDMUX_HTTP_STACK") or DEFAULT_STACK)
+        self._wire = transport_for(stack, is_async=True)(
+            stack,
+            http_client=http_client,
+            max_connections=self.max_connections,
+            max_response_bytes=self.max_response_bytes,
         )
-        self._direct = transport if no_env_proxies() else None
-        self._acore = async_pool(self._direct) if self._direct is not None else None
-        self._init_pool_headers()
-        if http_client is not None and timeout is DEFAULT_TIMEOUT:
-            self.timeout = http_client.timeout
-        self._sleep = _async_sleep
-        self._gate = ConcurrencyGate(pool_limit(self._http))
+        self._owns_wire = True
+        # The events of calls waiting out a backoff or Retry-After: close() sets them all.
+        self._waiting = set()
+        self._sleep = self._pause
+
+    # -- lifecycle ------------------------------------------------------------------------------------
 
     async def close(self) -> None:
-        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        """Refuse further calls, end waiting ones (those in the concurrency gate too: they are never
+        sent); close the pool if this client made it (an injected ``http_client`` stays open)."""
         self._closed = True
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_wire:
+            for event in list(self._waiting):
+                event.set()
+            await self._wire.aclose()
 
     aclose = close
 
     @property
     def is_closed(self) -> bool:
-        """True after close(), or when the pool this client sends on was closed."""
-        return self._closed or self._http.is_closed
+        """True after close(), or when the client this one was copied from was closed."""
+        return self._closed or self._wire.closed or self._wire.injected_closed
 
     async def __aenter__(self) -> Self:
         return self
@@ -126,144 +143,140 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
+    async def _pause(self, seconds: float) -> None:
+        """Wait ``seconds``; a close() meanwhile ends the wait at once with ClientClosedError."""
+        # anyio works under asyncio and trio alike; httpx already depends on it.
+        import anyio
+
+        event = anyio.Event()
+        self._waiting.add(event)
+        try:
+            with anyio.move_on_after(seconds):
+                await event.wait()
+        finally:
+            self._waiting.discard(event)
+        if event.is_set() or self._wire.closed:
+            raise self._closed_error()
+
+    # -- the one entry point --------------------------------------------------------------------------
+
+    def _request(self, op: Operation, options: RequestOptions) -> Any:
+        """Every generated method calls this: a coroutine for a JSON answer; for the streamed kinds and
+        pages, an object that sends nothing until it is awaited, entered or iterated."""
+        if op.paginated:
+            return self._paginator(op, options)
+        kind = op.response
+        if kind == "binary":
+            return AsyncBinaryResponse(self._sender(), self._prepare(op, options))
+        if kind == "events":
+            return AsyncEventStream(self._sender(), self._prepare(op, options), self._tolerant(options.cast))
+        if kind == "feed":
+            return self._feed(op, options)
+        return self._json(op, options)
+
+    async def _json(self, op: Operation, options: RequestOptions) -> Any:
+        prep = self._prepare(op, options)
+        result = await self._send(prep)
+        cast = options.cast
+        if RAW_RESPONSE.get():
+            return self._raw(result, lambda: self._parse(result, cast))
+        return self._parse(result, cast)
+
+    # -- the one loop ---------------------------------------------------------------------------------
+
     async def _send(self, prep: Prepared) -> Result:
+        return await self._loop(prep, False)  # type: ignore[return-value]
+
+    async def _open_stream(self, prep: Prepared) -> AsyncStreamed:
+        return await self._loop(prep, True)  # type: ignore[return-value]
+
+    async def _loop(self, prep: Prepared, stream: bool) -> Result | AsyncStreamed:
+        wire = self._wire
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
-        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
         end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
-        while True:
-            attempt += 1
-            delay = rate.reserve(self._clock(), self.max_retry_wait)
-            try:
-                if delay > 0:
-                    if end is not None and time.monotonic() + delay >= end:
-                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
-                    logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
-                    await self._sleep(delay)
-                started = time.perf_counter()
-                try:
-                    async with self._gate.slot():  # a burst waits here, not in httpcore's queue (_gate.py)
-                        started = time.perf_counter()
-                        response = await self._exchange(prep, end)
-                except httpx.RequestError as exc:
-                    error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
-                else:
-                    # Observed (inside) before the slot is released (finally): no one counts it twice.
-                    outcome = self._after_response(prep, response, attempt, started)
-                    if type(outcome) is Result:
-                        return outcome
-                    error, wait = outcome  # type: ignore[misc]
-            finally:
-                rate.release()
-            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
-                raise error  # (past total_timeout: the last error is the one worth seeing)
-            retries_left -= 1
-            self._log_retry(prep, error, wait, attempt)
-            await self._sleep(wait)
-
-    async def _exchange(self, prep: Prepared, end: float | None) -> CoreResponse:
-        """One request and its whole body, on the lean httpcore path when this client owns its pool."""
-        http, direct, core = self._http, self._direct, self._acore
-        payload = prep.content
-        abody = payload.achunks() if isinstance(payload, Upload) else payload
-        if core is not None:
-            headers = core_headers(self._static_for(prep.op), prep.headers)
-            return await asend(core, prep.method, prep.url, headers, abody, prep.timeout, end)
-        request = http.build_request(
-            prep.method, parsed_url(prep.url), headers=prep.headers, content=abody, timeout=prep.timeout
-        )
-        if not prep.op.auth:
-            request.headers.pop("authorization", None)
-        deadline = attempt_deadline(prep.timeout, end)
-        if direct is not None:
-            streamed = await direct.handle_async_request(request)
-        else:
-            streamed = await http.send(request, follow_redirects=False, stream=True)
+        span = CallSpan.start(self._tracer, prep)
         try:
-            received = await aread_within(streamed.aiter_bytes(), deadline)
-        finally:
-            await streamed.aclose()
-        return CoreResponse(streamed.status_code, streamed.headers, received, streamed.reason_phrase)
+            while True:
+                attempt += 1
+                if self._closed:
+                    raise self._closed_error()
+                delay = rate.reserve(self._clock(), self.max_retry_wait)
+                try:
+                    if delay > 0:
+                        if end is not None and time.monotonic() + delay >= end:
+                            raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
+                        logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                        await self._sleep(delay)
+                    started = time.perf_counter()
+                    try:
+                        response = await wire.send(self._wire_request(prep, end), stream=stream)
+                        if stream and not (200 <= response.status_code < 300):
+                            response = await response.aread(self.max_response_bytes)  # type: ignore[union-attr]
+                    except TransportFailure as exc:
+                        error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+                    except WireClosed as closed:
+                        raise self._closed_error(str(closed)) from None
+                    else:
+                        if type(response) is AsyncStreamed:
+                            self._opened(prep, response, attempt, started)
+                            span.succeeded(response.status_code, response.headers, attempt)
+                            return response
+                        assert type(response) is Buffered
+                        outcome = self._after_response(prep, response, attempt, started)
+                        if type(outcome) is Result:
+                            span.succeeded(outcome.status_code, outcome.headers, attempt)
+                            return outcome
+                        error, wait = outcome  # type: ignore[misc]
+                finally:
+                    rate.release()
+                if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                    raise error  # (past total_timeout: the last error is the one worth seeing)
+                retries_left -= 1
+                self._log_retry(prep, error, wait, attempt)
+                span.retrying(error, wait, attempt)
+                await self._sleep(wait)
+        except BaseException as exc:
+            span.failed(exc, attempt)
+            raise
 
-    def _request(self, op: Operation, options: RequestOptions) -> Any:
-        """The one entry point of generated methods: dispatches on the operation's response kind."""
-        o = options
-        common: dict[str, Any] = dict(
-            path_params=o.path_params,
-            query=o.query,
-            headers=o.headers,
-            extra_headers=o.extra_headers,
-            extra_query=o.extra_query,
-            timeout=o.timeout,
-            max_retries=o.max_retries,
+    def _wire_request(self, prep: Prepared, end: float | None) -> WireRequest:
+        payload = prep.content
+        return WireRequest(
+            prep.method,
+            prep.url,
+            prep.headers,
+            payload.achunks() if isinstance(payload, Upload) else payload,  # fresh per attempt
+            timeout_phases(prep.timeout),
+            attempt_deadline(prep.timeout, end),
+            not prep.op.auth,
         )
-        if op.paginated:
-            return self._request_page(op, body=o.body, cast=o.cast or _identity, **common)
-        kind = op.response
-        if kind == "binary":
-            return self._request_binary(op, body=o.body, **common)
-        if kind == "events":
-            return self._request_events(op, body=o.body, cast=o.cast or _identity, **common)
-        if kind == "feed":
-            assert op.state_param is not None and op.state_field is not None
-            return self._request_feed(
-                op, cast=o.cast or _identity, state_param=op.state_param, state_field=op.state_field, **common
-            )
-        return self._request_json(op, body=o.body, cast=o.cast or _identity, content=o.content, **common)
 
-    async def _request_json(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        content: FileInput | None = None,
-    ) -> T:
-        prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries, content
+    def _sender(self) -> AsyncSender:
+        return AsyncSender(
+            open=self._open_stream,
+            sleep=self._sleep,
+            backoff=lambda failures: backoff_delay(failures - 1, self._random),
+            clock=self._clock,
+            max_retry_wait=self.max_retry_wait,
+            max_event_bytes=self.max_event_bytes,
         )
-        result = await self._send(prep)
-        if RAW_RESPONSE.get():
-            return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
-        return self._parse(result, cast)
 
-    def _request_page(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[T]:
+    # -- the kinds of call ----------------------------------------------------------------------------
+
+    def _paginator(self, op: Operation, options: RequestOptions) -> AsyncPaginator[Any]:
         """No I/O here: the returned paginator fetches when awaited or iterated."""
+        cast = options.cast
 
-        async def fetch(cursor: str) -> AsyncCursorPage[T]:
-            q = next_query(query, cursor)
-            prep = self._prepare(
-                op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries
+        async def fetch(cursor: str) -> AsyncCursorPage[Any]:
+            result = await self._send(
+                self._prepare(op, options.with_query(next_query(options.query, cursor)))
             )
-            result = await self._send(prep)
             return self._make_page(result, cast, fetch)
 
-        async def first() -> AsyncCursorPage[T]:
-            prep = self._prepare(
-                op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
-            )
-            result = await self._send(prep)
+        async def first() -> AsyncCursorPage[Any]:
+            result = await self._send(self._prepare(op, options))
             if RAW_RESPONSE.get():
                 return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
             return self._make_page(result, cast, fetch)
@@ -273,99 +286,24 @@ class AsyncAPIClient(BaseClient):
     def _make_page(
         self,
         result: Result,
-        cast_to: Callable[[Any], T],
+        cast: Callable[[Any], T],
         fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]],
     ) -> AsyncCursorPage[T]:
-        items, has_more, cursor, request_id, meta = self._page_parts(result, cast_to)
+        items, has_more, cursor, request_id, meta = self._page_parts(result, cast)
         return AsyncCursorPage(
             items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch, meta=meta
         )
 
-    # -- streamed responses and feeds (docs/runtime-contract.md) ------------------------------------------
-
-    async def _request_binary(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None = None,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncBinaryResponse:
-        from ._streaming import AsyncBinaryResponse, aopen_stream, raw_stream_response
-
-        prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
-        )
-        response = await aopen_stream(self, prep)
-        value = AsyncBinaryResponse(self, prep, response)
-        if RAW_RESPONSE.get():
-            return raw_stream_response(self, response, value)  # type: ignore[return-value]
-        return value
-
-    def _request_events(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        body: Mapping[str, object] | None = None,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncEventStream[T]:
-        """No I/O here: the stream connects on first iteration (or when awaited)."""
-        from ._events import AsyncEventStream
-
-        prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
-        )
-        return AsyncEventStream(self, prep, self._tolerant(cast))
-
-    def _request_feed(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        state_param: str,
-        state_field: str,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncChangeFeed[T]:
+    def _feed(self, op: Operation, options: RequestOptions) -> AsyncChangeFeed[Any]:
         """No I/O here: the feed requests as it is iterated."""
-        from ._feeds import AsyncChangeFeed
+        cast = options.cast
+        assert op.state_param is not None and op.state_field is not None
 
-        async def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], Result]:
-            prep = self._prepare(
-                op, path_params, q, headers, None, extra_headers, extra_query, timeout, max_retries
-            )
-            result = await self._send(prep)
+        async def fetch(query: Mapping[str, object]) -> tuple[Any, Mapping[str, Any], Result]:
+            result = await self._send(self._prepare(op, options.with_query(query)))
             value, data = self._parse_feed(result, cast)
             return value, data, result
 
-        feed = AsyncChangeFeed(fetch, query, state_param, state_field)
+        feed = AsyncChangeFeed(fetch, options.query, op.state_param, op.state_field)
         feed._raw = self._raw
         return feed
-
-
-async def _async_sleep(seconds: float) -> None:
-    # anyio works under asyncio and trio alike; httpx already depends on it.
-    import anyio
-
-    await anyio.sleep(seconds)
-
-
-def _identity(value: Any) -> Any:
-    return value

@@ -9,9 +9,6 @@ import logging
 import time
 from collections.abc import Callable
 
-import httpx
-
-from ._core_transport import CoreResponse
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -21,18 +18,19 @@ from ._errors import (
     make_status_error,
 )
 from ._etag_cache import ETagCache
+from ._headers import Headers
 from ._logging import logger
 from ._options import attempt_budget
 from ._prepare import WRITE_METHODS, Prepared
 from ._rate_limit import RateLimitState
 from ._redact import scrub
 from ._retry import RETRYABLE_STATUSES, backoff_delay, server_requested_wait
+from ._wire_errors import TransportFailure
+from ._wire_response import AsyncStreamed, Buffered, Streamed
 
 __all__ = ["Result", "Outcome", "AttemptOutcomes"]
 
 _DEBUG = logging.DEBUG
-# Transport failures that prove the request never left: safe to retry even a non-idempotent POST.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class Result:
@@ -44,7 +42,7 @@ class Result:
         self,
         prep: Prepared,
         status_code: int,
-        headers: httpx.Headers,
+        headers: Headers,
         content: bytes,
         from_cache: bool,
         elapsed_ms: float,
@@ -80,9 +78,7 @@ class AttemptOutcomes:
             url=prep.url,
         )
 
-    def _after_response(
-        self, prep: Prepared, response: httpx.Response | CoreResponse, attempt: int, started: float
-    ) -> Outcome:
+    def _after_response(self, prep: Prepared, response: Buffered, attempt: int, started: float) -> Outcome:
         status = response.status_code
         headers = response.headers
         now = self._clock()
@@ -137,11 +133,28 @@ class AttemptOutcomes:
                 wait = None  # the server wants longer than we may wait: fail now rather than draw another 429
         return error, wait
 
-    def _after_transport_error(self, prep: Prepared, exc: Exception, attempt: int, started: float) -> Outcome:
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        text = scrub(text, prep.headers, prep.url)  # belt and braces: no secret in any message
+    def _opened(
+        self, prep: Prepared, response: Streamed | AsyncStreamed, attempt: int, started: float
+    ) -> None:
+        """A streamed answer opened (2xx): observe its rate-limit headers, log it."""
+        self._rate.observe(response.headers, self._clock())
+        if logger.isEnabledFor(_DEBUG):
+            logger.debug(
+                "%s %s -> %d (streamed) request_id=%s attempt=%d elapsed_ms=%.1f",
+                prep.method,
+                prep.path,
+                response.status_code,
+                response.headers.get("x-request-id"),
+                attempt,
+                (time.perf_counter() - started) * 1000.0,
+            )
+
+    def _after_transport_error(
+        self, prep: Prepared, exc: TransportFailure, attempt: int, started: float
+    ) -> Outcome:
+        text = scrub(str(exc), prep.headers, prep.url)  # belt and braces: no secret in any message
         where = f"{prep.method} {prep.path}"
-        if isinstance(exc, httpx.TimeoutException):
+        if exc.is_timeout:
             budget = attempt_budget(prep.timeout)
             limit = f"; the attempt's limit is {budget:g} s" if budget is not None else ""
             if self.total_timeout is not None:
@@ -158,12 +171,12 @@ class AttemptOutcomes:
                 "%s %s -> %s attempt=%d elapsed_ms=%.1f",
                 prep.method,
                 prep.path,
-                type(exc).__name__,
+                exc.kind,
                 attempt,
                 (time.perf_counter() - started) * 1000.0,
             )
         wait: float | None = None
-        if prep.retry_safe or isinstance(exc, _NEVER_SENT):
+        if prep.retry_safe or exc.never_sent:
             wait = backoff_delay(attempt - 1, self._random)
         return error, wait
 

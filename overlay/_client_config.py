@@ -18,6 +18,7 @@ from ._options import (
     check_cache_size,
     check_flag,
     check_headers,
+    check_limit,
     check_max_retries,
     check_max_retry_wait,
     check_timeout,
@@ -26,9 +27,13 @@ from ._options import (
 from ._parse import ResponseParsing
 from ._prepare import RequestPreparation
 from ._rate_limit import RateLimit, RateLimitState
+from ._sse import DEFAULT_MAX_EVENT_BYTES
 from ._surface import DEFAULT_SURFACE, Surface
+from ._tracing import tracer_for
+from ._transport import DEFAULT_MAX_CONNECTIONS
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes, Unset
 from ._urls import check_base_url
+from ._wire_response import DEFAULT_MAX_RESPONSE_BYTES
 
 if TYPE_CHECKING:
     from typing import Self
@@ -40,6 +45,7 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
     """Configuration and the I/O-free halves of the request path, shared by the sync and async clients."""
 
     _surface: ClassVar[Surface] = DEFAULT_SURFACE
+    _tracing: bool | None
     """Default base URL, env variables and key checks; generated client classes set their own."""
 
     def __init__(
@@ -58,6 +64,10 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
         strict_response_validation: bool = False,
+        max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        tracing: bool | None = None,
         _copy_of: BaseClient | None = None,
     ) -> None:
         setup_from_env()
@@ -75,6 +85,16 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
             strict_response_validation, "strict_response_validation"
         )
         self._default_headers: dict[str, str] = check_headers(default_headers, "default_headers")
+        # The pool's size (and so how many async calls run at once) and the largest buffered body.
+        self.max_connections = check_limit(max_connections, "max_connections")
+        self.max_response_bytes = check_limit(max_response_bytes, "max_response_bytes")
+        # The largest server-sent event (and line) an event stream reads into memory.
+        self.max_event_bytes = check_limit(max_event_bytes, "max_event_bytes")
+        # None: spans when OpenTelemetry is installed (see _tracing.py); a copy keeps the original's.
+        if tracing is not None:
+            check_flag(tracing, "tracing")
+        self._tracing = tracing if _copy_of is None or tracing is not None else _copy_of._tracing
+        self._tracer = tracer_for(self._tracing)
         surface = self._surface
         if _copy_of is not None and api_key is None and access_token is None:
             self._credential: Credential = _copy_of._credential
@@ -152,6 +172,10 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
             "total_timeout": self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
             "default_query": self._default_query,
             "strict_response_validation": self._strict_response_validation,
+            "max_connections": self.max_connections,
+            "max_response_bytes": self.max_response_bytes,
+            "max_event_bytes": self.max_event_bytes,
+            "tracing": self._tracing,
             "_copy_of": self,
         }
         return type(self)(**options)

@@ -4,42 +4,34 @@ httpx's timeouts limit each phase and each single read, so a server that trickle
 0.5 s) never trips a read timeout and holds a call for as long as it likes. Here an attempt gets a
 deadline (`attempt_deadline`), and:
 
-- on our own pool, the network backend clamps every connect, read and write to the time left, so the
-  attempt ends at its deadline with the matching httpx timeout error, whatever the server does;
-- on other paths (an injected `http_client`, the transport fallback) the body is read in chunks and the
-  deadline is checked after each one, so the overrun is at most one read timeout.
+- on our own pool, the network backend the pool was built with (`DeadlineBackend`, handed to the public
+  ``ConnectionPool(network_backend=...)``) clamps every connect, read and write to the time left, so the
+  attempt ends at its deadline with the matching timeout error, whatever the server does;
+- on other paths (an injected ``http_client``, the instrumented transport) the body is read in chunks and
+  the deadline is checked after each one, so the overrun is at most one read timeout.
+
+A streamed response (a download, an event stream) is bounded this way until its headers arrive; its body
+then reads under the per-read timeout alone (the deadline lives in a context variable set only while the
+request is being sent).
 """
 
 from __future__ import annotations
 
-import ssl
+import contextlib
+import socket
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
-
-import httpcore
-import httpx
+from types import ModuleType
+from typing import Any
 
 from ._options import attempt_budget
 from ._types import TimeoutTypes
 
-__all__ = [
-    "attempt_deadline",
-    "DEADLINE",
-    "wrap_sync_backend",
-    "wrap_async_backend",
-    "read_within",
-    "aread_within",
-]
+__all__ = ["attempt_deadline", "DEADLINE", "DeadlineBackend", "AsyncDeadlineBackend", "expired"]
 
 # The deadline (time.monotonic()) of the attempt running in this thread or task; None: unbounded.
 DEADLINE: ContextVar[float | None] = ContextVar("sendmux_attempt_deadline", default=None)
-
-if TYPE_CHECKING:  # httpcore's own alias, for the signatures only
-    from httpcore._backends.base import SOCKET_OPTION
-
-    _SocketOptions = Iterable[SOCKET_OPTION]
 
 
 def attempt_deadline(timeout: TimeoutTypes, end: float | None = None) -> float | None:
@@ -49,6 +41,10 @@ def attempt_deadline(timeout: TimeoutTypes, end: float | None = None) -> float |
     if end is not None and (deadline is None or end < deadline):
         return end
     return deadline
+
+
+def expired(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
 
 
 def _left(timeout: float | None, error: type[Exception]) -> float | None:
@@ -61,32 +57,52 @@ def _left(timeout: float | None, error: type[Exception]) -> float | None:
     return left if timeout is None or left < timeout else timeout
 
 
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
+# The wrappers below implement httpcore's public NetworkBackend / NetworkStream interfaces by delegation
+# (duck-typed, so one class serves httpcore and httpcore2); `core` is the stack's httpcore module, whose
+# timeout classes they raise, as the real backend would.
+
+
+class _Stream:
+    __slots__ = ("_stream", "_core")
+
+    def __init__(self, stream: Any, core: ModuleType) -> None:
         self._stream = stream
+        self._core = core
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+        data: bytes = self._stream.read(max_bytes, _left(timeout, self._core.ReadTimeout))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+        self._stream.write(buffer, _left(timeout, self._core.WriteTimeout))
 
     def close(self) -> None:
+        # Shut the socket down first: a read blocked in another thread (an event stream on a silent
+        # server) wakes at once, where a bare close() would leave it blocked until data or a timeout.
+        sock = self._stream.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self._stream.close()
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        stream = self._stream.start_tls(ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout))
-        return _Stream(stream)
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> Any:
+        timeout = _left(timeout, self._core.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout), self._core)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
+class DeadlineBackend:
+    """A sync network backend that clamps each I/O step to the current attempt's deadline."""
+
+    __slots__ = ("_backend", "_core")
+
+    def __init__(self, core: ModuleType) -> None:
+        self._backend = core.SyncBackend()
+        self._core = core
 
     def connect_tcp(
         self,
@@ -94,47 +110,58 @@ class _Backend(httpcore.NetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: _SocketOptions | None = None,
-    ) -> httpcore.NetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+        socket_options: Iterable[Any] | None = None,
+    ) -> _Stream:
+        timeout = _left(timeout, self._core.ConnectTimeout)
+        return _Stream(
+            self._backend.connect_tcp(host, port, timeout, local_address, socket_options), self._core
+        )
 
     def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: _SocketOptions | None = None
-    ) -> httpcore.NetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _Stream:
+        timeout = _left(timeout, self._core.ConnectTimeout)
+        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options), self._core)
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
 
 
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+class _AsyncStream:
+    __slots__ = ("_stream", "_core")
+
+    def __init__(self, stream: Any, core: ModuleType) -> None:
         self._stream = stream
+        self._core = core
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+        data: bytes = await self._stream.read(max_bytes, _left(timeout, self._core.ReadTimeout))
+        return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+        await self._stream.write(buffer, _left(timeout, self._core.WriteTimeout))
 
     async def aclose(self) -> None:
         await self._stream.aclose()
 
     async def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> Any:
+        timeout = _left(timeout, self._core.ConnectTimeout)
+        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout), self._core)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
-        self._backend = backend
+class AsyncDeadlineBackend:
+    """The async counterpart over anyio's backend (asyncio and trio alike)."""
+
+    __slots__ = ("_backend", "_core")
+
+    def __init__(self, core: ModuleType) -> None:
+        self._backend = core.AnyIOBackend()
+        self._core = core
 
     async def connect_tcp(
         self,
@@ -142,55 +169,19 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: _SocketOptions | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(
-            await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        )
+        socket_options: Iterable[Any] | None = None,
+    ) -> _AsyncStream:
+        timeout = _left(timeout, self._core.ConnectTimeout)
+        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AsyncStream(stream, self._core)
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: _SocketOptions | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _AsyncStream:
+        timeout = _left(timeout, self._core.ConnectTimeout)
+        return _AsyncStream(
+            await self._backend.connect_unix_socket(path, timeout, socket_options), self._core
+        )
 
     async def sleep(self, seconds: float) -> None:
         await self._backend.sleep(seconds)
-
-
-def wrap_sync_backend(pool: httpcore.ConnectionPool) -> None:
-    """Make `pool` honour DEADLINE (httpcore keeps its backend in `_network_backend`; if a future version
-    does not, the pool stays as it is and the chunked check of `read_within` is what remains)."""
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _Backend):
-        pool._network_backend = _Backend(backend)
-
-
-def wrap_async_backend(pool: httpcore.AsyncConnectionPool) -> None:
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.AsyncNetworkBackend) and not isinstance(backend, _AsyncBackend):
-        pool._network_backend = _AsyncBackend(backend)
-
-
-def _expired(deadline: float | None) -> bool:
-    return deadline is not None and time.monotonic() > deadline
-
-
-def read_within(chunks: Iterator[bytes], deadline: float | None) -> bytes:
-    """The whole body, or httpx.ReadTimeout once the deadline passes between two chunks."""
-    parts = []
-    for chunk in chunks:
-        parts.append(chunk)
-        if _expired(deadline):
-            raise httpx.ReadTimeout("the attempt's time limit (timeout=) was reached while reading the body")
-    return b"".join(parts)
-
-
-async def aread_within(chunks: AsyncIterator[bytes], deadline: float | None) -> bytes:
-    parts = []
-    async for chunk in chunks:
-        parts.append(chunk)
-        if _expired(deadline):
-            raise httpx.ReadTimeout("the attempt's time limit (timeout=) was reached while reading the body")
-    return b"".join(parts)

@@ -114,7 +114,10 @@ def _query_scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
+        return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    if isinstance(value, float) and not math.isfinite(value):
+        # `?limit=nan` would reach the server as a string; refuse it like a NaN in a JSON body.
+        raise ValueError(f"{value!r} is not a finite number")
     return str(value)
 
 

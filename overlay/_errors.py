@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ._headers import Headers
 from ._redact import REDACTED, SECRET_HEADERS, redact_url
-
-if TYPE_CHECKING:
-    import httpx
 
 __all__ = [
     "SendmuxError",
@@ -26,6 +24,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
+    "ResponseTooLargeError",
     "ErrorDetail",
     "APIStatusError",
     "BadRequestError",
@@ -82,7 +81,7 @@ class NotModifiedError(SendmuxError):
     Only raised when you pass ``if_none_match=`` yourself; the built-in ETag cache handles 304s silently.
     """
 
-    def __init__(self, *, etag: str | None, request_id: str | None, headers: httpx.Headers | None = None):
+    def __init__(self, *, etag: str | None, request_id: str | None, headers: Headers | None = None):
         self.etag = etag
         self.request_id = request_id
         self.headers = headers
@@ -110,16 +109,25 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, method=method, url=url)
 
 
-def _safe_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers | None:
+def _safe_headers(headers: Mapping[str, str] | None) -> Headers | None:
+    """The response headers an error keeps, with any credential-bearing one redacted."""
     if headers is None:
         return None
-    import httpx
+    pairs = headers.multi_items() if isinstance(headers, Headers) else list(headers.items())
+    return Headers([(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in pairs])
 
-    out = httpx.Headers(headers)
-    for name in SECRET_HEADERS:
-        if name in out:
-            out[name] = REDACTED
-    return out
+
+class ResponseTooLargeError(SendmuxError):
+    """A response body (after decompression) or one server-sent event grew past the client's limit
+    (``max_response_bytes`` / ``max_event_bytes``): reading stopped there instead of filling memory."""
+
+    def __init__(self, *, limit: int, what: str = "response body") -> None:
+        self.limit = limit
+        self.what = what
+        super().__init__(
+            f"the {what} is larger than the client's limit of {limit:,} bytes; reading stopped "
+            "(raise the limit on the client if this size is expected)"
+        )
 
 
 class APIResponseValidationError(SendmuxError):
@@ -132,7 +140,7 @@ class APIResponseValidationError(SendmuxError):
         status_code: int,
         request_id: str | None = None,
         body: object = None,
-        headers: httpx.Headers | Mapping[str, str] | None = None,
+        headers: Headers | Mapping[str, str] | None = None,
     ):
         self.message = message
         self.status_code = status_code
@@ -165,7 +173,7 @@ class APIStatusError(SendmuxError):
         retryable: bool | None = None,
         errors: Sequence[ErrorDetail] = (),
         request_id: str | None = None,
-        headers: httpx.Headers | Mapping[str, str] | None = None,
+        headers: Headers | Mapping[str, str] | None = None,
         body: object = None,
         permission: str | None = None,
         method: str | None = None,
@@ -296,7 +304,7 @@ def _opt_str(value: object) -> str | None:
 
 def make_status_error(
     status_code: int,
-    headers: httpx.Headers | Mapping[str, str],
+    headers: Headers | Mapping[str, str],
     content: bytes,
     *,
     permission: str | None = None,

@@ -1,11 +1,13 @@
 """Server-sent event streams: `EventStream[T]` / `AsyncEventStream[T]` of `ServerSentEvent[T]`.
 
-Parsing is httpx-sse's (comments and heartbeats never become events).  When the connection breaks (reset,
-incomplete chunk, read timeout) the stream reconnects with ``Last-Event-ID`` set to the id of the last event
-it yielded, after the server's ``retry:`` delay (else the usual backoff), so every event comes out once and
-in order; a stream the server ends cleanly ends the iteration.  Reconnecting goes on as long as each
+Parsing is our own bounded parser (`_sse.py`): comments and heartbeats never become events, and no line
+or event grows past ``max_event_bytes``. When the connection breaks (reset, incomplete chunk, read
+timeout) the stream reconnects with ``Last-Event-ID`` set to the id of the last event it yielded, after
+the server's ``retry:`` delay (clamped to ``max_retry_wait``; else the usual backoff); the first event
+after a reconnection that repeats the one resumed after is dropped, so every event comes out once and in
+order. A stream the server ends cleanly ends the iteration. Reconnecting goes on as long as each
 connection delivers something; ``max_retries`` connections in a row that deliver nothing end it with
-`APIConnectionError`.
+`APIConnectionError`. Every (re)connection takes the client's one request path (its sender).
 """
 
 from __future__ import annotations
@@ -14,30 +16,21 @@ import json
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import httpx
-from httpx_sse import EventSource, SSEError
-from httpx_sse import ServerSentEvent as _RawEvent
-
+from ._downloads import StreamConsumedError, raw_stream_response, with_headers
 from ._errors import APIConnectionError, APIResponseValidationError, SendmuxError
 from ._logging import logger
 from ._raw_response import RAW_RESPONSE
-from ._retry import backoff_delay
-from ._streaming import (
-    BROKEN_BODY,
-    StreamConsumedError,
-    aopen_stream,
-    open_stream,
-    raw_stream_response,
-    with_headers,
-)
+from ._sse import RawEvent, SSEDecoder
+from ._wire_errors import TransportFailure
+from ._wire_response import AsyncStreamed, BodyReader, Streamed
 
 if TYPE_CHECKING:
     from typing import Self
 
-    from ._async_client import AsyncAPIClient
     from ._prepare import Prepared
-    from ._sync_client import SyncAPIClient
+    from ._sender import AsyncSender, SyncSender
 
 __all__ = ["ServerSentEvent", "EventStream", "AsyncEventStream"]
 
@@ -60,16 +53,25 @@ class ServerSentEvent(Generic[T]):
     retry: int | None = None
 
 
+def _header_safe(event_id: str) -> str:
+    """An id as a header value: its UTF-8 bytes (the WHATWG rule), spelled as the latin-1 text we send."""
+    try:
+        event_id.encode("latin-1")
+    except UnicodeEncodeError:
+        return event_id.encode("utf-8").decode("latin-1")
+    return event_id
+
+
 class _Stream(Generic[T]):
     """The parts of the sync and async streams that do no I/O."""
 
-    def __init__(self, prep: Prepared, cast: Callable[[Any], T]) -> None:
+    def __init__(self, prep: Prepared, cast: Callable[[Any], T], max_retry_wait: float) -> None:
         self._prep = prep
         self._cast = cast
-        self._response: httpx.Response | None = None
+        self._max_wait_ms = max_retry_wait * 1000.0
         self._closed = False
         self._started = False
-        self._retry_ms: int | None = None
+        self._retry_ms: float | None = None
         given = next((v for k, v in prep.headers.items() if k.lower() == "last-event-id"), None)
         self.last_event_id: str | None = given
         """The id of the last event yielded (where a reconnect resumes); starts at the one you gave."""
@@ -77,12 +79,7 @@ class _Stream(Generic[T]):
         self.reconnects = 0
         """How many times the stream reconnected."""
 
-    @property
-    def response(self) -> httpx.Response | None:
-        """The current connection's response (status, headers); None before the first connects."""
-        return self._response
-
-    def _check_content_type(self, response: httpx.Response) -> None:
+    def _check_content_type(self, response: Streamed | AsyncStreamed) -> None:
         if response.status_code == 204:
             return  # "no content": the server says there is nothing to stream (and not to reconnect)
         content_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
@@ -94,36 +91,37 @@ class _Stream(Generic[T]):
                 headers=response.headers,
             )
 
-    def _event(self, raw: _RawEvent) -> ServerSentEvent[T] | None:
+    def _event(self, raw: RawEvent, response: Streamed | AsyncStreamed) -> ServerSentEvent[T] | None:
         """The typed event, or None for a block that is no event (no data) or a replay of the last one."""
+        if raw.retry is not None:
+            # The server's reconnection delay, never longer than the client's longest wait.
+            self._retry_ms = min(float(raw.retry), self._max_wait_ms)
         data = raw.data
         event_id = raw.id or None
-        retry = raw.retry
-        if not data or retry is not None or self._resumed:
-            # The rare blocks: heartbeats and id-only blocks, retry announcements, the first after a resume.
-            if retry is not None:
-                self._retry_ms = retry
-            resumed, self._resumed = self._resumed, False
-            if not data:
-                if event_id is not None:
-                    self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
-                return None
-            if resumed and event_id is not None and event_id == self.last_event_id:
+        if data is None:
+            if event_id is not None:
+                self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
+            return None
+        if self._resumed:
+            # Only data events end the resume window: a retry- or id-only block first changes nothing.
+            self._resumed = False
+            if event_id is not None and event_id == self.last_event_id:
                 return None  # the server repeated the event we resumed after: it was yielded already
         try:
             value = self._cast(_loads(data))
         except _DECODE_ERRORS as exc:
-            raise self._invalid(raw, event_id, exc) from None
+            raise self._invalid(raw, event_id, exc, response) from None
         if event_id is not None:
             self.last_event_id = event_id
-        return ServerSentEvent(raw.event, value, event_id, retry)
+        return ServerSentEvent(raw.event, value, event_id, raw.retry)
 
-    def _invalid(self, raw: _RawEvent, event_id: str | None, exc: Exception) -> APIResponseValidationError:
-        response = self._response
+    def _invalid(
+        self, raw: RawEvent, event_id: str | None, exc: Exception, response: Streamed | AsyncStreamed
+    ) -> APIResponseValidationError:
         return APIResponseValidationError(
             f"event {event_id or '?'} ({raw.event}) does not match the documented shape: {exc}",
-            status_code=response.status_code if response is not None else 200,
-            request_id=response.headers.get("x-request-id") if response is not None else None,
+            status_code=response.status_code,
+            request_id=response.headers.get("x-request-id"),
             body=raw.data,
         )
 
@@ -131,30 +129,32 @@ class _Stream(Generic[T]):
         prep = self._prep
         if self.last_event_id is None:
             return prep
-        new = with_headers(prep, {"Last-Event-ID": self.last_event_id})
-        url = httpx.URL(new.url)
-        if _LAST_EVENT_ID_QUERY in url.params:
+        new = with_headers(prep, {"Last-Event-ID": _header_safe(self.last_event_id)})
+        parts = urlsplit(new.url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if any(name == _LAST_EVENT_ID_QUERY for name, _ in query):
             # A resume point given in the query too would make the server replay from there: move it.
-            new.url = str(url.copy_set_param(_LAST_EVENT_ID_QUERY, self.last_event_id))
+            query = [(n, self.last_event_id if n == _LAST_EVENT_ID_QUERY else v) for n, v in query]
+            new.url = urlunsplit(parts._replace(query=urlencode(query)))
         return new
 
-    def _wait(self, failures: int, random: Callable[[], float]) -> float:
+    def _wait(self, failures: int, backoff: Callable[[int], float]) -> float:
         if self._retry_ms is not None:
             return self._retry_ms / 1000.0
-        return backoff_delay(failures - 1, random)
+        return backoff(failures)
 
-    def _give_up(self, exc: Exception, failures: int) -> APIConnectionError | None:
-        if failures <= self._prep.max_retries:
+    def _give_up(self, exc: TransportFailure, failures: int) -> APIConnectionError | None:
+        if exc.broken_body and failures <= self._prep.max_retries:
             logger.info(
                 "event stream %s broke (%s) after event id %s; reconnecting",
                 self._prep.path,
-                type(exc).__name__,
+                exc.kind,
                 self.last_event_id,
             )
             return None
         return APIConnectionError(
             f"event stream {self._prep.path} broke {failures} times in a row without an event "
-            f"({type(exc).__name__}); last event id {self.last_event_id}",
+            f"({exc.kind}); last event id {self.last_event_id}",
             method=self._prep.method,
             url=self._prep.url,
         )
@@ -166,24 +166,33 @@ class _Stream(Generic[T]):
 
 
 class EventStream(_Stream[T]):
-    """Iterate it for `ServerSentEvent[T]`; use it as a context manager or call `close()` to end it."""
+    """Iterate it for `ServerSentEvent[T]`; use it as a context manager or call `close()` to end it
+    (from any thread: a read blocked on a silent server ends too)."""
 
     def __init__(
-        self, client: SyncAPIClient, prep: Prepared, cast: Callable[[Any], T], *, connect: bool = True
+        self, sender: SyncSender, prep: Prepared, cast: Callable[[Any], T], *, connect: bool = True
     ) -> None:
-        super().__init__(prep, cast)
-        self._client = client
+        super().__init__(prep, cast, sender.max_retry_wait)
+        self._sender = sender
+        self._response: Streamed | None = None
         if connect:
             self._connect(prep)
 
+    @property
+    def response(self) -> Streamed | None:
+        """The current connection's response (status, headers); None before the first connects."""
+        return self._response
+
     def _connect(self, prep: Prepared) -> None:
-        response = open_stream(self._client, prep)
+        response = self._sender.open(prep)
         try:
             self._check_content_type(response)
         except APIResponseValidationError:
             response.close()
             raise
         self._response = response
+        if self._closed:  # closed (from another thread) while connecting
+            response.close()
 
     def __iter__(self) -> Iterator[ServerSentEvent[T]]:
         self._begin()
@@ -200,25 +209,29 @@ class EventStream(_Stream[T]):
                 if response.status_code == 204:
                     return
                 progressed = False
+                decoder = SSEDecoder(self._sender.max_event_bytes)
+                reader = BodyReader(response.encoding, None)
                 try:
-                    for raw in EventSource(response).iter_sse():
-                        event = self._event(raw)
-                        if event is not None:
-                            progressed = True
-                            yield event
-                            if self._closed:  # closed while the caller held the event
-                                return
+                    for raw in response.iter_raw():
+                        for piece in reader.feed(raw):
+                            for block in decoder.feed(piece):
+                                event = self._event(block, response)
+                                if event is not None:
+                                    progressed = True
+                                    yield event
+                                    if self._closed:  # closed while the caller held the event
+                                        return
                     return  # the server ended the stream cleanly
-                except (*BROKEN_BODY, SSEError) as exc:
+                except TransportFailure as exc:
                     response.close()
                     if self._closed:
                         return
                     failures = 1 if progressed else failures + 1
                     error = self._give_up(exc, failures)
-                # Raised out here: no httpx exception (holding the request) hangs off ours as __context__.
+                # Raised out here: no exception of the stack hangs off ours as __context__.
                 if error is not None:
                     raise error
-                self._client._sleep(self._wait(failures, self._client._random))
+                self._sender.sleep(self._wait(failures, self._sender.backoff))
                 self.reconnects += 1
                 self._resumed = True
                 self._connect(self._reconnect_prep())
@@ -241,12 +254,18 @@ class AsyncEventStream(_Stream[T]):
     """``async for`` it; nothing is sent until the first iteration (or ``await stream``, which connects
     and returns the stream). ``async with`` or ``await close()`` ends it."""
 
-    def __init__(self, client: AsyncAPIClient, prep: Prepared, cast: Callable[[Any], T]) -> None:
-        super().__init__(prep, cast)
-        self._client = client
+    def __init__(self, sender: AsyncSender, prep: Prepared, cast: Callable[[Any], T]) -> None:
+        super().__init__(prep, cast, sender.max_retry_wait)
+        self._sender = sender
+        self._response: AsyncStreamed | None = None
+
+    @property
+    def response(self) -> AsyncStreamed | None:
+        """The current connection's response (status, headers); None before the first connects."""
+        return self._response
 
     async def _connect(self, prep: Prepared) -> None:
-        response = await aopen_stream(self._client, prep)
+        response = await self._sender.open(prep)
         try:
             self._check_content_type(response)
         except APIResponseValidationError:
@@ -267,7 +286,7 @@ class AsyncEventStream(_Stream[T]):
     async def _await(self) -> Any:
         await self.connect()
         if RAW_RESPONSE.get():
-            return raw_stream_response(self._client, self._response, self)
+            return raw_stream_response(self._response, self, self._sender.clock())
         return self
 
     def __aiter__(self) -> AsyncIterator[ServerSentEvent[T]]:
@@ -284,16 +303,20 @@ class AsyncEventStream(_Stream[T]):
                 if response.status_code == 204:
                     return
                 progressed = False
+                decoder = SSEDecoder(self._sender.max_event_bytes)
+                reader = BodyReader(response.encoding, None)
                 try:
-                    async for raw in EventSource(response).aiter_sse():
-                        event = self._event(raw)
-                        if event is not None:
-                            progressed = True
-                            yield event
-                            if self._closed:
-                                return
+                    async for raw in response.aiter_raw():
+                        for piece in reader.feed(raw):
+                            for block in decoder.feed(piece):
+                                event = self._event(block, response)
+                                if event is not None:
+                                    progressed = True
+                                    yield event
+                                    if self._closed:
+                                        return
                     return
-                except (*BROKEN_BODY, SSEError) as exc:
+                except TransportFailure as exc:
                     await response.aclose()
                     if self._closed:
                         return
@@ -301,7 +324,7 @@ class AsyncEventStream(_Stream[T]):
                     error = self._give_up(exc, failures)
                 if error is not None:
                     raise error
-                await self._client._sleep(self._wait(failures, self._client._random))
+                await self._sender.sleep(self._wait(failures, self._sender.backoff))
                 self.reconnects += 1
                 self._resumed = True
                 await self._connect(self._reconnect_prep())

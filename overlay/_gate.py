@@ -9,28 +9,14 @@ waiting in order, at constant cost each). The gate is that waiting room.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import httpx
-
-__all__ = ["ConcurrencyGate", "pool_limit"]
-
-#: httpx's default `max_connections`, for a pool whose size cannot be read.
-DEFAULT_POOL_SIZE = 100
-
-
-def pool_limit(http: httpx.AsyncClient) -> int | None:
-    """The connection limit of the pool `http` sends on (None: unlimited)."""
-    pool = getattr(getattr(http, "_transport", None), "_pool", None)  # httpx keeps them here
-    limit = getattr(pool, "_max_connections", DEFAULT_POOL_SIZE)
-    if type(limit) is not int or limit <= 0:
-        return DEFAULT_POOL_SIZE
-    return None if limit >= 2**31 else limit  # httpcore spells "no limit" as sys.maxsize
+__all__ = ["ConcurrencyGate"]
 
 
 class ConcurrencyGate:
-    """`async with gate.slot():` around one exchange; shared by a client and its `with_options` copies."""
+    """`async with gate.slot():` around one exchange; sized by the client's ``max_connections`` (None: no
+    gate), shared by a client and its `with_options` copies (they share its wire)."""
 
     __slots__ = ("limit", "_semaphore")
 

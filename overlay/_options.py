@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import httpx
-
 from ._errors import ConfigurationError
 from ._types import TimeoutTypes
 
@@ -22,6 +20,8 @@ __all__ = [
     "check_flag",
     "check_total_timeout",
     "check_cache_size",
+    "check_limit",
+    "timeout_phases",
     "attempt_budget",
 ]
 
@@ -40,11 +40,16 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_timeout_object(value: object) -> bool:
+    # An httpx.Timeout or an httpx2.Timeout (distinct classes of the same shape).
+    return hasattr(value, "as_dict") and all(hasattr(value, phase) for phase in _TIMEOUT_PHASES)
+
+
 def check_timeout(value: object, *, at_construction: bool = False) -> TimeoutTypes:
     """Seconds (> 0, finite), an `httpx.Timeout` whose set phases are, or None (no limit)."""
     if value is None:
         return None
-    if isinstance(value, httpx.Timeout):
+    if _is_timeout_object(value):
         for phase in _TIMEOUT_PHASES:
             seconds = getattr(value, phase)
             if seconds is not None and not (_is_number(seconds) and math.isfinite(seconds) and seconds > 0):
@@ -52,7 +57,7 @@ def check_timeout(value: object, *, at_construction: bool = False) -> TimeoutTyp
                     f"timeout.{phase} must be a positive number of seconds or None, got {seconds!r}",
                     at_construction,
                 )
-        return value
+        return value  # type: ignore[return-value]  # an httpx2.Timeout reads the same
     if not _is_number(value):
         raise TypeError(f"timeout must be a number of seconds, an httpx.Timeout or None, got {_got(value)}")
     assert isinstance(value, (int, float))
@@ -96,6 +101,17 @@ def check_total_timeout(value: object, *, at_construction: bool = False) -> floa
     return float(value)
 
 
+def check_limit(value: object, name: str) -> int | None:
+    """A positive int (a count or a size in bytes), or None for no limit."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a positive int or None (no limit), got {_got(value)}")
+    if value < 1:
+        raise ConfigurationError(f"{name} must be >= 1 (or None for no limit), got {value}")
+    return value
+
+
 def check_flag(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {_got(value)}")
@@ -135,7 +151,7 @@ def attempt_budget(timeout: TimeoutTypes) -> float | None:
     global _last_budget
     if timeout is None:
         return None
-    if isinstance(timeout, httpx.Timeout):
+    if not isinstance(timeout, (int, float)):
         last = _last_budget
         if last[0] is timeout:  # nearly every call passes the client's one Timeout: compute it once
             return last[1]
@@ -147,3 +163,21 @@ def attempt_budget(timeout: TimeoutTypes) -> float | None:
 
 
 _last_budget: tuple[object, float | None] = (None, None)
+
+
+def timeout_phases(timeout: TimeoutTypes) -> dict[str, float | None]:
+    """The per-phase limits (connect, read, write, pool) a timeout sets, as httpcore takes them."""
+    global _last_phases
+    last = _last_phases
+    if last[0] is timeout and timeout is not None:  # the client's own timeout, nearly every call
+        return last[1]
+    if timeout is None or isinstance(timeout, (int, float)):
+        seconds = None if timeout is None else float(timeout)
+        phases: dict[str, float | None] = dict.fromkeys(_TIMEOUT_PHASES, seconds)
+    else:
+        phases = {phase: getattr(timeout, phase) for phase in _TIMEOUT_PHASES}
+    _last_phases = (timeout, phases)
+    return phases
+
+
+_last_phases: tuple[object, dict[str, float | None]] = (None, {})

@@ -7,9 +7,7 @@ upload), the ETag to revalidate with, the URL; nothing here does I/O.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-
-import httpx
+from collections.abc import Mapping
 
 from ._auth import Credential
 from ._constants import USER_AGENT
@@ -20,6 +18,7 @@ from ._files import Upload, prepare_upload
 from ._operation import Operation
 from ._options import check_max_retries, check_timeout
 from ._redact import REDACTED, SECRET_HEADERS
+from ._request_options import RequestOptions
 from ._retry import method_is_retry_safe
 from ._types import NotGiven, TimeoutTypes, Unset
 from ._urls import format_path
@@ -32,14 +31,34 @@ _CACHEABLE = frozenset({"envelope", "text", "empty", "feed"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _header_text(name: str, value: object) -> str:
+# RFC 9110 5.1: a field name is a token.
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _header_name(name: object, argument: str) -> str:
+    if not isinstance(name, str) or not name or not _TOKEN.issuperset(name):
+        raise ValueError(
+            f"{argument}: {name!r} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"
+        )
+    return name
+
+
+def _header_text(name: str, value: object, argument: str | None = None) -> str:
+    """A header value as sent, refused before anything is sent if it cannot travel in a header."""
+    where = argument or f"header `{name}`"
     try:
         text = value if type(value) is str else _query_scalar(value)
     except (TypeError, ValueError) as exc:
-        raise type(exc)(f"header `{name}`: {exc}") from None
-    if "\n" in text or "\r" in text:
-        # A line break would split the header; refuse it here rather than as a retried transport error.
-        raise ValueError(f"header `{name}`: values must not contain line breaks")
+        raise type(exc)(f"{where}: {exc}") from None
+    if "\n" in text or "\r" in text or "\0" in text:
+        # A line break would split the header, a NUL ends it early: refuse here, never as a retried error.
+        raise ValueError(f"{where}: values must not contain line breaks or NUL characters")
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"{where}: header values must be latin-1 text (ASCII is safest); encode other characters first"
+        ) from None
     return text
 
 
@@ -132,77 +151,43 @@ class RequestPreparation:
     timeout: TimeoutTypes
     max_retries: int
     _closed: bool
-    _owns_http: bool
-    _http: httpx.Client | httpx.AsyncClient
     _credential: Credential
     _default_headers: dict[str, str]
     _default_query: dict[str, object]
     _static_headers: dict[str, str]
-    _request_headers: dict[str, str]
     _etag: ETagCache | None
 
-    def _build_static_headers(self, pool_headers: httpx.Headers) -> None:
-        """The headers every request of this client sends, minus those the pool already sends.
-
-        On a pool we created, they are set once on the httpx client (as a raw httpx user would), so a
-        request passes almost nothing per call; an injected pool or a `with_options` copy whose settings
-        differ passes the differences per request.
-        """
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    def _build_static_headers(self) -> None:
+        """The headers every request of this client sends (the credential, when it is static)."""
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": USER_AGENT}
         if self._credential.is_static:
             headers["Authorization"] = self._credential.header_value()
         headers.update(self._default_headers)
         self._static_headers = _HeaderDict(headers)
-        self._request_headers = _HeaderDict({k: v for k, v in headers.items() if pool_headers.get(k) != v})
 
-    def _init_pool_headers(self) -> None:
-        pool = self._http
-        if self._owns_http:
-            # Nothing else sends on our pool: its headers can carry the constant part of every request.
-            self._build_static_headers(httpx.Headers())
-            pool.headers.update(self._static_headers)
-        self._build_static_headers(pool.headers)
-
-    def _static_for(self, op: Operation) -> Mapping[str, str]:
-        """The client's constant headers, minus the credential for an operation that takes none."""
-        if op.auth:
-            return self._static_headers
-        return {k: v for k, v in self._static_headers.items() if k.lower() != "authorization"}
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ClientClosedError(
-                f"this {type(self).__name__} client is closed: calls after close() (or after its `with` "
-                "block) are refused; create a new client"
+    def _closed_error(self, why: str = "") -> ClientClosedError:
+        if why:
+            return ClientClosedError(
+                f"this {type(self).__name__} client cannot send: {why}; create a new client"
             )
-        raise ClientClosedError(
-            f"the connection pool of this {type(self).__name__} client is closed (by the client it was "
-            "copied from with with_options, or the http_client you passed was closed); create a new client"
+        return ClientClosedError(
+            f"this {type(self).__name__} client is closed: calls after close() (or after its `with` "
+            "block), or on a with_options copy of a closed client, are refused; create a new client"
         )
 
-    def _prepare(
-        self,
-        op: Operation,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        extra_headers: Mapping[str, str | None] | None,
-        extra_query: Mapping[str, object] | None,
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int | NotGiven,
-        content: object = None,
-    ) -> Prepared:
-        if self._closed or self._http.is_closed:
-            self._check_open()  # raises: nothing is prepared, sent or left open
+    def _prepare(self, op: Operation, options: RequestOptions) -> Prepared:
+        if self._closed:
+            raise self._closed_error()  # nothing is prepared, sent or left open
         method = op.http_method
-        path = format_path(op, path_params)
+        path = format_path(op, options.path_params)
+        query = options.query
+        extra_query = options.extra_query
         if query and self._default_query:
             query = _with_default_query(query, self._default_query)
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
         url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
 
-        h = dict(self._request_headers)
+        h = dict(self._static_headers)
         kind = op.response
         if kind == "text":
             # Text routes (the zone file) answer text/plain; their errors still come as JSON.
@@ -221,27 +206,40 @@ class RequestPreparation:
                 del h[existing]
         elif not self._credential.is_static:
             h["Authorization"] = self._credential.header_value()
+        headers = options.headers
         if headers:
             for name, value in headers.items():
                 if value is not None and not isinstance(value, Unset):
-                    h[name] = _header_text(name, value)
+                    # Generated methods name the argument after the header: `Idempotency-Key` is idempotency_key.
+                    argument = f"{name.lower().replace('-', '_')} (the {name} header)"
+                    h[name] = _header_text(name, value, argument)
+        extra_headers = options.extra_headers
         if extra_headers:
             for name, extra_value in extra_headers.items():
+                _header_name(name, "extra_headers")
                 lower = name.lower()
                 for existing in [k for k in h if k.lower() == lower]:
                     del h[existing]
                 if extra_value is not None:  # None removes a header
-                    h[name] = _header_text(name, extra_value)
+                    h[name] = _header_text(name, extra_value, f"extra_headers[{name!r}]")
 
         has_key = False
         if op.idempotency_key or method == "POST" or method == "PATCH":
-            has_key = _find_header(h, "idempotency-key") is not None
+            given = _find_header(h, "idempotency-key")
+            if given is not None and not str(given).strip():
+                # An empty key would make every retry a fresh request to the server: a double send.
+                raise ValueError(
+                    "idempotency_key must not be empty or blank (leave it out for a generated one)"
+                )
+            has_key = given is not None
             if op.idempotency_key and not has_key:
                 # One key per logical call, reused by every retry: a retried create never creates twice.
                 h["Idempotency-Key"] = str(uuid.uuid4())
                 has_key = True
 
         payload: bytes | Upload | None = None
+        content = options.content
+        body = options.body
         if op.request_body == "binary" or content is not None:
             payload = prepare_upload(content)
             if _find_header(h, "content-type") is None:
@@ -276,8 +274,10 @@ class RequestPreparation:
             path,
             h,
             payload,
-            self.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout),
-            self.max_retries if isinstance(max_retries, NotGiven) else check_max_retries(max_retries),
+            self.timeout if isinstance(options.timeout, NotGiven) else check_timeout(options.timeout),
+            self.max_retries
+            if isinstance(options.max_retries, NotGiven)
+            else check_max_retries(options.max_retries),
             method_is_retry_safe(method, has_key),
             cache_key,
             cache_entry,

@@ -14,8 +14,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 
 if TYPE_CHECKING:
-    import httpx
-
+    from ._headers import Headers
     from ._rate_limit import RateLimit
 
 __all__ = ["RawResponse", "to_raw_response_wrapper", "async_to_raw_response_wrapper", "RAW_RESPONSE"]
@@ -47,7 +46,7 @@ class RawResponse(Generic[T]):
         self,
         *,
         status_code: int,
-        headers: httpx.Headers,
+        headers: Headers,
         content: bytes,
         elapsed_ms: float,
         from_cache: bool,

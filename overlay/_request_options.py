@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 __all__ = ["RequestOptions"]
 
 
+def _identity(value: Any) -> Any:
+    """A body with no schema to decode it by: returned as the JSON it is."""
+    return value
+
+
 class RequestOptions:
     """One call's arguments (request parts) and per-call options (timeout, retries)."""
 
@@ -42,7 +47,7 @@ class RequestOptions:
         headers: Mapping[str, object] | None = None,
         body: Mapping[str, object] | None = None,
         content: FileInput | None = None,
-        cast: Callable[[Any], Any] | None = None,
+        cast: Callable[[Any], Any] = _identity,
         extra_headers: Mapping[str, str | None] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -1,42 +1,50 @@
-"""`SyncAPIClient`: the synchronous client core, and the send loop every sync call goes through.
+"""`SyncAPIClient`: the synchronous client core — one entry point, one loop, for every kind of call.
 
-prepare (auth, headers, idempotency key, ETag, URL) → pace → send with retries → envelope → ``cast``.
-The success path does no logging formatting unless enabled, builds no exception and copies one small dict.
+``_request(op, options)`` is what every generated method calls; it dispatches on the operation (a JSON
+answer, a cursor page, a download, an event stream, a change feed). Every request of every kind then
+goes through `_send`: prepare (done once per call) → pace → wire (`_transport.SyncWire`) → classify
+(`_attempt`) → wait and retry, or raise; a streamed kind is that same loop returning the open response.
+Closed-client refusal, deadlines, logging, spans and the retry policy live in this loop and in the wire,
+once.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import httpcore
-import httpx
 
 from ._attempt import Result
 from ._auth import CredentialSource
 from ._client_config import BaseClient
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
-from ._core_transport import CoreResponse, core_headers, no_env_proxies, send, sync_pool
-from ._deadline import attempt_deadline, read_within
-from ._errors import ConfigurationError
-from ._files import FileInput, Upload
+from ._deadline import attempt_deadline
+from ._downloads import BinaryResponse, raw_stream_response
+from ._events import EventStream
+from ._feeds import ChangeFeed
+from ._files import Upload
 from ._logging import logger
 from ._operation import Operation
+from ._options import check_timeout, timeout_phases
 from ._pagination import SyncCursorPage
 from ._prepare import Prepared, next_query
 from ._raw_response import RAW_RESPONSE
 from ._request_options import RequestOptions
-from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from ._urls import parsed_url
+from ._retry import backoff_delay
+from ._sender import SyncSender
+from ._sse import DEFAULT_MAX_EVENT_BYTES
+from ._stack import DEFAULT_STACK, stack_named, stack_of_client
+from ._tracing import CallSpan
+from ._transport import DEFAULT_MAX_CONNECTIONS, SyncWire, WireRequest, transport_for
+from ._types import SyncHTTPClient, TimeoutTypes
+from ._wire_errors import TransportFailure, WireClosed
+from ._wire_response import DEFAULT_MAX_RESPONSE_BYTES, Buffered, Streamed
 
 if TYPE_CHECKING:
     from typing import Self
 
-    # Imported where used: `import sendmux` + a client stays as cheap as before for JSON-only callers.
-    from ._events import EventStream
-    from ._feeds import ChangeFeed
-    from ._streaming import BinaryResponse
 
 __all__ = ["SyncAPIClient"]
 
@@ -44,7 +52,7 @@ T = TypeVar("T")
 
 
 class SyncAPIClient(BaseClient):
-    """The synchronous client core: one `httpx.Client` pool, safe to share across threads."""
+    """The synchronous client core: one connection pool, safe to share across threads."""
 
     def __init__(
         self,
@@ -56,13 +64,18 @@ class SyncAPIClient(BaseClient):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         etag_cache: bool = True,
         etag_cache_size: int = 256,
-        http_client: httpx.Client | None = None,
+        http_client: SyncHTTPClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
         strict_response_validation: bool = False,
+        max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        http_stack: str | None = None,
+        tracing: bool | None = None,
         _copy_of: BaseClient | None = None,
     ) -> None:
         super().__init__(
@@ -79,42 +92,52 @@ class SyncAPIClient(BaseClient):
             total_timeout=total_timeout,
             strict_response_validation=strict_response_validation,
             default_query=default_query,
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
+            tracing=tracing,
             _copy_of=_copy_of,
         )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise ConfigurationError(
-                "http_client must be an httpx.Client (use AsyncSendmux for httpx.AsyncClient)"
-            )
+        self._build_static_headers()
         if isinstance(_copy_of, SyncAPIClient):
-            # A with_options copy sends on the original's pool, which stays the original's to close.
-            self._owns_http = False
-            self._http: httpx.Client = _copy_of._http
-            self._direct: httpx.HTTPTransport | None = _copy_of._direct
-            self._core: httpcore.ConnectionPool | None = _copy_of._core
-            self._build_static_headers(self._http.headers)
+            # A with_options copy sends on the original's wire, which stays the original's to close.
+            self._wire: SyncWire = _copy_of._wire
+            self._owns_wire = False
+            self._closing: threading.Event = _copy_of._closing
             self._sleep: Callable[[float], None] = _copy_of._sleep
             return
-        # An injected client is the caller's to close; ours is closed by close().
-        self._owns_http = http_client is None
-        transport = httpx.HTTPTransport() if http_client is None else None
-        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
-        self._direct = transport if no_env_proxies() else None
-        self._core = sync_pool(self._direct) if self._direct is not None else None
-        self._init_pool_headers()
-        if http_client is not None and timeout is DEFAULT_TIMEOUT:
-            self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
-        self._sleep = time.sleep
+        if http_client is not None:
+            stack = stack_of_client(http_client, sync=True)
+            if timeout is DEFAULT_TIMEOUT:
+                self.timeout = check_timeout(
+                    http_client.timeout
+                )  # an injected client's own timeout wins over our default
+        else:
+            stack = stack_named(http_stack or os.environ.get("SENDMUX_HTTP_STACK") or DEFAULT_STACK)
+        self._wire = transport_for(stack, is_async=False)(
+            stack,
+            http_client=http_client,
+            max_connections=self.max_connections,
+            max_response_bytes=self.max_response_bytes,
+        )
+        self._owns_wire = True
+        self._closing = threading.Event()  # set by close(): wakes calls waiting out a backoff or Retry-After
+        self._sleep = self._pause
+
+    # -- lifecycle ------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Refuse further calls; close the pool if this client made it (a copy's or an injected one stays open)."""
+        """Refuse further calls and end waiting ones; close the pool if this client made it (an injected
+        ``http_client`` stays open, and a ``with_options`` copy leaves the original's pool alone)."""
         self._closed = True
-        if self._owns_http:
-            self._http.close()
+        if self._owns_wire:
+            self._closing.set()
+            self._wire.close()
 
     @property
     def is_closed(self) -> bool:
-        """True after close(), or when the pool this client sends on was closed."""
-        return self._closed or self._http.is_closed
+        """True after close(), or when the client this one was copied from was closed."""
+        return self._closed or self._wire.closed or self._wire.injected_closed
 
     def __enter__(self) -> Self:
         return self
@@ -122,242 +145,169 @@ class SyncAPIClient(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def _pause(self, seconds: float) -> None:
+        """Wait ``seconds``; a close() meanwhile ends the wait at once with ClientClosedError."""
+        if self._closing.wait(seconds):
+            raise self._closed_error()
+
+    # -- the one entry point --------------------------------------------------------------------------
+
+    def _request(self, op: Operation, options: RequestOptions) -> Any:
+        """Every generated method calls this; it dispatches on how the operation answers."""
+        if op.paginated:
+            return self._first_page(op, options)
+        kind = op.response
+        if kind == "binary":
+            return self._download(op, options)
+        if kind == "events":
+            return self._event_stream(op, options)
+        if kind == "feed":
+            return self._feed(op, options)
+        prep = self._prepare(op, options)
+        result = self._send(prep)
+        cast = options.cast
+        if RAW_RESPONSE.get():
+            return self._raw(result, lambda: self._parse(result, cast))
+        return self._parse(result, cast)
+
+    # -- the one loop ---------------------------------------------------------------------------------
+
     def _send(self, prep: Prepared) -> Result:
-        http, direct, core = self._http, self._direct, self._core
+        """One call's attempts, its body read whole: the final `Result`, or the call's typed error."""
+        return self._loop(prep, False)  # type: ignore[return-value]
+
+    def _open_stream(self, prep: Prepared) -> Streamed:
+        """One call's attempts until a 2xx answer opens; its body unread (downloads, event streams)."""
+        return self._loop(prep, True)  # type: ignore[return-value]
+
+    def _loop(self, prep: Prepared, stream: bool) -> Result | Streamed:
+        wire = self._wire
         rate = self._rate
         retries_left = prep.max_retries
         attempt = 0
-        # total_timeout: the monotonic time by which the whole call, retries and waits included, is over.
+        # total_timeout: the monotonic time by which the whole call (for a streamed one: until its
+        # answer starts), retries and waits included, is over.
         end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
-        while True:
-            attempt += 1
-            delay = rate.reserve(self._clock(), self.max_retry_wait)
-            try:
-                if delay > 0:
-                    if end is not None and time.monotonic() + delay >= end:
-                        raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
-                    logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
-                    self._sleep(delay)
-                started = time.perf_counter()
+        span = CallSpan.start(self._tracer, prep)
+        try:
+            while True:
+                attempt += 1
+                if self._closed:
+                    raise self._closed_error()
+                delay = rate.reserve(self._clock(), self.max_retry_wait)
                 try:
-                    response: httpx.Response | CoreResponse
-                    payload = prep.content
-                    body = payload.chunks() if isinstance(payload, Upload) else payload  # fresh per attempt
-                    if core is not None:
-                        headers = core_headers(self._static_for(prep.op), prep.headers)
-                        response = send(core, prep.method, prep.url, headers, body, prep.timeout, end)
+                    if delay > 0:
+                        if end is not None and time.monotonic() + delay >= end:
+                            raise self._out_of_time(prep, f"waiting {delay:.2f} s for the rate-limit window")
+                        logger.info("rate limit exhausted: waiting %.2f s for the window to reset", delay)
+                        self._sleep(delay)
+                    started = time.perf_counter()
+                    try:
+                        response = wire.send(self._wire_request(prep, end), stream=stream)
+                        if stream and not (200 <= response.status_code < 300):
+                            response = response.read(self.max_response_bytes)  # type: ignore[union-attr]
+                    except TransportFailure as exc:
+                        error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
+                    except WireClosed as closed:
+                        raise self._closed_error(str(closed)) from None
                     else:
-                        request = http.build_request(
-                            prep.method,
-                            parsed_url(prep.url),
-                            headers=prep.headers,
-                            content=body,
-                            timeout=prep.timeout,
-                        )
-                        if not prep.op.auth:
-                            request.headers.pop("authorization", None)
-                        deadline = attempt_deadline(prep.timeout, end)
-                        if direct is not None:
-                            streamed = direct.handle_request(request)
-                        else:
-                            streamed = http.send(request, follow_redirects=False, stream=True)
-                        try:
-                            # Read to the end (which returns the connection), within the attempt's time.
-                            received = read_within(streamed.iter_bytes(), deadline)
-                        finally:
-                            streamed.close()
-                        response = CoreResponse(
-                            streamed.status_code, streamed.headers, received, streamed.reason_phrase
-                        )
-                except httpx.RequestError as exc:
-                    error, wait = self._after_transport_error(prep, exc, attempt, started)  # type: ignore[misc]
-                else:
-                    # Observed (inside) before the slot is released (finally): no one counts it twice.
-                    outcome = self._after_response(prep, response, attempt, started)
-                    if type(outcome) is Result:
-                        return outcome
-                    error, wait = outcome  # type: ignore[misc]
-            finally:
-                rate.release()
-            # Raised here, outside the except block, so no httpx exception (holding the request and its
-            # Authorization header) hangs off ours as __context__.
-            if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
-                raise error  # (past total_timeout: the last error is the one worth seeing)
-            retries_left -= 1
-            self._log_retry(prep, error, wait, attempt)
-            self._sleep(wait)
+                        if type(response) is Streamed:
+                            self._opened(prep, response, attempt, started)
+                            span.succeeded(response.status_code, response.headers, attempt)
+                            return response
+                        assert type(response) is Buffered
+                        # Observed (inside) before the slot is released (finally): no one counts it twice.
+                        outcome = self._after_response(prep, response, attempt, started)
+                        if type(outcome) is Result:
+                            span.succeeded(outcome.status_code, outcome.headers, attempt)
+                            return outcome
+                        error, wait = outcome  # type: ignore[misc]
+                finally:
+                    rate.release()
+                # Raised here, outside the except block, so no exception of the stack hangs off ours.
+                if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                    raise error  # (past total_timeout: the last error is the one worth seeing)
+                retries_left -= 1
+                self._log_retry(prep, error, wait, attempt)
+                span.retrying(error, wait, attempt)
+                self._sleep(wait)
+        except BaseException as exc:
+            span.failed(exc, attempt)
+            raise
 
-    def _request(self, op: Operation, options: RequestOptions) -> Any:
-        """The one entry point of generated methods: dispatches on the operation's response kind."""
-        o = options
-        common: dict[str, Any] = dict(
-            path_params=o.path_params,
-            query=o.query,
-            headers=o.headers,
-            extra_headers=o.extra_headers,
-            extra_query=o.extra_query,
-            timeout=o.timeout,
-            max_retries=o.max_retries,
+    def _wire_request(self, prep: Prepared, end: float | None) -> WireRequest:
+        payload = prep.content
+        return WireRequest(
+            prep.method,
+            prep.url,
+            prep.headers,
+            payload.chunks() if isinstance(payload, Upload) else payload,  # fresh per attempt
+            timeout_phases(prep.timeout),
+            attempt_deadline(prep.timeout, end),
+            not prep.op.auth,
         )
-        if op.paginated:
-            return self._request_page(op, body=o.body, cast=o.cast or _identity, **common)
-        kind = op.response
-        if kind == "binary":
-            return self._request_binary(op, body=o.body, **common)
-        if kind == "events":
-            return self._request_events(op, body=o.body, cast=o.cast or _identity, **common)
-        if kind == "feed":
-            assert op.state_param is not None and op.state_field is not None
-            return self._request_feed(
-                op, cast=o.cast or _identity, state_param=op.state_param, state_field=op.state_field, **common
-            )
-        return self._request_json(op, body=o.body, cast=o.cast or _identity, content=o.content, **common)
 
-    def _request_json(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        content: FileInput | None = None,
-    ) -> T:
-        prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries, content
+    def _sender(self) -> SyncSender:
+        return SyncSender(
+            open=self._open_stream,
+            sleep=self._sleep,
+            backoff=lambda failures: backoff_delay(failures - 1, self._random),
+            clock=self._clock,
+            max_retry_wait=self.max_retry_wait,
+            max_event_bytes=self.max_event_bytes,
         )
-        result = self._send(prep)
-        if RAW_RESPONSE.get():
-            return self._raw(result, lambda: self._parse(result, cast))  # type: ignore[return-value]
-        return self._parse(result, cast)
 
-    def _request_page(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncCursorPage[T]:
-        def fetch(cursor: str | None) -> SyncCursorPage[T]:
-            q = query if cursor is None else next_query(query, cursor)
-            prep = self._prepare(
-                op, path_params, q, headers, body, extra_headers, extra_query, timeout, max_retries
-            )
+    # -- the kinds of call ----------------------------------------------------------------------------
+
+    def _first_page(self, op: Operation, options: RequestOptions) -> SyncCursorPage[Any]:
+        cast = options.cast
+
+        def fetch(cursor: str) -> SyncCursorPage[Any]:
+            prep = self._prepare(op, options.with_query(next_query(options.query, cursor)))
             return self._make_page(self._send(prep), cast, fetch)
 
+        result = self._send(self._prepare(op, options))
         if RAW_RESPONSE.get():
-            prep = self._prepare(
-                op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
-            )
-            result = self._send(prep)
             return self._raw(result, lambda: self._make_page(result, cast, fetch))  # type: ignore[return-value]
-        return fetch(None)
+        return self._make_page(result, cast, fetch)
 
     def _make_page(
-        self, result: Result, cast_to: Callable[[Any], T], fetch: Callable[[str], SyncCursorPage[T]]
+        self, result: Result, cast: Callable[[Any], T], fetch: Callable[[str], SyncCursorPage[T]]
     ) -> SyncCursorPage[T]:
-        items, has_more, cursor, request_id, meta = self._page_parts(result, cast_to)
+        items, has_more, cursor, request_id, meta = self._page_parts(result, cast)
         return SyncCursorPage(
             items, has_more=has_more, next_cursor=cursor, request_id=request_id, fetch=fetch, meta=meta
         )
 
-    # -- streamed responses, uploads' siblings and feeds (docs/runtime-contract.md) -----------------------
-
-    def _request_binary(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        body: Mapping[str, object] | None = None,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BinaryResponse:
+    def _download(self, op: Operation, options: RequestOptions) -> BinaryResponse:
         """A download, open with its body unread; it resumes with Range when the body breaks."""
-        from ._streaming import BinaryResponse, open_stream, raw_stream_response
-
-        prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
-        )
-        response = open_stream(self, prep)
-        value = BinaryResponse(self, prep, response)
+        prep = self._prepare(op, options)
+        response = self._open_stream(prep)
+        value = BinaryResponse(self._sender(), prep, response)
         if RAW_RESPONSE.get():
-            return raw_stream_response(self, response, value)  # type: ignore[return-value]
+            return raw_stream_response(response, value, self._clock())  # type: ignore[return-value]
         return value
 
-    def _request_events(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        body: Mapping[str, object] | None = None,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> EventStream[T]:
+    def _event_stream(self, op: Operation, options: RequestOptions) -> EventStream[Any]:
         """A server-sent event stream, connected (so a 401 raises here); it reconnects by itself."""
-        from ._events import EventStream
-        from ._streaming import raw_stream_response
-
-        prep = self._prepare(
-            op, path_params, query, headers, body, extra_headers, extra_query, timeout, max_retries
-        )
-        stream = EventStream(self, prep, self._tolerant(cast))
+        prep = self._prepare(op, options)
+        stream = EventStream(self._sender(), prep, self._tolerant(options.cast))
         if RAW_RESPONSE.get():
-            return raw_stream_response(self, stream.response, stream)  # type: ignore[return-value]
+            return raw_stream_response(stream.response, stream, self._clock())  # type: ignore[return-value]
         return stream
 
-    def _request_feed(
-        self,
-        op: Operation,
-        *,
-        path_params: Sequence[object],
-        query: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        cast: Callable[[Any], T],
-        state_param: str,
-        state_field: str,
-        extra_headers: Mapping[str, str | None] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ChangeFeed[T]:
+    def _feed(self, op: Operation, options: RequestOptions) -> ChangeFeed[Any]:
         """A change feed: iterating it requests while `has_more`, leaving the newest token in `.state`."""
-        from ._feeds import ChangeFeed
+        cast = options.cast
+        assert op.state_param is not None and op.state_field is not None
 
-        def fetch(q: Mapping[str, object]) -> tuple[T, Mapping[str, Any], Result]:
-            prep = self._prepare(
-                op, path_params, q, headers, None, extra_headers, extra_query, timeout, max_retries
-            )
-            result = self._send(prep)
+        def fetch(query: Mapping[str, object]) -> tuple[Any, Mapping[str, Any], Result]:
+            result = self._send(self._prepare(op, options.with_query(query)))
             value, data = self._parse_feed(result, cast)
             return value, data, result
 
-        feed = ChangeFeed(fetch, query, state_param, state_field)
+        feed = ChangeFeed(fetch, options.query, op.state_param, op.state_field)
         if RAW_RESPONSE.get():
             result = feed._prefetch()
             return self._raw(result, lambda: feed)  # type: ignore[return-value]
         return feed
-
-
-def _identity(value: Any) -> Any:
-    return value

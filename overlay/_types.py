@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final, Literal, Self, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Self, TypeAlias
 
 import httpx
+
+if TYPE_CHECKING:
+    import httpx2
 
 
 class _Sentinel:
@@ -48,3 +51,7 @@ UNSET: Final = Unset()
 NOT_GIVEN: Final = NotGiven()
 
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
+"""Seconds for every phase, an `httpx.Timeout` per phase (an `httpx2.Timeout` works too), or None."""
+SyncHTTPClient: TypeAlias = "httpx.Client | httpx2.Client"
+"""What ``http_client=`` takes on a sync client: a configured client of either HTTP stack."""
+AsyncHTTPClient: TypeAlias = "httpx.AsyncClient | httpx2.AsyncClient"

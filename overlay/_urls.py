@@ -1,4 +1,4 @@
-"""URLs: the base URL's checks, route templates filled with checked path parameters, parsed-URL reuse."""
+"""URLs: the base URL's checks, route templates filled with checked path parameters."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-import httpx
-
 from ._encoding import encode_path_param
 from ._errors import ConfigurationError
 from ._operation import Operation
 from ._types import Unset
 
-__all__ = ["format_path", "check_base_url", "parsed_url"]
+__all__ = ["format_path", "check_base_url"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PATH_PARTS: dict[str, tuple[list[str], list[str]]] = {}
@@ -86,20 +84,3 @@ def check_base_url(base_url: str, allow_insecure_http: bool) -> str:
             "use https, a loopback host, or allow_insecure_http=True"
         )
     return base_url.rstrip("/")
-
-
-_URLS: dict[str, httpx.URL] = {}
-_URLS_MAX = 1024
-
-
-def parsed_url(url: str) -> httpx.URL:
-    """httpx re-validates a URL string on every request (~13 us); a repeated URL is parsed once.
-
-    httpx.URL is immutable, so one parse can serve every thread; the cache is dropped when full.
-    """
-    parsed = _URLS.get(url)
-    if parsed is None:
-        if len(_URLS) >= _URLS_MAX:
-            _URLS.clear()
-        parsed = _URLS[url] = httpx.URL(url)
-    return parsed

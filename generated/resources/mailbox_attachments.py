@@ -14,7 +14,7 @@ from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
-    from ..._streaming import AsyncBinaryResponse, BinaryResponse
+    from ..._downloads import AsyncBinaryResponse, BinaryResponse
 
 from .. import operations as _ops
 from ..models import (
@@ -199,7 +199,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
             ),
         )
 
-    async def download(
+    def download(
         self,
         message_id: str,
         attachment_id: str,
@@ -221,7 +221,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             download_token: Short-lived token embedded in attachment metadata `download_url` values. Clients normally fetch the full URL rather than constructing this parameter manually.
         """
-        return await self._client._request(
+        return self._client._request(
             _ops.OP_MAILBOX_GET_MESSAGE_ATTACHMENT,
             RequestOptions(
                 path_params=(

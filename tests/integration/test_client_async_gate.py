@@ -45,8 +45,12 @@ class CountingTransport(httpx.AsyncHTTPTransport):
         return response
 
 
-def client(fake: FakeSendmux, transport: httpx.AsyncHTTPTransport) -> AsyncSendmux:
+def client(
+    fake: FakeSendmux, transport: httpx.AsyncHTTPTransport, max_connections: int | None
+) -> AsyncSendmux:
+    # The gate's size is the public max_connections option (an injected client's internals stay unread).
     return AsyncSendmux(
+        max_connections=max_connections,
         api_key=fake.api_key,
         base_url=fake.url,
         allow_insecure_http=True,
@@ -59,10 +63,10 @@ def client(fake: FakeSendmux, transport: httpx.AsyncHTTPTransport) -> AsyncSendm
 async def test_a_burst_enters_the_pool_no_more_than_its_connections_at_a_time(fake: FakeSendmux) -> None:
     (domain,) = fake.seed("domains", domain="gate.example.com")
     transport = CountingTransport(limits=httpx.Limits(max_connections=4))
-    async with client(fake, transport) as c:
-        assert c._gate.limit == 4
+    async with client(fake, transport, 4) as c:
+        assert c._wire.gate.limit == 4
         got = await asyncio.gather(*(c.domains.get(domain["id"]) for _ in range(60)))
-        # A copy shares the pool, so it shares the gate.
+        # A copy shares the wire, so it shares the gate.
         copy = c.with_options(max_retries=0)
         await asyncio.gather(
             *(copy.domains.get(domain["id"]) for _ in range(20)), c.domains.get(domain["id"])
@@ -76,12 +80,12 @@ async def test_a_burst_enters_the_pool_no_more_than_its_connections_at_a_time(fa
 async def test_an_unlimited_pool_is_not_gated(fake: FakeSendmux) -> None:
     (domain,) = fake.seed("domains", domain="open.example.com")
     transport = CountingTransport(limits=httpx.Limits(max_connections=None))
-    async with client(fake, transport) as c:
-        assert c._gate.limit is None
+    async with client(fake, transport, None) as c:
+        assert c._wire.gate.limit is None
         await asyncio.gather(*(c.domains.get(domain["id"]) for _ in range(30)))
     assert transport.total == 30 and transport.most > 4
 
 
 def test_the_clients_own_pool_is_gated_at_its_size() -> None:
     c = AsyncSendmux(api_key="smx_root_" + "a" * 32)
-    assert c._gate.limit == 100  # httpx's default max_connections, the pool this client made
+    assert c._wire.gate.limit == 100  # the default max_connections, the pool this client makes

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from support.scripted_server import Reply, ScriptedServer, envelope, error_envelope
+from support.wire_paths import PATHS, client_on
 
 from sendmux import APITimeoutError, AsyncSendmux, ConfigurationError, Sendmux, ServiceUnavailableError
 
@@ -89,18 +90,13 @@ def slow() -> Iterator[TrickleServer]:
         yield server
 
 
-@pytest.mark.parametrize("path", ["lean-httpcore", "client-send", "transport-fallback"])
+@pytest.mark.parametrize("path", PATHS)
 def test_a_trickled_body_cannot_hold_an_attempt_past_its_timeout(
     slow: TrickleServer, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    http = httpx.Client() if path == "client-send" else None
-    if path == "transport-fallback":
-        monkeypatch.setattr("sendmux._sync_client.sync_pool", lambda transport: None)
-    with Sendmux(api_key="smx_root_k", base_url=slow.url, http_client=http, max_retries=0) as client:
+    with client_on(path, monkeypatch, api_key="smx_root_k", base_url=slow.url, max_retries=0) as client:
         with pytest.raises(APITimeoutError, match="the attempt.s limit is 1 s"):
             client.connection.get(timeout=1.0)
-    if http is not None:
-        http.close()
     assert slow.attempts == 1 and slow.finished == 0
 
 

@@ -69,7 +69,7 @@ def test_copies_refuse_after_the_original_closes(fake: FakeSendmux) -> None:
     copy.connection.get()
     client.close()
     before = _calls(fake)
-    with pytest.raises(ClientClosedError, match="pool of this Sendmux client is closed"):
+    with pytest.raises(ClientClosedError, match="with_options copy of a closed client"):
         copy.connection.get()
     assert copy.is_closed and _calls(fake) == before
     assert tcp_sockets(_port(fake))[0] == 0

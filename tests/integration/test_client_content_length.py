@@ -3,39 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
+from support.wire_paths import PATHS, async_client_on, client_on
 
-from sendmux import AsyncSendmux, Sendmux
 from sendmux.testing import FakeSendmux
-
-PATHS = ["lean-httpcore", "client-send", "transport-fallback"]
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeSendmux]:
     with FakeSendmux(rate_limit=None) as server:
         yield server
-
-
-def _client(
-    fake: FakeSendmux, path: str, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Sendmux, Callable[[], None]]:
-    if path == "client-send":
-        http = httpx.Client()
-        client = Sendmux(api_key=fake.api_key, base_url=fake.url, http_client=http)
-        assert client._direct is None
-        return client, http.close
-    if path == "transport-fallback":
-        monkeypatch.setattr("sendmux._sync_client.sync_pool", lambda transport: None)
-        client = Sendmux(api_key=fake.api_key, base_url=fake.url)
-        assert client._core is None and client._direct is not None
-        return client, client.close
-    client = Sendmux(api_key=fake.api_key, base_url=fake.url)
-    assert client._core is not None
-    return client, client.close
 
 
 def _received(fake: FakeSendmux, method: str, route: str) -> dict[str, str]:
@@ -48,16 +27,13 @@ def _received(fake: FakeSendmux, method: str, route: str) -> dict[str, str]:
 def test_bodiless_and_body_requests_carry_content_length(
     fake: FakeSendmux, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client, close = _client(fake, path, monkeypatch)
-    try:
+    with client_on(path, monkeypatch, api_key=fake.api_key, base_url=fake.url) as client:
         domain = client.domains.create(domain="cl.example.com")
         client.domains.verify(domain.id)  # POST without a body
         hook = client.webhooks.create(url="http://127.0.0.1:9/hook", event_types=["message.delivered"])
         client.webhooks.rotate_secret(hook.id)  # POST without a body
         client.domains.get(domain.id)
         client.domains.delete(domain.id)
-    finally:
-        close()
     create = _received(fake, "POST", "POST /domains")
     assert int(create["content-length"]) > 0
     assert _received(fake, "POST", "POST /domains/{public_id}/verify").get("content-length") == "0"
@@ -69,13 +45,11 @@ def test_bodiless_and_body_requests_carry_content_length(
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("inject", [False, True], ids=["lean-httpcore", "client-send"])
-async def test_async_bodiless_post_carries_content_length_zero(fake: FakeSendmux, inject: bool) -> None:
-    http = httpx.AsyncClient() if inject else None
-    async with AsyncSendmux(api_key=fake.api_key, base_url=fake.url, http_client=http) as client:
-        assert (client._acore is None) is inject
+@pytest.mark.parametrize("path", PATHS)
+async def test_async_bodiless_post_carries_content_length_zero(
+    fake: FakeSendmux, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with async_client_on(path, monkeypatch, api_key=fake.api_key, base_url=fake.url) as client:
         domain = await client.domains.create(domain="acl.example.com")
         await client.domains.verify(domain.id)
-    if http is not None:
-        await http.aclose()
     assert _received(fake, "POST", "POST /domains/{public_id}/verify").get("content-length") == "0"

@@ -12,11 +12,11 @@ from support.streams import EventScript, chunk, http_head, sse_event
 
 from sendmux import APIConnectionError, APIResponseValidationError, AuthenticationError, RawResponse
 from sendmux._decoding import ModelDecodeError
+from sendmux._downloads import StreamConsumedError
 from sendmux._events import AsyncEventStream, EventStream, ServerSentEvent
 from sendmux._operation import Operation
 from sendmux._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from sendmux._request_options import RequestOptions
-from sendmux._streaming import StreamConsumedError
 from sendmux._types import UNSET
 
 OP_EVENTS = Operation(

@@ -174,14 +174,14 @@ def test_per_call_extra_headers_and_timeout(scripted: ScriptedServer, mini: Mini
 def test_default_timeout() -> None:
     assert DEFAULT_TIMEOUT.read == 60.0 and DEFAULT_TIMEOUT.connect == 10.0
     c = Mini(api_key="k", base_url="http://127.0.0.1:9")
-    assert c.timeout is DEFAULT_TIMEOUT and c._http.timeout.connect == 10.0
+    assert c.timeout is DEFAULT_TIMEOUT
     c.close()
 
 
 def test_with_options_shares_pool_and_overrides(scripted: ScriptedServer, mini: Mini) -> None:
     scripted.on("GET", "/things/t1", Reply(json=envelope(thing())))
     other = mini.with_options(max_retries=5, default_headers={"X-Team": "t"}, timeout=3.0)
-    assert other._http is mini._http and other.max_retries == 5 and mini.max_retries == 2
+    assert other._wire is mini._wire and other.max_retries == 5 and mini.max_retries == 2
     assert other.things._client is other and mini.things._client is mini
     other.things.get("t1")
     assert scripted.requests[-1].headers["x-team"] == "t"
@@ -269,7 +269,7 @@ async def test_async_get_raw_and_options(scripted: ScriptedServer, amini: AsyncM
     raw = await amini.things.with_raw_response.get("t1")
     assert raw.status_code == 200 and raw.request_id == "req_a" and raw.parse().id == "t1"
     other = amini.with_options(max_retries=0)
-    assert other._http is amini._http
+    assert other._wire is amini._wire
     assert (await other.things.get("t1")).id == "t1"
 
 

@@ -1,6 +1,6 @@
 """How a command hands each kind of result to its writer: event streams, change feeds, downloads, uploads.
 
-The runtime for these kinds lives elsewhere (sendmux._streaming and friends); here a stand-in client with
+The runtime for these kinds lives elsewhere (sendmux._downloads and friends); here a stand-in client with
 methods of the generated shape returns objects with the runtime's documented interface, so what is tested is
 the command line's own routing, not HTTP.
 """

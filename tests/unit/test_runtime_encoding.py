@@ -65,14 +65,3 @@ def test_path_params() -> None:
     for bad in ("", ".", "..", None, UNSET):
         with pytest.raises(ValueError):
             encode_path_param(bad)
-
-
-def test_repeated_urls_are_parsed_once_and_the_cache_stays_bounded() -> None:
-    from sendmux import _urls
-
-    first = _urls.parsed_url("https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5")
-    assert _urls.parsed_url("https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5") is first
-    assert str(first) == "https://app.sendmux.ai/api/v1/domains/mdom_1?limit=5"
-    for i in range(_urls._URLS_MAX + 10):
-        _urls.parsed_url(f"https://app.sendmux.ai/api/v1/domains/mdom_{i}")
-    assert len(_urls._URLS) <= _urls._URLS_MAX

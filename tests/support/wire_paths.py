@@ -1,0 +1,73 @@
+"""Clients forced onto each of the wire's three paths (pool, inner = instrumented, client = injected),
+so tests prove the paths behave alike."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from sendmux import AsyncSendmux, Sendmux
+
+PATHS = ["pool", "inner", "client"]
+
+
+def instrument_transport(monkeypatch: pytest.MonkeyPatch, seen: list[str] | None = None) -> None:
+    """Wrap httpx's transport method the way an instrumentation does (the original kept in __wrapped__)."""
+    for cls, name in (
+        (httpx.HTTPTransport, "handle_request"),
+        (httpx.AsyncHTTPTransport, "handle_async_request"),
+    ):
+        original = getattr(cls, name)
+
+        if name == "handle_request":
+
+            @functools.wraps(original)
+            def wrapper(self: Any, request: httpx.Request, _original: Any = original) -> Any:
+                if seen is not None:
+                    seen.append(request.url.path)
+                return _original(self, request)
+
+        else:
+
+            @functools.wraps(original)
+            async def wrapper(self: Any, request: httpx.Request, _original: Any = original) -> Any:  # type: ignore[misc]
+                if seen is not None:
+                    seen.append(request.url.path)
+                return await _original(self, request)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+
+@contextlib.contextmanager
+def client_on(path: str, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Iterator[Sendmux]:
+    http = httpx.Client() if path == "client" else None
+    if path == "inner":
+        instrument_transport(monkeypatch)
+    client = Sendmux(http_client=http, **options)
+    assert client._wire.path == path
+    try:
+        yield client
+    finally:
+        client.close()
+        if http is not None:
+            http.close()
+
+
+@contextlib.asynccontextmanager
+async def async_client_on(path: str, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
+    http = httpx.AsyncClient() if path == "client" else None
+    if path == "inner":
+        instrument_transport(monkeypatch)
+    client = AsyncSendmux(http_client=http, **options)
+    assert client._wire.path == path
+    try:
+        yield client
+    finally:
+        await client.close()
+        if http is not None:
+            await http.aclose()
