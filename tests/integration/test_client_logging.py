@@ -11,6 +11,9 @@ import textwrap
 import pytest
 from support.mini_client import SECRET, AsyncMini, Mini, thing
 from support.scripted_server import Reply, ScriptedServer, envelope
+from support.wire_paths import PATHS, mailbox_client_on
+
+from sendmux.testing import FakeSendmux
 
 
 def test_debug_line_per_attempt(
@@ -71,3 +74,39 @@ async def test_async_logging(
     levels = [r.levelname for r in caplog.records]
     assert levels == ["DEBUG", "INFO", "DEBUG"]
     assert "in 0.25 s" in caplog.records[1].getMessage()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_no_secret_in_any_log_record_of_any_logger(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root logger at DEBUG: httpx's, httpcore's and our own records alike carry no key and no token."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        with FakeSendmux() as fake:
+            message = fake.add_message(subject="Logged", attachments={"a.txt": b"x"})
+            fake.faults.next(1, "unavailable", retry_after=0)  # a retry logs too
+            with mailbox_client_on(path, monkeypatch, api_key=fake.mailbox_api_key, base_url=fake.url) as mb:
+                mb._sleep = lambda seconds: None  # type: ignore[method-assign]
+                detail = mb.messages.get(message["id"], extra_query={"access_token": "tok_S3cr3t_query"})
+                attachment = detail.attachments[0]
+                assert attachment.download_url is not None and "token" in attachment.download_url
+                with mb.attachments.download(message["id"], attachment.id) as download:
+                    download.read()
+                token = attachment.download_url.split("=", 1)[1]
+                mb.messages.list(extra_query={"download_token": token})
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    text = "\n".join(r.getMessage() for r in records)
+    assert records and "sendmux" in {r.name for r in records}
+    for secret in (fake.mailbox_api_key, "tok_S3cr3t_query", token):
+        assert secret not in text, f"{secret[:8]}... leaked into a log record"

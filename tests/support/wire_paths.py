@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sendmux import AsyncSendmux, Sendmux
+from sendmux import AsyncSendmux, Sendmux, SendmuxMailbox, SyncAPIClient
 
 PATHS = ["pool", "inner", "client"]
 
@@ -44,11 +44,13 @@ def instrument_transport(monkeypatch: pytest.MonkeyPatch, seen: list[str] | None
 
 
 @contextlib.contextmanager
-def client_on(path: str, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Iterator[Sendmux]:
+def client_on(
+    path: str, monkeypatch: pytest.MonkeyPatch, cls: type[SyncAPIClient] = Sendmux, **options: Any
+) -> Iterator[Any]:
     http = httpx.Client() if path == "client" else None
     if path == "inner":
         instrument_transport(monkeypatch)
-    client = Sendmux(http_client=http, **options)
+    client = cls(http_client=http, **options)
     assert client._wire.path == path
     try:
         yield client
@@ -56,6 +58,10 @@ def client_on(path: str, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Ite
         client.close()
         if http is not None:
             http.close()
+
+
+def mailbox_client_on(path: str, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
+    return client_on(path, monkeypatch, SendmuxMailbox, **options)
 
 
 @contextlib.asynccontextmanager
