@@ -49,6 +49,8 @@ node_modules/.bin/prism: package.json package-lock.json
 
 test: venv prism check-generated lint
 	$(BIN)/pytest -q
+	@# The integration suite once more on the second HTTP stack (httpx2 + httpcore2): every kind of call.
+	SENDMUX_HTTP_STACK=httpx2 $(BIN)/pytest -q -p no:randomly tests/integration
 
 test-fast: venv
 	$(BIN)/pytest -q -x tests/unit tests/generator

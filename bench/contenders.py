@@ -254,7 +254,7 @@ class Sendmux(Contender):
 
     def events(self, n: int) -> int:
         # The runtime path a generated stream method calls (`_request_events`); data decoded to dicts so
-        # the row measures the stream machinery (httpx-sse, ids, reconnect bookkeeping), not a model.
+        # the row measures the stream machinery (our bounded SSE parser, ids, reconnect bookkeeping), not a model.
         op = self._sendmux.Operation(
             "benchStreamEvents", "GET", "/events/{n}", "events", "stream", None, response="events"
         )

@@ -168,7 +168,7 @@ def memory_flat_row(results: Mapping[str, ScenarioResult]) -> TargetRow:
 
 STREAM_LABELS = {
     ("events", RAW_HTTPX): "raw httpx `iter_lines` + json.loads",
-    ("events", SENDMUX): "sendmux (httpx-sse, ids, reconnect bookkeeping)",
+    ("events", SENDMUX): "sendmux (bounded SSE parser, ids, reconnect bookkeeping)",
     ("download", RAW_HTTPX): "raw httpx `iter_bytes`",
     ("download", SENDMUX): "sendmux `BinaryResponse.iter_bytes` (resumable)",
 }

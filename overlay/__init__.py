@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         PayloadTooLargeError,
         PermissionDeniedError,
         RateLimitError,
+        ResponseTooLargeError,
         SendmuxError,
         ServiceUnavailableError,
         UnprocessableEntityError,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from ._operation import Operation
     from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from ._rate_limit import RateLimit
+    from ._headers import Headers
     from ._raw_response import RawResponse
     from ._surface import Surface
     from ._types import NOT_GIVEN, UNSET, NotGiven, Unset
@@ -96,6 +98,8 @@ __all__ = [
     "StreamConsumedError",
     "RateLimit",
     "RawResponse",
+    "Headers",
+    "ResponseTooLargeError",
     "UNSET",
     "Unset",
     "NOT_GIVEN",
@@ -160,6 +164,8 @@ _LAZY: dict[str, str] = {
     "Surface": "._surface",
     "RateLimit": "._rate_limit",
     "RawResponse": "._raw_response",
+    "Headers": "._headers",
+    "ResponseTooLargeError": "._errors",
     "UNSET": "._types",
     "Unset": "._types",
     "NOT_GIVEN": "._types",

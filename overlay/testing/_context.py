@@ -6,17 +6,67 @@ has no import cycle.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ._protocol import ApiError, Response, Result, etag_matches, weak_etag
 from ._state import ApiKey, Record, Team
 
 if TYPE_CHECKING:
-    from ._app import App
-    from ._routes import Route
-    from ._webhook_delivery import Deliverer
+    from collections import Counter
+
+    from ._state import State
+
+
+# What handlers read of the server, the route and the webhook deliverer: Protocols, so this leaf module
+# imports none of the modules that import it.
+
+
+class Publisher(Protocol):
+    def new_event(self, team: Team, event_type: str, data: dict[str, Any]) -> dict[str, Any]: ...
+
+    def publish(self, team: Team, event: dict[str, Any], targets: list[Record]) -> None: ...
+
+
+class CreatedCounts(Protocol):
+    @property
+    def created(self) -> Counter[str]: ...
+
+
+class Server(Protocol):
+    @property
+    def state(self) -> State: ...
+
+    @property
+    def counters(self) -> CreatedCounts: ...
+
+    @property
+    def deliverer(self) -> Publisher: ...
+
+    @property
+    def max_upload(self) -> int: ...
+
+    @property
+    def rejected_recipients(self) -> set[str]: ...
+
+    @property
+    def stopping(self) -> threading.Event: ...
+
+    @property
+    def mail_changed(self) -> threading.Condition: ...
+
+    @property
+    def sse_ping(self) -> float | None: ...
+
+    @property
+    def sse_retry_ms(self) -> int: ...
+
+
+class RouteInfo(Protocol):
+    @property
+    def operation_id(self) -> str: ...
 
 
 @dataclass(slots=True)
@@ -31,10 +81,10 @@ class Outcome:
 
 @dataclass
 class Ctx:
-    app: App
+    app: Server
     team: Team
     key: ApiKey | None  # None on the operations that take no credential (`security: []`)
-    route: Route
+    route: RouteInfo
     path_params: dict[str, str]
     query: dict[str, Any]
     body: dict[str, Any]
@@ -64,7 +114,7 @@ class Ctx:
         self.app.counters.created[kind] += 1
 
     @property
-    def deliverer(self) -> Deliverer:
+    def deliverer(self) -> Publisher:
         return self.app.deliverer
 
     def page(

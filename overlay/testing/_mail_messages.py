@@ -20,7 +20,7 @@ from ._protocol import ApiError, Result, iso, new_id, semantic_error
 from ._state import Record
 
 if TYPE_CHECKING:
-    from ._app import App
+    from ._context import Server
 
 UPLOAD_PREFIX = "/_uploads/mailbox/"  # where presigned PUTs go (not an API operation)
 CHUNK = 65_536
@@ -525,7 +525,7 @@ def create_upload(ctx: Ctx) -> Result:
 
 
 def presigned_put(
-    app: App, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    app: Server, method: str, path: str, query: str, headers: dict[str, str], body: bytes
 ) -> Result:
     """The PUT to a presigned `upload_url`: authenticated by its signature, never by a bearer key."""
     upload_id = path[len(UPLOAD_PREFIX) :]
@@ -653,7 +653,7 @@ def stream_events(ctx: Ctx) -> Result:
 
 
 def _event_stream(
-    app: App,
+    app: Server,
     store: MailStore,
     after: int,
     wanted: set[str] | None,

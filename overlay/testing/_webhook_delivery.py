@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from ._protocol import iso, new_id
@@ -24,7 +24,21 @@ from ._state import Record, Team
 from ._webhooks import is_loopback
 
 if TYPE_CHECKING:
-    from ._app import App
+    from ._state import State
+
+
+class _Host(Protocol):
+    """What the deliverer needs of the server that owns it (a Protocol: no import of `_app`)."""
+
+    @property
+    def lock(self) -> threading.RLock: ...
+
+    @property
+    def stopping(self) -> threading.Event: ...
+
+    @property
+    def state(self) -> State: ...
+
 
 PAYLOAD_TTL = 7 * 86_400
 USER_AGENT = "Sendmux-Webhooks/1.0 (FakeSendmux)"
@@ -50,7 +64,7 @@ class _Job:
 
 
 class Deliverer:
-    def __init__(self, app: App, *, max_attempts: int, retry_delay: float, timeout: float) -> None:
+    def __init__(self, app: _Host, *, max_attempts: int, retry_delay: float, timeout: float) -> None:
         self.app = app
         self.max_attempts = max_attempts
         self.retry_delay = retry_delay

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation import httpx as otel_httpx
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+from support.wire_paths import STACK
 
 from sendmux import AsyncSendmuxMailbox, NotFoundError, SendmuxMailbox
 from sendmux.testing import FakeSendmux
@@ -40,7 +41,9 @@ def exporter() -> Iterator[InMemorySpanExporter]:
 
 @pytest.fixture
 def instrumented() -> Iterator[None]:
-    instrumentor = HTTPXClientInstrumentor()
+    # The instrumentor of the stack this run uses (make test runs the suite on httpx and on httpx2).
+    name = "HTTPX2ClientInstrumentor" if STACK == "httpx2" else "HTTPXClientInstrumentor"
+    instrumentor = getattr(otel_httpx, name)()
     instrumentor.instrument(tracer_provider=_PROVIDER)
     try:
         yield

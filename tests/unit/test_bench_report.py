@@ -87,7 +87,7 @@ def test_stream_tables_are_rates_with_their_sizes_and_labels() -> None:
     assert "### 8. Event stream throughput" in table and "one `text/event-stream` of 20,000 events" in table
     assert "| raw httpx `iter_lines` + json.loads | 110 k/s |" in table
     assert (
-        "| sendmux (httpx-sse, ids, reconnect bookkeeping) | 55.0 k/s | 50.0 k/s | 60.0 k/s | 2 | 2.00× | — |"
+        "| sendmux (bounded SSE parser, ids, reconnect bookkeeping) | 55.0 k/s | 50.0 k/s | 60.0 k/s | 2 | 2.00× | — |"
         in table
     )
     download = ScenarioResult("download", {RAW_HTTPX: [5e8], SENDMUX: [4e8]})
