@@ -56,10 +56,10 @@ if TYPE_CHECKING:
         SendmuxSending,
     )
     from ._generated.operations import OPERATIONS
+    from ._headers import Headers
     from ._operation import Operation
     from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from ._rate_limit import RateLimit
-    from ._headers import Headers
     from ._raw_response import RawResponse
     from ._surface import Surface
     from ._types import NOT_GIVEN, UNSET, NotGiven, Unset
