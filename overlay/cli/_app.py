@@ -513,14 +513,14 @@ def _write_raw(raw: Any, out: IO[str]) -> None:
     "fake",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
     add_help_option=False,
-    short_help="Run the embedded fake Sendmux server (same as python -m sendmux.testing).",
+    short_help="Run the embedded fake Sendmux server (--detach / --env-file for scripts).",
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def fake_command(args: tuple[str, ...]) -> None:
+def fake_command(args: tuple[str, ...]) -> int:
     """Run the embedded fake Sendmux server on 127.0.0.1; `sendmux fake --help` lists its options."""
     from ..testing.__main__ import main as fake_main
 
-    fake_main(list(args))
+    return fake_main(list(args), prog="sendmux fake")
 
 
 @click.command("verify", context_settings=CONTEXT_SETTINGS)

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -250,36 +250,6 @@ def test_completion_script_and_live_completion() -> None:
     env = _env(_SENDMUX_COMPLETE="bash_complete", COMP_WORDS="sendmux sending-accounts li", COMP_CWORD="2")
     result = subprocess.run([*_command()], capture_output=True, text=True, env=env, timeout=60)
     assert sorted(result.stdout.split()) == ["plain,limits", "plain,list"]
-
-
-@pytest.fixture
-def fake_process() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
-    proc = subprocess.Popen(
-        [*_command(), "fake", "--port", "0", "--seed-demo"], stdout=subprocess.PIPE, text=True, env=_env()
-    )
-    try:
-        assert proc.stdout is not None
-        settings: dict[str, str] = {}
-        while len(settings) < 2:
-            line = proc.stdout.readline()
-            assert line, "sendmux fake ended early"
-            name, sep, value = line.strip().partition("=")
-            if sep:
-                settings[name] = value
-        yield proc, settings
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def test_fake_command_serves_the_api(fake_process: tuple[subprocess.Popen[str], dict[str, str]]) -> None:
-    _, settings = fake_process
-    assert settings["SENDMUX_BASE_URL"].startswith("http://127.0.0.1:")
-    result = subprocess.run(
-        [*_command(), "domains", "list", "-o", "jsonl"], capture_output=True, text=True, env=_env(**settings)
-    )
-    assert result.returncode == 0, result.stderr
-    assert len(result.stdout.splitlines()) == 2  # --seed-demo made two domains
 
 
 def test_webhooks_verify() -> None:
