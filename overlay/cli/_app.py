@@ -20,10 +20,13 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import click
 
 from .._version import __version__
+from ._addresses import address_objects, looks_like_json
+from ._bool_words import rewrite_bool_words
 from ._exit_codes import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for
 from ._output import Format, Writer, write_binary
 from ._signature import ParamInfo, describe_method, parse_docstring
 from ._tree import SURFACE_CLIENTS, Node, build_tree, surface_of
+from ._words import cli_words
 
 if TYPE_CHECKING:
     from .._operation import Operation
@@ -195,17 +198,21 @@ def _click_type(info: ParamInfo) -> click.ParamType[Any, Any]:
         return click.Choice(info.choices)
     if info.kind == "file":
         return click.Path(exists=True, dir_okay=False, allow_dash=True)
-    if info.kind == "json":
-        return click.STRING
     return click.STRING
 
 
 def _option_help(info: ParamInfo) -> str:
-    text = info.help
+    text = cli_words(info.help)
     if info.kind == "json":
         text += " (JSON, @file or - for stdin)"
     if info.kind == "file":
-        text += " (a path, or - for stdin)"
+        text += " (a file path, or - for stdin)"
+    if info.kind == "address":
+        text += " (addr or 'Name <addr>'"
+        text += ", comma-separated" if info.multiple else ""
+        text += "; or JSON, @file, - for stdin)"
+    if info.kind == "bool":
+        text += f" (also --{_flag(info)} true|false)"
     if info.multiple:
         text += " (repeatable)"
     if info.required:
@@ -231,7 +238,7 @@ def _click_param(info: ParamInfo) -> click.Parameter:
     flag = _flag(info)
     if info.kind == "bool":
         return click.Option([f"--{flag}/--no-{flag}", info.name], default=None, help=_option_help(info))
-    metavar = "JSON" if info.kind == "json" else "PATH" if info.kind == "file" else None
+    metavar = {"json": "JSON", "file": "PATH", "address": "ADDRESS"}.get(info.kind)
     return click.Option(
         [f"--{flag}", info.name],
         type=_click_type(info),
@@ -318,6 +325,26 @@ def _command_help(method: Callable[..., Any], infos: list[ParamInfo]) -> str:
     return head
 
 
+class OperationCommand(click.Command):
+    """One operation; on/off options also read ``--x true`` / ``--x=false`` (see `rewrite_bool_words`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        flags: dict[str, str] = {}
+        takes_value: set[str] = set()
+        for param in self.params:
+            if not isinstance(param, click.Option):
+                continue
+            if param.is_flag and param.secondary_opts:
+                flags.update(dict.fromkeys(param.opts, param.secondary_opts[0]))
+            elif not param.is_flag and not param.count:
+                takes_value.update(param.opts)
+        try:
+            args = rewrite_bool_words(args, flags, takes_value)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from exc
+        return super().parse_args(ctx, args)
+
+
 def build_operation_command(op: Operation, name: str) -> click.Command:
     method = unbound_method(op)
     if method is None:
@@ -333,7 +360,7 @@ def build_operation_command(op: Operation, name: str) -> click.Command:
         return invoke_operation(click.get_current_context(), op, infos, values)
 
     params = [_click_param(i) for i in infos] + _common_options(op, infos)
-    return click.Command(
+    return OperationCommand(
         name,
         callback=callback,
         params=params,
@@ -355,6 +382,28 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> Settings:
     )
 
 
+def _address_value(info: ParamInfo, value: Any, what: str, *, json_text: bool) -> Any:
+    """Address text (``addr``, ``Name <addr>``, comma-separated) as the API's address objects, one or a list as
+    the method takes them; JSON objects pass through (``json_text``: an option's text may be JSON, @file, -)."""
+    items: list[Any] = []
+    for text in value if isinstance(value, list | tuple) else [value]:
+        if not isinstance(text, str):
+            items.append(text)
+        elif json_text and looks_like_json(text):
+            parsed = read_json_value(text, what)
+            items.extend(parsed if isinstance(parsed, list) else [parsed])
+        else:
+            try:
+                items.extend(address_objects(text, null_name=info.null_name))
+            except ValueError as exc:
+                raise CLIError(f"{what}: {exc}") from exc
+    if info.multiple:
+        return items
+    if len(items) != 1:
+        raise CLIError(f"{what}: expected one address, got {len(items)}")
+    return items[0]
+
+
 def build_arguments(
     infos: list[ParamInfo], values: dict[str, Any], data: Any
 ) -> tuple[list[Any], dict[str, Any]]:
@@ -370,6 +419,8 @@ def build_arguments(
             if name is None:
                 known = ", ".join(sorted(i.rstrip("_") for i in names))
                 raise CLIError(f"--data: unknown field {key!r} (known: {known})")
+            if names[name].kind == "address":
+                value = _address_value(names[name], value, f"--data: field {key!r}", json_text=False)
             kwargs[name] = value
     args: list[Any] = []
     for info in infos:
@@ -381,6 +432,8 @@ def build_arguments(
             continue
         if info.kind == "json":
             value = read_json_value(value, f"--{_flag(info)}")
+        elif info.kind == "address":
+            value = _address_value(info, value, f"--{_flag(info)}", json_text=True)
         elif info.kind == "file" and value == "-":
             value = sys.stdin.buffer
         elif info.multiple:

@@ -45,3 +45,14 @@ def test_operation_is_a_command(op: object, capsys: pytest.CaptureFixture[str]) 
 def test_command_count_matches_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     paths = {tuple(_command_path(op)) for op in OPERATIONS}
     assert len(paths) == len(OPERATIONS)
+
+
+# Python-API wording that must not reach a command-line user (help comes from the generated docstrings).
+PYTHON_WORDS = ("os.PathLike", "(str or", "api_key=", "base_url", "=True", "=None", "a binary file object")
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
+def test_help_speaks_command_line(op: object, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*_command_path(op), "--help"]) == 0
+    out = capsys.readouterr().out
+    assert not [word for word in PYTHON_WORDS if word in out]
