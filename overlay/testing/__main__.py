@@ -125,10 +125,15 @@ def _seed_demo(fake: FakeSendmux) -> None:
         fake.add_message(subject=f"Demo message {i}", attachments={"hello.txt": b"hello"} if i == 0 else None)
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, prog: str) -> int:
     fake = FakeSendmux(port=args.port, rate_limit=args.rate_limit or None)
     if args.seed_demo:
         _seed_demo(fake)
+    try:
+        fake.start()
+    except OSError as exc:  # the port is taken, or not ours to take
+        sys.stderr.write(f"{prog}: cannot listen on 127.0.0.1:{args.port} ({exc.strerror})\n")
+        return 1
     _stop_on_sigterm()
     try:
         with fake:
@@ -204,11 +209,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     args = parser.parse_args(arguments)
     if (args.detach or args.stop) and args.env_file is None:
         parser.error(f"--{'detach' if args.detach else 'stop'} needs --env-file PATH")
+    if args.env_file is not None and not args.env_file.parent.is_dir():
+        parser.error(f"--env-file: {args.env_file.parent} is not a directory")
     if args.stop:
         return _stop(args.env_file, prog)
     if args.detach:
         return _detach(args.env_file, arguments, prog)
-    return _serve(args)
+    return _serve(args, prog)
 
 
 if __name__ == "__main__":

@@ -126,3 +126,24 @@ def test_detach_and_stop_need_an_env_file_and_stop_says_when_nothing_runs(tmp_pa
     assert "is running; removed" in result.stderr
     assert not stale.exists()
     assert "Traceback" not in result.stderr
+
+
+def test_a_taken_port_and_a_missing_directory_are_one_line_errors(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        foreground = run_cli("fake", "--port", port, env=clean_env())
+        detached = run_cli(
+            "fake", "--port", port, "--detach", "--env-file", str(tmp_path / "f.env"), env=clean_env()
+        )
+    assert foreground.returncode == 1
+    assert foreground.stderr.startswith(f"sendmux fake: cannot listen on 127.0.0.1:{port} (")
+    assert detached.returncode == 1  # the server's own message, then why the command failed
+    assert f"cannot listen on 127.0.0.1:{port}" in detached.stderr
+    assert detached.stderr.endswith("sendmux fake: the server did not start\n")
+    assert not (tmp_path / "f.env").exists()
+    missing = run_cli("fake", "--env-file", str(tmp_path / "no" / "f.env"), env=clean_env())
+    assert missing.returncode == 2
+    assert f"--env-file: {tmp_path / 'no'} is not a directory" in missing.stderr
+    assert "Traceback" not in foreground.stderr + detached.stderr + missing.stderr
