@@ -6,16 +6,15 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import BIN
 
 from sendmux.testing import FakeSendmux
 from sendmux.webhooks import sign
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 
 
 def cli_blocks() -> list[str]:
