@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import settings
 
@@ -15,3 +17,13 @@ pytest_plugins = ("support.fixtures", "sendmux.testing.pytest_plugin")
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_profiles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads the user's saved `sendmux profiles`: an empty config home, no profile variables."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+        patch.delenv("SENDMUX_CONFIG_DIR", raising=False)
+        patch.delenv("SENDMUX_PROFILE", raising=False)
+        yield

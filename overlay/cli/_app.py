@@ -14,50 +14,46 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 
 import click
 
 from .._version import __version__
-from ._exit_codes import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for
+from ._addresses import address_objects, looks_like_json
+from ._bool_words import rewrite_bool_words
+from ._clients import client_class
+from ._credentials import Credentials, check_key, resolve
+from ._errors import CLIError
+from ._exit_codes import EXIT_INTERRUPTED, exit_code_for
 from ._output import Format, Writer, write_binary
+from ._profile_commands import profiles_group
+from ._settings import CONTEXT_SETTINGS, FORMATS, OUTPUT_HELP, Settings, default_format
 from ._signature import ParamInfo, describe_method, parse_docstring
 from ._tree import SURFACE_CLIENTS, Node, build_tree, surface_of
+from ._words import cli_words
 
 if TYPE_CHECKING:
     from .._operation import Operation
 
-__all__ = ["cli", "run"]
+__all__ = ["CLIError", "cli", "command_clashes", "run"]
 
-CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
-FORMATS = ("json", "jsonl", "table")
 
 # Options every operation command has; an API parameter with one of these names is spelled `--arg-<name>`.
 RESERVED = frozenset(
-    {"output", "raw", "data", "all", "progress", "output-file", "api-key", "base-url", "verbose", "help"}
+    {
+        "output",
+        "raw",
+        "data",
+        "all",
+        "progress",
+        "output-file",
+        "api-key",
+        "base-url",
+        "profile",
+        "verbose",
+        "help",
+    }
 )
-
-
-class CLIError(click.ClickException):
-    """A usage problem found by the CLI itself (exit 2, one line on stderr)."""
-
-    exit_code = EXIT_USAGE
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"sendmux: error: {self.format_message()}", err=True)
-
-
-@dataclass
-class Settings:
-    """Global options, given before the command or (most of them) after it."""
-
-    api_key: str | None = None
-    base_url: str | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
-    verbose: bool = False
-    output: str | None = None
 
 
 # -- the tree -------------------------------------------------------------------------------------------------
@@ -70,14 +66,6 @@ def command_tree() -> Node:
     root = build_tree(sendmux.OPERATIONS)
     root.child("webhooks")  # `webhooks verify` lives here even if no webhook operation does
     return root
-
-
-def client_class(surface: str) -> type[Any] | None:
-    """The surface's sync client class, or None when this version of the package has none."""
-    sendmux = importlib.import_module("..", __package__)  # the package this CLI belongs to, under any name
-
-    name = SURFACE_CLIENTS.get(surface)
-    return getattr(sendmux, name, None) if name else None
 
 
 def _resolve(root: Any, op: Operation) -> Any:
@@ -195,17 +183,21 @@ def _click_type(info: ParamInfo) -> click.ParamType[Any, Any]:
         return click.Choice(info.choices)
     if info.kind == "file":
         return click.Path(exists=True, dir_okay=False, allow_dash=True)
-    if info.kind == "json":
-        return click.STRING
     return click.STRING
 
 
 def _option_help(info: ParamInfo) -> str:
-    text = info.help
+    text = cli_words(info.help)
     if info.kind == "json":
         text += " (JSON, @file or - for stdin)"
     if info.kind == "file":
-        text += " (a path, or - for stdin)"
+        text += " (a file path, or - for stdin)"
+    if info.kind == "address":
+        text += " (addr or 'Name <addr>'"
+        text += ", comma-separated" if info.multiple else ""
+        text += "; or JSON, @file, - for stdin)"
+    if info.kind == "bool":
+        text += f" (also --{_flag(info)} true|false)"
     if info.multiple:
         text += " (repeatable)"
     if info.required:
@@ -231,7 +223,7 @@ def _click_param(info: ParamInfo) -> click.Parameter:
     flag = _flag(info)
     if info.kind == "bool":
         return click.Option([f"--{flag}/--no-{flag}", info.name], default=None, help=_option_help(info))
-    metavar = "JSON" if info.kind == "json" else "PATH" if info.kind == "file" else None
+    metavar = {"json": "JSON", "file": "PATH", "address": "ADDRESS"}.get(info.kind)
     return click.Option(
         [f"--{flag}", info.name],
         type=_click_type(info),
@@ -245,7 +237,7 @@ def _click_param(info: ParamInfo) -> click.Parameter:
 def _common_options(op: Operation, infos: list[ParamInfo]) -> list[click.Parameter]:
     response = getattr(op, "response", "envelope")
     params: list[click.Parameter] = [
-        click.Option(["-o", "--output", "cli_output"], type=click.Choice(FORMATS), help=_OUTPUT_HELP),
+        click.Option(["-o", "--output", "cli_output"], type=click.Choice(FORMATS), help=OUTPUT_HELP),
     ]
     if any(not i.positional for i in infos):
         params.append(
@@ -286,21 +278,16 @@ def _common_options(op: Operation, infos: list[ParamInfo]) -> list[click.Paramet
     return params
 
 
-_OUTPUT_HELP = "json (default when stdout is not a terminal), jsonl (one object per line), table (default on a terminal)."
+_API_KEY_HELP = "API key or OAuth token; first in the credential order (see `sendmux --help`)."
+_PROFILE_HELP = "Use this saved profile's key and base URL (see `sendmux profiles --help`)."
+_BASE_URL_HELP = "API base URL (default: the profile's, else from the environment, else the API's own)."
 
 
 def _connection_options() -> list[click.Parameter]:
     return [
-        click.Option(
-            ["--api-key", "cli_api_key"],
-            metavar="KEY",
-            help="API key or OAuth token (default: from the environment).",
-        ),
-        click.Option(
-            ["--base-url", "cli_base_url"],
-            metavar="URL",
-            help="API base URL (default: from the environment).",
-        ),
+        click.Option(["--api-key", "cli_api_key"], metavar="KEY", help=_API_KEY_HELP),
+        click.Option(["--profile", "cli_profile"], metavar="NAME", help=_PROFILE_HELP),
+        click.Option(["--base-url", "cli_base_url"], metavar="URL", help=_BASE_URL_HELP),
         click.Option(
             ["-v", "--verbose", "cli_verbose"],
             is_flag=True,
@@ -318,6 +305,26 @@ def _command_help(method: Callable[..., Any], infos: list[ParamInfo]) -> str:
     return head
 
 
+class OperationCommand(click.Command):
+    """One operation; on/off options also read ``--x true`` / ``--x=false`` (see `rewrite_bool_words`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        flags: dict[str, str] = {}
+        takes_value: set[str] = set()
+        for param in self.params:
+            if not isinstance(param, click.Option):
+                continue
+            if param.is_flag and param.secondary_opts:
+                flags.update(dict.fromkeys(param.opts, param.secondary_opts[0]))
+            elif not param.is_flag and not param.count:
+                takes_value.update(param.opts)
+        try:
+            args = rewrite_bool_words(args, flags, takes_value)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from exc
+        return super().parse_args(ctx, args)
+
+
 def build_operation_command(op: Operation, name: str) -> click.Command:
     method = unbound_method(op)
     if method is None:
@@ -333,7 +340,7 @@ def build_operation_command(op: Operation, name: str) -> click.Command:
         return invoke_operation(click.get_current_context(), op, infos, values)
 
     params = [_click_param(i) for i in infos] + _common_options(op, infos)
-    return click.Command(
+    return OperationCommand(
         name,
         callback=callback,
         params=params,
@@ -348,11 +355,34 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> Settings:
     return Settings(
         api_key=values.pop("cli_api_key", None) or base.api_key,
         base_url=values.pop("cli_base_url", None) or base.base_url,
+        profile=values.pop("cli_profile", None) or base.profile,
         timeout=base.timeout,
         max_retries=base.max_retries,
         verbose=bool(values.pop("cli_verbose", False)) or base.verbose,
         output=values.pop("cli_output", None) or base.output,
     )
+
+
+def _address_value(info: ParamInfo, value: Any, what: str, *, json_text: bool) -> Any:
+    """Address text (``addr``, ``Name <addr>``, comma-separated) as the API's address objects, one or a list as
+    the method takes them; JSON objects pass through (``json_text``: an option's text may be JSON, @file, -)."""
+    items: list[Any] = []
+    for text in value if isinstance(value, list | tuple) else [value]:
+        if not isinstance(text, str):
+            items.append(text)
+        elif json_text and looks_like_json(text):
+            parsed = read_json_value(text, what)
+            items.extend(parsed if isinstance(parsed, list) else [parsed])
+        else:
+            try:
+                items.extend(address_objects(text, null_name=info.null_name))
+            except ValueError as exc:
+                raise CLIError(f"{what}: {exc}") from exc
+    if info.multiple:
+        return items
+    if len(items) != 1:
+        raise CLIError(f"{what}: expected one address, got {len(items)}")
+    return items[0]
 
 
 def build_arguments(
@@ -370,6 +400,8 @@ def build_arguments(
             if name is None:
                 known = ", ".join(sorted(i.rstrip("_") for i in names))
                 raise CLIError(f"--data: unknown field {key!r} (known: {known})")
+            if names[name].kind == "address":
+                value = _address_value(names[name], value, f"--data: field {key!r}", json_text=False)
             kwargs[name] = value
     args: list[Any] = []
     for info in infos:
@@ -381,6 +413,8 @@ def build_arguments(
             continue
         if info.kind == "json":
             value = read_json_value(value, f"--{_flag(info)}")
+        elif info.kind == "address":
+            value = _address_value(info, value, f"--{_flag(info)}", json_text=True)
         elif info.kind == "file" and value == "-":
             value = sys.stdin.buffer
         elif info.multiple:
@@ -392,31 +426,37 @@ def build_arguments(
     return args, kwargs
 
 
-def _default_format(stream: IO[str]) -> Format:
-    return "table" if stream.isatty() else "json"
-
-
-def _verbose_setup(cls: type[Any], op: Operation, settings: Settings) -> None:
+def _verbose_setup(op: Operation, credentials: Credentials) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("sendmux: %(message)s"))
     log = logging.getLogger("sendmux")
     log.addHandler(handler)
     log.setLevel(logging.DEBUG)
-    surface = getattr(cls, "_surface", None)
-    env = getattr(surface, "api_key_env", None) or (
-        "SENDMUX_API_KEY" if surface_of(op) == "management" else None
-    )
-    source = "--api-key" if settings.api_key else f"${env}" if env else "the environment"
     # The source of the credential, never any part of it.
-    click.echo(f"sendmux: {op.http_method} {op.path} ({op.operation_id}); credential from {source}", err=True)
+    click.echo(
+        f"sendmux: {op.http_method} {op.path} ({op.operation_id}); credential from {credentials.source}",
+        err=True,
+    )
 
 
-def make_client(cls: type[Any], settings: Settings) -> Any:
+def credentials_for(cls: type[Any], op: Operation, settings: Settings) -> Credentials:
+    """The key and base URL for ``op``, in the documented order, checked before anything is sent."""
+    api = surface_of(op)
+    surface = getattr(cls, "_surface", None)
+    credentials = resolve(
+        api, surface, api_key=settings.api_key, profile=settings.profile, base_url=settings.base_url
+    )
+    if surface is not None:
+        check_key(api, surface, credentials)
+    return credentials
+
+
+def make_client(cls: type[Any], credentials: Credentials, settings: Settings) -> Any:
     kwargs: dict[str, Any] = {}
-    if settings.api_key:
-        kwargs["api_key"] = settings.api_key
-    if settings.base_url:
-        kwargs["base_url"] = settings.base_url
+    if credentials.api_key:
+        kwargs["api_key"] = credentials.api_key
+    if credentials.base_url:
+        kwargs["base_url"] = credentials.base_url
     if settings.timeout is not None:
         kwargs["timeout"] = settings.timeout
     if settings.max_retries is not None:
@@ -438,7 +478,7 @@ def invoke_operation(
 
     out = sys.stdout
     err = sys.stderr
-    fmt = cast(Format, settings.output or _default_format(out))
+    fmt = cast(Format, settings.output or default_format(out))
     response = getattr(op, "response", "envelope")
     if response == "binary" and output_file is None and sys.stdout.isatty():
         raise CLIError("binary response: give --output-file PATH or redirect stdout")
@@ -446,9 +486,10 @@ def invoke_operation(
 
     cls = client_class(surface_of(op))
     assert cls is not None  # the command exists only when the client does
+    credentials = credentials_for(cls, op, settings)
     if settings.verbose:
-        _verbose_setup(cls, op, settings)
-    with make_client(cls, settings) as client:
+        _verbose_setup(op, credentials)
+    with make_client(cls, credentials, settings) as client:
         resource = _resolve(client, op)
         target = getattr(resource.with_raw_response if raw else resource, op.method)
         try:
@@ -513,14 +554,14 @@ def _write_raw(raw: Any, out: IO[str]) -> None:
     "fake",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
     add_help_option=False,
-    short_help="Run the embedded fake Sendmux server (same as python -m sendmux.testing).",
+    short_help="Run the embedded fake Sendmux server (--detach / --env-file for scripts).",
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def fake_command(args: tuple[str, ...]) -> None:
+def fake_command(args: tuple[str, ...]) -> int:
     """Run the embedded fake Sendmux server on 127.0.0.1; `sendmux fake --help` lists its options."""
     from ..testing.__main__ import main as fake_main
 
-    fake_main(list(args))
+    return fake_main(list(args), prog="sendmux fake")
 
 
 @click.command("verify", context_settings=CONTEXT_SETTINGS)
@@ -591,9 +632,23 @@ def completion_command(shell: str) -> None:
 
 
 EXTRAS: dict[tuple[str, ...], dict[str, click.Command]] = {
-    (): {"fake": fake_command, "completion": completion_command},
+    (): {"fake": fake_command, "completion": completion_command, "profiles": profiles_group},
     ("webhooks",): {"verify": verify_command},
 }
+"""Hand-written commands by the group path they sit in; a name here hides a generated command of that name,
+so `command_clashes` (run by the tests) must find none."""
+
+
+def command_clashes(root: Node, extras: Mapping[tuple[str, ...], Mapping[str, click.Command]]) -> list[str]:
+    """Hand-written commands whose name a generated command or group at the same path also has."""
+    clashes: list[str] = []
+    for path, commands in extras.items():
+        node = root.find(path)
+        if node is None:
+            continue
+        taken = set(node.children) | set(node.ops)
+        clashes.extend(" ".join((*path, name)) for name in sorted(commands) if name in taken)
+    return clashes
 
 
 # -- the root -----------------------------------------------------------------------------------------------
@@ -625,31 +680,45 @@ ROOT_HELP = """Every operation of the Sendmux APIs as a command, generated from 
   sendmux mailbox --help                   Mailbox API (when this version has it)
   sendmux sending --help                   Sending API (when this version has it)
 
-Credentials and base URLs come from the same environment variables as the Python clients, or --api-key and
---base-url. Exit status: 0 ok, 2 usage, 3 configuration, 4 connection, 5 timeout, 6 webhook verification,
-10-22 one per API error class (see the README), 1 anything else.
+Credentials, first found wins: --api-key, --profile NAME, the API's variable (SENDMUX_API_KEY,
+SENDMUX_MAILBOX_API_KEY, SENDMUX_SENDING_API_KEY), SENDMUX_PROFILE, the default profile (see `sendmux profiles
+--help`). Base URL: --base-url, else the profile's, else the API's SENDMUX_…_BASE_URL (not with a profile), else
+the API's own. On/off options take --x / --no-x or --x true|false.
+
+Exit status: 0 ok, 2 usage, 3 configuration, 4 connection, 5 timeout, 6 webhook verification, 10-22 one per
+API error class (see the README), 1 anything else.
 """
 
 
 @click.group(cls=RootGroup, help=ROOT_HELP, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="sendmux", message="%(prog)s %(version)s")
-@click.option("--api-key", metavar="KEY", help="API key or OAuth token (default: from the environment).")
-@click.option("--base-url", metavar="URL", help="API base URL (default: from the environment).")
+@click.option("--api-key", metavar="KEY", help=_API_KEY_HELP)
+@click.option("--profile", metavar="NAME", help=_PROFILE_HELP)
+@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
 @click.option("--timeout", type=float, metavar="SECONDS", help="Per-request timeout.")
 @click.option("--max-retries", type=click.IntRange(min=0), help="Retries on failures that are safe to retry.")
-@click.option("-o", "--output", type=click.Choice(FORMATS), help=_OUTPUT_HELP)
+@click.option("-o", "--output", type=click.Choice(FORMATS), help=OUTPUT_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr (never the key).")
 @click.pass_context
 def cli(
     ctx: click.Context,
     api_key: str | None,
+    profile: str | None,
     base_url: str | None,
     timeout: float | None,
     max_retries: int | None,
     output: str | None,
     verbose: bool,
 ) -> None:
-    ctx.obj = Settings(api_key, base_url, timeout, max_retries, verbose, output)
+    ctx.obj = Settings(
+        api_key=api_key,
+        base_url=base_url,
+        profile=profile,
+        timeout=timeout,
+        max_retries=max_retries,
+        verbose=verbose,
+        output=output,
+    )
 
 
 def _error_line(exc: BaseException) -> str:
@@ -657,10 +726,10 @@ def _error_line(exc: BaseException) -> str:
 
     if isinstance(exc, APIStatusError):
         return str(exc)  # "<status> <code>: <message> (request_id=...)", one line
-    text = " ".join(str(exc).split())
-    if isinstance(exc, ConfigurationError):
-        text += " (here: --api-key / --base-url, or the environment)"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    text = cli_words(" ".join(str(exc).split()))
+    # The CLI's own configuration errors already say what to do, in its words; others keep their class name.
+    name = "ConfigurationError" if isinstance(exc, ConfigurationError) else type(exc).__name__
+    return f"{name}: {text}" if text else name
 
 
 def run(argv: list[str] | None = None) -> int:

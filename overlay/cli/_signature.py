@@ -18,9 +18,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-__all__ = ["ParamInfo", "ValueKind", "classify", "describe_method", "parse_docstring", "RUNTIME_PARAMS"]
+import attrs
 
-ValueKind = Literal["str", "int", "float", "bool", "choice", "json", "file"]
+__all__ = [
+    "ParamInfo",
+    "ValueKind",
+    "address_name_required",
+    "classify",
+    "describe_method",
+    "parse_docstring",
+    "RUNTIME_PARAMS",
+]
+
+ValueKind = Literal["str", "int", "float", "bool", "choice", "json", "file", "address"]
 
 RUNTIME_PARAMS = frozenset({"self", "extra_headers", "extra_query", "timeout", "max_retries"})
 """Per-call knobs of every generated method; the CLI sets them once, as global options."""
@@ -39,6 +49,8 @@ class ParamInfo:
     required: bool = False
     nullable: bool = False
     help: str = ""
+    null_name: bool = False
+    """An address object whose ``name`` the API wants present: JSON null when the text gives none."""
 
     @property
     def flag(self) -> str:
@@ -64,23 +76,57 @@ def _is_sequence(tp: Any) -> bool:
     )
 
 
+def _is_plain_mapping(tp: Any) -> bool:
+    origin = typing.get_origin(tp) or tp
+    return origin in (dict, Mapping) or (isinstance(origin, type) and issubclass(origin, Mapping))
+
+
 def _is_mapping_or_model(tp: Any) -> bool:
-    origin = typing.get_origin(tp)
-    if origin in (dict, Mapping) or (isinstance(origin, type) and issubclass(origin, Mapping)):
-        return True
-    return isinstance(tp, type) and (hasattr(tp, "from_dict") or issubclass(tp, Mapping))
+    return _is_plain_mapping(tp) or (isinstance(tp, type) and hasattr(tp, "from_dict"))
 
 
 def _is_file(tp: Any) -> bool:
     return tp in (typing.BinaryIO, typing.IO) or typing.get_origin(tp) in (os.PathLike, typing.IO)
 
 
+def _address_model(tp: Any) -> bool | None:
+    """For a model of exactly ``email`` and optionally ``name`` (an email address object): whether ``name`` is
+    required; None for any other type. Read off the class's own fields, so no model is named here."""
+    if not (isinstance(tp, type) and hasattr(tp, "from_dict") and attrs.has(tp)):
+        return None
+    fields = attrs.fields_dict(tp)
+    own = set(inspect.get_annotations(tp))
+    if own not in ({"email"}, {"email", "name"}) or fields["email"].default is not attrs.NOTHING:
+        return None
+    return "name" in own and fields["name"].default is attrs.NOTHING
+
+
+def _address_union(args: list[Any]) -> bool | None:
+    """For a union of address models and plain mappings (how an object argument is typed): whether ``name``
+    is required; None for any other union."""
+    found = [_address_model(a) for a in args if not _is_plain_mapping(a)]
+    if not found or None in found:
+        return None
+    return any(found)
+
+
+def address_name_required(tp: Any) -> bool:
+    """For a type `classify` calls ``address``: whether its objects must carry ``name``."""
+    args = [a for a in _union_args(tp) if not _is_sentinel(a) and a is not type(None)]
+    seqs = [a for a in args if _is_sequence(a)]
+    if seqs:
+        inner = typing.get_args(seqs[0])
+        return address_name_required(inner[0]) if inner else False
+    return bool(_address_union(args))
+
+
 def classify(tp: Any) -> tuple[ValueKind, bool, tuple[str, ...], bool]:
     """How a command line spells a value of type ``tp``: (kind, multiple, choices, nullable).
 
     Scalars read as themselves; an enum (open or not, usually ``Enum | str``) offers its values as choices; a
-    list of scalars is a repeatable option; a model, a mapping, a list of those or anything unknown is JSON
-    text (``@file``, ``-`` for stdin); an upload (`FileInput`) is a path.
+    list of scalars is a repeatable option; an email address object (a model of ``email`` and ``name``) is
+    address text, a list of them a repeatable option; any other model, a mapping, a list of those or anything
+    unknown is JSON text (``@file``, ``-`` for stdin); an upload (`FileInput`) is a path.
     """
     args = [a for a in _union_args(tp) if not _is_sentinel(a)]
     nullable = type(None) in args
@@ -91,7 +137,7 @@ def classify(tp: Any) -> tuple[ValueKind, bool, tuple[str, ...], bool]:
     if seqs:
         inner = typing.get_args(seqs[0])
         kind, multiple, choices, _ = classify(inner[0] if inner else Any)
-        if kind in ("str", "int", "float", "choice") and not multiple:
+        if kind in ("str", "int", "float", "choice", "address") and not multiple:
             return kind, True, choices, nullable
         return "json", False, (), nullable
     enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
@@ -100,6 +146,8 @@ def classify(tp: Any) -> tuple[ValueKind, bool, tuple[str, ...], bool]:
         for e in enums:
             values.extend(str(m.value) for m in e if str(m.value) not in values)
         return "choice", False, tuple(values), nullable
+    if _address_union(args) is not None:
+        return "address", False, (), nullable
     if any(_is_mapping_or_model(a) for a in args):
         return "json", False, (), nullable
     if typing.get_origin(args[0] if args else None) is Literal and len(args) == 1:
@@ -192,7 +240,8 @@ def describe_method(method: Callable[..., Any]) -> list[ParamInfo]:
     for name, param in inspect.signature(func).parameters.items():
         if name in RUNTIME_PARAMS or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
-        kind, multiple, choices, nullable = classify(hints.get(name, Any))
+        tp = hints.get(name, Any)
+        kind, multiple, choices, nullable = classify(tp)
         help_text = helps.get(name, "")
         if help_text == f"`{name.rstrip('_')}`":  # the generator's placeholder when the spec says nothing
             help_text = ""
@@ -206,6 +255,7 @@ def describe_method(method: Callable[..., Any]) -> list[ParamInfo]:
                 required=param.default is param.empty,
                 nullable=nullable,
                 help=help_text,
+                null_name=kind == "address" and address_name_required(tp),
             )
         )
     return out

@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.cli import COMMAND, clean_env
 from support.webhook_events import event_body
 
 from sendmux import OPERATIONS, Sendmux
 from sendmux.testing import FakeSendmux
 from sendmux.webhooks import sign
 
-SCRIPT = Path(sys.executable).with_name("sendmux")
 Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def _command() -> list[str]:
-    # The installed console script; `python -m sendmux.cli` where the venv has none (same entry point).
-    return [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "sendmux.cli"]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SENDMUX_")}
-    env.update(extra)
-    return env
 
 
 @pytest.fixture
@@ -36,9 +24,9 @@ def run(sendmux_fake: FakeSendmux) -> Run:
     def run(
         *args: str, input: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        base = _env(SENDMUX_API_KEY=sendmux_fake.api_key, SENDMUX_BASE_URL=sendmux_fake.url)
+        base = clean_env(SENDMUX_API_KEY=sendmux_fake.api_key, SENDMUX_BASE_URL=sendmux_fake.url)
         return subprocess.run(
-            [*_command(), *args],
+            [*COMMAND, *args],
             input=input,
             capture_output=True,
             text=True,
@@ -157,7 +145,7 @@ def test_bad_input_is_refused_before_anything_is_sent(
 
 def test_no_credential_is_a_configuration_error() -> None:
     result = subprocess.run(
-        [*_command(), "domains", "list"], capture_output=True, text=True, env=_env(), timeout=60
+        [*COMMAND, "domains", "list"], capture_output=True, text=True, env=clean_env(), timeout=60
     )
     assert result.returncode == 3
     assert "SENDMUX_API_KEY" in result.stderr and "--api-key" in result.stderr
@@ -166,12 +154,16 @@ def test_no_credential_is_a_configuration_error() -> None:
 
 def test_the_key_is_never_printed_even_verbose(run: Run, sendmux_fake: FakeSendmux) -> None:
     key = sendmux_fake.api_key
-    ok = run("--verbose", "connection", "get", "--api-key", key, env=_env(SENDMUX_BASE_URL=sendmux_fake.url))
+    ok = run(
+        "--verbose", "connection", "get", "--api-key", key, env=clean_env(SENDMUX_BASE_URL=sendmux_fake.url)
+    )
     assert ok.returncode == 0, ok.stderr
     assert "credential from --api-key" in ok.stderr
     assert "GET /me" in ok.stderr
     wrong = "smx_root_" + "f" * 40
-    denied = run("-v", "--api-key", wrong, "connection", "get", env=_env(SENDMUX_BASE_URL=sendmux_fake.url))
+    denied = run(
+        "-v", "--api-key", wrong, "connection", "get", env=clean_env(SENDMUX_BASE_URL=sendmux_fake.url)
+    )
     assert denied.returncode == 11
     for result, secret in ((ok, key), (denied, wrong)):
         assert secret not in result.stdout + result.stderr
@@ -214,7 +206,7 @@ def test_every_group_lists_its_operations() -> None:
         groups.setdefault(parts, set()).add(op.method.replace("_", "-"))
     for path, methods in groups.items():
         result = subprocess.run(
-            [*_command(), *path, "--help"], capture_output=True, text=True, env=_env(), timeout=60
+            [*COMMAND, *path, "--help"], capture_output=True, text=True, env=clean_env(), timeout=60
         )
         assert result.returncode == 0, result.stderr
         listed = result.stdout.partition("Commands:")[2].split()
@@ -231,7 +223,7 @@ def test_help_and_version_load_no_http_stack() -> None:
         "print('domains' in out.getvalue())\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(), timeout=60
     )
     assert result.stdout.split("\n")[:2] == ["[]", "True"], result.stderr
 
@@ -239,56 +231,30 @@ def test_help_and_version_load_no_http_stack() -> None:
 def test_version_and_python_m() -> None:
     from sendmux import __version__
 
-    for cmd in (_command(), [sys.executable, "-m", "sendmux.cli"]):
-        result = subprocess.run([*cmd, "--version"], capture_output=True, text=True, env=_env(), timeout=60)
+    for cmd in (COMMAND, [sys.executable, "-m", "sendmux.cli"]):
+        result = subprocess.run(
+            [*cmd, "--version"], capture_output=True, text=True, env=clean_env(), timeout=60
+        )
         assert result.stdout.strip() == f"sendmux {__version__}"
 
 
 def test_completion_script_and_live_completion() -> None:
-    script = subprocess.run([*_command(), "completion", "bash"], capture_output=True, text=True, env=_env())
+    script = subprocess.run([*COMMAND, "completion", "bash"], capture_output=True, text=True, env=clean_env())
     assert "_SENDMUX_COMPLETE=bash_complete" in script.stdout
-    env = _env(_SENDMUX_COMPLETE="bash_complete", COMP_WORDS="sendmux sending-accounts li", COMP_CWORD="2")
-    result = subprocess.run([*_command()], capture_output=True, text=True, env=env, timeout=60)
+    env = clean_env(
+        _SENDMUX_COMPLETE="bash_complete", COMP_WORDS="sendmux sending-accounts li", COMP_CWORD="2"
+    )
+    result = subprocess.run(COMMAND, capture_output=True, text=True, env=env, timeout=60)
     assert sorted(result.stdout.split()) == ["plain,limits", "plain,list"]
-
-
-@pytest.fixture
-def fake_process() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
-    proc = subprocess.Popen(
-        [*_command(), "fake", "--port", "0", "--seed-demo"], stdout=subprocess.PIPE, text=True, env=_env()
-    )
-    try:
-        assert proc.stdout is not None
-        settings: dict[str, str] = {}
-        while len(settings) < 2:
-            line = proc.stdout.readline()
-            assert line, "sendmux fake ended early"
-            name, sep, value = line.strip().partition("=")
-            if sep:
-                settings[name] = value
-        yield proc, settings
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def test_fake_command_serves_the_api(fake_process: tuple[subprocess.Popen[str], dict[str, str]]) -> None:
-    _, settings = fake_process
-    assert settings["SENDMUX_BASE_URL"].startswith("http://127.0.0.1:")
-    result = subprocess.run(
-        [*_command(), "domains", "list", "-o", "jsonl"], capture_output=True, text=True, env=_env(**settings)
-    )
-    assert result.returncode == 0, result.stderr
-    assert len(result.stdout.splitlines()) == 2  # --seed-demo made two domains
 
 
 def test_webhooks_verify() -> None:
     secret = "whsec_cli_test_4b1d"
     payload = json.dumps(event_body(id="evt_clcli1"))
     signature = sign(payload.encode(), secret)
-    env = _env(SENDMUX_WEBHOOK_SECRET=secret)
+    env = clean_env(SENDMUX_WEBHOOK_SECRET=secret)
     ok = subprocess.run(
-        [*_command(), "webhooks", "verify", "--signature", signature, "-H", "X-Sendmux-Delivery-Attempt: 2"],
+        [*COMMAND, "webhooks", "verify", "--signature", signature, "-H", "X-Sendmux-Delivery-Attempt: 2"],
         input=payload,
         capture_output=True,
         text=True,
@@ -304,7 +270,7 @@ def test_webhooks_verify() -> None:
     assert event["payload"]["data"]["recipients"] == ["inbox@example.com"]
 
     tampered = subprocess.run(
-        [*_command(), "webhooks", "verify", "--signature", signature],
+        [*COMMAND, "webhooks", "verify", "--signature", signature],
         input=payload.replace("Permanent", "Transient"),
         capture_output=True,
         text=True,
@@ -319,7 +285,7 @@ def test_webhooks_verify() -> None:
 def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
     code = "import sys; sys.modules['click'] = None; from sendmux.cli import main; sys.exit(main(['--help']))"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(), timeout=60
     )
     assert result.returncode == 1
     assert "pip install 'sendmux[cli]'" in result.stderr

@@ -7,14 +7,15 @@ subprocess per operation would spend minutes of the shared CPU on interpreter st
 from __future__ import annotations
 
 import inspect
+from types import SimpleNamespace
 
 import pytest
 
 from sendmux import OPERATIONS
 from sendmux.cli import main
-from sendmux.cli._app import RESERVED, unbound_method
+from sendmux.cli._app import EXTRAS, RESERVED, command_clashes, command_tree, unbound_method
 from sendmux.cli._signature import RUNTIME_PARAMS
-from sendmux.cli._tree import cli_name, surface_of, surface_prefix
+from sendmux.cli._tree import build_tree, cli_name, surface_of, surface_prefix
 
 
 def _command_path(op: object) -> list[str]:
@@ -45,3 +46,29 @@ def test_operation_is_a_command(op: object, capsys: pytest.CaptureFixture[str]) 
 def test_command_count_matches_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     paths = {tuple(_command_path(op)) for op in OPERATIONS}
     assert len(paths) == len(OPERATIONS)
+
+
+# Python-API wording that must not reach a command-line user (help comes from the generated docstrings).
+PYTHON_WORDS = ("os.PathLike", "(str or", "api_key=", "base_url", "=True", "=None", "a binary file object")
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
+def test_help_speaks_command_line(op: object, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*_command_path(op), "--help"]) == 0
+    out = capsys.readouterr().out
+    assert not [word for word in PYTHON_WORDS if word in out]
+
+
+def test_hand_written_commands_clash_with_no_generated_command() -> None:
+    """`profiles`, `fake`, `webhooks verify`, … (every entry of EXTRAS) hide no generated command or group."""
+    assert {"profiles", "fake", "completion"} <= set(EXTRAS[()]) and command_tree().children
+    assert command_clashes(command_tree(), EXTRAS) == []
+
+
+def test_the_clash_guard_finds_a_clash() -> None:
+    # A table where an API grew a `profiles` resource and a `webhooks verify` operation.
+    ops = [
+        SimpleNamespace(resource="profiles", method="list", surface="management"),
+        SimpleNamespace(resource="webhooks", method="verify", surface="management"),
+    ]
+    assert command_clashes(build_tree(ops), EXTRAS) == ["profiles", "webhooks verify"]  # type: ignore[arg-type]

@@ -6,16 +6,15 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import BIN
 
 from sendmux.testing import FakeSendmux
 from sendmux.webhooks import sign
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 
 
 def cli_blocks() -> list[str]:
@@ -25,12 +24,15 @@ def cli_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", match.group(1), flags=re.S)
 
 
+BLOCKS = 6
+
+
 def test_the_section_has_its_examples() -> None:
-    assert len(cli_blocks()) == 4
+    assert len(cli_blocks()) == BLOCKS
 
 
 @pytest.mark.skipif(not (BIN / "sendmux").exists(), reason="the console script is not installed in this venv")
-@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("index", range(BLOCKS))
 def test_readme_block_runs(index: int, sendmux_fake: FakeSendmux, tmp_path: Path) -> None:
     block = cli_blocks()[index]
     sendmux_fake.seed("domains", 2, verification_status="verified")
@@ -68,6 +70,7 @@ def test_readme_block_runs(index: int, sendmux_fake: FakeSendmux, tmp_path: Path
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         SENDMUX_API_KEY=sendmux_fake.api_key,
         SENDMUX_BASE_URL=sendmux_fake.url,
+        SENDMUX_CONFIG_DIR=str(tmp_path / "config"),
     )
     result = subprocess.run(
         ["bash", "-e", "-c", block], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
@@ -80,6 +83,15 @@ def test_readme_block_runs(index: int, sendmux_fake: FakeSendmux, tmp_path: Path
     if "mdom_missing" in block:
         assert result.stdout.strip() == "exit status 14"
         assert "404 not_found" in result.stderr
+    if "--detach" in block:  # a fake of its own, seeded with two domains, stopped at the end
+        assert result.stdout.split() == ["2"]
+        assert not (tmp_path / "fake.env").exists()
+    if "profiles set" in block:
+        key = sendmux_fake.api_key
+        assert f"smx_root_…{key[-4:]}" in result.stdout
+        assert key not in result.stdout + result.stderr
+        assert sum(line.startswith("mdom_") for line in result.stdout.splitlines()) == 2
+        assert json.loads((tmp_path / "config" / "profiles.json").read_text())["profiles"] == {}
     if "webhooks verify" in block:
         assert result.stdout.strip() == "verified"
         assert json.loads((tmp_path / "event.json").read_text())["event_id"] == "evt_readme"

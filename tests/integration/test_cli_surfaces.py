@@ -10,13 +10,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.cli import COMMAND
 
 import sendmux
 from sendmux.cli._tree import cli_name, surface_of, surface_prefix
@@ -25,8 +25,6 @@ from sendmux.testing import FakeSendmux
 if getattr(sendmux, "SendmuxMailbox", None) is None or not hasattr(FakeSendmux, "add_message"):
     pytest.skip("this version has no Mailbox client or no mail in FakeSendmux", allow_module_level=True)
 
-SCRIPT = Path(sys.executable).with_name("sendmux")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "sendmux.cli"]
 Run = Callable[..., subprocess.CompletedProcess[bytes]]
 
 
