@@ -5,8 +5,9 @@ is a `file=` argument; a success with no schema and a 206 (or a binary media typ
 download; `text/event-stream` is an event stream of the spec's event model; a GET with a
 `since_state`/`since_query_state` parameter answered with the matching `new_*` state and `has_more` is a
 change feed; an `anyOf` of models is decoded by the keys that tell them apart; JSON that is not the
-envelope is decoded as is.  Headers the runtime owns are never arguments; the permission is the first
-scope of whichever OAuth2 scheme the spec declares; `security: []` means no credential.
+envelope is decoded as is.  Headers the runtime owns are never arguments.  Route, permission, credential
+and request-body kind are the operation table's (`generator/operation_table.py`), so `OPERATIONS` and the
+fake's `spec_data.py` say the same.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from . import codegen
 from . import config as _config
 from .naming import METHOD_KEY, RESOURCE_KEY, snake
 from .normalise import ENVELOPE_MARK
-from .surface import SURFACE_KEY
+from .operation_table import OperationFacts
 
 OPTION_NAMES = frozenset({"extra_headers", "extra_query", "timeout", "max_retries"})
 _SPECIAL_HEADERS = {
@@ -69,6 +70,8 @@ class OperationView:
     if_match: bool
     if_none_match: bool
     models: list[str]
+    facts: OperationFacts
+    """The operation table's record (`generator/operation_table.py`), rendered into `spec_data.py` too."""
     surface: str = "management"
     auth: bool = True
     request_body: str = "none"
@@ -93,38 +96,6 @@ class OperationView:
     def raw_wrappable(self) -> bool:
         """Methods that return one response get a `.with_raw_response` twin (events and feeds are many)."""
         return self.response in ("envelope", "text", "empty", "binary")
-
-
-def _oauth_schemes(spec: dict[str, Any]) -> set[str]:
-    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
-    return {
-        name
-        for name, scheme in schemes.items()
-        if isinstance(scheme, dict) and scheme.get("type") == "oauth2"
-    }
-
-
-def _security(spec: dict[str, Any], op: dict[str, Any]) -> list[Any]:
-    """The operation's security requirements (its own, else the document's)."""
-    security = op["security"] if "security" in op else spec.get("security")
-    return list(security) if isinstance(security, list) else []
-
-
-def _permission(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
-    """The first scope the operation's OAuth2 requirement names, whatever the scheme is called."""
-    schemes = _oauth_schemes(spec)
-    for requirement in _security(spec, op):
-        if not isinstance(requirement, dict):
-            continue
-        for name, scopes in requirement.items():
-            if name in schemes and scopes:
-                return str(scopes[0])
-    return None
-
-
-def _auth(spec: dict[str, Any], op: dict[str, Any]) -> bool:
-    """False only where the spec says no credential at all (`security: []`)."""
-    return not ("security" in op and op["security"] == [])
 
 
 def header_argument(wire: str, drop: tuple[str, ...] = ("x-sendmux-", "x-")) -> str:
@@ -227,13 +198,11 @@ def _drop_location_suffixes(params: list[Param]) -> None:
 def operation_view(
     endpoint: Any,
     raw_op: dict[str, Any],
-    path: str,
-    http_method: str,
-    spec: dict[str, Any] | None = None,
+    facts: OperationFacts,
     config: _config.Config | None = None,
 ) -> OperationView:
-    spec = spec or {}
     config = config or _config.load()
+    path, http_method = facts.path, facts.http_method.lower()
     models: set[str] = set()
     path_params = [_param(p) for p in endpoint.path_parameters]
     order = {name: path.find("{" + name + "}") for name in (p.wire_name for p in path_params)}
@@ -262,7 +231,7 @@ def operation_view(
     for body in endpoint.bodies[:1]:
         prop = body.prop
         body_media = codegen.raw(body.content_type)
-        if isinstance(prop, FileProperty) or _is_binary_media(body_media):
+        if facts.request_body == "binary" or isinstance(prop, FileProperty):
             request_body = "binary"
             file_param = Param(
                 py_name="file",
@@ -303,7 +272,7 @@ def operation_view(
     if clashes:
         raise RenderError(f"{raw_op.get('operationId')}: argument names clash: {sorted(clashes)}")
 
-    operation_id = str(raw_op.get("operationId") or endpoint.name)
+    operation_id = facts.operation_id
     decoder = f"_decode_{snake(operation_id)}"  # module-level decoder of a plain-JSON or union answer
     envelope = raw_op.get(ENVELOPE_MARK)
     success = _success(endpoint)
@@ -361,11 +330,11 @@ def operation_view(
             response, returns, cast = "envelope", "Any", "_identity"
     return OperationView(
         operation_id=operation_id,
-        http_method=http_method.upper(),
+        http_method=facts.http_method,
         path=path,
         resource=str(raw_op[RESOURCE_KEY]),
         method=str(raw_op[METHOD_KEY]),
-        permission=_permission(spec, raw_op),
+        permission=facts.permission,
         summary=codegen.docstring_text(raw_op.get("summary")),
         description=codegen.docstring_text(raw_op.get("description")),
         path_params=path_params,
@@ -377,8 +346,9 @@ def operation_view(
         paginated=paginated,
         response=response,
         models=sorted(models),
-        surface=str(raw_op.get(SURFACE_KEY) or "management"),
-        auth=_auth(spec, raw_op),
+        facts=facts,
+        surface=facts.surface,
+        auth=facts.auth,
         request_body=request_body,
         file_param=file_param,
         filename_param=filename_param,

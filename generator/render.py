@@ -23,7 +23,7 @@ from openapi_python_client.parser.properties import (
     ModelProperty,
 )
 
-from . import codegen
+from . import codegen, operation_table, spec_data
 from . import config as _config
 from .operation_view import OperationView, RenderError, header_argument, operation_view
 from .surface import iter_operations
@@ -231,11 +231,12 @@ def build_views(
     spec: dict[str, Any], data: GeneratorData, config: _config.Config | None = None
 ) -> tuple[list[ModelView], list[EnumView], list[OperationView]]:
     raw_ops = {(path, method): op for path, method, op in iter_operations(spec)}
+    table = operation_table.extract(spec)
     ops: list[OperationView] = []
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            path, method = codegen.raw(endpoint.path), endpoint.method.lower()
-            ops.append(operation_view(endpoint, raw_ops[(path, method)], path, method, spec, config))
+            key = (codegen.raw(endpoint.path), endpoint.method.lower())
+            ops.append(operation_view(endpoint, raw_ops[key], table[key], config))
     ops.sort(key=lambda o: (o.resource, o.method))
     models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
     enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
@@ -327,6 +328,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
             )
     files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(surfaces=surfaces)
     files["operations.py"] = env.get_template("operations.py.jinja").render(ops=ops, surfaces=surfaces)
+    files["spec_data.py"] = spec_data.render_module(op.facts for op in ops)
     files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = ""
