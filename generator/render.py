@@ -169,10 +169,15 @@ def pascal(dotted: str) -> str:
 
 @dataclass
 class ResourceModule:
-    """One top-level resource of one surface, rendered as `resources/<module>.py`."""
+    """One top-level resource of one surface, rendered as `resources/<surface>/<resource>.py`."""
 
     top: ResourceView
     module: str
+    """Dotted below `resources`: `management.domains`, `mailbox.messages`, `sending.emails`."""
+
+    @property
+    def path(self) -> str:
+        return "resources/" + self.module.replace(".", "/") + ".py"
 
 
 @dataclass
@@ -258,9 +263,12 @@ def _merge_named(
 
 
 def surface_views(ops: list[OperationView], config: _config.Config, specs: list[str]) -> list[SurfaceView]:
-    """One view per configured surface of the rendered specs, in configuration order."""
+    """One view per configured surface of the rendered specs, in configuration order.
+
+    Each surface's resources live in their own folder (`resources/<surface>/<resource>.py`), so module
+    names are the API's nouns without a surface prefix.
+    """
     out: list[SurfaceView] = []
-    modules_seen: dict[str, str] = {}
     consts: dict[str, str] = {}
     for surface in config.surfaces.values():
         if surface.spec not in specs:
@@ -272,16 +280,7 @@ def surface_views(ops: list[OperationView], config: _config.Config, specs: list[
                 op.const = f"OP_{surface.name.upper()}_{op.const[3:]}"
             consts[op.const] = surface.name
         tree = resource_tree(mine, surface.class_prefix)
-        modules = []
-        for top in tree:
-            module = f"{surface.module_prefix}{top.attr}"
-            if module in modules_seen:
-                raise RenderError(
-                    f"resource module {module} of the {surface.name} surface clashes with the "
-                    f"{modules_seen[module]} surface's (set a module_prefix in openapi/surfaces.yaml)"
-                )
-            modules_seen[module] = surface.name
-            modules.append(ResourceModule(top=top, module=module))
+        modules = [ResourceModule(top=top, module=f"{surface.name}.{top.attr}") for top in tree]
         out.append(SurfaceView(config=surface, ops=mine, tree=tree, modules=modules))
     return out
 
@@ -321,12 +320,12 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
     resource_t = env.get_template("resource.py.jinja")
+    resources_init = env.get_template("resources_init.py.jinja")
+    files["resources/__init__.py"] = resources_init.render(surfaces=surfaces, surface=None)
     for sv in surfaces:
+        files[f"resources/{sv.name}/__init__.py"] = resources_init.render(surfaces=surfaces, surface=sv)
         for module in sv.modules:
-            files[f"resources/{module.module}.py"] = resource_t.render(
-                top=module.top, nodes=module.top.walk(), surface=sv
-            )
-    files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(surfaces=surfaces)
+            files[module.path] = resource_t.render(top=module.top, nodes=module.top.walk(), surface=sv)
     files["operations.py"] = env.get_template("operations.py.jinja").render(ops=ops, surfaces=surfaces)
     files["spec_data.py"] = spec_data.render_module(op.facts for op in ops)
     files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
