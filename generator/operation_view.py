@@ -26,6 +26,7 @@ from . import config as _config
 from .naming import METHOD_KEY, RESOURCE_KEY, snake
 from .normalise import ENVELOPE_MARK
 from .operation_table import OperationFacts
+from .params import RequestTypes, Uses, argument_type
 
 OPTION_NAMES = frozenset({"extra_headers", "extra_query", "timeout", "max_retries"})
 _SPECIAL_HEADERS = {
@@ -44,8 +45,13 @@ class Param:
     py_name: str
     wire_name: str
     annotation: str
+    """The whole annotation (`int | None`, `Literal["a", "b"] | Mode | None`, `str | None | Unset`)."""
     required: bool
     description: str
+    default: str = ""
+    """`None`, `UNSET` (a body field the API lets be null: None sends null), or "" when required."""
+    nullable: bool = False
+    """A body field the API lets be null: `None` is sent as JSON null instead of leaving it out."""
 
 
 @dataclass
@@ -70,6 +76,9 @@ class OperationView:
     if_match: bool
     if_none_match: bool
     models: list[str]
+    """Models and enums the module imports (decoders, and the enums the CLI offers as choices)."""
+    params: list[str]
+    """TypedDicts and unions the arguments name (imported for type checkers only)."""
     facts: OperationFacts
     """The operation table's record (`generator/operation_table.py`), rendered into `spec_data.py` too."""
     surface: str = "management"
@@ -93,6 +102,26 @@ class OperationView:
         return [*file, *self.query_params, *self.header_params, *self.body_fields]
 
     @property
+    def arguments(self) -> list[Param]:
+        """Every argument in signature order: path parameters, then required keywords, then the rest."""
+        keywords = self.keyword_params
+        return [
+            *self.path_params,
+            *(p for p in keywords if p.required),
+            *(p for p in keywords if not p.required),
+        ]
+
+    @property
+    def body_nullable(self) -> list[str]:
+        """Wire names of the body fields for which `None` means JSON null."""
+        return [p.wire_name for p in self.body_fields if p.nullable]
+
+    @property
+    def body_omits_none(self) -> bool:
+        """Some optional body field takes `None` for "leave it out" (the body goes through `omit_none`)."""
+        return any(not p.required and not p.nullable for p in self.body_fields)
+
+    @property
     def raw_wrappable(self) -> bool:
         """Methods that return one response get a `.with_raw_response` twin (events and feeds are many)."""
         return self.response in ("envelope", "text", "empty", "binary")
@@ -108,14 +137,28 @@ def header_argument(wire: str, drop: tuple[str, ...] = ("x-sendmux-", "x-")) -> 
     return snake(lower)
 
 
-def _param(prop: Any, wire: str | None = None) -> Param:
+def _param(
+    prop: Any, types: RequestTypes, owner: str, uses: Uses, *, wire: str | None = None, body: bool = False
+) -> Param:
+    wire = wire or codegen.raw(prop.name)
+    nullable = body and codegen.is_nullable(prop)
+    value = types.value_type(prop, owner, wire, uses)
+    annotation, default = argument_type(value, required=bool(prop.required), nullable=nullable, body=body)
+    description = codegen.docstring_text(prop.description)
+    if nullable and not prop.required:
+        description = (description + " " if description else "") + _NULL_NOTE
     return Param(
         py_name=codegen.python_name(prop),
-        wire_name=wire or codegen.raw(prop.name),
-        annotation=codegen.arg_type(prop),
+        wire_name=wire,
+        annotation=annotation,
         required=bool(prop.required),
-        description=codegen.docstring_text(prop.description),
+        description=description,
+        default=default,
+        nullable=nullable,
     )
+
+
+_NULL_NOTE = "`None` sends JSON null (clears it); leave the argument out to send nothing."
 
 
 def _success(endpoint: Any) -> Any | None:
@@ -199,27 +242,31 @@ def operation_view(
     endpoint: Any,
     raw_op: dict[str, Any],
     facts: OperationFacts,
+    types: RequestTypes,
     config: _config.Config | None = None,
 ) -> OperationView:
     config = config or _config.load()
     path, http_method = facts.path, facts.http_method.lower()
     models: set[str] = set()
-    path_params = [_param(p) for p in endpoint.path_parameters]
+    uses = Uses()
+    owner = snake(facts.operation_id)
+    owner = "".join(part.capitalize() for part in owner.split("_"))
+    path_params = [_param(p, types, owner, uses) for p in endpoint.path_parameters]
     order = {name: path.find("{" + name + "}") for name in (p.wire_name for p in path_params)}
     path_params.sort(key=lambda p: order[p.wire_name])
-    query_params = [_param(p) for p in endpoint.query_parameters]
+    query_params = [_param(p, types, owner, uses) for p in endpoint.query_parameters]
     header_params = []
     flags = {"idempotency_key": False, "if_match": False, "if_none_match": False}
     for prop in endpoint.header_parameters:
         wire = codegen.raw(prop.name)
         if wire.lower() in config.runtime_headers:
             continue  # the runtime computes it (Content-Length, Last-Event-ID, Range)
-        param = _param(prop, wire)
+        param = _param(prop, types, owner, uses, wire=wire)
         special = _SPECIAL_HEADERS.get(wire.lower())
         if special:
             flags[special] = True
             param.py_name = special
-            param.annotation = "str | Unset"
+            param.annotation, param.default = "str | None", "None"
             param.required = False
         else:
             param.py_name = header_argument(wire)
@@ -245,7 +292,7 @@ def operation_view(
                 if param.wire_name == "filename":
                     # Defaulted from the path or file object's name (`upload_filename`).
                     param.required = False
-                    param.annotation = "str | Unset"
+                    param.annotation, param.default = "str | None", "None"
                     filename_param = param.py_name
             continue
         if not isinstance(prop, ModelProperty):
@@ -253,11 +300,10 @@ def operation_view(
                 f"{raw_op.get('operationId')}: a {body_media} request body must be a JSON object or binary"
             )
         request_body = "json"
+        body_owner = codegen.class_name(prop)
         for field_prop in codegen.model_fields(prop):
-            body_fields.append(_param(field_prop))
-            models.update(codegen.class_name(c) for c in codegen.referenced_classes(field_prop))
-    for prop in endpoint.query_parameters + endpoint.header_parameters:
-        models.update(codegen.class_name(c) for c in codegen.referenced_classes(prop))
+            body_fields.append(_param(field_prop, types, body_owner, uses, body=True))
+    models.update(uses.models)
     _drop_location_suffixes(path_params + query_params + header_params + body_fields)
     described = {
         str(raw.get("name")): codegen.docstring_text(raw.get("description"))
@@ -346,6 +392,7 @@ def operation_view(
         paginated=paginated,
         response=response,
         models=sorted(models),
+        params=sorted(uses.params),
         facts=facts,
         surface=facts.surface,
         auth=facts.auth,

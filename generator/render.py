@@ -23,9 +23,10 @@ from openapi_python_client.parser.properties import (
     ModelProperty,
 )
 
-from . import codegen, operation_table, spec_data
+from . import codegen, operation_table, params, spec_data
 from . import config as _config
 from .operation_view import OperationView, RenderError, header_argument, operation_view
+from .params import RequestTypes
 from .surface import iter_operations
 
 __all__ = ["RenderError", "Rendered", "header_argument", "render", "write"]
@@ -229,23 +230,26 @@ def environment() -> Environment:
     )
     env.globals.update(header=HEADER.rstrip("\n"), pascal=pascal)
     env.filters["doc"] = codegen.doc_block
+    env.filters["comment"] = params.comment_block
+    env.filters["cell"] = params.table_cell
     return env
 
 
 def build_views(
     spec: dict[str, Any], data: GeneratorData, config: _config.Config | None = None
-) -> tuple[list[ModelView], list[EnumView], list[OperationView]]:
+) -> tuple[list[ModelView], list[EnumView], list[OperationView], RequestTypes]:
     raw_ops = {(path, method): op for path, method, op in iter_operations(spec)}
     table = operation_table.extract(spec)
+    models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
+    enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
+    types = RequestTypes(spec, list(data.models), {m.name for m in models} | {e.name for e in enums})
     ops: list[OperationView] = []
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
             key = (codegen.raw(endpoint.path), endpoint.method.lower())
-            ops.append(operation_view(endpoint, raw_ops[key], table[key], config))
+            ops.append(operation_view(endpoint, raw_ops[key], table[key], types, config))
     ops.sort(key=lambda o: (o.resource, o.method))
-    models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
-    enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
-    return models, enums, ops
+    return models, enums, ops, types
 
 
 def _merge_named(
@@ -297,11 +301,13 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     warnings: list[str] = []
     model_texts: dict[str, str] = {}
     spec_names: list[str] = []
+    request_types: list[RequestTypes] = []
     for spec in prepared:
         spec_names.append(str(spec.get("x-sendmux-spec") or _config.recognise(spec, config).name))
         data, spec_warnings = parse(spec)
         warnings.extend(spec_warnings)
-        spec_models, spec_enums, spec_ops = build_views(spec, data, config)
+        spec_models, spec_enums, spec_ops, spec_types = build_views(spec, data, config)
+        request_types.append(spec_types)
         texts = {m.name: model_t.render(model=m) for m in spec_models}
         texts.update({e.name: enum_t.render(enum=e) for e in spec_enums})
         _merge_named("model", models, spec_models, model_texts, texts)
@@ -319,6 +325,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
         files[f"models/{view.module}.py"] = model_texts[view.name]
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
+    files.update(params.render_files(env, request_types))
     resource_t = env.get_template("resource.py.jinja")
     resources_init = env.get_template("resources_init.py.jinja")
     files["resources/__init__.py"] = resources_init.render(surfaces=surfaces, surface=None)

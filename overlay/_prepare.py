@@ -104,10 +104,11 @@ class Prepared:
 
 
 def _with_default_query(query: Mapping[str, object], defaults: Mapping[str, object]) -> Mapping[str, object]:
-    """The call's query with the client's defaults in the parameters it left UNSET (a given value wins)."""
+    """The call's query with the client's defaults in the parameters it left out (None or UNSET; a given
+    value wins)."""
     filled: dict[str, object] | None = None
     for name, value in query.items():
-        if isinstance(value, Unset) and name in defaults:
+        if (value is None or isinstance(value, Unset)) and name in defaults:
             if filled is None:
                 filled = dict(query)
             filled[name] = defaults[name]

@@ -9,7 +9,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from sendmux import UNSET
-from sendmux._encoding import encode_body, encode_path_param, encode_query, encode_value, format_datetime
+from sendmux._encoding import (
+    encode_body,
+    encode_path_param,
+    encode_query,
+    encode_value,
+    format_datetime,
+    omit_none,
+)
 
 
 class Color(str, enum.Enum):  # noqa: UP042 - the shape generated enums have
@@ -76,3 +83,11 @@ def test_repeated_urls_are_parsed_once_and_the_cache_stays_bounded() -> None:
     for i in range(_urls._URLS_MAX + 10):
         _urls.parsed_url(f"https://app.sendmux.ai/api/v1/domains/mdom_{i}")
     assert len(_urls._URLS) <= _urls._URLS_MAX
+
+
+def test_omit_none_leaves_out_none_except_where_the_api_takes_null() -> None:
+    fields = {"mode": None, "name": None, "domain": "d", "gone": UNSET, "flag": False, "n": 0}
+    body = omit_none(fields, nullable=("name",))
+    assert body == {"name": None, "domain": "d", "gone": UNSET, "flag": False, "n": 0}
+    assert json.loads(encode_body(body)) == {"name": None, "domain": "d", "flag": False, "n": 0}
+    assert omit_none({"a": None}) == {} and fields["mode"] is None  # a new dict; the input is kept

@@ -10,7 +10,7 @@ from ...._files import FileInput, upload_filename
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ...._streaming import AsyncBinaryResponse, BinaryResponse
@@ -36,7 +36,7 @@ class MailboxAttachmentsResource(SyncAPIResource):
         content_type: str,
         filename: str,
         size_bytes: int,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -49,10 +49,10 @@ class MailboxAttachmentsResource(SyncAPIResource):
         `POST /mailbox/attachment-uploads` · permission: `email.send`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             content_type: Content-Type that must be sent on the later PUT request.
             filename: Filename to use when sending the uploaded attachment.
             size_bytes: Exact byte length that must be sent on the later PUT request.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return self._client._request(
             _ops.OP_MAILBOX_CREATE_ATTACHMENT_UPLOAD,
@@ -72,8 +72,8 @@ class MailboxAttachmentsResource(SyncAPIResource):
         message_id: str,
         attachment_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        download_token: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        download_token: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -108,8 +108,8 @@ class MailboxAttachmentsResource(SyncAPIResource):
         self,
         *,
         file: FileInput,
-        filename: str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        filename: str | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -130,7 +130,7 @@ class MailboxAttachmentsResource(SyncAPIResource):
             _ops.OP_MAILBOX_UPLOAD_ATTACHMENT,
             RequestOptions(
                 query={
-                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "filename": upload_filename(file) if filename is None else filename,
                     "mailbox_id": mailbox_id,
                 },
                 content=file,
@@ -157,7 +157,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         content_type: str,
         filename: str,
         size_bytes: int,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -170,10 +170,10 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         `POST /mailbox/attachment-uploads` · permission: `email.send`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             content_type: Content-Type that must be sent on the later PUT request.
             filename: Filename to use when sending the uploaded attachment.
             size_bytes: Exact byte length that must be sent on the later PUT request.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
         """
         return await self._client._request(
             _ops.OP_MAILBOX_CREATE_ATTACHMENT_UPLOAD,
@@ -193,8 +193,8 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         message_id: str,
         attachment_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        download_token: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        download_token: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -229,8 +229,8 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
         self,
         *,
         file: FileInput,
-        filename: str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        filename: str | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -251,7 +251,7 @@ class AsyncMailboxAttachmentsResource(AsyncAPIResource):
             _ops.OP_MAILBOX_UPLOAD_ATTACHMENT,
             RequestOptions(
                 query={
-                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "filename": upload_filename(file) if filename is None else filename,
                     "mailbox_id": mailbox_id,
                 },
                 content=file,

@@ -9,7 +9,7 @@ from typing import Any
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     MailboxChanges,
@@ -42,16 +42,16 @@ class MailboxChangesResource(SyncAPIResource):
     def get(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        types: str | Unset = UNSET,
-        messages_since_state: str | Unset = UNSET,
-        folders_since_state: str | Unset = UNSET,
-        threads_since_state: str | Unset = UNSET,
-        submissions_since_state: str | Unset = UNSET,
-        identities_since_state: str | Unset = UNSET,
-        quotas_since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        types: str | None = None,
+        messages_since_state: str | None = None,
+        folders_since_state: str | None = None,
+        threads_since_state: str | None = None,
+        submissions_since_state: str | None = None,
+        identities_since_state: str | None = None,
+        quotas_since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -110,16 +110,16 @@ class AsyncMailboxChangesResource(AsyncAPIResource):
     async def get(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        types: str | Unset = UNSET,
-        messages_since_state: str | Unset = UNSET,
-        folders_since_state: str | Unset = UNSET,
-        threads_since_state: str | Unset = UNSET,
-        submissions_since_state: str | Unset = UNSET,
-        identities_since_state: str | Unset = UNSET,
-        quotas_since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        types: str | None = None,
+        messages_since_state: str | None = None,
+        folders_since_state: str | None = None,
+        threads_since_state: str | None = None,
+        submissions_since_state: str | None = None,
+        identities_since_state: str | None = None,
+        quotas_since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     Connection,
@@ -26,7 +26,7 @@ class MailboxConnectionResource(SyncAPIResource):
     def get(
         self,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -65,7 +65,7 @@ class AsyncMailboxConnectionResource(AsyncAPIResource):
     async def get(
         self,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ...._events import AsyncEventStream, EventStream
@@ -30,11 +30,11 @@ class MailboxEventsResource(SyncAPIResource):
     def stream(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
-        event_types: str | Unset = UNSET,
-        last_event_id: str | Unset = UNSET,
-        ping: int | Unset = UNSET,
-        close_after: int | Unset = UNSET,
+        mailbox_id: str | None = None,
+        event_types: str | None = None,
+        last_event_id: str | None = None,
+        ping: int | None = None,
+        close_after: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -80,11 +80,11 @@ class AsyncMailboxEventsResource(AsyncAPIResource):
     def stream(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
-        event_types: str | Unset = UNSET,
-        last_event_id: str | Unset = UNSET,
-        ping: int | Unset = UNSET,
-        close_after: int | Unset = UNSET,
+        mailbox_id: str | None = None,
+        event_types: str | None = None,
+        last_event_id: str | None = None,
+        ping: int | None = None,
+        close_after: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ...._encoding import omit_none
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
@@ -35,9 +36,9 @@ class MailboxFoldersResource(SyncAPIResource):
     def changes(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -68,9 +69,9 @@ class MailboxFoldersResource(SyncAPIResource):
         self,
         *,
         name: str,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         parent_id: str | None | Unset = UNSET,
-        sort_order: int | Unset = UNSET,
+        sort_order: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -84,12 +85,15 @@ class MailboxFoldersResource(SyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            parent_id: `None` sends JSON null (clears it); leave the argument out to send nothing.
         """
         return self._client._request(
             _ops.OP_MAILBOX_CREATE_FOLDER,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                body=omit_none(
+                    {"name": name, "parent_id": parent_id, "sort_order": sort_order}, nullable=("parent_id",)
+                ),
                 cast=MailboxFolder.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -102,8 +106,8 @@ class MailboxFoldersResource(SyncAPIResource):
         self,
         folder_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -136,8 +140,8 @@ class MailboxFoldersResource(SyncAPIResource):
         self,
         folder_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -169,9 +173,9 @@ class MailboxFoldersResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -203,9 +207,9 @@ class MailboxFoldersResource(SyncAPIResource):
     def query_changes(
         self,
         *,
-        since_query_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_query_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -236,11 +240,11 @@ class MailboxFoldersResource(SyncAPIResource):
         self,
         folder_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
-        name: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
+        name: str | None = None,
         parent_id: str | None | Unset = UNSET,
-        sort_order: int | Unset = UNSET,
+        sort_order: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -254,6 +258,7 @@ class MailboxFoldersResource(SyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            parent_id: `None` sends JSON null (clears it); leave the argument out to send nothing.
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPDATE_FOLDER,
@@ -261,7 +266,9 @@ class MailboxFoldersResource(SyncAPIResource):
                 path_params=(folder_id,),
                 query={"mailbox_id": mailbox_id},
                 headers={"If-Match": if_match},
-                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                body=omit_none(
+                    {"name": name, "parent_id": parent_id, "sort_order": sort_order}, nullable=("parent_id",)
+                ),
                 cast=MailboxFolder.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -282,9 +289,9 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     def changes(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -315,9 +322,9 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         self,
         *,
         name: str,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         parent_id: str | None | Unset = UNSET,
-        sort_order: int | Unset = UNSET,
+        sort_order: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -331,12 +338,15 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            parent_id: `None` sends JSON null (clears it); leave the argument out to send nothing.
         """
         return await self._client._request(
             _ops.OP_MAILBOX_CREATE_FOLDER,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                body=omit_none(
+                    {"name": name, "parent_id": parent_id, "sort_order": sort_order}, nullable=("parent_id",)
+                ),
                 cast=MailboxFolder.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -349,8 +359,8 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         self,
         folder_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -383,8 +393,8 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         self,
         folder_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -416,9 +426,9 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -450,9 +460,9 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
     def query_changes(
         self,
         *,
-        since_query_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_query_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -483,11 +493,11 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
         self,
         folder_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
-        name: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
+        name: str | None = None,
         parent_id: str | None | Unset = UNSET,
-        sort_order: int | Unset = UNSET,
+        sort_order: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -501,6 +511,7 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            parent_id: `None` sends JSON null (clears it); leave the argument out to send nothing.
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPDATE_FOLDER,
@@ -508,7 +519,9 @@ class AsyncMailboxFoldersResource(AsyncAPIResource):
                 path_params=(folder_id,),
                 query={"mailbox_id": mailbox_id},
                 headers={"If-Match": if_match},
-                body={"name": name, "parent_id": parent_id, "sort_order": sort_order},
+                body=omit_none(
+                    {"name": name, "parent_id": parent_id, "sort_order": sort_order}, nullable=("parent_id",)
+                ),
                 cast=MailboxFolder.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -9,7 +9,7 @@ from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     MailboxIdentity,
@@ -27,9 +27,9 @@ class MailboxIdentitiesResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -70,9 +70,9 @@ class AsyncMailboxIdentitiesResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -26,7 +26,7 @@ class MailboxIdentityResource(SyncAPIResource):
     def get(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -56,7 +56,7 @@ class MailboxIdentityResource(SyncAPIResource):
     def update(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         html_signature: str | None | Unset = UNSET,
         name: str | None | Unset = UNSET,
         text_signature: str | None | Unset = UNSET,
@@ -73,9 +73,9 @@ class MailboxIdentityResource(SyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            html_signature: HTML signature appended to Mailbox API sends that include html_body.
-            name: Default sender name. Send null or an empty string to clear it.
-            text_signature: Plain text signature appended to Mailbox API sends that include text_body.
+            html_signature: HTML signature appended to Mailbox API sends that include html_body. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            name: Default sender name. Send null or an empty string to clear it. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            text_signature: Plain text signature appended to Mailbox API sends that include text_body. `None` sends JSON null (clears it); leave the argument out to send nothing.
         """
         return self._client._request(
             _ops.OP_MAILBOX_UPDATE_IDENTITY,
@@ -102,7 +102,7 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
     async def get(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -132,7 +132,7 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
     async def update(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
+        mailbox_id: str | None = None,
         html_signature: str | None | Unset = UNSET,
         name: str | None | Unset = UNSET,
         text_signature: str | None | Unset = UNSET,
@@ -149,9 +149,9 @@ class AsyncMailboxIdentityResource(AsyncAPIResource):
 
         Args:
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            html_signature: HTML signature appended to Mailbox API sends that include html_body.
-            name: Default sender name. Send null or an empty string to clear it.
-            text_signature: Plain text signature appended to Mailbox API sends that include text_body.
+            html_signature: HTML signature appended to Mailbox API sends that include html_body. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            name: Default sender name. Send null or an empty string to clear it. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            text_signature: Plain text signature appended to Mailbox API sends that include text_body. `None` sends JSON null (clears it); leave the argument out to send nothing.
         """
         return await self._client._request(
             _ops.OP_MAILBOX_UPDATE_IDENTITY,

@@ -4,16 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
+from ...._encoding import omit_none
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ...._feeds import AsyncChangeFeed, ChangeFeed
+    from ...params import (
+        MailboxAddressParam,
+        SendMailboxMessageAttachmentParam,
+        SendMailboxMessageBodyFromParam,
+    )
 
 from ... import operations as _ops
 from ...models import (
@@ -43,8 +49,6 @@ from ...models import (
     MailboxRawBody,
     MailboxSearchSnippetsResult,
     PatchMailboxMessageBodyKeywords,
-    SendMailboxMessageBodyAttachmentsItemObject,
-    SendMailboxMessageBodyAttachmentsItemObject2,
     SendMailboxMessageBodyCustomHeaders,
     SendMailboxMessageBodyFrom,
     SendMailboxMessageResult,
@@ -63,9 +67,9 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         *,
         ids: Sequence[str],
-        mailbox_id: str | Unset = UNSET,
-        if_in_state: str | Unset = UNSET,
-        permanent: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_in_state: str | None = None,
+        permanent: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -78,8 +82,8 @@ class MailboxMessagesResource(SyncAPIResource):
         `POST /mailbox/messages:batch-delete` · permission: `mailbox.settings.update`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             ids: Message IDs to delete, maximum 100.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             if_in_state: Optional message state token for stale-write protection.
             permanent: When true, permanently deletes instead of moving to Trash.
         """
@@ -87,7 +91,7 @@ class MailboxMessagesResource(SyncAPIResource):
             _ops.OP_MAILBOX_BATCH_DELETE_MESSAGES,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={"ids": ids, "if_in_state": if_in_state, "permanent": permanent},
+                body=omit_none({"ids": ids, "if_in_state": if_in_state, "permanent": permanent}),
                 cast=MailboxBatchDeleteMessagesResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -100,16 +104,20 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         *,
         ids: Sequence[str],
-        mailbox_id: str | Unset = UNSET,
-        body_mode: MailboxBatchGetBodyBodyMode | str | Unset = UNSET,
-        include_attachments: MailboxBatchGetBodyIncludeAttachments | str | Unset = UNSET,
-        include_headers: MailboxBatchGetBodyIncludeHeaders | str | Unset = UNSET,
-        include_html: bool | Unset = UNSET,
-        include_links: bool | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        part: MailboxBatchGetBodyPart | str | Unset = UNSET,
-        strip_quotes: bool | Unset = UNSET,
-        strip_signature: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        body_mode: Literal["none", "raw", "clean_json"] | MailboxBatchGetBodyBodyMode | None = None,
+        include_attachments: Literal["none", "metadata"]
+        | MailboxBatchGetBodyIncludeAttachments
+        | None = None,
+        include_headers: Literal["none", "selected", "full"]
+        | MailboxBatchGetBodyIncludeHeaders
+        | None = None,
+        include_html: bool | None = None,
+        include_links: bool | None = None,
+        max_body_chars: int | None = None,
+        part: Literal["auto", "text", "html", "both"] | MailboxBatchGetBodyPart | None = None,
+        strip_quotes: bool | None = None,
+        strip_signature: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -122,8 +130,8 @@ class MailboxMessagesResource(SyncAPIResource):
         `POST /mailbox/messages:batch-get` · permission: `mailbox.read`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             ids: Message IDs to fetch, maximum 100.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             body_mode: Body shape to include for each message.
             include_attachments: Attachment detail to include. Contents are not returned.
             include_headers: Header detail to include in each message.
@@ -138,18 +146,20 @@ class MailboxMessagesResource(SyncAPIResource):
             _ops.OP_MAILBOX_BATCH_GET_MESSAGES,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={
-                    "ids": ids,
-                    "body_mode": body_mode,
-                    "include_attachments": include_attachments,
-                    "include_headers": include_headers,
-                    "include_html": include_html,
-                    "include_links": include_links,
-                    "max_body_chars": max_body_chars,
-                    "part": part,
-                    "strip_quotes": strip_quotes,
-                    "strip_signature": strip_signature,
-                },
+                body=omit_none(
+                    {
+                        "ids": ids,
+                        "body_mode": body_mode,
+                        "include_attachments": include_attachments,
+                        "include_headers": include_headers,
+                        "include_html": include_html,
+                        "include_links": include_links,
+                        "max_body_chars": max_body_chars,
+                        "part": part,
+                        "strip_quotes": strip_quotes,
+                        "strip_signature": strip_signature,
+                    }
+                ),
                 cast=MailboxBatchGetResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -162,11 +172,11 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         *,
         ids: Sequence[str],
-        mailbox_id: str | Unset = UNSET,
-        flagged: bool | Unset = UNSET,
-        if_in_state: str | Unset = UNSET,
-        keywords: BatchUpdateMailboxMessagesBodyKeywords | Mapping[str, Any] | Unset = UNSET,
-        seen: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        flagged: bool | None = None,
+        if_in_state: str | None = None,
+        keywords: BatchUpdateMailboxMessagesBodyKeywords | Mapping[str, bool] | None = None,
+        seen: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -179,8 +189,8 @@ class MailboxMessagesResource(SyncAPIResource):
         `POST /mailbox/messages:batch-update` · permission: `mailbox.settings.update`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             ids: Message IDs to update, maximum 100.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             flagged: Set or clear the flagged marker.
             if_in_state: Optional message state token for stale-write protection.
             keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
@@ -190,13 +200,15 @@ class MailboxMessagesResource(SyncAPIResource):
             _ops.OP_MAILBOX_BATCH_UPDATE_MESSAGES,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={
-                    "ids": ids,
-                    "flagged": flagged,
-                    "if_in_state": if_in_state,
-                    "keywords": keywords,
-                    "seen": seen,
-                },
+                body=omit_none(
+                    {
+                        "ids": ids,
+                        "flagged": flagged,
+                        "if_in_state": if_in_state,
+                        "keywords": keywords,
+                        "seen": seen,
+                    }
+                ),
                 cast=MailboxBatchUpdateMessagesResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -208,26 +220,26 @@ class MailboxMessagesResource(SyncAPIResource):
     def count(
         self,
         *,
-        folder_id: str | Unset = UNSET,
-        thread_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        folder_id: str | None = None,
+        thread_id: str | None = None,
+        q: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -298,9 +310,9 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         message_id: str,
         *,
-        permanent: bool | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
+        permanent: bool | None = None,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -333,8 +345,8 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         message_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -369,10 +381,10 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         message_id: str,
         *,
-        part: MailboxListBodyPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        part: Literal["text", "html", "both"] | MailboxListBodyPart | None = None,
+        max_body_chars: int | None = None,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -409,16 +421,16 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         message_id: str,
         *,
-        part: MailboxListContentPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        strip_signature: bool | Unset = UNSET,
-        strip_quotes: bool | Unset = UNSET,
-        include_links: bool | Unset = UNSET,
-        include_html: bool | Unset = UNSET,
-        include_headers: MailboxListContentIncludeHeaders | str | Unset = UNSET,
-        include_attachments: MailboxListContentIncludeAttachments | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        part: Literal["auto", "text", "html"] | MailboxListContentPart | None = None,
+        max_body_chars: int | None = None,
+        strip_signature: bool | None = None,
+        strip_quotes: bool | None = None,
+        include_links: bool | None = None,
+        include_html: bool | None = None,
+        include_headers: Literal["none", "selected", "full"] | MailboxListContentIncludeHeaders | None = None,
+        include_attachments: Literal["none", "metadata"] | MailboxListContentIncludeAttachments | None = None,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -470,30 +482,32 @@ class MailboxMessagesResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        folder_id: str | Unset = UNSET,
-        thread_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        sort_by: MailboxListMessagesSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListMessagesSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        folder_id: str | None = None,
+        thread_id: str | None = None,
+        q: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        sort_by: Literal["received_at", "sent_at", "subject", "from", "to", "size_bytes"]
+        | MailboxListMessagesSortBy
+        | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxListMessagesSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -571,31 +585,33 @@ class MailboxMessagesResource(SyncAPIResource):
     def query_changes(
         self,
         *,
-        since_query_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        up_to_id: str | Unset = UNSET,
-        calculate_total: bool | Unset = UNSET,
-        folder_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        sort_by: MailboxQueryMessageChangesSortBy | str | Unset = UNSET,
-        sort_direction: MailboxQueryMessageChangesSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_query_state: str | None = None,
+        limit: int | None = None,
+        up_to_id: str | None = None,
+        calculate_total: bool | None = None,
+        folder_id: str | None = None,
+        q: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        sort_by: Literal["received_at", "sent_at", "subject", "from", "to", "size_bytes"]
+        | MailboxQueryMessageChangesSortBy
+        | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxQueryMessageChangesSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -670,26 +686,26 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         *,
         q: str,
-        folder_id: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        message_ids: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        folder_id: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        message_ids: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -702,6 +718,7 @@ class MailboxMessagesResource(SyncAPIResource):
         `GET /mailbox/messages/search-snippets` · permission: `mailbox.read`
 
         Args:
+            q: Search text used to generate snippets.
             folder_id: Filter to messages in this folder ID.
             from_: Filter by sender email address or display name.
             to: Filter by To recipient email address or display name.
@@ -719,7 +736,6 @@ class MailboxMessagesResource(SyncAPIResource):
             before: Filter to messages before this ISO 8601 timestamp.
             has_attachment: When true, only return messages with attachments.
             is_unread: When true, only return unread messages.
-            q: Search text used to generate snippets.
             message_ids: Comma-separated message IDs, maximum 100.
             limit: Maximum results (default 50, max 100).
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
@@ -762,22 +778,17 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         *,
         subject: str,
-        to: Sequence[MailboxAddress | Mapping[str, Any]],
-        mailbox_id: str | Unset = UNSET,
-        idempotency_key: str | Unset = UNSET,
-        attachments: Sequence[
-            SendMailboxMessageBodyAttachmentsItemObject
-            | Mapping[str, Any]
-            | SendMailboxMessageBodyAttachmentsItemObject2
-        ]
-        | Unset = UNSET,
-        bcc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
-        cc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
-        custom_headers: SendMailboxMessageBodyCustomHeaders | Mapping[str, Any] | Unset = UNSET,
-        from_: SendMailboxMessageBodyFrom | Mapping[str, Any] | Unset = UNSET,
-        html_body: str | Unset = UNSET,
-        reply_to: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
-        text_body: str | Unset = UNSET,
+        to: Sequence[MailboxAddress | MailboxAddressParam],
+        mailbox_id: str | None = None,
+        idempotency_key: str | None = None,
+        attachments: Sequence[SendMailboxMessageAttachmentParam] | None = None,
+        bcc: Sequence[MailboxAddress | MailboxAddressParam] | None = None,
+        cc: Sequence[MailboxAddress | MailboxAddressParam] | None = None,
+        custom_headers: SendMailboxMessageBodyCustomHeaders | Mapping[str, str] | None = None,
+        from_: SendMailboxMessageBodyFrom | SendMailboxMessageBodyFromParam | None = None,
+        html_body: str | None = None,
+        reply_to: Sequence[MailboxAddress | MailboxAddressParam] | None = None,
+        text_body: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -790,10 +801,10 @@ class MailboxMessagesResource(SyncAPIResource):
         `POST /mailbox/messages/send` · permission: `email.send`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (mailbox, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             subject: Subject line for the outgoing email.
             to: Primary recipients.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (mailbox, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             attachments: Attachments to send with the message.
             bcc: BCC recipients.
             cc: CC recipients.
@@ -807,18 +818,20 @@ class MailboxMessagesResource(SyncAPIResource):
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "subject": subject,
-                    "to": to,
-                    "attachments": attachments,
-                    "bcc": bcc,
-                    "cc": cc,
-                    "custom_headers": custom_headers,
-                    "from": from_,
-                    "html_body": html_body,
-                    "reply_to": reply_to,
-                    "text_body": text_body,
-                },
+                body=omit_none(
+                    {
+                        "subject": subject,
+                        "to": to,
+                        "attachments": attachments,
+                        "bcc": bcc,
+                        "cc": cc,
+                        "custom_headers": custom_headers,
+                        "from": from_,
+                        "html_body": html_body,
+                        "reply_to": reply_to,
+                        "text_body": text_body,
+                    }
+                ),
                 cast=SendMailboxMessageResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -831,11 +844,11 @@ class MailboxMessagesResource(SyncAPIResource):
         self,
         message_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
-        flagged: bool | Unset = UNSET,
-        keywords: PatchMailboxMessageBodyKeywords | Mapping[str, Any] | Unset = UNSET,
-        seen: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
+        flagged: bool | None = None,
+        keywords: PatchMailboxMessageBodyKeywords | Mapping[str, bool] | None = None,
+        seen: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -857,7 +870,7 @@ class MailboxMessagesResource(SyncAPIResource):
                 path_params=(message_id,),
                 query={"mailbox_id": mailbox_id},
                 headers={"If-Match": if_match},
-                body={"flagged": flagged, "keywords": keywords, "seen": seen},
+                body=omit_none({"flagged": flagged, "keywords": keywords, "seen": seen}),
                 cast=MailboxMessage.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -879,9 +892,9 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         *,
         ids: Sequence[str],
-        mailbox_id: str | Unset = UNSET,
-        if_in_state: str | Unset = UNSET,
-        permanent: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_in_state: str | None = None,
+        permanent: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -894,8 +907,8 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         `POST /mailbox/messages:batch-delete` · permission: `mailbox.settings.update`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             ids: Message IDs to delete, maximum 100.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             if_in_state: Optional message state token for stale-write protection.
             permanent: When true, permanently deletes instead of moving to Trash.
         """
@@ -903,7 +916,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             _ops.OP_MAILBOX_BATCH_DELETE_MESSAGES,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={"ids": ids, "if_in_state": if_in_state, "permanent": permanent},
+                body=omit_none({"ids": ids, "if_in_state": if_in_state, "permanent": permanent}),
                 cast=MailboxBatchDeleteMessagesResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -916,16 +929,20 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         *,
         ids: Sequence[str],
-        mailbox_id: str | Unset = UNSET,
-        body_mode: MailboxBatchGetBodyBodyMode | str | Unset = UNSET,
-        include_attachments: MailboxBatchGetBodyIncludeAttachments | str | Unset = UNSET,
-        include_headers: MailboxBatchGetBodyIncludeHeaders | str | Unset = UNSET,
-        include_html: bool | Unset = UNSET,
-        include_links: bool | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        part: MailboxBatchGetBodyPart | str | Unset = UNSET,
-        strip_quotes: bool | Unset = UNSET,
-        strip_signature: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        body_mode: Literal["none", "raw", "clean_json"] | MailboxBatchGetBodyBodyMode | None = None,
+        include_attachments: Literal["none", "metadata"]
+        | MailboxBatchGetBodyIncludeAttachments
+        | None = None,
+        include_headers: Literal["none", "selected", "full"]
+        | MailboxBatchGetBodyIncludeHeaders
+        | None = None,
+        include_html: bool | None = None,
+        include_links: bool | None = None,
+        max_body_chars: int | None = None,
+        part: Literal["auto", "text", "html", "both"] | MailboxBatchGetBodyPart | None = None,
+        strip_quotes: bool | None = None,
+        strip_signature: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -938,8 +955,8 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         `POST /mailbox/messages:batch-get` · permission: `mailbox.read`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             ids: Message IDs to fetch, maximum 100.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             body_mode: Body shape to include for each message.
             include_attachments: Attachment detail to include. Contents are not returned.
             include_headers: Header detail to include in each message.
@@ -954,18 +971,20 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             _ops.OP_MAILBOX_BATCH_GET_MESSAGES,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={
-                    "ids": ids,
-                    "body_mode": body_mode,
-                    "include_attachments": include_attachments,
-                    "include_headers": include_headers,
-                    "include_html": include_html,
-                    "include_links": include_links,
-                    "max_body_chars": max_body_chars,
-                    "part": part,
-                    "strip_quotes": strip_quotes,
-                    "strip_signature": strip_signature,
-                },
+                body=omit_none(
+                    {
+                        "ids": ids,
+                        "body_mode": body_mode,
+                        "include_attachments": include_attachments,
+                        "include_headers": include_headers,
+                        "include_html": include_html,
+                        "include_links": include_links,
+                        "max_body_chars": max_body_chars,
+                        "part": part,
+                        "strip_quotes": strip_quotes,
+                        "strip_signature": strip_signature,
+                    }
+                ),
                 cast=MailboxBatchGetResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -978,11 +997,11 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         *,
         ids: Sequence[str],
-        mailbox_id: str | Unset = UNSET,
-        flagged: bool | Unset = UNSET,
-        if_in_state: str | Unset = UNSET,
-        keywords: BatchUpdateMailboxMessagesBodyKeywords | Mapping[str, Any] | Unset = UNSET,
-        seen: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        flagged: bool | None = None,
+        if_in_state: str | None = None,
+        keywords: BatchUpdateMailboxMessagesBodyKeywords | Mapping[str, bool] | None = None,
+        seen: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -995,8 +1014,8 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         `POST /mailbox/messages:batch-update` · permission: `mailbox.settings.update`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             ids: Message IDs to update, maximum 100.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
             flagged: Set or clear the flagged marker.
             if_in_state: Optional message state token for stale-write protection.
             keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
@@ -1006,13 +1025,15 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             _ops.OP_MAILBOX_BATCH_UPDATE_MESSAGES,
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
-                body={
-                    "ids": ids,
-                    "flagged": flagged,
-                    "if_in_state": if_in_state,
-                    "keywords": keywords,
-                    "seen": seen,
-                },
+                body=omit_none(
+                    {
+                        "ids": ids,
+                        "flagged": flagged,
+                        "if_in_state": if_in_state,
+                        "keywords": keywords,
+                        "seen": seen,
+                    }
+                ),
                 cast=MailboxBatchUpdateMessagesResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1024,26 +1045,26 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     async def count(
         self,
         *,
-        folder_id: str | Unset = UNSET,
-        thread_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        folder_id: str | None = None,
+        thread_id: str | None = None,
+        q: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1114,9 +1135,9 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         message_id: str,
         *,
-        permanent: bool | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
+        permanent: bool | None = None,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1149,8 +1170,8 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         message_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1185,10 +1206,10 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         message_id: str,
         *,
-        part: MailboxListBodyPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        part: Literal["text", "html", "both"] | MailboxListBodyPart | None = None,
+        max_body_chars: int | None = None,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1225,16 +1246,16 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         message_id: str,
         *,
-        part: MailboxListContentPart | str | Unset = UNSET,
-        max_body_chars: int | Unset = UNSET,
-        strip_signature: bool | Unset = UNSET,
-        strip_quotes: bool | Unset = UNSET,
-        include_links: bool | Unset = UNSET,
-        include_html: bool | Unset = UNSET,
-        include_headers: MailboxListContentIncludeHeaders | str | Unset = UNSET,
-        include_attachments: MailboxListContentIncludeAttachments | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        part: Literal["auto", "text", "html"] | MailboxListContentPart | None = None,
+        max_body_chars: int | None = None,
+        strip_signature: bool | None = None,
+        strip_quotes: bool | None = None,
+        include_links: bool | None = None,
+        include_html: bool | None = None,
+        include_headers: Literal["none", "selected", "full"] | MailboxListContentIncludeHeaders | None = None,
+        include_attachments: Literal["none", "metadata"] | MailboxListContentIncludeAttachments | None = None,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1286,30 +1307,32 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        folder_id: str | Unset = UNSET,
-        thread_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        sort_by: MailboxListMessagesSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListMessagesSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        folder_id: str | None = None,
+        thread_id: str | None = None,
+        q: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        sort_by: Literal["received_at", "sent_at", "subject", "from", "to", "size_bytes"]
+        | MailboxListMessagesSortBy
+        | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxListMessagesSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1387,31 +1410,33 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
     def query_changes(
         self,
         *,
-        since_query_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        up_to_id: str | Unset = UNSET,
-        calculate_total: bool | Unset = UNSET,
-        folder_id: str | Unset = UNSET,
-        q: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        sort_by: MailboxQueryMessageChangesSortBy | str | Unset = UNSET,
-        sort_direction: MailboxQueryMessageChangesSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_query_state: str | None = None,
+        limit: int | None = None,
+        up_to_id: str | None = None,
+        calculate_total: bool | None = None,
+        folder_id: str | None = None,
+        q: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        sort_by: Literal["received_at", "sent_at", "subject", "from", "to", "size_bytes"]
+        | MailboxQueryMessageChangesSortBy
+        | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxQueryMessageChangesSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1486,26 +1511,26 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         *,
         q: str,
-        folder_id: str | Unset = UNSET,
-        from_: str | Unset = UNSET,
-        to: str | Unset = UNSET,
-        cc: str | Unset = UNSET,
-        bcc: str | Unset = UNSET,
-        subject: str | Unset = UNSET,
-        body: str | Unset = UNSET,
-        header_name: str | Unset = UNSET,
-        header_value: str | Unset = UNSET,
-        min_size_bytes: int | Unset = UNSET,
-        max_size_bytes: int | Unset = UNSET,
-        keyword: str | Unset = UNSET,
-        not_keyword: str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        has_attachment: bool | Unset = UNSET,
-        is_unread: bool | Unset = UNSET,
-        message_ids: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        folder_id: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        cc: str | None = None,
+        bcc: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        min_size_bytes: int | None = None,
+        max_size_bytes: int | None = None,
+        keyword: str | None = None,
+        not_keyword: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        has_attachment: bool | None = None,
+        is_unread: bool | None = None,
+        message_ids: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1518,6 +1543,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         `GET /mailbox/messages/search-snippets` · permission: `mailbox.read`
 
         Args:
+            q: Search text used to generate snippets.
             folder_id: Filter to messages in this folder ID.
             from_: Filter by sender email address or display name.
             to: Filter by To recipient email address or display name.
@@ -1535,7 +1561,6 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             before: Filter to messages before this ISO 8601 timestamp.
             has_attachment: When true, only return messages with attachments.
             is_unread: When true, only return unread messages.
-            q: Search text used to generate snippets.
             message_ids: Comma-separated message IDs, maximum 100.
             limit: Maximum results (default 50, max 100).
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
@@ -1578,22 +1603,17 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         *,
         subject: str,
-        to: Sequence[MailboxAddress | Mapping[str, Any]],
-        mailbox_id: str | Unset = UNSET,
-        idempotency_key: str | Unset = UNSET,
-        attachments: Sequence[
-            SendMailboxMessageBodyAttachmentsItemObject
-            | Mapping[str, Any]
-            | SendMailboxMessageBodyAttachmentsItemObject2
-        ]
-        | Unset = UNSET,
-        bcc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
-        cc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
-        custom_headers: SendMailboxMessageBodyCustomHeaders | Mapping[str, Any] | Unset = UNSET,
-        from_: SendMailboxMessageBodyFrom | Mapping[str, Any] | Unset = UNSET,
-        html_body: str | Unset = UNSET,
-        reply_to: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
-        text_body: str | Unset = UNSET,
+        to: Sequence[MailboxAddress | MailboxAddressParam],
+        mailbox_id: str | None = None,
+        idempotency_key: str | None = None,
+        attachments: Sequence[SendMailboxMessageAttachmentParam] | None = None,
+        bcc: Sequence[MailboxAddress | MailboxAddressParam] | None = None,
+        cc: Sequence[MailboxAddress | MailboxAddressParam] | None = None,
+        custom_headers: SendMailboxMessageBodyCustomHeaders | Mapping[str, str] | None = None,
+        from_: SendMailboxMessageBodyFrom | SendMailboxMessageBodyFromParam | None = None,
+        html_body: str | None = None,
+        reply_to: Sequence[MailboxAddress | MailboxAddressParam] | None = None,
+        text_body: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1606,10 +1626,10 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         `POST /mailbox/messages/send` · permission: `email.send`
 
         Args:
-            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (mailbox, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             subject: Subject line for the outgoing email.
             to: Primary recipients.
+            mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (mailbox, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             attachments: Attachments to send with the message.
             bcc: BCC recipients.
             cc: CC recipients.
@@ -1623,18 +1643,20 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
             RequestOptions(
                 query={"mailbox_id": mailbox_id},
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "subject": subject,
-                    "to": to,
-                    "attachments": attachments,
-                    "bcc": bcc,
-                    "cc": cc,
-                    "custom_headers": custom_headers,
-                    "from": from_,
-                    "html_body": html_body,
-                    "reply_to": reply_to,
-                    "text_body": text_body,
-                },
+                body=omit_none(
+                    {
+                        "subject": subject,
+                        "to": to,
+                        "attachments": attachments,
+                        "bcc": bcc,
+                        "cc": cc,
+                        "custom_headers": custom_headers,
+                        "from": from_,
+                        "html_body": html_body,
+                        "reply_to": reply_to,
+                        "text_body": text_body,
+                    }
+                ),
                 cast=SendMailboxMessageResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1647,11 +1669,11 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         self,
         message_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_match: str | Unset = UNSET,
-        flagged: bool | Unset = UNSET,
-        keywords: PatchMailboxMessageBodyKeywords | Mapping[str, Any] | Unset = UNSET,
-        seen: bool | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_match: str | None = None,
+        flagged: bool | None = None,
+        keywords: PatchMailboxMessageBodyKeywords | Mapping[str, bool] | None = None,
+        seen: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1673,7 +1695,7 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
                 path_params=(message_id,),
                 query={"mailbox_id": mailbox_id},
                 headers={"If-Match": if_match},
-                body={"flagged": flagged, "keywords": keywords, "seen": seen},
+                body=omit_none({"flagged": flagged, "keywords": keywords, "seen": seen}),
                 cast=MailboxMessage.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ...._feeds import AsyncChangeFeed, ChangeFeed
@@ -37,9 +37,9 @@ class MailboxQuotasResource(SyncAPIResource):
     def changes(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -69,15 +69,15 @@ class MailboxQuotasResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        name: str | Unset = UNSET,
-        scope: MailboxListQuotasScope | str | Unset = UNSET,
-        resource_type: MailboxListQuotasResourceType | str | Unset = UNSET,
-        type: str | Unset = UNSET,
-        sort_by: MailboxListQuotasSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListQuotasSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        name: str | None = None,
+        scope: Literal["account", "domain", "global"] | MailboxListQuotasScope | None = None,
+        resource_type: Literal["count", "octets"] | MailboxListQuotasResourceType | None = None,
+        type: str | None = None,
+        sort_by: Literal["name", "used"] | MailboxListQuotasSortBy | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxListQuotasSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -126,9 +126,9 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
     def changes(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -158,15 +158,15 @@ class AsyncMailboxQuotasResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        name: str | Unset = UNSET,
-        scope: MailboxListQuotasScope | str | Unset = UNSET,
-        resource_type: MailboxListQuotasResourceType | str | Unset = UNSET,
-        type: str | Unset = UNSET,
-        sort_by: MailboxListQuotasSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListQuotasSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        name: str | None = None,
+        scope: Literal["account", "domain", "global"] | MailboxListQuotasScope | None = None,
+        resource_type: Literal["count", "octets"] | MailboxListQuotasResourceType | None = None,
+        type: str | None = None,
+        sort_by: Literal["name", "used"] | MailboxListQuotasSortBy | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxListQuotasSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

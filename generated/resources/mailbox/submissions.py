@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ...._feeds import AsyncChangeFeed, ChangeFeed
@@ -36,9 +36,9 @@ class MailboxSubmissionsResource(SyncAPIResource):
     def changes(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -69,8 +69,8 @@ class MailboxSubmissionsResource(SyncAPIResource):
         self,
         submission_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -102,17 +102,17 @@ class MailboxSubmissionsResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        identity_ids: str | Unset = UNSET,
-        email_ids: str | Unset = UNSET,
-        thread_ids: str | Unset = UNSET,
-        undo_status: MailboxListSubmissionsUndoStatus | str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        sort_by: MailboxListSubmissionsSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListSubmissionsSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        identity_ids: str | None = None,
+        email_ids: str | None = None,
+        thread_ids: str | None = None,
+        undo_status: Literal["pending", "final", "canceled"] | MailboxListSubmissionsUndoStatus | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        sort_by: Literal["send_at", "email_id", "thread_id"] | MailboxListSubmissionsSortBy | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxListSubmissionsSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -166,9 +166,9 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
     def changes(
         self,
         *,
-        since_state: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        since_state: str | None = None,
+        limit: int | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -199,8 +199,8 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
         self,
         submission_id: str,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -232,17 +232,17 @@ class AsyncMailboxSubmissionsResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        identity_ids: str | Unset = UNSET,
-        email_ids: str | Unset = UNSET,
-        thread_ids: str | Unset = UNSET,
-        undo_status: MailboxListSubmissionsUndoStatus | str | Unset = UNSET,
-        after: str | Unset = UNSET,
-        before: str | Unset = UNSET,
-        sort_by: MailboxListSubmissionsSortBy | str | Unset = UNSET,
-        sort_direction: MailboxListSubmissionsSortDirection | str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        identity_ids: str | None = None,
+        email_ids: str | None = None,
+        thread_ids: str | None = None,
+        undo_status: Literal["pending", "final", "canceled"] | MailboxListSubmissionsUndoStatus | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        sort_by: Literal["send_at", "email_id", "thread_id"] | MailboxListSubmissionsSortBy | None = None,
+        sort_direction: Literal["asc", "desc"] | MailboxListSubmissionsSortDirection | None = None,
+        mailbox_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     MailboxUsage,
@@ -26,8 +26,8 @@ class MailboxUsageResource(SyncAPIResource):
     def get(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -67,8 +67,8 @@ class AsyncMailboxUsageResource(AsyncAPIResource):
     async def get(
         self,
         *,
-        mailbox_id: str | Unset = UNSET,
-        if_none_match: str | Unset = UNSET,
+        mailbox_id: str | None = None,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

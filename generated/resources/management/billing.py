@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     Balance,
@@ -61,7 +62,7 @@ class BillingResource(SyncAPIResource):
     def get_spend_summary(
         self,
         *,
-        days: GetSpendSummaryDays | str | Unset = UNSET,
+        days: Literal["7", "30", "90"] | GetSpendSummaryDays | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -100,9 +101,11 @@ class BillingTransactionsResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        type: ListTransactionsType | str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        type: Literal["PURCHASE", "USAGE", "AUTO_TOPUP", "REFUND", "ADJUSTMENT"]
+        | ListTransactionsType
+        | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -172,7 +175,7 @@ class AsyncBillingResource(AsyncAPIResource):
     async def get_spend_summary(
         self,
         *,
-        days: GetSpendSummaryDays | str | Unset = UNSET,
+        days: Literal["7", "30", "90"] | GetSpendSummaryDays | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -211,9 +214,11 @@ class AsyncBillingTransactionsResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        type: ListTransactionsType | str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        type: Literal["PURCHASE", "USAGE", "AUTO_TOPUP", "REFUND", "ADJUSTMENT"]
+        | ListTransactionsType
+        | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

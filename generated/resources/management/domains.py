@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
+from ...._encoding import omit_none
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from ...params import (
+        FilterRuleParam,
+    )
+
 from ... import operations as _ops
 from ...models import (
     CreateDomainBodyMode,
@@ -41,8 +48,8 @@ class DomainsResource(SyncAPIResource):
         self,
         *,
         domain: str,
-        idempotency_key: str | Unset = UNSET,
-        mode: CreateDomainBodyMode | str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        mode: Literal["send_only", "send_receive"] | CreateDomainBodyMode | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -57,15 +64,15 @@ class DomainsResource(SyncAPIResource):
         `POST /domains` · permission: `domain.create`
 
         Args:
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             domain: Fully qualified domain name. Must be lowercased and domain-only (no scheme).
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             mode: Domain usage mode. Defaults to `send_receive` when omitted.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_DOMAIN,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={"domain": domain, "mode": mode},
+                body=omit_none({"domain": domain, "mode": mode}),
                 cast=MailboxDomain.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -108,7 +115,7 @@ class DomainsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -170,8 +177,8 @@ class DomainsResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -203,8 +210,8 @@ class DomainsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: UpdateDomainBodyMode | str,
-        if_match: str | Unset = UNSET,
+        mode: Literal["send_receive"] | UpdateDomainBodyMode,
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -218,8 +225,8 @@ class DomainsResource(SyncAPIResource):
 
         Args:
             public_id: Domain public ID
-            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             mode: The only supported update is upgrading to `send_receive`.
+            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_DOMAIN,
@@ -278,7 +285,7 @@ class DomainsFiltersResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -313,9 +320,9 @@ class DomainsFiltersResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: SetFilterStateBodyMode | str,
-        rules: Sequence[FilterRule | Mapping[str, Any]],
-        if_match: str | Unset = UNSET,
+        mode: Literal["off", "allowlist", "denylist"] | SetFilterStateBodyMode,
+        rules: Sequence[FilterRule | FilterRuleParam],
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -331,8 +338,8 @@ class DomainsFiltersResource(SyncAPIResource):
 
         Args:
             public_id: Domain public ID
-            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
+            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_SET_DOMAIN_FILTERS,
@@ -366,8 +373,8 @@ class AsyncDomainsResource(AsyncAPIResource):
         self,
         *,
         domain: str,
-        idempotency_key: str | Unset = UNSET,
-        mode: CreateDomainBodyMode | str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        mode: Literal["send_only", "send_receive"] | CreateDomainBodyMode | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -382,15 +389,15 @@ class AsyncDomainsResource(AsyncAPIResource):
         `POST /domains` · permission: `domain.create`
 
         Args:
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             domain: Fully qualified domain name. Must be lowercased and domain-only (no scheme).
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             mode: Domain usage mode. Defaults to `send_receive` when omitted.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_DOMAIN,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={"domain": domain, "mode": mode},
+                body=omit_none({"domain": domain, "mode": mode}),
                 cast=MailboxDomain.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -433,7 +440,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -495,8 +502,8 @@ class AsyncDomainsResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -528,8 +535,8 @@ class AsyncDomainsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: UpdateDomainBodyMode | str,
-        if_match: str | Unset = UNSET,
+        mode: Literal["send_receive"] | UpdateDomainBodyMode,
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -543,8 +550,8 @@ class AsyncDomainsResource(AsyncAPIResource):
 
         Args:
             public_id: Domain public ID
-            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             mode: The only supported update is upgrading to `send_receive`.
+            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_UPDATE_DOMAIN,
@@ -603,7 +610,7 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -638,9 +645,9 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: SetFilterStateBodyMode | str,
-        rules: Sequence[FilterRule | Mapping[str, Any]],
-        if_match: str | Unset = UNSET,
+        mode: Literal["off", "allowlist", "denylist"] | SetFilterStateBodyMode,
+        rules: Sequence[FilterRule | FilterRuleParam],
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -656,8 +663,8 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
 
         Args:
             public_id: Domain public ID
-            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
+            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_SET_DOMAIN_FILTERS,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import Literal
 
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     DeliveryLogDetail,
@@ -53,7 +54,7 @@ class EmailsLogsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -85,13 +86,13 @@ class EmailsLogsResource(SyncAPIResource):
     def list(
         self,
         *,
-        limit: int | Unset = UNSET,
-        cursor: str | Unset = UNSET,
-        status: ListEmailLogsStatus | str | Unset = UNSET,
-        from_date: datetime.datetime | str | Unset = UNSET,
-        to_date: datetime.datetime | str | Unset = UNSET,
-        provider_id: str | Unset = UNSET,
-        search: str | Unset = UNSET,
+        limit: int | None = None,
+        cursor: str | None = None,
+        status: Literal["pending", "sent", "failed", "rejected"] | ListEmailLogsStatus | None = None,
+        from_date: datetime.datetime | str | None = None,
+        to_date: datetime.datetime | str | None = None,
+        provider_id: str | None = None,
+        search: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -144,11 +145,11 @@ class EmailsMetricsResource(SyncAPIResource):
     def get(
         self,
         *,
-        window: GetEmailMetricsWindow | str | Unset = UNSET,
-        from_date: datetime.datetime | str | Unset = UNSET,
-        to_date: datetime.datetime | str | Unset = UNSET,
-        granularity: GetEmailMetricsGranularity | str | Unset = UNSET,
-        provider_id: str | Unset = UNSET,
+        window: Literal["24h", "7d", "30d"] | GetEmailMetricsWindow | None = None,
+        from_date: datetime.datetime | str | None = None,
+        to_date: datetime.datetime | str | None = None,
+        granularity: Literal["hourly", "daily"] | GetEmailMetricsGranularity | None = None,
+        provider_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -217,7 +218,7 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -249,13 +250,13 @@ class AsyncEmailsLogsResource(AsyncAPIResource):
     def list(
         self,
         *,
-        limit: int | Unset = UNSET,
-        cursor: str | Unset = UNSET,
-        status: ListEmailLogsStatus | str | Unset = UNSET,
-        from_date: datetime.datetime | str | Unset = UNSET,
-        to_date: datetime.datetime | str | Unset = UNSET,
-        provider_id: str | Unset = UNSET,
-        search: str | Unset = UNSET,
+        limit: int | None = None,
+        cursor: str | None = None,
+        status: Literal["pending", "sent", "failed", "rejected"] | ListEmailLogsStatus | None = None,
+        from_date: datetime.datetime | str | None = None,
+        to_date: datetime.datetime | str | None = None,
+        provider_id: str | None = None,
+        search: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -308,11 +309,11 @@ class AsyncEmailsMetricsResource(AsyncAPIResource):
     async def get(
         self,
         *,
-        window: GetEmailMetricsWindow | str | Unset = UNSET,
-        from_date: datetime.datetime | str | Unset = UNSET,
-        to_date: datetime.datetime | str | Unset = UNSET,
-        granularity: GetEmailMetricsGranularity | str | Unset = UNSET,
-        provider_id: str | Unset = UNSET,
+        window: Literal["24h", "7d", "30d"] | GetEmailMetricsWindow | None = None,
+        from_date: datetime.datetime | str | None = None,
+        to_date: datetime.datetime | str | None = None,
+        granularity: Literal["hourly", "daily"] | GetEmailMetricsGranularity | None = None,
+        provider_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

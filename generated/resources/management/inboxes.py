@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import Literal
 
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     IncomingLogItem,
@@ -73,13 +74,15 @@ class InboxesLogsResource(SyncAPIResource):
     def list(
         self,
         *,
-        limit: int | Unset = UNSET,
-        cursor: str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        event_type: ListInboxLogsEventType | str | Unset = UNSET,
-        from_date: datetime.datetime | str | Unset = UNSET,
-        to_date: datetime.datetime | str | Unset = UNSET,
-        search: str | Unset = UNSET,
+        limit: int | None = None,
+        cursor: str | None = None,
+        mailbox_id: str | None = None,
+        event_type: Literal["message.received", "message.received.spam"]
+        | ListInboxLogsEventType
+        | None = None,
+        from_date: datetime.datetime | str | None = None,
+        to_date: datetime.datetime | str | None = None,
+        search: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -175,13 +178,15 @@ class AsyncInboxesLogsResource(AsyncAPIResource):
     def list(
         self,
         *,
-        limit: int | Unset = UNSET,
-        cursor: str | Unset = UNSET,
-        mailbox_id: str | Unset = UNSET,
-        event_type: ListInboxLogsEventType | str | Unset = UNSET,
-        from_date: datetime.datetime | str | Unset = UNSET,
-        to_date: datetime.datetime | str | Unset = UNSET,
-        search: str | Unset = UNSET,
+        limit: int | None = None,
+        cursor: str | None = None,
+        mailbox_id: str | None = None,
+        event_type: Literal["message.received", "message.received.spam"]
+        | ListInboxLogsEventType
+        | None = None,
+        from_date: datetime.datetime | str | None = None,
+        to_date: datetime.datetime | str | None = None,
+        search: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

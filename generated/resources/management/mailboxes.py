@@ -4,13 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
+from ...._encoding import omit_none
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
 from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+
+if TYPE_CHECKING:
+    from ...params import (
+        CreateMailboxBodySendScopeParam,
+        FilterRuleParam,
+        UpdateMailboxBodySendScopeParam,
+    )
+
 from ... import operations as _ops
 from ...models import (
     CreateMailboxBodySendScope,
@@ -80,10 +89,10 @@ class MailboxesResource(SyncAPIResource):
         self,
         *,
         email: str,
-        idempotency_key: str | Unset = UNSET,
-        display_name: str | Unset = UNSET,
-        quota_bytes: int | Unset = UNSET,
-        send_scope: CreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        idempotency_key: str | None = None,
+        display_name: str | None = None,
+        quota_bytes: int | None = None,
+        send_scope: CreateMailboxBodySendScope | CreateMailboxBodySendScopeParam | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -98,8 +107,8 @@ class MailboxesResource(SyncAPIResource):
         `POST /mailboxes` · permission: `mailbox.admin.create`
 
         Args:
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             email: Mailbox email address to create.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             display_name: Optional display name shown in outbound From headers.
             quota_bytes: Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB).
             send_scope: Optional outbound routing restrictions.
@@ -108,12 +117,14 @@ class MailboxesResource(SyncAPIResource):
             _ops.OP_MANAGEMENT_CREATE_MAILBOX,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "email": email,
-                    "display_name": display_name,
-                    "quota_bytes": quota_bytes,
-                    "send_scope": send_scope,
-                },
+                body=omit_none(
+                    {
+                        "email": email,
+                        "display_name": display_name,
+                        "quota_bytes": quota_bytes,
+                        "send_scope": send_scope,
+                    }
+                ),
                 cast=MailboxCreateResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -156,7 +167,7 @@ class MailboxesResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -188,9 +199,9 @@ class MailboxesResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        include_deleted: ListMailboxesIncludeDeleted | str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        include_deleted: Literal["true"] | ListMailboxesIncludeDeleted | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -223,7 +234,7 @@ class MailboxesResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -256,7 +267,7 @@ class MailboxesResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -289,10 +300,10 @@ class MailboxesResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_match: str | Unset = UNSET,
+        if_match: str | None = None,
         display_name: str | None | Unset = UNSET,
-        quota_bytes: int | Unset = UNSET,
-        send_scope: UpdateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        quota_bytes: int | None = None,
+        send_scope: UpdateMailboxBodySendScope | UpdateMailboxBodySendScopeParam | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -309,7 +320,7 @@ class MailboxesResource(SyncAPIResource):
         Args:
             public_id: Mailbox public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            display_name: Replace the display name; send null to clear it.
+            display_name: Replace the display name; send null to clear it. `None` sends JSON null (clears it); leave the argument out to send nothing.
             quota_bytes: Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB).
             send_scope: Replace outbound routing restrictions.
         """
@@ -318,7 +329,10 @@ class MailboxesResource(SyncAPIResource):
             RequestOptions(
                 path_params=(public_id,),
                 headers={"If-Match": if_match},
-                body={"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
+                body=omit_none(
+                    {"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
+                    nullable=("display_name",),
+                ),
                 cast=Mailbox.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -340,7 +354,7 @@ class MailboxesFiltersResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -375,9 +389,9 @@ class MailboxesFiltersResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: SetFilterStateBodyMode | str,
-        rules: Sequence[FilterRule | Mapping[str, Any]],
-        if_match: str | Unset = UNSET,
+        mode: Literal["off", "allowlist", "denylist"] | SetFilterStateBodyMode,
+        rules: Sequence[FilterRule | FilterRuleParam],
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -393,8 +407,8 @@ class MailboxesFiltersResource(SyncAPIResource):
 
         Args:
             public_id: Mailbox public ID
-            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
+            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_SET_MAILBOX_FILTERS,
@@ -424,7 +438,7 @@ class MailboxesKeysResource(SyncAPIResource):
         public_id: str,
         *,
         app_name: str,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -440,8 +454,8 @@ class MailboxesKeysResource(SyncAPIResource):
 
         Args:
             public_id: Mailbox public ID
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             app_name: Human-friendly label for the new API key.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_MAILBOX_KEY,
@@ -545,10 +559,10 @@ class AsyncMailboxesResource(AsyncAPIResource):
         self,
         *,
         email: str,
-        idempotency_key: str | Unset = UNSET,
-        display_name: str | Unset = UNSET,
-        quota_bytes: int | Unset = UNSET,
-        send_scope: CreateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        idempotency_key: str | None = None,
+        display_name: str | None = None,
+        quota_bytes: int | None = None,
+        send_scope: CreateMailboxBodySendScope | CreateMailboxBodySendScopeParam | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -563,8 +577,8 @@ class AsyncMailboxesResource(AsyncAPIResource):
         `POST /mailboxes` · permission: `mailbox.admin.create`
 
         Args:
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             email: Mailbox email address to create.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             display_name: Optional display name shown in outbound From headers.
             quota_bytes: Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB).
             send_scope: Optional outbound routing restrictions.
@@ -573,12 +587,14 @@ class AsyncMailboxesResource(AsyncAPIResource):
             _ops.OP_MANAGEMENT_CREATE_MAILBOX,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "email": email,
-                    "display_name": display_name,
-                    "quota_bytes": quota_bytes,
-                    "send_scope": send_scope,
-                },
+                body=omit_none(
+                    {
+                        "email": email,
+                        "display_name": display_name,
+                        "quota_bytes": quota_bytes,
+                        "send_scope": send_scope,
+                    }
+                ),
                 cast=MailboxCreateResult.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -621,7 +637,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -653,9 +669,9 @@ class AsyncMailboxesResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        include_deleted: ListMailboxesIncludeDeleted | str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        include_deleted: Literal["true"] | ListMailboxesIncludeDeleted | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -688,7 +704,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -721,7 +737,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -754,10 +770,10 @@ class AsyncMailboxesResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_match: str | Unset = UNSET,
+        if_match: str | None = None,
         display_name: str | None | Unset = UNSET,
-        quota_bytes: int | Unset = UNSET,
-        send_scope: UpdateMailboxBodySendScope | Mapping[str, Any] | Unset = UNSET,
+        quota_bytes: int | None = None,
+        send_scope: UpdateMailboxBodySendScope | UpdateMailboxBodySendScopeParam | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -774,7 +790,7 @@ class AsyncMailboxesResource(AsyncAPIResource):
         Args:
             public_id: Mailbox public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            display_name: Replace the display name; send null to clear it.
+            display_name: Replace the display name; send null to clear it. `None` sends JSON null (clears it); leave the argument out to send nothing.
             quota_bytes: Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB).
             send_scope: Replace outbound routing restrictions.
         """
@@ -783,7 +799,10 @@ class AsyncMailboxesResource(AsyncAPIResource):
             RequestOptions(
                 path_params=(public_id,),
                 headers={"If-Match": if_match},
-                body={"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
+                body=omit_none(
+                    {"display_name": display_name, "quota_bytes": quota_bytes, "send_scope": send_scope},
+                    nullable=("display_name",),
+                ),
                 cast=Mailbox.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -805,7 +824,7 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -840,9 +859,9 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        mode: SetFilterStateBodyMode | str,
-        rules: Sequence[FilterRule | Mapping[str, Any]],
-        if_match: str | Unset = UNSET,
+        mode: Literal["off", "allowlist", "denylist"] | SetFilterStateBodyMode,
+        rules: Sequence[FilterRule | FilterRuleParam],
+        if_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -858,8 +877,8 @@ class AsyncMailboxesFiltersResource(AsyncAPIResource):
 
         Args:
             public_id: Mailbox public ID
-            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             rules: Replacement rule set. Maximum 1000 rules per request. An empty array is valid (no rules).
+            if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_SET_MAILBOX_FILTERS,
@@ -889,7 +908,7 @@ class AsyncMailboxesKeysResource(AsyncAPIResource):
         public_id: str,
         *,
         app_name: str,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -905,8 +924,8 @@ class AsyncMailboxesKeysResource(AsyncAPIResource):
 
         Args:
             public_id: Mailbox public ID
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             app_name: Human-friendly label for the new API key.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_MAILBOX_KEY,

@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
+from ...._encoding import omit_none
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
 from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+
+if TYPE_CHECKING:
+    from ...params import (
+        ProviderCreateBodyQuotasParam,
+        ProviderUpdateBodyQuotasParam,
+    )
+
 from ... import operations as _ops
 from ...models import (
     ListProvidersStatus,
@@ -56,7 +64,7 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -92,17 +100,17 @@ class SendingAccountsResource(SyncAPIResource):
         smtp_host: str,
         smtp_password: str,
         smtp_port: int,
-        smtp_protocol: ProviderCreateBodySmtpProtocol | str,
+        smtp_protocol: Literal["tls", "ssl", "none", "starttls"] | ProviderCreateBodySmtpProtocol,
         smtp_username: str,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         from_email: str | None | Unset = UNSET,
         from_name: str | None | Unset = UNSET,
-        percentage: int | Unset = UNSET,
-        quotas: ProviderCreateBodyQuotas | Mapping[str, Any] | Unset = UNSET,
+        percentage: int | None = None,
+        quotas: ProviderCreateBodyQuotas | ProviderCreateBodyQuotasParam | None = None,
         reply_to_email: str | None | Unset = UNSET,
         reply_to_name: str | None | Unset = UNSET,
         tracking_domain: str | None | Unset = UNSET,
-        variables: ProviderVariables | Mapping[str, Any] | Unset = UNSET,
+        variables: ProviderVariables | Mapping[str, str] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -116,29 +124,42 @@ class SendingAccountsResource(SyncAPIResource):
 
         Args:
             idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
-            from_email: Default From email address for an SMTP account.
+            from_email: Default From email address for an SMTP account. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            from_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_email: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            tracking_domain: `None` sends JSON null (clears it); leave the argument out to send nothing.
             variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "name": name,
-                    "smtp_host": smtp_host,
-                    "smtp_password": smtp_password,
-                    "smtp_port": smtp_port,
-                    "smtp_protocol": smtp_protocol,
-                    "smtp_username": smtp_username,
-                    "from_email": from_email,
-                    "from_name": from_name,
-                    "percentage": percentage,
-                    "quotas": quotas,
-                    "reply_to_email": reply_to_email,
-                    "reply_to_name": reply_to_name,
-                    "tracking_domain": tracking_domain,
-                    "variables": variables,
-                },
+                body=omit_none(
+                    {
+                        "name": name,
+                        "smtp_host": smtp_host,
+                        "smtp_password": smtp_password,
+                        "smtp_port": smtp_port,
+                        "smtp_protocol": smtp_protocol,
+                        "smtp_username": smtp_username,
+                        "from_email": from_email,
+                        "from_name": from_name,
+                        "percentage": percentage,
+                        "quotas": quotas,
+                        "reply_to_email": reply_to_email,
+                        "reply_to_name": reply_to_name,
+                        "tracking_domain": tracking_domain,
+                        "variables": variables,
+                    },
+                    nullable=(
+                        "from_email",
+                        "from_name",
+                        "reply_to_email",
+                        "reply_to_name",
+                        "tracking_domain",
+                    ),
+                ),
                 cast=ProviderItem.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -151,7 +172,7 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -214,7 +235,7 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -296,10 +317,10 @@ class SendingAccountsResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        status: ListProvidersStatus | str | Unset = UNSET,
-        type: ListProvidersType | str | Unset = UNSET,
-        limit: int | Unset = UNSET,
+        cursor: str | None = None,
+        status: Literal["active", "inactive", "error", "pending"] | ListProvidersStatus | None = None,
+        type: Literal["smtp", "gmail_api", "outlook_api", "amazon_ses"] | ListProvidersType | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -331,7 +352,7 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -364,21 +385,23 @@ class SendingAccountsResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_match: str | Unset = UNSET,
+        if_match: str | None = None,
         from_email: str | None | Unset = UNSET,
         from_name: str | None | Unset = UNSET,
-        name: str | Unset = UNSET,
-        percentage: int | Unset = UNSET,
-        quotas: ProviderUpdateBodyQuotas | Mapping[str, Any] | Unset = UNSET,
+        name: str | None = None,
+        percentage: int | None = None,
+        quotas: ProviderUpdateBodyQuotas | ProviderUpdateBodyQuotasParam | None = None,
         reply_to_email: str | None | Unset = UNSET,
         reply_to_name: str | None | Unset = UNSET,
-        smtp_host: str | Unset = UNSET,
-        smtp_password: str | Unset = UNSET,
-        smtp_port: int | Unset = UNSET,
-        smtp_protocol: ProviderUpdateBodySmtpProtocol | str | Unset = UNSET,
-        smtp_username: str | Unset = UNSET,
+        smtp_host: str | None = None,
+        smtp_password: str | None = None,
+        smtp_port: int | None = None,
+        smtp_protocol: Literal["tls", "ssl", "none", "starttls"]
+        | ProviderUpdateBodySmtpProtocol
+        | None = None,
+        smtp_username: str | None = None,
         tracking_domain: str | None | Unset = UNSET,
-        variables: ProviderVariables | Mapping[str, Any] | Unset = UNSET,
+        variables: ProviderVariables | Mapping[str, str] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -393,7 +416,11 @@ class SendingAccountsResource(SyncAPIResource):
         Args:
             public_id: Sending account public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
+            from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            from_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_email: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            tracking_domain: `None` sends JSON null (clears it); leave the argument out to send nothing.
             variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return self._client._request(
@@ -401,22 +428,31 @@ class SendingAccountsResource(SyncAPIResource):
             RequestOptions(
                 path_params=(public_id,),
                 headers={"If-Match": if_match},
-                body={
-                    "from_email": from_email,
-                    "from_name": from_name,
-                    "name": name,
-                    "percentage": percentage,
-                    "quotas": quotas,
-                    "reply_to_email": reply_to_email,
-                    "reply_to_name": reply_to_name,
-                    "smtp_host": smtp_host,
-                    "smtp_password": smtp_password,
-                    "smtp_port": smtp_port,
-                    "smtp_protocol": smtp_protocol,
-                    "smtp_username": smtp_username,
-                    "tracking_domain": tracking_domain,
-                    "variables": variables,
-                },
+                body=omit_none(
+                    {
+                        "from_email": from_email,
+                        "from_name": from_name,
+                        "name": name,
+                        "percentage": percentage,
+                        "quotas": quotas,
+                        "reply_to_email": reply_to_email,
+                        "reply_to_name": reply_to_name,
+                        "smtp_host": smtp_host,
+                        "smtp_password": smtp_password,
+                        "smtp_port": smtp_port,
+                        "smtp_protocol": smtp_protocol,
+                        "smtp_username": smtp_username,
+                        "tracking_domain": tracking_domain,
+                        "variables": variables,
+                    },
+                    nullable=(
+                        "from_email",
+                        "from_name",
+                        "reply_to_email",
+                        "reply_to_name",
+                        "tracking_domain",
+                    ),
+                ),
                 cast=ProviderItem.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -462,7 +498,7 @@ class SendingAccountsLimitsResource(SyncAPIResource):
     def request_increase(
         self,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -531,7 +567,7 @@ class SendingAccountsSesLimitRequestsResource(SyncAPIResource):
     def create(
         self,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -606,7 +642,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -642,17 +678,17 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         smtp_host: str,
         smtp_password: str,
         smtp_port: int,
-        smtp_protocol: ProviderCreateBodySmtpProtocol | str,
+        smtp_protocol: Literal["tls", "ssl", "none", "starttls"] | ProviderCreateBodySmtpProtocol,
         smtp_username: str,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         from_email: str | None | Unset = UNSET,
         from_name: str | None | Unset = UNSET,
-        percentage: int | Unset = UNSET,
-        quotas: ProviderCreateBodyQuotas | Mapping[str, Any] | Unset = UNSET,
+        percentage: int | None = None,
+        quotas: ProviderCreateBodyQuotas | ProviderCreateBodyQuotasParam | None = None,
         reply_to_email: str | None | Unset = UNSET,
         reply_to_name: str | None | Unset = UNSET,
         tracking_domain: str | None | Unset = UNSET,
-        variables: ProviderVariables | Mapping[str, Any] | Unset = UNSET,
+        variables: ProviderVariables | Mapping[str, str] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -666,29 +702,42 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
 
         Args:
             idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
-            from_email: Default From email address for an SMTP account.
+            from_email: Default From email address for an SMTP account. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            from_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_email: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            tracking_domain: `None` sends JSON null (clears it); leave the argument out to send nothing.
             variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return await self._client._request(
             _ops.OP_MANAGEMENT_CREATE_PROVIDER,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "name": name,
-                    "smtp_host": smtp_host,
-                    "smtp_password": smtp_password,
-                    "smtp_port": smtp_port,
-                    "smtp_protocol": smtp_protocol,
-                    "smtp_username": smtp_username,
-                    "from_email": from_email,
-                    "from_name": from_name,
-                    "percentage": percentage,
-                    "quotas": quotas,
-                    "reply_to_email": reply_to_email,
-                    "reply_to_name": reply_to_name,
-                    "tracking_domain": tracking_domain,
-                    "variables": variables,
-                },
+                body=omit_none(
+                    {
+                        "name": name,
+                        "smtp_host": smtp_host,
+                        "smtp_password": smtp_password,
+                        "smtp_port": smtp_port,
+                        "smtp_protocol": smtp_protocol,
+                        "smtp_username": smtp_username,
+                        "from_email": from_email,
+                        "from_name": from_name,
+                        "percentage": percentage,
+                        "quotas": quotas,
+                        "reply_to_email": reply_to_email,
+                        "reply_to_name": reply_to_name,
+                        "tracking_domain": tracking_domain,
+                        "variables": variables,
+                    },
+                    nullable=(
+                        "from_email",
+                        "from_name",
+                        "reply_to_email",
+                        "reply_to_name",
+                        "tracking_domain",
+                    ),
+                ),
                 cast=ProviderItem.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -701,7 +750,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -764,7 +813,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -846,10 +895,10 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        status: ListProvidersStatus | str | Unset = UNSET,
-        type: ListProvidersType | str | Unset = UNSET,
-        limit: int | Unset = UNSET,
+        cursor: str | None = None,
+        status: Literal["active", "inactive", "error", "pending"] | ListProvidersStatus | None = None,
+        type: Literal["smtp", "gmail_api", "outlook_api", "amazon_ses"] | ListProvidersType | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -881,7 +930,7 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -914,21 +963,23 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_match: str | Unset = UNSET,
+        if_match: str | None = None,
         from_email: str | None | Unset = UNSET,
         from_name: str | None | Unset = UNSET,
-        name: str | Unset = UNSET,
-        percentage: int | Unset = UNSET,
-        quotas: ProviderUpdateBodyQuotas | Mapping[str, Any] | Unset = UNSET,
+        name: str | None = None,
+        percentage: int | None = None,
+        quotas: ProviderUpdateBodyQuotas | ProviderUpdateBodyQuotasParam | None = None,
         reply_to_email: str | None | Unset = UNSET,
         reply_to_name: str | None | Unset = UNSET,
-        smtp_host: str | Unset = UNSET,
-        smtp_password: str | Unset = UNSET,
-        smtp_port: int | Unset = UNSET,
-        smtp_protocol: ProviderUpdateBodySmtpProtocol | str | Unset = UNSET,
-        smtp_username: str | Unset = UNSET,
+        smtp_host: str | None = None,
+        smtp_password: str | None = None,
+        smtp_port: int | None = None,
+        smtp_protocol: Literal["tls", "ssl", "none", "starttls"]
+        | ProviderUpdateBodySmtpProtocol
+        | None = None,
+        smtp_username: str | None = None,
         tracking_domain: str | None | Unset = UNSET,
-        variables: ProviderVariables | Mapping[str, Any] | Unset = UNSET,
+        variables: ProviderVariables | Mapping[str, str] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -943,7 +994,11 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
         Args:
             public_id: Sending account public ID
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
-            from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address.
+            from_email: Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address. `None` sends JSON null (clears it); leave the argument out to send nothing.
+            from_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_email: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            reply_to_name: `None` sends JSON null (clears it); leave the argument out to send nothing.
+            tracking_domain: `None` sends JSON null (clears it); leave the argument out to send nothing.
             variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
         """
         return await self._client._request(
@@ -951,22 +1006,31 @@ class AsyncSendingAccountsResource(AsyncAPIResource):
             RequestOptions(
                 path_params=(public_id,),
                 headers={"If-Match": if_match},
-                body={
-                    "from_email": from_email,
-                    "from_name": from_name,
-                    "name": name,
-                    "percentage": percentage,
-                    "quotas": quotas,
-                    "reply_to_email": reply_to_email,
-                    "reply_to_name": reply_to_name,
-                    "smtp_host": smtp_host,
-                    "smtp_password": smtp_password,
-                    "smtp_port": smtp_port,
-                    "smtp_protocol": smtp_protocol,
-                    "smtp_username": smtp_username,
-                    "tracking_domain": tracking_domain,
-                    "variables": variables,
-                },
+                body=omit_none(
+                    {
+                        "from_email": from_email,
+                        "from_name": from_name,
+                        "name": name,
+                        "percentage": percentage,
+                        "quotas": quotas,
+                        "reply_to_email": reply_to_email,
+                        "reply_to_name": reply_to_name,
+                        "smtp_host": smtp_host,
+                        "smtp_password": smtp_password,
+                        "smtp_port": smtp_port,
+                        "smtp_protocol": smtp_protocol,
+                        "smtp_username": smtp_username,
+                        "tracking_domain": tracking_domain,
+                        "variables": variables,
+                    },
+                    nullable=(
+                        "from_email",
+                        "from_name",
+                        "reply_to_email",
+                        "reply_to_name",
+                        "tracking_domain",
+                    ),
+                ),
                 cast=ProviderItem.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1012,7 +1076,7 @@ class AsyncSendingAccountsLimitsResource(AsyncAPIResource):
     async def request_increase(
         self,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1081,7 +1145,7 @@ class AsyncSendingAccountsSesLimitRequestsResource(AsyncAPIResource):
     async def create(
         self,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

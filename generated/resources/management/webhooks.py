@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
+from ...._encoding import omit_none
 from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
 from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+
+if TYPE_CHECKING:
+    from ...params import (
+        WebhookCreateBodyFiltersParam,
+        WebhookUpdateBodyFiltersParam,
+    )
+
 from ... import operations as _ops
 from ...models import (
     ListDeliveryEventType,
@@ -44,12 +52,24 @@ class WebhooksResource(SyncAPIResource):
     def create(
         self,
         *,
-        event_types: Sequence[WebhookCreateBodyEventTypesItem | str],
+        event_types: Sequence[
+            Literal[
+                "message.delivered",
+                "message.bounced",
+                "message.complained",
+                "message.rejected",
+                "message.delivery_delayed",
+                "message.received",
+                "message.received.spam",
+                "sendmux.test",
+            ]
+            | WebhookCreateBodyEventTypesItem
+        ],
         url: str,
-        idempotency_key: str | Unset = UNSET,
-        enabled: bool | Unset = UNSET,
-        filters: WebhookCreateBodyFilters | Mapping[str, Any] | Unset = UNSET,
-        name: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        enabled: bool | None = None,
+        filters: WebhookCreateBodyFilters | WebhookCreateBodyFiltersParam | None = None,
+        name: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -64,9 +84,9 @@ class WebhooksResource(SyncAPIResource):
         `POST /webhooks` · permission: `webhook.create`
 
         Args:
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             event_types: At least one event type must be provided.
             url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             enabled: Defaults to true.
             name: Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views.
         """
@@ -74,13 +94,15 @@ class WebhooksResource(SyncAPIResource):
             _ops.OP_MANAGEMENT_CREATE_WEBHOOK,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "event_types": event_types,
-                    "url": url,
-                    "enabled": enabled,
-                    "filters": filters,
-                    "name": name,
-                },
+                body=omit_none(
+                    {
+                        "event_types": event_types,
+                        "url": url,
+                        "enabled": enabled,
+                        "filters": filters,
+                        "name": name,
+                    }
+                ),
                 cast=WebhookSubscriptionWithSecret.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -123,7 +145,7 @@ class WebhooksResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -155,8 +177,8 @@ class WebhooksResource(SyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -188,7 +210,7 @@ class WebhooksResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -223,7 +245,7 @@ class WebhooksResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -258,12 +280,25 @@ class WebhooksResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        if_match: str | Unset = UNSET,
-        enabled: bool | Unset = UNSET,
-        event_types: Sequence[WebhookUpdateBodyEventTypesItem | str] | Unset = UNSET,
-        filters: WebhookUpdateBodyFilters | Mapping[str, Any] | Unset = UNSET,
+        if_match: str | None = None,
+        enabled: bool | None = None,
+        event_types: Sequence[
+            Literal[
+                "message.delivered",
+                "message.bounced",
+                "message.complained",
+                "message.rejected",
+                "message.delivery_delayed",
+                "message.received",
+                "message.received.spam",
+                "sendmux.test",
+            ]
+            | WebhookUpdateBodyEventTypesItem
+        ]
+        | None = None,
+        filters: WebhookUpdateBodyFilters | WebhookUpdateBodyFiltersParam | None = None,
         name: str | None | Unset = UNSET,
-        url: str | Unset = UNSET,
+        url: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -282,7 +317,7 @@ class WebhooksResource(SyncAPIResource):
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
             event_types: Replaces the full event-type list. At least one must be provided.
-            name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged.
+            name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged. `None` sends JSON null (clears it); leave the argument out to send nothing.
             url: New HTTPS endpoint. Must be https://.
         """
         return self._client._request(
@@ -290,13 +325,16 @@ class WebhooksResource(SyncAPIResource):
             RequestOptions(
                 path_params=(public_id,),
                 headers={"If-Match": if_match},
-                body={
-                    "enabled": enabled,
-                    "event_types": event_types,
-                    "filters": filters,
-                    "name": name,
-                    "url": url,
-                },
+                body=omit_none(
+                    {
+                        "enabled": enabled,
+                        "event_types": event_types,
+                        "filters": filters,
+                        "name": name,
+                        "url": url,
+                    },
+                    nullable=("name",),
+                ),
                 cast=WebhookSubscription.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -353,10 +391,23 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         self,
         public_id: str,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        event_type: ListDeliveryEventType | str | Unset = UNSET,
-        result: ListDeliveryResult | str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        event_type: Literal[
+            "message.delivered",
+            "message.bounced",
+            "message.complained",
+            "message.rejected",
+            "message.delivery_delayed",
+            "message.received",
+            "message.received.spam",
+            "sendmux.test",
+        ]
+        | ListDeliveryEventType
+        | None = None,
+        result: Literal["success", "retrying", "failed", "permanent_failure"]
+        | ListDeliveryResult
+        | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -405,12 +456,24 @@ class AsyncWebhooksResource(AsyncAPIResource):
     async def create(
         self,
         *,
-        event_types: Sequence[WebhookCreateBodyEventTypesItem | str],
+        event_types: Sequence[
+            Literal[
+                "message.delivered",
+                "message.bounced",
+                "message.complained",
+                "message.rejected",
+                "message.delivery_delayed",
+                "message.received",
+                "message.received.spam",
+                "sendmux.test",
+            ]
+            | WebhookCreateBodyEventTypesItem
+        ],
         url: str,
-        idempotency_key: str | Unset = UNSET,
-        enabled: bool | Unset = UNSET,
-        filters: WebhookCreateBodyFilters | Mapping[str, Any] | Unset = UNSET,
-        name: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        enabled: bool | None = None,
+        filters: WebhookCreateBodyFilters | WebhookCreateBodyFiltersParam | None = None,
+        name: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -425,9 +488,9 @@ class AsyncWebhooksResource(AsyncAPIResource):
         `POST /webhooks` · permission: `webhook.create`
 
         Args:
-            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             event_types: At least one event type must be provided.
             url: HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected.
+            idempotency_key: Client-chosen unique key to safely retry the request. Cached for 24h per (team, endpoint, key). Different body with same key returns 409 idempotency_conflict.
             enabled: Defaults to true.
             name: Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views.
         """
@@ -435,13 +498,15 @@ class AsyncWebhooksResource(AsyncAPIResource):
             _ops.OP_MANAGEMENT_CREATE_WEBHOOK,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "event_types": event_types,
-                    "url": url,
-                    "enabled": enabled,
-                    "filters": filters,
-                    "name": name,
-                },
+                body=omit_none(
+                    {
+                        "event_types": event_types,
+                        "url": url,
+                        "enabled": enabled,
+                        "filters": filters,
+                        "name": name,
+                    }
+                ),
                 cast=WebhookSubscriptionWithSecret.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -484,7 +549,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_none_match: str | Unset = UNSET,
+        if_none_match: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -516,8 +581,8 @@ class AsyncWebhooksResource(AsyncAPIResource):
     def list(
         self,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -549,7 +614,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -584,7 +649,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        idempotency_key: str | Unset = UNSET,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -619,12 +684,25 @@ class AsyncWebhooksResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        if_match: str | Unset = UNSET,
-        enabled: bool | Unset = UNSET,
-        event_types: Sequence[WebhookUpdateBodyEventTypesItem | str] | Unset = UNSET,
-        filters: WebhookUpdateBodyFilters | Mapping[str, Any] | Unset = UNSET,
+        if_match: str | None = None,
+        enabled: bool | None = None,
+        event_types: Sequence[
+            Literal[
+                "message.delivered",
+                "message.bounced",
+                "message.complained",
+                "message.rejected",
+                "message.delivery_delayed",
+                "message.received",
+                "message.received.spam",
+                "sendmux.test",
+            ]
+            | WebhookUpdateBodyEventTypesItem
+        ]
+        | None = None,
+        filters: WebhookUpdateBodyFilters | WebhookUpdateBodyFiltersParam | None = None,
         name: str | None | Unset = UNSET,
-        url: str | Unset = UNSET,
+        url: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -643,7 +721,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
             if_match: Weak ETag from a prior GET. Reject with 409 conflict when the server's current ETag differs.
             enabled: When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event.
             event_types: Replaces the full event-type list. At least one must be provided.
-            name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged.
+            name: Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged. `None` sends JSON null (clears it); leave the argument out to send nothing.
             url: New HTTPS endpoint. Must be https://.
         """
         return await self._client._request(
@@ -651,13 +729,16 @@ class AsyncWebhooksResource(AsyncAPIResource):
             RequestOptions(
                 path_params=(public_id,),
                 headers={"If-Match": if_match},
-                body={
-                    "enabled": enabled,
-                    "event_types": event_types,
-                    "filters": filters,
-                    "name": name,
-                    "url": url,
-                },
+                body=omit_none(
+                    {
+                        "enabled": enabled,
+                        "event_types": event_types,
+                        "filters": filters,
+                        "name": name,
+                        "url": url,
+                    },
+                    nullable=("name",),
+                ),
                 cast=WebhookSubscription.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -714,10 +795,23 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         self,
         public_id: str,
         *,
-        cursor: str | Unset = UNSET,
-        limit: int | Unset = UNSET,
-        event_type: ListDeliveryEventType | str | Unset = UNSET,
-        result: ListDeliveryResult | str | Unset = UNSET,
+        cursor: str | None = None,
+        limit: int | None = None,
+        event_type: Literal[
+            "message.delivered",
+            "message.bounced",
+            "message.complained",
+            "message.rejected",
+            "message.delivery_delayed",
+            "message.received",
+            "message.received.spam",
+            "sendmux.test",
+        ]
+        | ListDeliveryEventType
+        | None = None,
+        result: Literal["success", "retrying", "failed", "permanent_failure"]
+        | ListDeliveryResult
+        | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ...._encoding import omit_none
 from ...._files import FileInput, upload_filename
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
     AttachmentUploadData,
@@ -66,9 +67,9 @@ class SendingAttachmentsResource(SyncAPIResource):
         *,
         filename: str,
         size_bytes: int,
-        idempotency_key: str | Unset = UNSET,
-        content_type: str | Unset = UNSET,
-        sha256: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        content_type: str | None = None,
+        sha256: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -81,9 +82,9 @@ class SendingAttachmentsResource(SyncAPIResource):
         `POST /emails/attachment-uploads` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             filename: Filename to associate with the uploaded attachment.
             size_bytes: Exact byte size that will be uploaded.
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             content_type: MIME type expected for the upload.
             sha256: Optional SHA-256 hex digest for the upload bytes.
         """
@@ -91,12 +92,14 @@ class SendingAttachmentsResource(SyncAPIResource):
             _ops.OP_SENDING_CREATE_ATTACHMENT_UPLOAD,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "filename": filename,
-                    "size_bytes": size_bytes,
-                    "content_type": content_type,
-                    "sha256": sha256,
-                },
+                body=omit_none(
+                    {
+                        "filename": filename,
+                        "size_bytes": size_bytes,
+                        "content_type": content_type,
+                        "sha256": sha256,
+                    }
+                ),
                 cast=AttachmentUploadIntentData.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -139,9 +142,9 @@ class SendingAttachmentsResource(SyncAPIResource):
         self,
         *,
         file: FileInput,
-        filename: str | Unset = UNSET,
-        content_type: str | Unset = UNSET,
-        idempotency_key: str | Unset = UNSET,
+        filename: str | None = None,
+        content_type: str | None = None,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -163,7 +166,7 @@ class SendingAttachmentsResource(SyncAPIResource):
             _ops.OP_SENDING_UPLOAD_ATTACHMENT,
             RequestOptions(
                 query={
-                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "filename": upload_filename(file) if filename is None else filename,
                     "content_type": content_type,
                 },
                 headers={"Idempotency-Key": idempotency_key},
@@ -226,9 +229,9 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         *,
         filename: str,
         size_bytes: int,
-        idempotency_key: str | Unset = UNSET,
-        content_type: str | Unset = UNSET,
-        sha256: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        content_type: str | None = None,
+        sha256: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -241,9 +244,9 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         `POST /emails/attachment-uploads` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             filename: Filename to associate with the uploaded attachment.
             size_bytes: Exact byte size that will be uploaded.
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             content_type: MIME type expected for the upload.
             sha256: Optional SHA-256 hex digest for the upload bytes.
         """
@@ -251,12 +254,14 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
             _ops.OP_SENDING_CREATE_ATTACHMENT_UPLOAD,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "filename": filename,
-                    "size_bytes": size_bytes,
-                    "content_type": content_type,
-                    "sha256": sha256,
-                },
+                body=omit_none(
+                    {
+                        "filename": filename,
+                        "size_bytes": size_bytes,
+                        "content_type": content_type,
+                        "sha256": sha256,
+                    }
+                ),
                 cast=AttachmentUploadIntentData.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -299,9 +304,9 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
         self,
         *,
         file: FileInput,
-        filename: str | Unset = UNSET,
-        content_type: str | Unset = UNSET,
-        idempotency_key: str | Unset = UNSET,
+        filename: str | None = None,
+        content_type: str | None = None,
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -323,7 +328,7 @@ class AsyncSendingAttachmentsResource(AsyncAPIResource):
             _ops.OP_SENDING_UPLOAD_ATTACHMENT,
             RequestOptions(
                 query={
-                    "filename": upload_filename(file) if filename is UNSET else filename,
+                    "filename": upload_filename(file) if filename is None else filename,
                     "content_type": content_type,
                 },
                 headers={"Idempotency-Key": idempotency_key},

@@ -4,12 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ...._encoding import omit_none
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
-from ...._types import NOT_GIVEN, UNSET, NotGiven, TimeoutTypes, Unset
+from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from ...params import (
+        AddressParam,
+        AttachmentParam,
+        EmailSendRequestParam,
+        EmailSendRequestReplyToParam,
+        EmailSendRequestToParam,
+        RecipientParam,
+    )
+
 from ... import operations as _ops
 from ...models import (
     Address,
@@ -18,10 +30,8 @@ from ...models import (
     EmailSendRequestCustomHeaders,
     EmailSendRequestReplyTo,
     EmailSendRequestTo,
-    InlineAttachment,
     Recipient,
     SendSuccessData,
-    UploadedAttachmentRef,
 )
 
 
@@ -36,19 +46,19 @@ class SendingEmailsResource(SyncAPIResource):
     def send(
         self,
         *,
-        from_: Address | Mapping[str, Any],
+        from_: Address | AddressParam,
         html_body: str,
         subject: str,
-        to: EmailSendRequestTo | Mapping[str, Any],
-        idempotency_key: str | Unset = UNSET,
-        attachments: Sequence[InlineAttachment | Mapping[str, Any] | UploadedAttachmentRef] | Unset = UNSET,
-        bcc: Sequence[Recipient | Mapping[str, Any]] | Unset = UNSET,
-        cc: Sequence[Recipient | Mapping[str, Any]] | Unset = UNSET,
-        custom_headers: EmailSendRequestCustomHeaders | Mapping[str, Any] | Unset = UNSET,
-        delivery_group: str | Sequence[str] | Unset = UNSET,
-        reply_to: EmailSendRequestReplyTo | Mapping[str, Any] | Unset = UNSET,
-        return_path: str | Unset = UNSET,
-        text_body: str | Unset = UNSET,
+        to: EmailSendRequestTo | EmailSendRequestToParam,
+        idempotency_key: str | None = None,
+        attachments: Sequence[AttachmentParam] | None = None,
+        bcc: Sequence[Recipient | RecipientParam] | None = None,
+        cc: Sequence[Recipient | RecipientParam] | None = None,
+        custom_headers: EmailSendRequestCustomHeaders | Mapping[str, str] | None = None,
+        delivery_group: str | Sequence[str] | None = None,
+        reply_to: EmailSendRequestReplyTo | EmailSendRequestReplyToParam | None = None,
+        return_path: str | None = None,
+        text_body: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -61,10 +71,10 @@ class SendingEmailsResource(SyncAPIResource):
         `POST /emails/send` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             from_: Sender address
             html_body: HTML email content (max 25MB)
             subject: Email subject line (max 998 chars, RFC 5322)
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             attachments: File attachments (max 10). Use attachment_id refs for uploaded files.
             bcc: BCC recipients (subject to 50 total To, CC, and BCC recipients)
             cc: CC recipients (subject to 50 total To, CC, and BCC recipients)
@@ -77,20 +87,22 @@ class SendingEmailsResource(SyncAPIResource):
             _ops.OP_SENDING_SEND_EMAIL,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "from": from_,
-                    "html_body": html_body,
-                    "subject": subject,
-                    "to": to,
-                    "attachments": attachments,
-                    "bcc": bcc,
-                    "cc": cc,
-                    "custom_headers": custom_headers,
-                    "delivery_group": delivery_group,
-                    "reply_to": reply_to,
-                    "return_path": return_path,
-                    "text_body": text_body,
-                },
+                body=omit_none(
+                    {
+                        "from": from_,
+                        "html_body": html_body,
+                        "subject": subject,
+                        "to": to,
+                        "attachments": attachments,
+                        "bcc": bcc,
+                        "cc": cc,
+                        "custom_headers": custom_headers,
+                        "delivery_group": delivery_group,
+                        "reply_to": reply_to,
+                        "return_path": return_path,
+                        "text_body": text_body,
+                    }
+                ),
                 cast=SendSuccessData.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -102,8 +114,8 @@ class SendingEmailsResource(SyncAPIResource):
     def send_batch(
         self,
         *,
-        messages: Sequence[EmailSendRequest | Mapping[str, Any]],
-        idempotency_key: str | Unset = UNSET,
+        messages: Sequence[EmailSendRequest | EmailSendRequestParam],
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -116,8 +128,8 @@ class SendingEmailsResource(SyncAPIResource):
         `POST /emails/send/batch` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             messages: Array of email messages to send (max 100)
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
         """
         return self._client._request(
             _ops.OP_SENDING_SEND_EMAIL_BATCH,
@@ -144,19 +156,19 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
     async def send(
         self,
         *,
-        from_: Address | Mapping[str, Any],
+        from_: Address | AddressParam,
         html_body: str,
         subject: str,
-        to: EmailSendRequestTo | Mapping[str, Any],
-        idempotency_key: str | Unset = UNSET,
-        attachments: Sequence[InlineAttachment | Mapping[str, Any] | UploadedAttachmentRef] | Unset = UNSET,
-        bcc: Sequence[Recipient | Mapping[str, Any]] | Unset = UNSET,
-        cc: Sequence[Recipient | Mapping[str, Any]] | Unset = UNSET,
-        custom_headers: EmailSendRequestCustomHeaders | Mapping[str, Any] | Unset = UNSET,
-        delivery_group: str | Sequence[str] | Unset = UNSET,
-        reply_to: EmailSendRequestReplyTo | Mapping[str, Any] | Unset = UNSET,
-        return_path: str | Unset = UNSET,
-        text_body: str | Unset = UNSET,
+        to: EmailSendRequestTo | EmailSendRequestToParam,
+        idempotency_key: str | None = None,
+        attachments: Sequence[AttachmentParam] | None = None,
+        bcc: Sequence[Recipient | RecipientParam] | None = None,
+        cc: Sequence[Recipient | RecipientParam] | None = None,
+        custom_headers: EmailSendRequestCustomHeaders | Mapping[str, str] | None = None,
+        delivery_group: str | Sequence[str] | None = None,
+        reply_to: EmailSendRequestReplyTo | EmailSendRequestReplyToParam | None = None,
+        return_path: str | None = None,
+        text_body: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -169,10 +181,10 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         `POST /emails/send` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             from_: Sender address
             html_body: HTML email content (max 25MB)
             subject: Email subject line (max 998 chars, RFC 5322)
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             attachments: File attachments (max 10). Use attachment_id refs for uploaded files.
             bcc: BCC recipients (subject to 50 total To, CC, and BCC recipients)
             cc: CC recipients (subject to 50 total To, CC, and BCC recipients)
@@ -185,20 +197,22 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
             _ops.OP_SENDING_SEND_EMAIL,
             RequestOptions(
                 headers={"Idempotency-Key": idempotency_key},
-                body={
-                    "from": from_,
-                    "html_body": html_body,
-                    "subject": subject,
-                    "to": to,
-                    "attachments": attachments,
-                    "bcc": bcc,
-                    "cc": cc,
-                    "custom_headers": custom_headers,
-                    "delivery_group": delivery_group,
-                    "reply_to": reply_to,
-                    "return_path": return_path,
-                    "text_body": text_body,
-                },
+                body=omit_none(
+                    {
+                        "from": from_,
+                        "html_body": html_body,
+                        "subject": subject,
+                        "to": to,
+                        "attachments": attachments,
+                        "bcc": bcc,
+                        "cc": cc,
+                        "custom_headers": custom_headers,
+                        "delivery_group": delivery_group,
+                        "reply_to": reply_to,
+                        "return_path": return_path,
+                        "text_body": text_body,
+                    }
+                ),
                 cast=SendSuccessData.from_dict,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -210,8 +224,8 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
     async def send_batch(
         self,
         *,
-        messages: Sequence[EmailSendRequest | Mapping[str, Any]],
-        idempotency_key: str | Unset = UNSET,
+        messages: Sequence[EmailSendRequest | EmailSendRequestParam],
+        idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -224,8 +238,8 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         `POST /emails/send/batch` · permission: `email.send`
 
         Args:
-            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
             messages: Array of email messages to send (max 100)
+            idempotency_key: Optional client-generated key to make the request idempotent for 24 hours. Replays under the same key return the cached response; a reused key with a different body returns 409 idempotency_conflict.
         """
         return await self._client._request(
             _ops.OP_SENDING_SEND_EMAIL_BATCH,
