@@ -53,6 +53,7 @@ lint: venv typecheck
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/ruff check $(SRC)
 
+# npm ci installs what package.json pins: Prism (tests/contract) and pyright (tests/typing).
 prism: node_modules/.bin/prism
 
 node_modules/.bin/prism: package.json package-lock.json
