@@ -67,7 +67,7 @@ class ParamKey:
 
     @property
     def identifier(self) -> bool:
-        """Usable as a class-syntax field name (else the TypedDict takes the functional form)."""
+        """Usable as a class-syntax field name (else it is declared in a functional-form base)."""
         return self.wire_name.isidentifier() and not keyword.iskeyword(self.wire_name)
 
 
@@ -83,10 +83,6 @@ class TypedDictView:
     uses: Uses
     model_modules: dict[str, str]
     """Module of each model or enum the keys name."""
-
-    @property
-    def functional(self) -> bool:
-        return not all(k.identifier for k in self.keys)
 
     @property
     def total(self) -> bool:

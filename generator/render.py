@@ -23,7 +23,7 @@ from openapi_python_client.parser.properties import (
     ModelProperty,
 )
 
-from . import codegen, operation_table, params, spec_data
+from . import codegen, operation_table, params, runtime_reference, spec_data
 from . import config as _config
 from .operation_view import OperationView, RenderError, header_argument, operation_view
 from .params import RequestTypes
@@ -338,7 +338,9 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = ""
-    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(surfaces=surfaces)
+    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(
+        surfaces=surfaces, results=runtime_reference.result_classes()
+    )
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)
     )

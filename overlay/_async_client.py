@@ -103,7 +103,7 @@ class AsyncAPIClient(BaseClient):
         self._acore = async_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
-            self.timeout = http_client.timeout
+            self.timeout: TimeoutTypes = http_client.timeout
         self._sleep = _async_sleep
         self._gate = ConcurrencyGate(pool_limit(self._http))
 

@@ -55,9 +55,13 @@ class ServerSentEvent(Generic[T]):
     (None when the server gave none) and the ``retry`` delay in milliseconds it asked for, if any."""
 
     event: str
+    """The event's name (``"message"`` when the server named none)."""
     data: T
+    """The event's data, decoded to the stream's model."""
     id: str | None = None
+    """The event's id (None when the server gave none); a reconnect resumes after the last one."""
     retry: int | None = None
+    """The reconnection delay in milliseconds the server asked for, if any."""
 
 
 class _Stream(Generic[T]):
@@ -71,11 +75,19 @@ class _Stream(Generic[T]):
         self._started = False
         self._retry_ms: int | None = None
         given = next((v for k, v in prep.headers.items() if k.lower() == "last-event-id"), None)
-        self.last_event_id: str | None = given
-        """The id of the last event yielded (where a reconnect resumes); starts at the one you gave."""
+        self._last_event_id: str | None = given
         self._resumed = False
-        self.reconnects = 0
+        self._reconnects = 0
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The id of the last event yielded (where a reconnect resumes); starts at the one you gave."""
+        return self._last_event_id
+
+    @property
+    def reconnects(self) -> int:
         """How many times the stream reconnected."""
+        return self._reconnects
 
     @property
     def response(self) -> httpx.Response | None:
@@ -106,7 +118,7 @@ class _Stream(Generic[T]):
             resumed, self._resumed = self._resumed, False
             if not data:
                 if event_id is not None:
-                    self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
+                    self._last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
                 return None
             if resumed and event_id is not None and event_id == self.last_event_id:
                 return None  # the server repeated the event we resumed after: it was yielded already
@@ -115,7 +127,7 @@ class _Stream(Generic[T]):
         except _DECODE_ERRORS as exc:
             raise self._invalid(raw, event_id, exc) from None
         if event_id is not None:
-            self.last_event_id = event_id
+            self._last_event_id = event_id
         return ServerSentEvent(raw.event, value, event_id, retry)
 
     def _invalid(self, raw: _RawEvent, event_id: str | None, exc: Exception) -> APIResponseValidationError:
@@ -219,13 +231,14 @@ class EventStream(_Stream[T]):
                 if error is not None:
                     raise error
                 self._client._sleep(self._wait(failures, self._client._random))
-                self.reconnects += 1
+                self._reconnects += 1
                 self._resumed = True
                 self._connect(self._reconnect_prep())
         finally:
             self.close()
 
     def close(self) -> None:
+        """End the stream now and release its connection (the `with` block does it for you)."""
         self._closed = True
         if self._response is not None:
             self._response.close()
@@ -302,13 +315,14 @@ class AsyncEventStream(_Stream[T]):
                 if error is not None:
                     raise error
                 await self._client._sleep(self._wait(failures, self._client._random))
-                self.reconnects += 1
+                self._reconnects += 1
                 self._resumed = True
                 await self._connect(self._reconnect_prep())
         finally:
             await self.close()
 
     async def close(self) -> None:
+        """End the stream now and release its connection (the `async with` block does it for you)."""
         self._closed = True
         if self._response is not None:
             await self._response.aclose()

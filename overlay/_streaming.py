@@ -256,6 +256,7 @@ class _Download:
 
     @property
     def content_type(self) -> str | None:
+        """The `Content-Type` header."""
         value: str | None = self.headers.get("content-type")
         return value
 
@@ -266,11 +267,13 @@ class _Download:
 
     @property
     def request_id(self) -> str | None:
+        """The `X-Request-Id` header."""
         value: str | None = self.headers.get("x-request-id")
         return value
 
     @property
     def etag(self) -> str | None:
+        """The file's `ETag` (what a resumed request checks with `If-Range`)."""
         return self._etag
 
     @property
@@ -282,6 +285,7 @@ class _Download:
 
     @property
     def bytes_received(self) -> int:
+        """Bytes of the body delivered so far."""
         return self._received
 
     def __repr__(self) -> str:
@@ -409,6 +413,7 @@ class BinaryResponse(_Download):
         return written
 
     def close(self) -> None:
+        """Release the connection without reading the rest of the body (the `with` block does it for you)."""
         self._closed = True
         self._response.close()
 
@@ -428,6 +433,7 @@ class AsyncBinaryResponse(_Download):
         self._client = client
 
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body chunk by chunk as it arrives (resumed transparently after a break)."""
         self._begin()
         failures = 0
         try:
@@ -461,9 +467,11 @@ class AsyncBinaryResponse(_Download):
     aiter_bytes = iter_bytes
 
     async def read(self) -> bytes:
+        """The whole body in memory (prefer `iter_bytes` or `write_to_file` for large files)."""
         return b"".join([chunk async for chunk in self.iter_bytes()])
 
     async def write_to_file(self, path: str | os.PathLike[str]) -> int:
+        """Stream the body into a file (created or truncated); returns the number of bytes written."""
         # Local-disk writes of one chunk are short; a thread hop per chunk would cost more than it saves.
         written = 0
         with open(path, "wb") as f:
@@ -473,6 +481,7 @@ class AsyncBinaryResponse(_Download):
         return written
 
     async def close(self) -> None:
+        """Release the connection without reading the rest of the body (the `async with` block does it for you)."""
         self._closed = True
         await self._response.aclose()
 

@@ -102,7 +102,9 @@ class SyncAPIClient(BaseClient):
         self._core = sync_pool(self._direct) if self._direct is not None else None
         self._init_pool_headers()
         if http_client is not None and timeout is DEFAULT_TIMEOUT:
-            self.timeout = http_client.timeout  # an injected client's own timeout wins over our default
+            self.timeout: TimeoutTypes = (
+                http_client.timeout
+            )  # an injected client's own timeout wins over our default
         self._sleep = time.sleep
 
     def close(self) -> None:

@@ -17,35 +17,48 @@ from .recipient_param import RecipientParam
 
 __all__ = ["EmailSendRequestParam"]
 
-# Functional form: a key is not a Python identifier (`from`).
-EmailSendRequestParam = TypedDict(
-    "EmailSendRequestParam",
+
+# Keys that are not Python names (`from`) can only be declared this way; the class adds the rest.
+_EmailSendRequestParamKeys = TypedDict(
+    "_EmailSendRequestParamKeys",
     {
         # Sender address
         "from": Required[Address | AddressParam],
-        # HTML email content (max 25MB)
-        "html_body": Required[str],
-        # Email subject line (max 998 chars, RFC 5322)
-        "subject": Required[str],
-        "to": Required[EmailSendRequestTo | EmailSendRequestToParam],
-        # File attachments (max 10). Use attachment_id refs for uploaded files.
-        "attachments": Sequence[AttachmentParam],
-        # BCC recipients (subject to 50 total To, CC, and BCC recipients)
-        "bcc": Sequence[Recipient | RecipientParam],
-        # CC recipients (subject to 50 total To, CC, and BCC recipients)
-        "cc": Sequence[Recipient | RecipientParam],
-        # Custom X-* headers to include in the email
-        "custom_headers": EmailSendRequestCustomHeaders | Mapping[str, str],
-        # One delivery group public ID or a non-empty array of up to 50 IDs
-        "delivery_group": str | Sequence[str],
-        "reply_to": EmailSendRequestReplyTo | EmailSendRequestReplyToParam,
-        # Envelope sender for VERP support
-        "return_path": str,
-        # Plain text alternative (max 25MB)
-        "text_body": str,
     },
     total=False,
 )
-EmailSendRequestParam.__doc__ = (
+
+
+class EmailSendRequestParam(_EmailSendRequestParamKeys, total=False):
     """The JSON shape of `EmailSendRequest` as a plain dict; request arguments take either."""
-)
+
+    html_body: Required[str]
+    """HTML email content (max 25MB)"""
+
+    subject: Required[str]
+    """Email subject line (max 998 chars, RFC 5322)"""
+
+    to: Required[EmailSendRequestTo | EmailSendRequestToParam]
+
+    attachments: Sequence[AttachmentParam]
+    """File attachments (max 10). Use attachment_id refs for uploaded files."""
+
+    bcc: Sequence[Recipient | RecipientParam]
+    """BCC recipients (subject to 50 total To, CC, and BCC recipients)"""
+
+    cc: Sequence[Recipient | RecipientParam]
+    """CC recipients (subject to 50 total To, CC, and BCC recipients)"""
+
+    custom_headers: EmailSendRequestCustomHeaders | Mapping[str, str]
+    """Custom X-* headers to include in the email"""
+
+    delivery_group: str | Sequence[str]
+    """One delivery group public ID or a non-empty array of up to 50 IDs"""
+
+    reply_to: EmailSendRequestReplyTo | EmailSendRequestReplyToParam
+
+    return_path: str
+    """Envelope sender for VERP support"""
+
+    text_body: str
+    """Plain text alternative (max 25MB)"""

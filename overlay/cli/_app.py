@@ -622,8 +622,8 @@ ROOT_HELP = """Every operation of the Sendmux APIs as a command, generated from 
 \b
   sendmux domains list --all -o jsonl      Management API: sendmux <resource...> <method>
   sendmux domains get mdom_123 -o table
-  sendmux mailbox --help                   Mailbox API (when this version has it)
-  sendmux sending --help                   Sending API (when this version has it)
+  sendmux mailbox messages list            Mailbox API: sendmux mailbox <resource...> <method>
+  sendmux sending emails send --help       Sending API: sendmux sending <resource...> <method>
 
 Credentials and base URLs come from the same environment variables as the Python clients, or --api-key and
 --base-url. Exit status: 0 ok, 2 usage, 3 configuration, 4 connection, 5 timeout, 6 webhook verification,
