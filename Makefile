@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Folders of Python that ruff checks (those that exist): generated/ too, held to the same rules.
 SRC := $(wildcard generator overlay generated tests bench examples)
 
-.PHONY: venv devtree generate check-generated lint format test test-fast demo bench bench-quick bench-streams clean spec-update prism typecheck
+.PHONY: venv devtree generate check-generated lint format test test-fast verifytypes demo bench bench-quick bench-streams clean spec-update prism typecheck
 
 venv: $(STAMP) devtree
 
@@ -65,6 +65,10 @@ test: venv prism check-generated lint
 
 test-fast: venv
 	$(BIN)/pytest -q -x tests/unit tests/generator
+
+# pyright --verifytypes on the built wheel in a fresh venv; prints completeness and ambiguous symbols.
+verifytypes: venv prism
+	$(BIN)/pytest -q -s tests/typing/test_verifytypes.py
 
 demo: venv check-generated
 	$(PYTHON) examples/quickstart.py
