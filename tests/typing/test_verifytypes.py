@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.generator.helpers import build_wheel
+
 ROOT = Path(__file__).resolve().parents[2]
 PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 
@@ -23,25 +25,7 @@ MIN_COMPLETENESS = 0.99
 
 def install_wheel(tmp: Path) -> Path:
     """A venv holding the wheel of this checkout (and, through a .pth, the test venv's dependencies)."""
-    dist = tmp / "dist"
-    build = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            str(ROOT),
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(dist),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stderr
-    (wheel,) = dist.glob("sendmux-*.whl")
+    wheel = build_wheel(tmp / "dist")
     env_dir = tmp / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
