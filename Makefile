@@ -8,15 +8,29 @@ STAMP := $(VENV)/.installed
 # Folders of Python that ruff checks (those that exist): generated/ too, held to the same rules.
 SRC := $(wildcard generator overlay generated tests bench examples)
 
-.PHONY: venv generate check-generated lint format test test-fast demo bench bench-quick bench-streams clean spec-update prism typecheck
+.PHONY: venv devtree generate check-generated lint format test test-fast verifytypes demo bench bench-quick bench-streams clean spec-update prism typecheck
 
-venv: $(STAMP)
+venv: $(STAMP) devtree
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The editable install as type checkers see it. setuptools' editable finder is an import hook that mypy
+# and pyright cannot follow for our package-dir mapping, so the venv also gets `sendmux-dev.pth` naming
+# build/dev/, where build/dev/sendmux/ links every entry of overlay/ and `_generated` -> generated/ (a
+# folder link: whatever `make generate` writes is there at once). Python finds `sendmux` there first, so
+# tools and the interpreter see one tree. Remade on every `make venv` (a new overlay module needs that).
+# Another environment: `make devtree PYTHON=/path/to/its/python` after `pip install -e '.[dev]'`.
+DEVTREE := build/dev
+
+devtree:
+	@rm -rf $(DEVTREE) && mkdir -p $(DEVTREE)/sendmux
+	@for f in overlay/*; do [ "$${f##*/}" = __pycache__ ] || ln -s "$$PWD/$$f" $(DEVTREE)/sendmux/; done
+	@ln -s "$$PWD/generated" $(DEVTREE)/sendmux/_generated
+	@echo "$$PWD/$(DEVTREE)" > "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/sendmux-dev.pth"
 
 generate: venv
 	$(PYTHON) -m generator --out generated
@@ -31,16 +45,15 @@ format: venv
 typecheck: venv
 	@# mypy sees the one `sendmux` package the wheel has: overlay/ with generated/ as _generated; the
 	@# generator and the benchmarks beside it, so their `import sendmux` is checked too.
-	rm -rf build/typecheck && mkdir -p build/typecheck/sendmux
-	for f in overlay/*; do ln -s "$$PWD/$$f" build/typecheck/sendmux/; done
-	ln -s "$$PWD/generated" build/typecheck/sendmux/_generated
-	ln -s "$$PWD/generator" "$$PWD/bench" build/typecheck/
+	rm -rf build/typecheck && mkdir -p build/typecheck
+	ln -s "$$PWD/$(DEVTREE)/sendmux" "$$PWD/generator" "$$PWD/bench" build/typecheck/
 	cd build/typecheck && MYPYPATH=. ../../$(BIN)/mypy --strict --no-incremental -p sendmux -p generator -p bench
 
 lint: venv typecheck
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/ruff check $(SRC)
 
+# npm ci installs what package.json pins: Prism (tests/contract) and pyright (tests/typing).
 prism: node_modules/.bin/prism
 
 node_modules/.bin/prism: package.json package-lock.json
@@ -54,6 +67,10 @@ test: venv prism check-generated lint
 
 test-fast: venv
 	$(BIN)/pytest -q -x tests/unit tests/generator
+
+# pyright --verifytypes on the built wheel in a fresh venv; prints completeness and ambiguous symbols.
+verifytypes: venv prism
+	$(BIN)/pytest -q -s tests/typing/test_verifytypes.py
 
 demo: venv check-generated
 	$(PYTHON) examples/quickstart.py

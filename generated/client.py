@@ -3,40 +3,40 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._resource import resource_property
 from .._surface import Surface
 
 if TYPE_CHECKING:
-    from .resources.billing import AsyncBillingResource, BillingResource
-    from .resources.connection import AsyncConnectionResource, ConnectionResource
-    from .resources.domains import AsyncDomainsResource, DomainsResource
-    from .resources.emails import AsyncEmailsResource, EmailsResource
-    from .resources.inboxes import AsyncInboxesResource, InboxesResource
-    from .resources.mailbox_attachments import AsyncMailboxAttachmentsResource, MailboxAttachmentsResource
-    from .resources.mailbox_changes import AsyncMailboxChangesResource, MailboxChangesResource
-    from .resources.mailbox_connection import AsyncMailboxConnectionResource, MailboxConnectionResource
-    from .resources.mailbox_events import AsyncMailboxEventsResource, MailboxEventsResource
-    from .resources.mailbox_folders import AsyncMailboxFoldersResource, MailboxFoldersResource
-    from .resources.mailbox_identities import AsyncMailboxIdentitiesResource, MailboxIdentitiesResource
-    from .resources.mailbox_identity import AsyncMailboxIdentityResource, MailboxIdentityResource
-    from .resources.mailbox_mailboxes import AsyncMailboxMailboxesResource, MailboxMailboxesResource
-    from .resources.mailbox_me import AsyncMailboxMeResource, MailboxMeResource
-    from .resources.mailbox_messages import AsyncMailboxMessagesResource, MailboxMessagesResource
-    from .resources.mailbox_quotas import AsyncMailboxQuotasResource, MailboxQuotasResource
-    from .resources.mailbox_session import AsyncMailboxSessionResource, MailboxSessionResource
-    from .resources.mailbox_submissions import AsyncMailboxSubmissionsResource, MailboxSubmissionsResource
-    from .resources.mailbox_threads import AsyncMailboxThreadsResource, MailboxThreadsResource
-    from .resources.mailbox_usage import AsyncMailboxUsageResource, MailboxUsageResource
-    from .resources.mailboxes import AsyncMailboxesResource, MailboxesResource
-    from .resources.sending_accounts import AsyncSendingAccountsResource, SendingAccountsResource
-    from .resources.sending_attachments import AsyncSendingAttachmentsResource, SendingAttachmentsResource
-    from .resources.sending_connection import AsyncSendingConnectionResource, SendingConnectionResource
-    from .resources.sending_emails import AsyncSendingEmailsResource, SendingEmailsResource
-    from .resources.sending_openapi import AsyncSendingOpenapiResource, SendingOpenapiResource
-    from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
+    from .resources.mailbox.attachments import AsyncMailboxAttachmentsResource, MailboxAttachmentsResource
+    from .resources.mailbox.changes import AsyncMailboxChangesResource, MailboxChangesResource
+    from .resources.mailbox.connection import AsyncMailboxConnectionResource, MailboxConnectionResource
+    from .resources.mailbox.events import AsyncMailboxEventsResource, MailboxEventsResource
+    from .resources.mailbox.folders import AsyncMailboxFoldersResource, MailboxFoldersResource
+    from .resources.mailbox.identities import AsyncMailboxIdentitiesResource, MailboxIdentitiesResource
+    from .resources.mailbox.identity import AsyncMailboxIdentityResource, MailboxIdentityResource
+    from .resources.mailbox.mailboxes import AsyncMailboxMailboxesResource, MailboxMailboxesResource
+    from .resources.mailbox.me import AsyncMailboxMeResource, MailboxMeResource
+    from .resources.mailbox.messages import AsyncMailboxMessagesResource, MailboxMessagesResource
+    from .resources.mailbox.quotas import AsyncMailboxQuotasResource, MailboxQuotasResource
+    from .resources.mailbox.session import AsyncMailboxSessionResource, MailboxSessionResource
+    from .resources.mailbox.submissions import AsyncMailboxSubmissionsResource, MailboxSubmissionsResource
+    from .resources.mailbox.threads import AsyncMailboxThreadsResource, MailboxThreadsResource
+    from .resources.mailbox.usage import AsyncMailboxUsageResource, MailboxUsageResource
+    from .resources.management.billing import AsyncBillingResource, BillingResource
+    from .resources.management.connection import AsyncConnectionResource, ConnectionResource
+    from .resources.management.domains import AsyncDomainsResource, DomainsResource
+    from .resources.management.emails import AsyncEmailsResource, EmailsResource
+    from .resources.management.inboxes import AsyncInboxesResource, InboxesResource
+    from .resources.management.mailboxes import AsyncMailboxesResource, MailboxesResource
+    from .resources.management.sending_accounts import AsyncSendingAccountsResource, SendingAccountsResource
+    from .resources.management.webhooks import AsyncWebhooksResource, WebhooksResource
+    from .resources.sending.attachments import AsyncSendingAttachmentsResource, SendingAttachmentsResource
+    from .resources.sending.connection import AsyncSendingConnectionResource, SendingConnectionResource
+    from .resources.sending.emails import AsyncSendingEmailsResource, SendingEmailsResource
+    from .resources.sending.openapi import AsyncSendingOpenapiResource, SendingOpenapiResource
 
 _MANAGEMENT = Surface(
     name="management",
@@ -60,69 +60,69 @@ class Sendmux(SyncAPIClient):
 
     _surface = _MANAGEMENT
 
-    @cached_property
-    def billing(self) -> BillingResource:
-        """`billing`, `.transactions`"""
+    @resource_property
+    def billing(self) -> type[BillingResource]:
+        """`Sendmux().billing`: `get_balance`, `get_spend_summary`; `.transactions`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.billing import BillingResource
+        from .resources.management.billing import BillingResource
 
-        return BillingResource(self)
+        return BillingResource
 
-    @cached_property
-    def connection(self) -> ConnectionResource:
-        """`connection`"""
+    @resource_property
+    def connection(self) -> type[ConnectionResource]:
+        """`Sendmux().connection`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.connection import ConnectionResource
+        from .resources.management.connection import ConnectionResource
 
-        return ConnectionResource(self)
+        return ConnectionResource
 
-    @cached_property
-    def domains(self) -> DomainsResource:
-        """`domains`, `.filters`"""
+    @resource_property
+    def domains(self) -> type[DomainsResource]:
+        """`Sendmux().domains`: `create`, `delete`, `get`, `get_zone_file`, `list`, `update`, `verify`; `.filters`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.domains import DomainsResource
+        from .resources.management.domains import DomainsResource
 
-        return DomainsResource(self)
+        return DomainsResource
 
-    @cached_property
-    def emails(self) -> EmailsResource:
-        """`emails`, `.logs`, `.metrics`"""
+    @resource_property
+    def emails(self) -> type[EmailsResource]:
+        """`Sendmux().emails`: `.logs`, `.metrics`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.emails import EmailsResource
+        from .resources.management.emails import EmailsResource
 
-        return EmailsResource(self)
+        return EmailsResource
 
-    @cached_property
-    def inboxes(self) -> InboxesResource:
-        """`inboxes`, `.logs`"""
+    @resource_property
+    def inboxes(self) -> type[InboxesResource]:
+        """`Sendmux().inboxes`: `.logs`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.inboxes import InboxesResource
+        from .resources.management.inboxes import InboxesResource
 
-        return InboxesResource(self)
+        return InboxesResource
 
-    @cached_property
-    def mailboxes(self) -> MailboxesResource:
-        """`mailboxes`, `.filters`, `.keys`"""
+    @resource_property
+    def mailboxes(self) -> type[MailboxesResource]:
+        """`Sendmux().mailboxes`: `check_availability`, `create`, `delete`, `get`, `list`, `resume`, `suspend`, `update`; `.filters`, `.keys`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailboxes import MailboxesResource
+        from .resources.management.mailboxes import MailboxesResource
 
-        return MailboxesResource(self)
+        return MailboxesResource
 
-    @cached_property
-    def sending_accounts(self) -> SendingAccountsResource:
-        """`sending_accounts`, `.limits`, `.ses_limit_requests`"""
+    @resource_property
+    def sending_accounts(self) -> type[SendingAccountsResource]:
+        """`Sendmux().sending_accounts`: `activate`, `create`, `deactivate`, `delete`, `get`, `get_stats`, `get_usage`, `list`, `test`, `update`; `.limits`, `.ses_limit_requests`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_accounts import SendingAccountsResource
+        from .resources.management.sending_accounts import SendingAccountsResource
 
-        return SendingAccountsResource(self)
+        return SendingAccountsResource
 
-    @cached_property
-    def webhooks(self) -> WebhooksResource:
-        """`webhooks`, `.deliveries`"""
+    @resource_property
+    def webhooks(self) -> type[WebhooksResource]:
+        """`Sendmux().webhooks`: `create`, `delete`, `get`, `list`, `rotate_secret`, `test`, `update`; `.deliveries`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.webhooks import WebhooksResource
+        from .resources.management.webhooks import WebhooksResource
 
-        return WebhooksResource(self)
+        return WebhooksResource
 
 
 class AsyncSendmux(AsyncAPIClient):
@@ -130,69 +130,69 @@ class AsyncSendmux(AsyncAPIClient):
 
     _surface = _MANAGEMENT
 
-    @cached_property
-    def billing(self) -> AsyncBillingResource:
-        """`billing`, `.transactions`"""
+    @resource_property
+    def billing(self) -> type[AsyncBillingResource]:
+        """`AsyncSendmux().billing`: `get_balance`, `get_spend_summary`; `.transactions`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.billing import AsyncBillingResource
+        from .resources.management.billing import AsyncBillingResource
 
-        return AsyncBillingResource(self)
+        return AsyncBillingResource
 
-    @cached_property
-    def connection(self) -> AsyncConnectionResource:
-        """`connection`"""
+    @resource_property
+    def connection(self) -> type[AsyncConnectionResource]:
+        """`AsyncSendmux().connection`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.connection import AsyncConnectionResource
+        from .resources.management.connection import AsyncConnectionResource
 
-        return AsyncConnectionResource(self)
+        return AsyncConnectionResource
 
-    @cached_property
-    def domains(self) -> AsyncDomainsResource:
-        """`domains`, `.filters`"""
+    @resource_property
+    def domains(self) -> type[AsyncDomainsResource]:
+        """`AsyncSendmux().domains`: `create`, `delete`, `get`, `get_zone_file`, `list`, `update`, `verify`; `.filters`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.domains import AsyncDomainsResource
+        from .resources.management.domains import AsyncDomainsResource
 
-        return AsyncDomainsResource(self)
+        return AsyncDomainsResource
 
-    @cached_property
-    def emails(self) -> AsyncEmailsResource:
-        """`emails`, `.logs`, `.metrics`"""
+    @resource_property
+    def emails(self) -> type[AsyncEmailsResource]:
+        """`AsyncSendmux().emails`: `.logs`, `.metrics`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.emails import AsyncEmailsResource
+        from .resources.management.emails import AsyncEmailsResource
 
-        return AsyncEmailsResource(self)
+        return AsyncEmailsResource
 
-    @cached_property
-    def inboxes(self) -> AsyncInboxesResource:
-        """`inboxes`, `.logs`"""
+    @resource_property
+    def inboxes(self) -> type[AsyncInboxesResource]:
+        """`AsyncSendmux().inboxes`: `.logs`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.inboxes import AsyncInboxesResource
+        from .resources.management.inboxes import AsyncInboxesResource
 
-        return AsyncInboxesResource(self)
+        return AsyncInboxesResource
 
-    @cached_property
-    def mailboxes(self) -> AsyncMailboxesResource:
-        """`mailboxes`, `.filters`, `.keys`"""
+    @resource_property
+    def mailboxes(self) -> type[AsyncMailboxesResource]:
+        """`AsyncSendmux().mailboxes`: `check_availability`, `create`, `delete`, `get`, `list`, `resume`, `suspend`, `update`; `.filters`, `.keys`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailboxes import AsyncMailboxesResource
+        from .resources.management.mailboxes import AsyncMailboxesResource
 
-        return AsyncMailboxesResource(self)
+        return AsyncMailboxesResource
 
-    @cached_property
-    def sending_accounts(self) -> AsyncSendingAccountsResource:
-        """`sending_accounts`, `.limits`, `.ses_limit_requests`"""
+    @resource_property
+    def sending_accounts(self) -> type[AsyncSendingAccountsResource]:
+        """`AsyncSendmux().sending_accounts`: `activate`, `create`, `deactivate`, `delete`, `get`, `get_stats`, `get_usage`, `list`, `test`, `update`; `.limits`, `.ses_limit_requests`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_accounts import AsyncSendingAccountsResource
+        from .resources.management.sending_accounts import AsyncSendingAccountsResource
 
-        return AsyncSendingAccountsResource(self)
+        return AsyncSendingAccountsResource
 
-    @cached_property
-    def webhooks(self) -> AsyncWebhooksResource:
-        """`webhooks`, `.deliveries`"""
+    @resource_property
+    def webhooks(self) -> type[AsyncWebhooksResource]:
+        """`AsyncSendmux().webhooks`: `create`, `delete`, `get`, `list`, `rotate_secret`, `test`, `update`; `.deliveries`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.webhooks import AsyncWebhooksResource
+        from .resources.management.webhooks import AsyncWebhooksResource
 
-        return AsyncWebhooksResource(self)
+        return AsyncWebhooksResource
 
 
 _MAILBOX = Surface(
@@ -231,125 +231,125 @@ class SendmuxMailbox(SyncAPIClient):
             defaults["mailbox_id"] = mailbox_id
         super().__init__(*args, default_query=defaults, **kwargs)
 
-    @cached_property
-    def attachments(self) -> MailboxAttachmentsResource:
-        """`attachments`"""
+    @resource_property
+    def attachments(self) -> type[MailboxAttachmentsResource]:
+        """`SendmuxMailbox().attachments`: `create_upload`, `download`, `upload`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_attachments import MailboxAttachmentsResource
+        from .resources.mailbox.attachments import MailboxAttachmentsResource
 
-        return MailboxAttachmentsResource(self)
+        return MailboxAttachmentsResource
 
-    @cached_property
-    def changes(self) -> MailboxChangesResource:
-        """`changes`"""
+    @resource_property
+    def changes(self) -> type[MailboxChangesResource]:
+        """`SendmuxMailbox().changes`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_changes import MailboxChangesResource
+        from .resources.mailbox.changes import MailboxChangesResource
 
-        return MailboxChangesResource(self)
+        return MailboxChangesResource
 
-    @cached_property
-    def connection(self) -> MailboxConnectionResource:
-        """`connection`"""
+    @resource_property
+    def connection(self) -> type[MailboxConnectionResource]:
+        """`SendmuxMailbox().connection`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_connection import MailboxConnectionResource
+        from .resources.mailbox.connection import MailboxConnectionResource
 
-        return MailboxConnectionResource(self)
+        return MailboxConnectionResource
 
-    @cached_property
-    def events(self) -> MailboxEventsResource:
-        """`events`"""
+    @resource_property
+    def events(self) -> type[MailboxEventsResource]:
+        """`SendmuxMailbox().events`: `stream`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_events import MailboxEventsResource
+        from .resources.mailbox.events import MailboxEventsResource
 
-        return MailboxEventsResource(self)
+        return MailboxEventsResource
 
-    @cached_property
-    def folders(self) -> MailboxFoldersResource:
-        """`folders`"""
+    @resource_property
+    def folders(self) -> type[MailboxFoldersResource]:
+        """`SendmuxMailbox().folders`: `changes`, `create`, `delete`, `get`, `list`, `query_changes`, `update`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_folders import MailboxFoldersResource
+        from .resources.mailbox.folders import MailboxFoldersResource
 
-        return MailboxFoldersResource(self)
+        return MailboxFoldersResource
 
-    @cached_property
-    def identities(self) -> MailboxIdentitiesResource:
-        """`identities`"""
+    @resource_property
+    def identities(self) -> type[MailboxIdentitiesResource]:
+        """`SendmuxMailbox().identities`: `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_identities import MailboxIdentitiesResource
+        from .resources.mailbox.identities import MailboxIdentitiesResource
 
-        return MailboxIdentitiesResource(self)
+        return MailboxIdentitiesResource
 
-    @cached_property
-    def identity(self) -> MailboxIdentityResource:
-        """`identity`"""
+    @resource_property
+    def identity(self) -> type[MailboxIdentityResource]:
+        """`SendmuxMailbox().identity`: `get`, `update`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_identity import MailboxIdentityResource
+        from .resources.mailbox.identity import MailboxIdentityResource
 
-        return MailboxIdentityResource(self)
+        return MailboxIdentityResource
 
-    @cached_property
-    def mailboxes(self) -> MailboxMailboxesResource:
-        """`mailboxes`"""
+    @resource_property
+    def mailboxes(self) -> type[MailboxMailboxesResource]:
+        """`SendmuxMailbox().mailboxes`: `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_mailboxes import MailboxMailboxesResource
+        from .resources.mailbox.mailboxes import MailboxMailboxesResource
 
-        return MailboxMailboxesResource(self)
+        return MailboxMailboxesResource
 
-    @cached_property
-    def me(self) -> MailboxMeResource:
-        """`me`"""
+    @resource_property
+    def me(self) -> type[MailboxMeResource]:
+        """`SendmuxMailbox().me`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_me import MailboxMeResource
+        from .resources.mailbox.me import MailboxMeResource
 
-        return MailboxMeResource(self)
+        return MailboxMeResource
 
-    @cached_property
-    def messages(self) -> MailboxMessagesResource:
-        """`messages`"""
+    @resource_property
+    def messages(self) -> type[MailboxMessagesResource]:
+        """`SendmuxMailbox().messages`: `batch_delete`, `batch_get`, `batch_update`, `count`, `delete`, `get`, `get_body`, `get_content`, `list`, `query_changes`, `search_snippets`, `send`, `update`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_messages import MailboxMessagesResource
+        from .resources.mailbox.messages import MailboxMessagesResource
 
-        return MailboxMessagesResource(self)
+        return MailboxMessagesResource
 
-    @cached_property
-    def quotas(self) -> MailboxQuotasResource:
-        """`quotas`"""
+    @resource_property
+    def quotas(self) -> type[MailboxQuotasResource]:
+        """`SendmuxMailbox().quotas`: `changes`, `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_quotas import MailboxQuotasResource
+        from .resources.mailbox.quotas import MailboxQuotasResource
 
-        return MailboxQuotasResource(self)
+        return MailboxQuotasResource
 
-    @cached_property
-    def session(self) -> MailboxSessionResource:
-        """`session`"""
+    @resource_property
+    def session(self) -> type[MailboxSessionResource]:
+        """`SendmuxMailbox().session`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_session import MailboxSessionResource
+        from .resources.mailbox.session import MailboxSessionResource
 
-        return MailboxSessionResource(self)
+        return MailboxSessionResource
 
-    @cached_property
-    def submissions(self) -> MailboxSubmissionsResource:
-        """`submissions`"""
+    @resource_property
+    def submissions(self) -> type[MailboxSubmissionsResource]:
+        """`SendmuxMailbox().submissions`: `changes`, `get`, `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_submissions import MailboxSubmissionsResource
+        from .resources.mailbox.submissions import MailboxSubmissionsResource
 
-        return MailboxSubmissionsResource(self)
+        return MailboxSubmissionsResource
 
-    @cached_property
-    def threads(self) -> MailboxThreadsResource:
-        """`threads`"""
+    @resource_property
+    def threads(self) -> type[MailboxThreadsResource]:
+        """`SendmuxMailbox().threads`: `get`, `get_content`, `list`, `list_messages`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_threads import MailboxThreadsResource
+        from .resources.mailbox.threads import MailboxThreadsResource
 
-        return MailboxThreadsResource(self)
+        return MailboxThreadsResource
 
-    @cached_property
-    def usage(self) -> MailboxUsageResource:
-        """`usage`"""
+    @resource_property
+    def usage(self) -> type[MailboxUsageResource]:
+        """`SendmuxMailbox().usage`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_usage import MailboxUsageResource
+        from .resources.mailbox.usage import MailboxUsageResource
 
-        return MailboxUsageResource(self)
+        return MailboxUsageResource
 
 
 class AsyncSendmuxMailbox(AsyncAPIClient):
@@ -368,125 +368,125 @@ class AsyncSendmuxMailbox(AsyncAPIClient):
             defaults["mailbox_id"] = mailbox_id
         super().__init__(*args, default_query=defaults, **kwargs)
 
-    @cached_property
-    def attachments(self) -> AsyncMailboxAttachmentsResource:
-        """`attachments`"""
+    @resource_property
+    def attachments(self) -> type[AsyncMailboxAttachmentsResource]:
+        """`AsyncSendmuxMailbox().attachments`: `create_upload`, `download`, `upload`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_attachments import AsyncMailboxAttachmentsResource
+        from .resources.mailbox.attachments import AsyncMailboxAttachmentsResource
 
-        return AsyncMailboxAttachmentsResource(self)
+        return AsyncMailboxAttachmentsResource
 
-    @cached_property
-    def changes(self) -> AsyncMailboxChangesResource:
-        """`changes`"""
+    @resource_property
+    def changes(self) -> type[AsyncMailboxChangesResource]:
+        """`AsyncSendmuxMailbox().changes`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_changes import AsyncMailboxChangesResource
+        from .resources.mailbox.changes import AsyncMailboxChangesResource
 
-        return AsyncMailboxChangesResource(self)
+        return AsyncMailboxChangesResource
 
-    @cached_property
-    def connection(self) -> AsyncMailboxConnectionResource:
-        """`connection`"""
+    @resource_property
+    def connection(self) -> type[AsyncMailboxConnectionResource]:
+        """`AsyncSendmuxMailbox().connection`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_connection import AsyncMailboxConnectionResource
+        from .resources.mailbox.connection import AsyncMailboxConnectionResource
 
-        return AsyncMailboxConnectionResource(self)
+        return AsyncMailboxConnectionResource
 
-    @cached_property
-    def events(self) -> AsyncMailboxEventsResource:
-        """`events`"""
+    @resource_property
+    def events(self) -> type[AsyncMailboxEventsResource]:
+        """`AsyncSendmuxMailbox().events`: `stream`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_events import AsyncMailboxEventsResource
+        from .resources.mailbox.events import AsyncMailboxEventsResource
 
-        return AsyncMailboxEventsResource(self)
+        return AsyncMailboxEventsResource
 
-    @cached_property
-    def folders(self) -> AsyncMailboxFoldersResource:
-        """`folders`"""
+    @resource_property
+    def folders(self) -> type[AsyncMailboxFoldersResource]:
+        """`AsyncSendmuxMailbox().folders`: `changes`, `create`, `delete`, `get`, `list`, `query_changes`, `update`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_folders import AsyncMailboxFoldersResource
+        from .resources.mailbox.folders import AsyncMailboxFoldersResource
 
-        return AsyncMailboxFoldersResource(self)
+        return AsyncMailboxFoldersResource
 
-    @cached_property
-    def identities(self) -> AsyncMailboxIdentitiesResource:
-        """`identities`"""
+    @resource_property
+    def identities(self) -> type[AsyncMailboxIdentitiesResource]:
+        """`AsyncSendmuxMailbox().identities`: `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_identities import AsyncMailboxIdentitiesResource
+        from .resources.mailbox.identities import AsyncMailboxIdentitiesResource
 
-        return AsyncMailboxIdentitiesResource(self)
+        return AsyncMailboxIdentitiesResource
 
-    @cached_property
-    def identity(self) -> AsyncMailboxIdentityResource:
-        """`identity`"""
+    @resource_property
+    def identity(self) -> type[AsyncMailboxIdentityResource]:
+        """`AsyncSendmuxMailbox().identity`: `get`, `update`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_identity import AsyncMailboxIdentityResource
+        from .resources.mailbox.identity import AsyncMailboxIdentityResource
 
-        return AsyncMailboxIdentityResource(self)
+        return AsyncMailboxIdentityResource
 
-    @cached_property
-    def mailboxes(self) -> AsyncMailboxMailboxesResource:
-        """`mailboxes`"""
+    @resource_property
+    def mailboxes(self) -> type[AsyncMailboxMailboxesResource]:
+        """`AsyncSendmuxMailbox().mailboxes`: `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_mailboxes import AsyncMailboxMailboxesResource
+        from .resources.mailbox.mailboxes import AsyncMailboxMailboxesResource
 
-        return AsyncMailboxMailboxesResource(self)
+        return AsyncMailboxMailboxesResource
 
-    @cached_property
-    def me(self) -> AsyncMailboxMeResource:
-        """`me`"""
+    @resource_property
+    def me(self) -> type[AsyncMailboxMeResource]:
+        """`AsyncSendmuxMailbox().me`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_me import AsyncMailboxMeResource
+        from .resources.mailbox.me import AsyncMailboxMeResource
 
-        return AsyncMailboxMeResource(self)
+        return AsyncMailboxMeResource
 
-    @cached_property
-    def messages(self) -> AsyncMailboxMessagesResource:
-        """`messages`"""
+    @resource_property
+    def messages(self) -> type[AsyncMailboxMessagesResource]:
+        """`AsyncSendmuxMailbox().messages`: `batch_delete`, `batch_get`, `batch_update`, `count`, `delete`, `get`, `get_body`, `get_content`, `list`, `query_changes`, `search_snippets`, `send`, `update`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_messages import AsyncMailboxMessagesResource
+        from .resources.mailbox.messages import AsyncMailboxMessagesResource
 
-        return AsyncMailboxMessagesResource(self)
+        return AsyncMailboxMessagesResource
 
-    @cached_property
-    def quotas(self) -> AsyncMailboxQuotasResource:
-        """`quotas`"""
+    @resource_property
+    def quotas(self) -> type[AsyncMailboxQuotasResource]:
+        """`AsyncSendmuxMailbox().quotas`: `changes`, `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_quotas import AsyncMailboxQuotasResource
+        from .resources.mailbox.quotas import AsyncMailboxQuotasResource
 
-        return AsyncMailboxQuotasResource(self)
+        return AsyncMailboxQuotasResource
 
-    @cached_property
-    def session(self) -> AsyncMailboxSessionResource:
-        """`session`"""
+    @resource_property
+    def session(self) -> type[AsyncMailboxSessionResource]:
+        """`AsyncSendmuxMailbox().session`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_session import AsyncMailboxSessionResource
+        from .resources.mailbox.session import AsyncMailboxSessionResource
 
-        return AsyncMailboxSessionResource(self)
+        return AsyncMailboxSessionResource
 
-    @cached_property
-    def submissions(self) -> AsyncMailboxSubmissionsResource:
-        """`submissions`"""
+    @resource_property
+    def submissions(self) -> type[AsyncMailboxSubmissionsResource]:
+        """`AsyncSendmuxMailbox().submissions`: `changes`, `get`, `list`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_submissions import AsyncMailboxSubmissionsResource
+        from .resources.mailbox.submissions import AsyncMailboxSubmissionsResource
 
-        return AsyncMailboxSubmissionsResource(self)
+        return AsyncMailboxSubmissionsResource
 
-    @cached_property
-    def threads(self) -> AsyncMailboxThreadsResource:
-        """`threads`"""
+    @resource_property
+    def threads(self) -> type[AsyncMailboxThreadsResource]:
+        """`AsyncSendmuxMailbox().threads`: `get`, `get_content`, `list`, `list_messages`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_threads import AsyncMailboxThreadsResource
+        from .resources.mailbox.threads import AsyncMailboxThreadsResource
 
-        return AsyncMailboxThreadsResource(self)
+        return AsyncMailboxThreadsResource
 
-    @cached_property
-    def usage(self) -> AsyncMailboxUsageResource:
-        """`usage`"""
+    @resource_property
+    def usage(self) -> type[AsyncMailboxUsageResource]:
+        """`AsyncSendmuxMailbox().usage`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.mailbox_usage import AsyncMailboxUsageResource
+        from .resources.mailbox.usage import AsyncMailboxUsageResource
 
-        return AsyncMailboxUsageResource(self)
+        return AsyncMailboxUsageResource
 
 
 _SENDING = Surface(
@@ -513,37 +513,37 @@ class SendmuxSending(SyncAPIClient):
 
     _surface = _SENDING
 
-    @cached_property
-    def attachments(self) -> SendingAttachmentsResource:
-        """`attachments`"""
+    @resource_property
+    def attachments(self) -> type[SendingAttachmentsResource]:
+        """`SendmuxSending().attachments`: `complete_upload`, `create_upload`, `get`, `upload`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_attachments import SendingAttachmentsResource
+        from .resources.sending.attachments import SendingAttachmentsResource
 
-        return SendingAttachmentsResource(self)
+        return SendingAttachmentsResource
 
-    @cached_property
-    def connection(self) -> SendingConnectionResource:
-        """`connection`"""
+    @resource_property
+    def connection(self) -> type[SendingConnectionResource]:
+        """`SendmuxSending().connection`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_connection import SendingConnectionResource
+        from .resources.sending.connection import SendingConnectionResource
 
-        return SendingConnectionResource(self)
+        return SendingConnectionResource
 
-    @cached_property
-    def emails(self) -> SendingEmailsResource:
-        """`emails`"""
+    @resource_property
+    def emails(self) -> type[SendingEmailsResource]:
+        """`SendmuxSending().emails`: `send`, `send_batch`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_emails import SendingEmailsResource
+        from .resources.sending.emails import SendingEmailsResource
 
-        return SendingEmailsResource(self)
+        return SendingEmailsResource
 
-    @cached_property
-    def openapi(self) -> SendingOpenapiResource:
-        """`openapi`"""
+    @resource_property
+    def openapi(self) -> type[SendingOpenapiResource]:
+        """`SendmuxSending().openapi`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_openapi import SendingOpenapiResource
+        from .resources.sending.openapi import SendingOpenapiResource
 
-        return SendingOpenapiResource(self)
+        return SendingOpenapiResource
 
 
 class AsyncSendmuxSending(AsyncAPIClient):
@@ -551,34 +551,34 @@ class AsyncSendmuxSending(AsyncAPIClient):
 
     _surface = _SENDING
 
-    @cached_property
-    def attachments(self) -> AsyncSendingAttachmentsResource:
-        """`attachments`"""
+    @resource_property
+    def attachments(self) -> type[AsyncSendingAttachmentsResource]:
+        """`AsyncSendmuxSending().attachments`: `complete_upload`, `create_upload`, `get`, `upload`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_attachments import AsyncSendingAttachmentsResource
+        from .resources.sending.attachments import AsyncSendingAttachmentsResource
 
-        return AsyncSendingAttachmentsResource(self)
+        return AsyncSendingAttachmentsResource
 
-    @cached_property
-    def connection(self) -> AsyncSendingConnectionResource:
-        """`connection`"""
+    @resource_property
+    def connection(self) -> type[AsyncSendingConnectionResource]:
+        """`AsyncSendmuxSending().connection`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_connection import AsyncSendingConnectionResource
+        from .resources.sending.connection import AsyncSendingConnectionResource
 
-        return AsyncSendingConnectionResource(self)
+        return AsyncSendingConnectionResource
 
-    @cached_property
-    def emails(self) -> AsyncSendingEmailsResource:
-        """`emails`"""
+    @resource_property
+    def emails(self) -> type[AsyncSendingEmailsResource]:
+        """`AsyncSendmuxSending().emails`: `send`, `send_batch`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_emails import AsyncSendingEmailsResource
+        from .resources.sending.emails import AsyncSendingEmailsResource
 
-        return AsyncSendingEmailsResource(self)
+        return AsyncSendingEmailsResource
 
-    @cached_property
-    def openapi(self) -> AsyncSendingOpenapiResource:
-        """`openapi`"""
+    @resource_property
+    def openapi(self) -> type[AsyncSendingOpenapiResource]:
+        """`AsyncSendmuxSending().openapi`: `get`."""
         # Imported on first use so constructing a client loads no resource or model module.
-        from .resources.sending_openapi import AsyncSendingOpenapiResource
+        from .resources.sending.openapi import AsyncSendingOpenapiResource
 
-        return AsyncSendingOpenapiResource(self)
+        return AsyncSendingOpenapiResource

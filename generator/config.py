@@ -50,7 +50,6 @@ class SurfaceConfig:
     exclude_tags: tuple[str, ...] = ()
     resource_from: str = "tag"
     path_prefix: str = ""
-    module_prefix: str = ""
     class_prefix: str = ""
     default_query: tuple[str, ...] = ()
 
@@ -123,7 +122,6 @@ def parse_config(doc: Any, base: Path = OPENAPI_DIR) -> Config:
                 exclude_tags=_strings(raw.get("exclude_tags"), f"{where}.exclude_tags"),
                 resource_from=str(raw.get("resource_from", "tag")),
                 path_prefix=str(raw.get("path_prefix") or ""),
-                module_prefix=str(raw.get("module_prefix") or ""),
                 class_prefix=str(raw.get("class_prefix") or ""),
                 default_query=_strings(raw.get("default_query"), f"{where}.default_query"),
             )

@@ -5,8 +5,9 @@ is a `file=` argument; a success with no schema and a 206 (or a binary media typ
 download; `text/event-stream` is an event stream of the spec's event model; a GET with a
 `since_state`/`since_query_state` parameter answered with the matching `new_*` state and `has_more` is a
 change feed; an `anyOf` of models is decoded by the keys that tell them apart; JSON that is not the
-envelope is decoded as is.  Headers the runtime owns are never arguments; the permission is the first
-scope of whichever OAuth2 scheme the spec declares; `security: []` means no credential.
+envelope is decoded as is.  Headers the runtime owns are never arguments.  Route, permission, credential
+and request-body kind are the operation table's (`generator/operation_table.py`), so `OPERATIONS` and the
+fake's `spec_data.py` say the same.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from . import codegen
 from . import config as _config
 from .naming import METHOD_KEY, RESOURCE_KEY, snake
 from .normalise import ENVELOPE_MARK
-from .surface import SURFACE_KEY
+from .operation_table import OperationFacts
+from .params import RequestTypes, Uses, argument_type
 
 OPTION_NAMES = frozenset({"extra_headers", "extra_query", "timeout", "max_retries"})
 _SPECIAL_HEADERS = {
@@ -43,8 +45,13 @@ class Param:
     py_name: str
     wire_name: str
     annotation: str
+    """The whole annotation (`int | None`, `Literal["a", "b"] | Mode | None`, `str | None | Unset`)."""
     required: bool
     description: str
+    default: str = ""
+    """`None`, `UNSET` (a body field the API lets be null: None sends null), or "" when required."""
+    nullable: bool = False
+    """A body field the API lets be null: `None` is sent as JSON null instead of leaving it out."""
 
 
 @dataclass
@@ -69,6 +76,11 @@ class OperationView:
     if_match: bool
     if_none_match: bool
     models: list[str]
+    """Models and enums the module imports (decoders, and the enums the CLI offers as choices)."""
+    params: list[str]
+    """TypedDicts and unions the arguments name (imported for type checkers only)."""
+    facts: OperationFacts
+    """The operation table's record (`generator/operation_table.py`), rendered into `spec_data.py` too."""
     surface: str = "management"
     auth: bool = True
     request_body: str = "none"
@@ -90,41 +102,29 @@ class OperationView:
         return [*file, *self.query_params, *self.header_params, *self.body_fields]
 
     @property
+    def arguments(self) -> list[Param]:
+        """Every argument in signature order: path parameters, then required keywords, then the rest."""
+        keywords = self.keyword_params
+        return [
+            *self.path_params,
+            *(p for p in keywords if p.required),
+            *(p for p in keywords if not p.required),
+        ]
+
+    @property
+    def body_nullable(self) -> list[str]:
+        """Wire names of the body fields for which `None` means JSON null."""
+        return [p.wire_name for p in self.body_fields if p.nullable]
+
+    @property
+    def body_omits_none(self) -> bool:
+        """Some optional body field takes `None` for "leave it out" (the body goes through `omit_none`)."""
+        return any(not p.required and not p.nullable for p in self.body_fields)
+
+    @property
     def raw_wrappable(self) -> bool:
         """Methods that return one response get a `.with_raw_response` twin (events and feeds are many)."""
         return self.response in ("envelope", "text", "empty", "binary")
-
-
-def _oauth_schemes(spec: dict[str, Any]) -> set[str]:
-    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
-    return {
-        name
-        for name, scheme in schemes.items()
-        if isinstance(scheme, dict) and scheme.get("type") == "oauth2"
-    }
-
-
-def _security(spec: dict[str, Any], op: dict[str, Any]) -> list[Any]:
-    """The operation's security requirements (its own, else the document's)."""
-    security = op["security"] if "security" in op else spec.get("security")
-    return list(security) if isinstance(security, list) else []
-
-
-def _permission(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
-    """The first scope the operation's OAuth2 requirement names, whatever the scheme is called."""
-    schemes = _oauth_schemes(spec)
-    for requirement in _security(spec, op):
-        if not isinstance(requirement, dict):
-            continue
-        for name, scopes in requirement.items():
-            if name in schemes and scopes:
-                return str(scopes[0])
-    return None
-
-
-def _auth(spec: dict[str, Any], op: dict[str, Any]) -> bool:
-    """False only where the spec says no credential at all (`security: []`)."""
-    return not ("security" in op and op["security"] == [])
 
 
 def header_argument(wire: str, drop: tuple[str, ...] = ("x-sendmux-", "x-")) -> str:
@@ -137,14 +137,28 @@ def header_argument(wire: str, drop: tuple[str, ...] = ("x-sendmux-", "x-")) -> 
     return snake(lower)
 
 
-def _param(prop: Any, wire: str | None = None) -> Param:
+def _param(
+    prop: Any, types: RequestTypes, owner: str, uses: Uses, *, wire: str | None = None, body: bool = False
+) -> Param:
+    wire = wire or codegen.raw(prop.name)
+    nullable = body and codegen.is_nullable(prop)
+    value = types.value_type(prop, owner, wire, uses)
+    annotation, default = argument_type(value, required=bool(prop.required), nullable=nullable, body=body)
+    description = codegen.docstring_text(prop.description)
+    if nullable and not prop.required:
+        description = (description + " " if description else "") + _NULL_NOTE
     return Param(
         py_name=codegen.python_name(prop),
-        wire_name=wire or codegen.raw(prop.name),
-        annotation=codegen.arg_type(prop),
+        wire_name=wire,
+        annotation=annotation,
         required=bool(prop.required),
-        description=codegen.docstring_text(prop.description),
+        description=description,
+        default=default,
+        nullable=nullable,
     )
+
+
+_NULL_NOTE = "`None` sends JSON null (clears it); leave the argument out to send nothing."
 
 
 def _success(endpoint: Any) -> Any | None:
@@ -227,30 +241,32 @@ def _drop_location_suffixes(params: list[Param]) -> None:
 def operation_view(
     endpoint: Any,
     raw_op: dict[str, Any],
-    path: str,
-    http_method: str,
-    spec: dict[str, Any] | None = None,
+    facts: OperationFacts,
+    types: RequestTypes,
     config: _config.Config | None = None,
 ) -> OperationView:
-    spec = spec or {}
     config = config or _config.load()
+    path, http_method = facts.path, facts.http_method.lower()
     models: set[str] = set()
-    path_params = [_param(p) for p in endpoint.path_parameters]
+    uses = Uses()
+    owner = snake(facts.operation_id)
+    owner = "".join(part.capitalize() for part in owner.split("_"))
+    path_params = [_param(p, types, owner, uses) for p in endpoint.path_parameters]
     order = {name: path.find("{" + name + "}") for name in (p.wire_name for p in path_params)}
     path_params.sort(key=lambda p: order[p.wire_name])
-    query_params = [_param(p) for p in endpoint.query_parameters]
+    query_params = [_param(p, types, owner, uses) for p in endpoint.query_parameters]
     header_params = []
     flags = {"idempotency_key": False, "if_match": False, "if_none_match": False}
     for prop in endpoint.header_parameters:
         wire = codegen.raw(prop.name)
         if wire.lower() in config.runtime_headers:
             continue  # the runtime computes it (Content-Length, Last-Event-ID, Range)
-        param = _param(prop, wire)
+        param = _param(prop, types, owner, uses, wire=wire)
         special = _SPECIAL_HEADERS.get(wire.lower())
         if special:
             flags[special] = True
             param.py_name = special
-            param.annotation = "str | Unset"
+            param.annotation, param.default = "str | None", "None"
             param.required = False
         else:
             param.py_name = header_argument(wire)
@@ -262,7 +278,7 @@ def operation_view(
     for body in endpoint.bodies[:1]:
         prop = body.prop
         body_media = codegen.raw(body.content_type)
-        if isinstance(prop, FileProperty) or _is_binary_media(body_media):
+        if facts.request_body == "binary" or isinstance(prop, FileProperty):
             request_body = "binary"
             file_param = Param(
                 py_name="file",
@@ -276,7 +292,7 @@ def operation_view(
                 if param.wire_name == "filename":
                     # Defaulted from the path or file object's name (`upload_filename`).
                     param.required = False
-                    param.annotation = "str | Unset"
+                    param.annotation, param.default = "str | None", "None"
                     filename_param = param.py_name
             continue
         if not isinstance(prop, ModelProperty):
@@ -284,11 +300,10 @@ def operation_view(
                 f"{raw_op.get('operationId')}: a {body_media} request body must be a JSON object or binary"
             )
         request_body = "json"
+        body_owner = codegen.class_name(prop)
         for field_prop in codegen.model_fields(prop):
-            body_fields.append(_param(field_prop))
-            models.update(codegen.class_name(c) for c in codegen.referenced_classes(field_prop))
-    for prop in endpoint.query_parameters + endpoint.header_parameters:
-        models.update(codegen.class_name(c) for c in codegen.referenced_classes(prop))
+            body_fields.append(_param(field_prop, types, body_owner, uses, body=True))
+    models.update(uses.models)
     _drop_location_suffixes(path_params + query_params + header_params + body_fields)
     described = {
         str(raw.get("name")): codegen.docstring_text(raw.get("description"))
@@ -303,7 +318,7 @@ def operation_view(
     if clashes:
         raise RenderError(f"{raw_op.get('operationId')}: argument names clash: {sorted(clashes)}")
 
-    operation_id = str(raw_op.get("operationId") or endpoint.name)
+    operation_id = facts.operation_id
     decoder = f"_decode_{snake(operation_id)}"  # module-level decoder of a plain-JSON or union answer
     envelope = raw_op.get(ENVELOPE_MARK)
     success = _success(endpoint)
@@ -361,11 +376,11 @@ def operation_view(
             response, returns, cast = "envelope", "Any", "_identity"
     return OperationView(
         operation_id=operation_id,
-        http_method=http_method.upper(),
+        http_method=facts.http_method,
         path=path,
         resource=str(raw_op[RESOURCE_KEY]),
         method=str(raw_op[METHOD_KEY]),
-        permission=_permission(spec, raw_op),
+        permission=facts.permission,
         summary=codegen.docstring_text(raw_op.get("summary")),
         description=codegen.docstring_text(raw_op.get("description")),
         path_params=path_params,
@@ -377,8 +392,10 @@ def operation_view(
         paginated=paginated,
         response=response,
         models=sorted(models),
-        surface=str(raw_op.get(SURFACE_KEY) or "management"),
-        auth=_auth(spec, raw_op),
+        params=sorted(uses.params),
+        facts=facts,
+        surface=facts.surface,
+        auth=facts.auth,
         request_body=request_body,
         file_param=file_param,
         filename_param=filename_param,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config as _config
-from . import fetch, naming, normalise, overlays, render, spec_data, surface
+from . import fetch, naming, normalise, overlays, render, surface
 
 SPEC_KEY = "x-sendmux-spec"
 
@@ -121,6 +121,5 @@ def generate(source: str | Sequence[str] | None, out: Path, *, lenient: bool = F
     documents = load_sources(sources)
     prepared = [prepare(doc, lenient=lenient, api=api) for api, doc in documents]
     rendered = render.render(separate_model_names(prepared))
-    rendered.files["spec_data.py"] = spec_data.render_module(documents)
     render.write(rendered, out)
     return rendered

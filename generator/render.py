@@ -23,9 +23,10 @@ from openapi_python_client.parser.properties import (
     ModelProperty,
 )
 
-from . import codegen
+from . import codegen, operation_table, params, runtime_reference, spec_data
 from . import config as _config
 from .operation_view import OperationView, RenderError, header_argument, operation_view
+from .params import RequestTypes
 from .surface import iter_operations
 
 __all__ = ["RenderError", "Rendered", "header_argument", "render", "write"]
@@ -169,10 +170,15 @@ def pascal(dotted: str) -> str:
 
 @dataclass
 class ResourceModule:
-    """One top-level resource of one surface, rendered as `resources/<module>.py`."""
+    """One top-level resource of one surface, rendered as `resources/<surface>/<resource>.py`."""
 
     top: ResourceView
     module: str
+    """Dotted below `resources`: `management.domains`, `mailbox.messages`, `sending.emails`."""
+
+    @property
+    def path(self) -> str:
+        return "resources/" + self.module.replace(".", "/") + ".py"
 
 
 @dataclass
@@ -224,22 +230,26 @@ def environment() -> Environment:
     )
     env.globals.update(header=HEADER.rstrip("\n"), pascal=pascal)
     env.filters["doc"] = codegen.doc_block
+    env.filters["comment"] = params.comment_block
+    env.filters["cell"] = params.table_cell
     return env
 
 
 def build_views(
     spec: dict[str, Any], data: GeneratorData, config: _config.Config | None = None
-) -> tuple[list[ModelView], list[EnumView], list[OperationView]]:
+) -> tuple[list[ModelView], list[EnumView], list[OperationView], RequestTypes]:
     raw_ops = {(path, method): op for path, method, op in iter_operations(spec)}
+    table = operation_table.extract(spec)
+    models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
+    enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
+    types = RequestTypes(spec, list(data.models), {m.name for m in models} | {e.name for e in enums})
     ops: list[OperationView] = []
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            path, method = codegen.raw(endpoint.path), endpoint.method.lower()
-            ops.append(operation_view(endpoint, raw_ops[(path, method)], path, method, spec, config))
+            key = (codegen.raw(endpoint.path), endpoint.method.lower())
+            ops.append(operation_view(endpoint, raw_ops[key], table[key], types, config))
     ops.sort(key=lambda o: (o.resource, o.method))
-    models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
-    enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
-    return models, enums, ops
+    return models, enums, ops, types
 
 
 def _merge_named(
@@ -257,9 +267,12 @@ def _merge_named(
 
 
 def surface_views(ops: list[OperationView], config: _config.Config, specs: list[str]) -> list[SurfaceView]:
-    """One view per configured surface of the rendered specs, in configuration order."""
+    """One view per configured surface of the rendered specs, in configuration order.
+
+    Each surface's resources live in their own folder (`resources/<surface>/<resource>.py`), so module
+    names are the API's nouns without a surface prefix.
+    """
     out: list[SurfaceView] = []
-    modules_seen: dict[str, str] = {}
     consts: dict[str, str] = {}
     for surface in config.surfaces.values():
         if surface.spec not in specs:
@@ -271,16 +284,7 @@ def surface_views(ops: list[OperationView], config: _config.Config, specs: list[
                 op.const = f"OP_{surface.name.upper()}_{op.const[3:]}"
             consts[op.const] = surface.name
         tree = resource_tree(mine, surface.class_prefix)
-        modules = []
-        for top in tree:
-            module = f"{surface.module_prefix}{top.attr}"
-            if module in modules_seen:
-                raise RenderError(
-                    f"resource module {module} of the {surface.name} surface clashes with the "
-                    f"{modules_seen[module]} surface's (set a module_prefix in openapi/surfaces.yaml)"
-                )
-            modules_seen[module] = surface.name
-            modules.append(ResourceModule(top=top, module=module))
+        modules = [ResourceModule(top=top, module=f"{surface.name}.{top.attr}") for top in tree]
         out.append(SurfaceView(config=surface, ops=mine, tree=tree, modules=modules))
     return out
 
@@ -297,11 +301,13 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     warnings: list[str] = []
     model_texts: dict[str, str] = {}
     spec_names: list[str] = []
+    request_types: list[RequestTypes] = []
     for spec in prepared:
         spec_names.append(str(spec.get("x-sendmux-spec") or _config.recognise(spec, config).name))
         data, spec_warnings = parse(spec)
         warnings.extend(spec_warnings)
-        spec_models, spec_enums, spec_ops = build_views(spec, data, config)
+        spec_models, spec_enums, spec_ops, spec_types = build_views(spec, data, config)
+        request_types.append(spec_types)
         texts = {m.name: model_t.render(model=m) for m in spec_models}
         texts.update({e.name: enum_t.render(enum=e) for e in spec_enums})
         _merge_named("model", models, spec_models, model_texts, texts)
@@ -319,18 +325,22 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
         files[f"models/{view.module}.py"] = model_texts[view.name]
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
+    files.update(params.render_files(env, request_types))
     resource_t = env.get_template("resource.py.jinja")
+    resources_init = env.get_template("resources_init.py.jinja")
+    files["resources/__init__.py"] = resources_init.render(surfaces=surfaces, surface=None)
     for sv in surfaces:
+        files[f"resources/{sv.name}/__init__.py"] = resources_init.render(surfaces=surfaces, surface=sv)
         for module in sv.modules:
-            files[f"resources/{module.module}.py"] = resource_t.render(
-                top=module.top, nodes=module.top.walk(), surface=sv
-            )
-    files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(surfaces=surfaces)
+            files[module.path] = resource_t.render(top=module.top, nodes=module.top.walk(), surface=sv)
     files["operations.py"] = env.get_template("operations.py.jinja").render(ops=ops, surfaces=surfaces)
+    files["spec_data.py"] = spec_data.render_module(op.facts for op in ops)
     files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = ""
-    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(surfaces=surfaces)
+    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(
+        surfaces=surfaces, results=runtime_reference.result_classes()
+    )
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)
     )

@@ -107,7 +107,10 @@ def insert_changelog_entry(changelog: str, entry: str) -> str:
     if not changelog.strip():
         return f"# Changelog\n\n{entry}"
     headings = [m.start() for m in re.finditer(r"^## ", changelog, re.MULTILINE)]
-    unreleased = re.search(r"^## \[?Unreleased\]?\s*$", changelog, re.MULTILINE | re.IGNORECASE)
+    # `## Unreleased`, or `## Unreleased — 2.0.0` naming the version it is heading for.
+    unreleased = re.search(
+        r"^## \[?Unreleased\]?(?:\s+—\s+\S+)?\s*$", changelog, re.MULTILINE | re.IGNORECASE
+    )
     after = [h for h in headings if unreleased is None or h > unreleased.start()]
     if not after:
         return changelog.rstrip("\n") + "\n\n" + entry

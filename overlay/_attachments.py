@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ._files import upload_filename
 from ._types import Unset
+
+if TYPE_CHECKING:  # the request types these build (plain dicts at run time)
+    from ._generated.params import InlineAttachmentParam, SendMailboxMessageAttachmentParam
 
 __all__ = ["MAX_INLINE_BYTES", "mailbox_attachment", "sending_attachment"]
 
@@ -58,14 +61,14 @@ def sending_attachment(
     *,
     filename: str | None = None,
     content_type: str | None = None,
-) -> dict[str, str]:
+) -> InlineAttachmentParam:
     """An inline attachment for `SendmuxSending().emails.send(attachments=[...])` (`InlineAttachment`).
 
     `file` is bytes, a path or a binary file object; `filename` defaults to the path's or file's name;
     the MIME type is `content_type`, else guessed from the name, else left to the API.
     """
     name, content, kind = _encode(file, filename, content_type)
-    out = {"filename": name, "content": content, "encoding": "base64"}
+    out: InlineAttachmentParam = {"filename": name, "content": content, "encoding": "base64"}
     if kind:
         out["type"] = kind
     return out
@@ -76,7 +79,7 @@ def mailbox_attachment(
     *,
     filename: str | None = None,
     content_type: str | None = None,
-) -> dict[str, str]:
+) -> SendMailboxMessageAttachmentParam:
     """An inline attachment for `SendmuxMailbox().messages.send(attachments=[...])`.
 
     As `sending_attachment`, in the Mailbox API's shape (`content_type` is required there: guessed from

@@ -72,10 +72,10 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
     ) -> None:
         setup_from_env()
         # Every option is checked here, before any pool exists: a typo fails where it is written.
-        self.max_retries = check_max_retries(max_retries, at_construction=True)
-        self.max_retry_wait = check_max_retry_wait(max_retry_wait, at_construction=True)
-        self.timeout = check_timeout(timeout, at_construction=True)
-        self.total_timeout = check_total_timeout(total_timeout, at_construction=True)
+        self.max_retries: int = check_max_retries(max_retries, at_construction=True)
+        self.max_retry_wait: float = check_max_retry_wait(max_retry_wait, at_construction=True)
+        self.timeout: TimeoutTypes = check_timeout(timeout, at_construction=True)
+        self.total_timeout: float | None = check_total_timeout(total_timeout, at_construction=True)
         etag_cache = check_flag(etag_cache, "etag_cache")
         etag_cache_size = check_cache_size(etag_cache_size)
         self._allow_insecure_http = check_flag(allow_insecure_http, "allow_insecure_http")
@@ -104,7 +104,7 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
             base_url = os.environ.get(surface.base_url_env) or surface.default_base_url
         elif not isinstance(base_url, str):
             raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
-        self.base_url = check_base_url(base_url, self._allow_insecure_http)
+        self.base_url: str = check_base_url(base_url, self._allow_insecure_http)
         if default_query is not None and not isinstance(default_query, Mapping):
             raise TypeError(f"default_query must be a mapping, got {type(default_query).__name__}")
         # Fills query parameters the caller left UNSET (e.g. the Mailbox client's `mailbox_id=`).

@@ -159,6 +159,7 @@ class _Download:
 
     @property
     def content_type(self) -> str | None:
+        """The `Content-Type` header."""
         value: str | None = self.headers.get("content-type")
         return value
 
@@ -169,11 +170,13 @@ class _Download:
 
     @property
     def request_id(self) -> str | None:
+        """The `X-Request-Id` header."""
         value: str | None = self.headers.get("x-request-id")
         return value
 
     @property
     def etag(self) -> str | None:
+        """The file's `ETag` (what a resumed request checks with `If-Range`)."""
         return self._etag
 
     @property
@@ -185,6 +188,7 @@ class _Download:
 
     @property
     def bytes_received(self) -> int:
+        """Bytes of the body delivered so far."""
         return self._received
 
     @property
@@ -416,6 +420,7 @@ class BinaryResponse(_Download):
         return written
 
     def close(self) -> None:
+        """Release the connection without reading the rest of the body (the `with` block does it for you)."""
         self._closed = True
         self._response.close()
 
@@ -455,6 +460,7 @@ class AsyncBinaryResponse(_Download):
         return self
 
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body chunk by chunk as it arrives (resumed transparently after a break)."""
         await self.connect()
         if chunk_size is None:
             async for chunk in self._chunks():
@@ -524,6 +530,7 @@ class AsyncBinaryResponse(_Download):
             await self.close()
 
     async def read(self) -> bytes:
+        """The whole body in memory (prefer `iter_bytes` or `write_to_file` for large files)."""
         return b"".join([chunk async for chunk in self.iter_bytes()])
 
     async def text(self, encoding: str | None = None) -> str:
@@ -547,6 +554,7 @@ class AsyncBinaryResponse(_Download):
         return written
 
     async def close(self) -> None:
+        """Release the connection without reading the rest of the body (``async with`` does it for you)."""
         self._closed = True
         if self._opened:
             await self._response.aclose()

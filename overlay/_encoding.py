@@ -1,7 +1,8 @@
 """Generic argument encoding: Python values → JSON bodies, query strings and path segments.
 
-Rules (see docs/runtime-contract.md): UNSET is dropped everywhere; None is JSON null in bodies and dropped from
-query and headers; enums → value; objects with ``to_dict()`` → that; aware datetimes → RFC 3339 with ``Z``
+Rules (see docs/runtime-contract.md): UNSET is dropped everywhere; None is JSON null in bodies (generated
+methods leave out a field the API does not let be null with `omit_none` first) and dropped from query and
+headers; enums → value; objects with ``to_dict()`` → that; aware datetimes → RFC 3339 with ``Z``
 (naive ones are refused: the API is UTC and guessing a zone silently shifts times); dates → ISO.
 """
 
@@ -10,14 +11,14 @@ from __future__ import annotations
 import enum
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from ._types import Unset
 
-__all__ = ["encode_value", "encode_body", "encode_query", "encode_path_param", "format_datetime"]
+__all__ = ["encode_value", "encode_body", "encode_query", "encode_path_param", "format_datetime", "omit_none"]
 
 _UTC = UTC
 _ZERO = timedelta(0)
@@ -34,6 +35,15 @@ def format_datetime(value: datetime) -> str:
         value = value.astimezone(_UTC)
     text = value.replace(tzinfo=None).isoformat()
     return text + "Z"
+
+
+def omit_none(fields: Mapping[str, object], nullable: Collection[str] = ()) -> dict[str, object]:
+    """A JSON body from a method's keyword arguments: a field given as ``None`` is left out.
+
+    Except the ``nullable`` fields (wire names), which the API lets be null: there ``None`` is sent as
+    JSON null, and leaving the argument out (its ``UNSET`` default, dropped like everywhere) sends nothing.
+    """
+    return {name: value for name, value in fields.items() if value is not None or name in nullable}
 
 
 def encode_value(value: Any) -> Any:

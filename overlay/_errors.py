@@ -96,7 +96,7 @@ class APIConnectionError(SendmuxError):
     ):
         self.message = message
         self.method = method
-        self.url = redact_url(url)
+        self.url: str | None = redact_url(url)
         super().__init__(message)
 
 
@@ -146,7 +146,7 @@ class APIResponseValidationError(SendmuxError):
         self.status_code = status_code
         self.request_id = request_id
         self.body = body
-        self.headers = _safe_headers(headers)
+        self.headers: Headers | None = _safe_headers(headers)
         super().__init__(f"{status_code} invalid response: {message} (request_id={request_id})")
 
 
@@ -187,12 +187,12 @@ class APIStatusError(SendmuxError):
         self.retryable = retryable
         self.errors: tuple[ErrorDetail, ...] = tuple(errors)
         self.request_id = request_id
-        self.headers = _safe_headers(headers)
+        self.headers: Headers | None = _safe_headers(headers)
         self.body = body
         self.permission = permission
         """The permission the operation needs (from the spec); named in ``str()`` of a 403."""
         self.method = method
-        self.url = redact_url(url)
+        self.url: str | None = redact_url(url)
         super().__init__(self._line())
 
     def _line(self) -> str:

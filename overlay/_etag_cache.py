@@ -11,6 +11,8 @@ __all__ = ["ETagCache", "CacheEntry"]
 
 
 class CacheEntry(NamedTuple):
+    """One cached GET response: its ETag and body."""
+
     etag: str
     body: bytes
     """The raw success body; re-decoded on every 304 so each call gets its own fresh object."""
@@ -22,6 +24,8 @@ def _segments(url: str) -> tuple[str, ...]:
 
 
 class ETagCache:
+    """A thread-safe LRU of GET responses that carried an ETag, keyed by URL."""
+
     def __init__(self, maxsize: int = 256) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
@@ -33,6 +37,7 @@ class ETagCache:
         return len(self._data)
 
     def get(self, url: str) -> CacheEntry | None:
+        """The entry for `url` (now the most recently used), or None."""
         with self._lock:
             entry = self._data.get(url)
             if entry is not None:
@@ -40,6 +45,7 @@ class ETagCache:
             return entry
 
     def put(self, url: str, etag: str, body: bytes) -> None:
+        """Keep a response, dropping the least recently used entry beyond the size."""
         with self._lock:
             self._data[url] = CacheEntry(etag, body)
             self._data.move_to_end(url)
@@ -47,6 +53,7 @@ class ETagCache:
                 self._data.popitem(last=False)
 
     def discard(self, url: str) -> None:
+        """Forget the entry for `url` (`evict_related` forgets its parents and children too)."""
         with self._lock:
             self._data.pop(url, None)
 
@@ -69,5 +76,6 @@ class ETagCache:
             return len(doomed)
 
     def clear(self) -> None:
+        """Forget every entry."""
         with self._lock:
             self._data.clear()

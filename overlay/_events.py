@@ -48,9 +48,13 @@ class ServerSentEvent(Generic[T]):
     (None when the server gave none) and the ``retry`` delay in milliseconds it asked for, if any."""
 
     event: str
+    """The event's name (``"message"`` when the server named none)."""
     data: T
+    """The event's data, decoded to the stream's model."""
     id: str | None = None
+    """The event's id (None when the server gave none); a reconnect resumes after the last one."""
     retry: int | None = None
+    """The reconnection delay in milliseconds the server asked for, if any."""
 
 
 def _header_safe(event_id: str) -> str:
@@ -73,11 +77,19 @@ class _Stream(Generic[T]):
         self._started = False
         self._retry_ms: float | None = None
         given = next((v for k, v in prep.headers.items() if k.lower() == "last-event-id"), None)
-        self.last_event_id: str | None = given
-        """The id of the last event yielded (where a reconnect resumes); starts at the one you gave."""
+        self._last_event_id: str | None = given
         self._resumed = False
-        self.reconnects = 0
+        self._reconnects = 0
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The id of the last event yielded (where a reconnect resumes); starts at the one you gave."""
+        return self._last_event_id
+
+    @property
+    def reconnects(self) -> int:
         """How many times the stream reconnected."""
+        return self._reconnects
 
     def _check_content_type(self, response: Streamed | AsyncStreamed) -> None:
         if response.status_code == 204:
@@ -100,7 +112,7 @@ class _Stream(Generic[T]):
         event_id = raw.id or None
         if data is None:
             if event_id is not None:
-                self.last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
+                self._last_event_id = event_id  # an id-only block moves the resume point (HTML SSE spec)
             return None
         if self._resumed:
             # Only data events end the resume window: a retry- or id-only block first changes nothing.
@@ -112,7 +124,7 @@ class _Stream(Generic[T]):
         except _DECODE_ERRORS as exc:
             raise self._invalid(raw, event_id, exc, response) from None
         if event_id is not None:
-            self.last_event_id = event_id
+            self._last_event_id = event_id
         return ServerSentEvent(raw.event, value, event_id, raw.retry)
 
     def _invalid(
@@ -232,13 +244,14 @@ class EventStream(_Stream[T]):
                 if error is not None:
                     raise error
                 self._sender.sleep(self._wait(failures, self._sender.backoff))
-                self.reconnects += 1
+                self._reconnects += 1
                 self._resumed = True
                 self._connect(self._reconnect_prep())
         finally:
             self.close()
 
     def close(self) -> None:
+        """End the stream now and release its connection (the `with` block does it for you)."""
         self._closed = True
         if self._response is not None:
             self._response.close()
@@ -325,13 +338,14 @@ class AsyncEventStream(_Stream[T]):
                 if error is not None:
                     raise error
                 await self._sender.sleep(self._wait(failures, self._sender.backoff))
-                self.reconnects += 1
+                self._reconnects += 1
                 self._resumed = True
                 await self._connect(self._reconnect_prep())
         finally:
             await self.close()
 
     async def close(self) -> None:
+        """End the stream now and release its connection (the `async with` block does it for you)."""
         self._closed = True
         if self._response is not None:
             await self._response.aclose()

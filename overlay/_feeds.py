@@ -24,17 +24,27 @@ AsyncFetch = Callable[[Mapping[str, object]], Awaitable[tuple[T, Mapping[str, An
 
 
 class _Feed(Generic[T]):
+    """The parts of the sync and async change feeds that do no I/O."""
+
     def __init__(self, query: Mapping[str, object] | None, state_param: str, state_field: str) -> None:
         self._query: dict[str, object] = dict(query or {})
         self._state_param = state_param
         self._state_field = state_field
         given = self._query.get(state_param)
-        self.state: str | None = given if isinstance(given, str) else None
-        """The newest state token seen (the one you passed until a response arrives): persist it."""
-        self.has_more = True
-        """Whether the server said more changes wait (False once the feed is drained)."""
+        self._state: str | None = given if isinstance(given, str) else None
+        self._has_more = True
         self._started = False
         self._first: tuple[T, Mapping[str, Any], Any] | None = None
+
+    @property
+    def state(self) -> str | None:
+        """The newest state token seen (the one you passed until a response arrives): persist it."""
+        return self._state
+
+    @property
+    def has_more(self) -> bool:
+        """Whether the server said more changes wait (False once the feed is drained)."""
+        return self._has_more
 
     def _next_query(self) -> Mapping[str, object]:
         if self.state is None:
@@ -50,10 +60,10 @@ class _Feed(Generic[T]):
                     f"the server said has_more but returned the same {self._state_field} {new_state!r}; "
                     "stopping instead of looping"
                 )
-            self.state = new_state
+            self._state = new_state
         elif has_more:
             raise PaginationError(f"the server said has_more but sent no {self._state_field}")
-        self.has_more = has_more
+        self._has_more = has_more
 
     def _begin(self) -> None:
         if self._started:

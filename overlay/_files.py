@@ -32,7 +32,7 @@ class Upload:
     __slots__ = ("length", "_path", "_file", "_start")
 
     def __init__(self, length: int, *, path: str | None = None, file: IO[bytes] | None = None) -> None:
-        self.length = length
+        self.length: int = length
         self._path = path
         self._file = file
         self._start = file.tell() if file is not None else 0

@@ -8,6 +8,8 @@ from typing import Literal
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation of the API: its route, the client method that calls it, what it needs and returns."""
+
     operation_id: str
     http_method: str
     """Upper-case HTTP method."""

@@ -53,7 +53,18 @@ class PageMeta(Mapping[str, Any]):
 
 
 class _PageBase(Generic[T]):
-    __slots__ = ("data", "has_more", "next_cursor", "request_id", "meta", "_depth", "_chain", "__weakref__")
+    """One page of a list: its items, where the next page starts, and the response's `meta`."""
+
+    __slots__ = {  # the values are the attributes' docstrings (help() shows them)
+        "data": "The items of this page.",
+        "has_more": "Whether the server has another page after this one.",
+        "next_cursor": "The cursor that asks for the next page (None on the last).",
+        "request_id": "The request id of the response that carried this page.",
+        "meta": "The envelope's whole `meta` (`request_id` included), as a `PageMeta`.",
+        "_depth": None,
+        "_chain": None,
+        "__weakref__": None,
+    }
 
     def __init__(
         self,
@@ -66,12 +77,11 @@ class _PageBase(Generic[T]):
         chain: dict[str, int] | None = None,
         meta: PageMeta | None = None,
     ) -> None:
-        self.data = data
-        self.has_more = has_more
-        self.next_cursor = next_cursor
-        self.request_id = request_id
-        self.meta = PageMeta({"request_id": request_id}) if meta is None else meta
-        """The envelope's whole ``meta`` (``request_id`` included)."""
+        self.data: list[T] = data
+        self.has_more: bool = has_more
+        self.next_cursor: str | None = next_cursor
+        self.request_id: str | None = request_id
+        self.meta: PageMeta = PageMeta({"request_id": request_id}) if meta is None else meta
         self._depth = depth
         # cursor -> depth of the page it fetched; shared along one chain of pages.
         self._chain: dict[str, int] = {} if chain is None else chain
@@ -106,6 +116,9 @@ class _PageBase(Generic[T]):
 
 
 class SyncCursorPage(_PageBase[T]):
+    """A page of a list method's results; iterating it walks every item of this page and the next ones,
+    fetching one page at a time (`.iter_pages()` page by page, `.next_page()` just the next)."""
+
     __slots__ = ("_fetch",)
 
     def __init__(
@@ -122,6 +135,7 @@ class SyncCursorPage(_PageBase[T]):
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
+        """Whether the server has another page after this one (`has_more`)."""
         return self.has_more
 
     def next_page(self) -> SyncCursorPage[T] | None:
@@ -146,6 +160,9 @@ class SyncCursorPage(_PageBase[T]):
 
 
 class AsyncCursorPage(_PageBase[T]):
+    """A page of an async list method's results: `async for` walks every item of this page and the next
+    ones, fetching one page at a time (`.iter_pages()` page by page, `await .next_page()` just the next)."""
+
     __slots__ = ("_fetch",)
 
     def __init__(
@@ -162,9 +179,11 @@ class AsyncCursorPage(_PageBase[T]):
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
+        """Whether the server has another page after this one (`has_more`)."""
         return self.has_more
 
     async def next_page(self) -> AsyncCursorPage[T] | None:
+        """The following page, or None after the last one."""
         cursor = self._next_cursor_checked()
         if cursor is None or self._fetch is None:
             return None
@@ -173,6 +192,7 @@ class AsyncCursorPage(_PageBase[T]):
         return page
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
+        """This page, then each following page as it is fetched."""
         page: AsyncCursorPage[T] | None = self
         while page is not None:
             yield page
@@ -201,6 +221,7 @@ class AsyncPaginator(Generic[T]):
             yield item
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
+        """The first page, then each following page as it is fetched."""
         page = await self._first()
         async for p in page.iter_pages():
             yield p

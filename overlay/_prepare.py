@@ -109,24 +109,25 @@ class Prepared:
         cache_key: str | None,
         cache_entry: CacheEntry | None,
     ) -> None:
-        self.op = op
-        self.method = method
-        self.url = url
-        self.path = path
-        self.headers = headers
-        self.content = content
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.retry_safe = retry_safe
-        self.cache_key = cache_key
-        self.cache_entry = cache_entry
+        self.op: Operation = op
+        self.method: str = method
+        self.url: str = url
+        self.path: str = path
+        self.headers: dict[str, str] = headers
+        self.content: bytes | Upload | None = content
+        self.timeout: TimeoutTypes = timeout
+        self.max_retries: int = max_retries
+        self.retry_safe: bool = retry_safe
+        self.cache_key: str | None = cache_key
+        self.cache_entry: CacheEntry | None = cache_entry
 
 
 def _with_default_query(query: Mapping[str, object], defaults: Mapping[str, object]) -> Mapping[str, object]:
-    """The call's query with the client's defaults in the parameters it left UNSET (a given value wins)."""
+    """The call's query with the client's defaults in the parameters it left out (None or UNSET; a given
+    value wins)."""
     filled: dict[str, object] | None = None
     for name, value in query.items():
-        if isinstance(value, Unset) and name in defaults:
+        if (value is None or isinstance(value, Unset)) and name in defaults:
             if filled is None:
                 filled = dict(query)
             filled[name] = defaults[name]

@@ -17,12 +17,15 @@ class RateLimit:
     """The rate-limit state one response reported (``X-RateLimit-*``)."""
 
     limit: int | None
+    """Requests the window allows."""
     remaining: int | None
+    """Requests left in the current window."""
     reset: float | None
     """When the window resets, as epoch seconds."""
 
     @property
     def reset_at(self) -> datetime | None:
+        """`reset` as an aware datetime."""
         return None if self.reset is None else datetime.fromtimestamp(self.reset, tz=UTC)
 
 

@@ -31,16 +31,16 @@ _UNPARSED: Any = object()
 class RawResponse(Generic[T]):
     """One HTTP exchange; `.parse()` decodes (once) the value the plain method would have returned."""
 
-    __slots__ = (
-        "status_code",
-        "headers",
-        "content",
-        "elapsed_ms",
-        "from_cache",
-        "_rate_limit",
-        "_parse",
-        "_value",
-    )
+    __slots__ = {  # the values are the attributes' docstrings (help() shows them)
+        "status_code": "The HTTP status code.",
+        "headers": "The response headers (`httpx.Headers`, case-insensitive).",
+        "content": "The body; for a 304 answered from the ETag cache, the cached body.",
+        "elapsed_ms": "Milliseconds from sending the request to reading the response.",
+        "from_cache": "True when the server said 304 and the value comes from the ETag cache.",
+        "_rate_limit": None,
+        "_parse": None,
+        "_value": None,
+    }
 
     def __init__(
         self,
@@ -53,13 +53,11 @@ class RawResponse(Generic[T]):
         rate_limit: RateLimit | None,
         parse: Callable[[], T],
     ) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        """The body; for a 304 answered from the ETag cache, the cached body."""
-        self.elapsed_ms = elapsed_ms
-        self.from_cache = from_cache
-        """True when the server said 304 and the value comes from the ETag cache."""
+        self.status_code: int = status_code
+        self.headers: Headers = headers
+        self.content: bytes = content
+        self.elapsed_ms: float = elapsed_ms
+        self.from_cache: bool = from_cache
         self._rate_limit = rate_limit
         self._parse = parse
         self._value: T = _UNPARSED
@@ -78,14 +76,17 @@ class RawResponse(Generic[T]):
 
     @property
     def etag(self) -> str | None:
+        """The `ETag` header: pass it back as `if_none_match=` or `if_match=`."""
         etag: str | None = self.headers.get("etag")
         return etag
 
     @property
     def rate_limit(self) -> RateLimit | None:
+        """The `X-RateLimit-*` state this response reported, if it did."""
         return self._rate_limit
 
     def parse(self) -> T:
+        """The value the plain method would have returned, decoded on first call and kept."""
         if self._value is _UNPARSED:
             self._value = self._parse()
         return self._value

@@ -17,6 +17,8 @@ __all__ = ["Surface", "DEFAULT_SURFACE"]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Surface:
+    """Per-client defaults: base URL, environment variables, and which credential kinds it takes."""
+
     name: str
     """``"management"``, ``"mailbox"`` or ``"sending"``."""
     default_base_url: str

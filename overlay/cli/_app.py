@@ -677,8 +677,8 @@ ROOT_HELP = """Every operation of the Sendmux APIs as a command, generated from 
 \b
   sendmux domains list --all -o jsonl      Management API: sendmux <resource...> <method>
   sendmux domains get mdom_123 -o table
-  sendmux mailbox --help                   Mailbox API (when this version has it)
-  sendmux sending --help                   Sending API (when this version has it)
+  sendmux mailbox messages list            Mailbox API: sendmux mailbox <resource...> <method>
+  sendmux sending emails send --help       Sending API: sendmux sending <resource...> <method>
 
 Credentials, first found wins: --api-key, --profile NAME, the API's variable (SENDMUX_API_KEY,
 SENDMUX_MAILBOX_API_KEY, SENDMUX_SENDING_API_KEY), SENDMUX_PROFILE, the default profile (see `sendmux profiles

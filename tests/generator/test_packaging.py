@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.generator.helpers import build_wheel
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SMOKE = """
@@ -28,26 +30,7 @@ print("wheel ok", len(sendmux.OPERATIONS))
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            str(ROOT),
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    (path,) = out.glob("sendmux-*.whl")
-    return path
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_wheel_holds_the_runtime_and_the_generated_layer_only(wheel: Path) -> None:

@@ -30,7 +30,9 @@ def surface_ops(spec: dict[str, Any], name: str) -> dict[str, tuple[str, str, di
 
 
 def oauth_scope(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
-    schemes = {n for n, s in spec["components"]["securitySchemes"].items() if s.get("type") == "oauth2"}
+    schemes = {
+        n for n, s in spec["components"].get("securitySchemes", {}).items() if s.get("type") == "oauth2"
+    }
     for requirement in op.get("security", spec.get("security")) or []:
         for scheme, scopes in requirement.items():
             if scheme in schemes and scopes:
@@ -190,11 +192,27 @@ def test_a_spec_with_another_hash_is_refused(tmp_path: Path) -> None:
 def _check_generated_package(
     spec_path: Path, out: Path, expected: dict[str, tuple[str, str, dict[str, Any]]]
 ) -> Any:
+    document = json.loads(spec_path.read_text())
     package = import_generated(out, f"gen_{spec_path.stem.replace('.', '_').replace('-', '_')}")
     operations = importlib.import_module(f"{package.__name__}.operations").OPERATIONS
     routes = {(method, path) for method, path, _ in expected.values()}
     assert {(e.http_method, e.path) for e in operations} == routes
     assert len(operations) == len(routes)
+    # One operation table: the client's OPERATIONS and the fake's spec_data agree on every operation,
+    # and both follow the document (first OAuth2 scope; no credential only for `security: []`).
+    fake_table = importlib.import_module(f"{package.__name__}.spec_data").OPERATIONS
+    assert set(fake_table) == {e.operation_id for e in operations}
+    for entry in operations:
+        fake = fake_table[entry.operation_id]
+        method, path, op = expected[entry.operation_id]
+        assert (fake["method"], fake["path"], fake["surface"]) == (
+            entry.http_method,
+            entry.path,
+            entry.surface,
+        )
+        assert fake["permission"] == entry.permission == oauth_scope(document, op)
+        assert fake["auth"] is entry.auth is (op.get("security", document.get("security")) != [])
+        assert fake["request_body"] == entry.request_body
     return package, operations
 
 
@@ -260,9 +278,8 @@ if not shared_specs():  # pragma: no cover - only where ../shared/specs is absen
 def test_the_fake_spec_table_is_rendered_from_both_specs(
     pinned_spec: dict[str, Any], sending_spec: dict[str, Any]
 ) -> None:
-    from generator import spec_data
-
-    text = spec_data.render_module([("app", pinned_spec), ("sending", sending_spec)])
+    prepared = [pipeline.prepare(pinned_spec, api="app"), pipeline.prepare(sending_spec, api="sending")]
+    text = render.render(pipeline.separate_model_names(prepared)).files["spec_data.py"]
     committed = Path(__file__).resolve().parents[2] / "generated" / "spec_data.py"
     assert text.splitlines()[0] == render.HEADER.rstrip("\n")
     namespace: dict[str, Any] = {}
@@ -296,6 +313,6 @@ def test_the_mailbox_id_default_reaches_the_40_operations_that_take_it(pinned_sp
             target: Any = client
             for part in entry.resource.split("."):
                 target = getattr(target, part)
-            # Optional per call (the client default fills it), so a per-call value can still win.
+            # Optional per call (left out or None, the client default fills it); a per-call value wins.
             param = inspect.signature(getattr(target, entry.method)).parameters["mailbox_id"]
-            assert param.default is sendmux.UNSET, entry
+            assert param.default is None, entry

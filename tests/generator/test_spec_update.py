@@ -100,6 +100,11 @@ def test_changelog_entry_goes_below_unreleased() -> None:
         "# Changelog\n\n## Unreleased\n- x\n\n## 1\n"
     )
     assert insert_changelog_entry("", "## 1\n") == "# Changelog\n\n## 1\n"
+    # An Unreleased section may name the version it is heading for.
+    log = "# Changelog\n\n## Unreleased — 2.0.0\n- work\n\n## 1.0.0 — 2026-12-01\n- first\n"
+    assert insert_changelog_entry(log, "## 1.0.1 — 2026-12-02\n") == (
+        "# Changelog\n\n## Unreleased — 2.0.0\n- work\n\n## 1.0.1 — 2026-12-02\n\n## 1.0.0 — 2026-12-01\n- first\n"
+    )
 
 
 def test_project_version_is_found_only_in_the_project_table() -> None:

@@ -108,10 +108,10 @@ def test_wrong_key_kinds_name_the_right_client_and_never_echo_the_key() -> None:
         MailboxClient(api_key="smx_mbx_ok").with_options(api_key="smx_root_nope")
 
 
-def test_default_query_fills_unset_values_and_a_call_value_wins(scripted: ScriptedServer) -> None:
+def test_default_query_fills_values_left_out_and_a_call_value_wins(scripted: ScriptedServer) -> None:
     scripted.on("GET", "/messages", Reply(json=page_envelope([], has_more=False, next_cursor=None)))
     with make_client(scripted.base_url, default_query={"mailbox_id": "mbx_default"}) as client:
-        for value in (UNSET, "mbx_call"):
+        for value in (UNSET, None, "mbx_call"):
             client._request(OP_LIST, RequestOptions(query={"mailbox_id": value, "limit": 5}, cast=dict))
         # An operation without the parameter does not get it.
         scripted.on("GET", "/things/t1", Reply(json=envelope({"id": "t1", "name": "n"})))
@@ -120,6 +120,7 @@ def test_default_query_fills_unset_values_and_a_call_value_wins(scripted: Script
         copy._request(OP_LIST, RequestOptions(query={"mailbox_id": UNSET}, cast=dict))
     assert [r.query_dict.get("mailbox_id") for r in scripted.requests] == [
         "mbx_default",
+        "mbx_default",  # None is "left out" too (generated methods default to it)
         "mbx_call",
         None,
         "mbx_default",

@@ -9,7 +9,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from sendmux import UNSET
-from sendmux._encoding import encode_body, encode_path_param, encode_query, encode_value, format_datetime
+from sendmux._encoding import (
+    encode_body,
+    encode_path_param,
+    encode_query,
+    encode_value,
+    format_datetime,
+    omit_none,
+)
 
 
 class Color(str, enum.Enum):  # noqa: UP042 - the shape generated enums have
@@ -65,3 +72,11 @@ def test_path_params() -> None:
     for bad in ("", ".", "..", None, UNSET):
         with pytest.raises(ValueError):
             encode_path_param(bad)
+
+
+def test_omit_none_leaves_out_none_except_where_the_api_takes_null() -> None:
+    fields = {"mode": None, "name": None, "domain": "d", "gone": UNSET, "flag": False, "n": 0}
+    body = omit_none(fields, nullable=("name",))
+    assert body == {"name": None, "domain": "d", "gone": UNSET, "flag": False, "n": 0}
+    assert json.loads(encode_body(body)) == {"name": None, "domain": "d", "flag": False, "n": 0}
+    assert omit_none({"a": None}) == {} and fields["mode"] is None  # a new dict; the input is kept

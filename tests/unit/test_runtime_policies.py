@@ -169,26 +169,31 @@ def test_import_is_lazy() -> None:
     assert "Sendmux" in dir(sendmux) and "OPERATIONS" in sendmux.__all__
 
 
-def test_types_exports_every_model_and_enum_lazily() -> None:
+def test_types_exports_every_model_enum_and_request_type_lazily() -> None:
     import subprocess
     import sys
 
     code = (
         "import sys, sendmux.types as t; "
         "assert 'attrs' not in sys.modules and 'httpx' not in sys.modules; "
-        "loaded = [m for m in sys.modules if m.startswith('sendmux._generated.models.')]; "
+        "loaded = [m for m in sys.modules if m.startswith(('sendmux._generated.models.', "
+        "'sendmux._generated.params.'))]; "
         "assert not loaded, loaded; "
-        "from sendmux.types import ProviderListItem, ProviderQuotaRange, MailboxSendScope; "
+        "from sendmux.types import ProviderListItem, ProviderQuotaRange, MailboxSendScope, FilterRuleParam; "
         "print(len(t.__all__))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     from sendmux import types
-    from sendmux._generated import models
+    from sendmux._generated import models, params
 
-    assert int(out.stdout) == len(models.__all__) == len(types.__all__) > 100
+    assert int(out.stdout) == len(models.__all__) + len(params.__all__) == len(types.__all__) > 100
+    assert not set(models.__all__) & set(params.__all__)
     for name in types.__all__:
-        assert getattr(types, name) is getattr(models, name)
+        assert getattr(types, name) is getattr(models if name in models.__all__ else params, name)
+    # Request types are the models' TypedDicts: `<Model>Param`, keys required as the spec says.
+    assert types.FilterRuleParam.__required_keys__ == {"type", "pattern"}
+    assert types.FilterRuleParam.__optional_keys__ == {"note"}
     assert sendmux.types is types and "ProviderListItem" in dir(types)
     with pytest.raises(AttributeError):
         types.NoSuchModel  # noqa: B018
