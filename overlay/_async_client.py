@@ -105,7 +105,7 @@ class AsyncAPIClient(BaseClient):
         if http_client is not None:
             stack = stack_of_client(http_client, sync=False)
             if timeout is DEFAULT_TIMEOUT:
-                self.timeout = check_timeout(http_client.timeout)
+                self.timeout: TimeoutTypes = check_timeout(http_client.timeout)
         else:
             stack = stack_named(http_stack or os.environ.get("SENDMUX_HTTP_STACK") or DEFAULT_STACK)
         self._wire = transport_for(stack, is_async=True)(

@@ -86,10 +86,10 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
         )
         self._default_headers: dict[str, str] = check_headers(default_headers, "default_headers")
         # The pool's size (and so how many async calls run at once) and the largest buffered body.
-        self.max_connections = check_limit(max_connections, "max_connections")
-        self.max_response_bytes = check_limit(max_response_bytes, "max_response_bytes")
+        self.max_connections: int | None = check_limit(max_connections, "max_connections")
+        self.max_response_bytes: int | None = check_limit(max_response_bytes, "max_response_bytes")
         # The largest server-sent event (and line) an event stream reads into memory.
-        self.max_event_bytes = check_limit(max_event_bytes, "max_event_bytes")
+        self.max_event_bytes: int | None = check_limit(max_event_bytes, "max_event_bytes")
         # None: spans when OpenTelemetry is installed (see _tracing.py); a copy keeps the original's.
         if tracing is not None:
             check_flag(tracing, "tracing")

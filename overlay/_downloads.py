@@ -449,7 +449,7 @@ class AsyncBinaryResponse(_Download):
             self._opened = True
         return self
 
-    def __await__(self) -> Generator[Any, None, Any]:
+    def __await__(self) -> Generator[Any, None, Self]:
         """Connect now; under ``with_raw_response``, a `RawResponse` whose ``parse()`` is this download."""
         return self._await().__await__()
 

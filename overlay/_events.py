@@ -292,7 +292,7 @@ class AsyncEventStream(_Stream[T]):
             await self._connect(self._prep)
         return self
 
-    def __await__(self) -> Generator[Any, None, Any]:
+    def __await__(self) -> Generator[Any, None, Self]:
         """Connect now; under ``with_raw_response``, a `RawResponse` whose ``parse()`` is this stream."""
         return self._await().__await__()
 

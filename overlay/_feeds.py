@@ -9,7 +9,10 @@ new token while ``has_more``; ``feed.state`` always holds the newest token seen,
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from typing import Self
 
 from ._errors import PaginationError
 from ._raw_response import RAW_RESPONSE
@@ -112,7 +115,7 @@ class AsyncChangeFeed(_Feed[T]):
         self._fetch = fetch
         self._raw: Callable[[Any, Callable[[], Any]], Any] | None = None
 
-    def __await__(self) -> Generator[Any, None, Any]:
+    def __await__(self) -> Generator[Any, None, Self]:
         """Under ``with_raw_response``: fetch the first response, as a `RawResponse` whose ``parse()`` is
         this feed; otherwise the feed itself (nothing fetched yet)."""
         return self._await().__await__()

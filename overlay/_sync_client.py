@@ -109,7 +109,7 @@ class SyncAPIClient(BaseClient):
         if http_client is not None:
             stack = stack_of_client(http_client, sync=True)
             if timeout is DEFAULT_TIMEOUT:
-                self.timeout = check_timeout(
+                self.timeout: TimeoutTypes = check_timeout(
                     http_client.timeout
                 )  # an injected client's own timeout wins over our default
         else:

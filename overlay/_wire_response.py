@@ -116,10 +116,10 @@ class Buffered:
     __slots__ = ("status_code", "headers", "content", "reason_phrase")
 
     def __init__(self, status_code: int, headers: Headers, content: bytes, reason_phrase: str) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        self.reason_phrase = reason_phrase
+        self.status_code: int = status_code
+        self.headers: Headers = headers
+        self.content: bytes = content
+        self.reason_phrase: str = reason_phrase
 
 
 def _translated(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -161,9 +161,9 @@ class Streamed:
         close: Callable[[], None],
         decoded: bool = False,
     ) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.reason_phrase = reason_phrase
+        self.status_code: int = status_code
+        self.headers: Headers = headers
+        self.reason_phrase: str = reason_phrase
         self.encoding: str | None = None if decoded else headers.get("content-encoding")
         """The content coding the chunks still carry (None: identity, or already decoded)."""
         self._chunks = chunks
@@ -206,9 +206,9 @@ class AsyncStreamed:
         close: Callable[[], Awaitable[None]],
         decoded: bool = False,
     ) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.reason_phrase = reason_phrase
+        self.status_code: int = status_code
+        self.headers: Headers = headers
+        self.reason_phrase: str = reason_phrase
         self.encoding: str | None = None if decoded else headers.get("content-encoding")
         self._chunks = chunks
         self._close = close

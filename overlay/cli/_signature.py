@@ -104,7 +104,17 @@ def _address_model(tp: Any) -> bool | None:
 def _address_union(args: list[Any]) -> bool | None:
     """For a union of address models and plain mappings (how an object argument is typed): whether ``name``
     is required; None for any other union."""
-    found = [_address_model(a) for a in args if not _is_plain_mapping(a)]
+    # The argument's TypedDict (imported for type checkers only, so it resolves to _Unknown here) takes
+    # the same keys as the model: it neither makes nor breaks an address.
+    found = [
+        _address_model(a)
+        for a in args
+        if not (
+            _is_plain_mapping(a)
+            or (isinstance(a, type) and issubclass(a, _Unknown))
+            or typing.is_typeddict(a)
+        )
+    ]
     if not found or None in found:
         return None
     return any(found)
