@@ -28,7 +28,7 @@ from .normalise import ENVELOPE_MARK
 from .operation_table import OperationFacts
 from .params import RequestTypes, Uses, argument_type
 
-OPTION_NAMES = frozenset({"extra_headers", "extra_query", "timeout", "max_retries"})
+OPTION_NAMES = frozenset({"extra_headers", "extra_query", "timeout", "max_retries", "retry"})
 _SPECIAL_HEADERS = {
     "idempotency-key": "idempotency_key",
     "if-match": "if_match",

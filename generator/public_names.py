@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-_OPTIONS = {"extra_headers", "extra_query", "timeout", "max_retries"}
+_OPTIONS = {"extra_headers", "extra_query", "timeout", "max_retries", "retry"}
 
 
 def dump() -> dict[str, Any]:

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from ._rate_limit import RateLimit
     from ._raw_response import RawResponse
+    from ._retry import RetryPolicy
     from ._surface import Surface
     from ._types import NOT_GIVEN, UNSET, NotGiven, Unset
     from .webhooks import WebhookPayloadError
@@ -99,6 +100,7 @@ __all__ = [
     "RateLimit",
     "RawResponse",
     "Headers",
+    "RetryPolicy",
     "ResponseTooLargeError",
     "UNSET",
     "Unset",
@@ -165,6 +167,7 @@ _LAZY: dict[str, str] = {
     "RateLimit": "._rate_limit",
     "RawResponse": "._raw_response",
     "Headers": "._headers",
+    "RetryPolicy": "._retry",
     "ResponseTooLargeError": "._errors",
     "UNSET": "._types",
     "Unset": "._types",

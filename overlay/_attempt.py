@@ -24,7 +24,7 @@ from ._options import attempt_budget
 from ._prepare import WRITE_METHODS, Prepared
 from ._rate_limit import RateLimitState
 from ._redact import scrub
-from ._retry import RETRYABLE_STATUSES, backoff_delay, server_requested_wait
+from ._retry import RetryPolicy, server_requested_wait
 from ._wire_errors import TransportFailure
 from ._wire_response import AsyncStreamed, Buffered, Streamed
 
@@ -64,12 +64,19 @@ class AttemptOutcomes:
     """The client's half that judges each attempt's response or transport error (no I/O)."""
 
     # Set by the client's constructor.
-    max_retry_wait: float
     total_timeout: float | None
     _etag: ETagCache | None
     _rate: RateLimitState
     _clock: Callable[[], float]
     _random: Callable[[], float]
+
+    @staticmethod
+    def _past(policy: RetryPolicy, began: float, end: float | None, wait: float) -> bool:
+        """Whether waiting ``wait`` more seconds would pass the call's total_timeout or max_elapsed."""
+        now = time.monotonic()
+        if end is not None and now + wait >= end:
+            return True
+        return policy.max_elapsed is not None and now - began + wait > policy.max_elapsed
 
     def _out_of_time(self, prep: Prepared, doing: str) -> APITimeoutError:
         return APITimeoutError(
@@ -125,11 +132,12 @@ class AttemptOutcomes:
             reason=response.reason_phrase,
         )
         wait: float | None = None
-        if status in RETRYABLE_STATUSES and error.retryable is not False and prep.retry_safe:
+        policy = prep.policy
+        if status in policy.retry_statuses and error.retryable is not False and prep.retry_safe:
             wait = server_requested_wait(status, headers, now)
             if wait is None:
-                wait = backoff_delay(attempt - 1, self._random)
-            elif wait > self.max_retry_wait:
+                wait = policy.delay(attempt - 1, self._random)
+            elif wait > policy.max_retry_wait:
                 wait = None  # the server wants longer than we may wait: fail now rather than draw another 429
         return error, wait
 
@@ -177,7 +185,7 @@ class AttemptOutcomes:
             )
         wait: float | None = None
         if prep.retry_safe or exc.never_sent:
-            wait = backoff_delay(attempt - 1, self._random)
+            wait = prep.policy.delay(attempt - 1, self._random)
         return error, wait
 
     def _log_retry(self, prep: Prepared, error: SendmuxError, wait: float, attempt: int) -> None:

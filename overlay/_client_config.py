@@ -7,11 +7,12 @@ import os
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._attempt import AttemptOutcomes
 from ._auth import Credential, CredentialSource, resolve_credential
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import DEFAULT_TIMEOUT
 from ._etag_cache import ETagCache
 from ._logging import setup_from_env
 from ._options import (
@@ -27,6 +28,7 @@ from ._options import (
 from ._parse import ResponseParsing
 from ._prepare import RequestPreparation
 from ._rate_limit import RateLimit, RateLimitState
+from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._sse import DEFAULT_MAX_EVENT_BYTES
 from ._surface import DEFAULT_SURFACE, Surface
 from ._tracing import tracer_for
@@ -54,16 +56,17 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
         *,
         access_token: CredentialSource | None = None,
         base_url: str | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retries: int | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         etag_cache: bool = True,
         etag_cache_size: int = 256,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
-        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
         strict_response_validation: bool = False,
+        retry: RetryPolicy | None = None,
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
@@ -72,8 +75,18 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
     ) -> None:
         setup_from_env()
         # Every option is checked here, before any pool exists: a typo fails where it is written.
-        self.max_retries: int = check_max_retries(max_retries, at_construction=True)
-        self.max_retry_wait: float = check_max_retry_wait(max_retry_wait, at_construction=True)
+        # The retry policy: `retry=` (or the one copied), with the `max_retries=` / `max_retry_wait=`
+        # shortcuts applied on top when given.
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a sendmux.RetryPolicy, got {type(retry).__name__}")
+        policy = retry or (_copy_of.retry_policy if _copy_of is not None else DEFAULT_RETRY_POLICY)
+        if not isinstance(max_retries, NotGiven):
+            policy = replace(policy, max_retries=check_max_retries(max_retries, at_construction=True))
+        if not isinstance(max_retry_wait, NotGiven):
+            policy = replace(
+                policy, max_retry_wait=check_max_retry_wait(max_retry_wait, at_construction=True)
+            )
+        self.retry_policy: RetryPolicy = policy
         self.timeout: TimeoutTypes = check_timeout(timeout, at_construction=True)
         self.total_timeout: float | None = check_total_timeout(total_timeout, at_construction=True)
         etag_cache = check_flag(etag_cache, "etag_cache")
@@ -128,6 +141,24 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
     # -- public state -------------------------------------------------------------------------------------
 
     @property
+    def max_retries(self) -> int:
+        """Retries after a call's first attempt (``retry_policy.max_retries``)."""
+        return self.retry_policy.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self.retry_policy = replace(self.retry_policy, max_retries=check_max_retries(value))
+
+    @property
+    def max_retry_wait(self) -> float:
+        """The longest server-requested wait honoured (``retry_policy.max_retry_wait``)."""
+        return self.retry_policy.max_retry_wait
+
+    @max_retry_wait.setter
+    def max_retry_wait(self, value: float) -> None:
+        self.retry_policy = replace(self.retry_policy, max_retry_wait=check_max_retry_wait(value))
+
+    @property
     def rate_limit(self) -> RateLimit | None:
         """The rate-limit state of the last response that reported one."""
         return self._rate.last
@@ -151,6 +182,7 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
         max_retry_wait: float | NotGiven = NOT_GIVEN,
         etag_cache: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool and rate-limit state.
 
@@ -163,12 +195,13 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
             "api_key": api_key,
             "access_token": access_token,
             "base_url": self.base_url if base_url is None else base_url,
-            "max_retries": self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            "retry": self.retry_policy if isinstance(retry, NotGiven) else retry,
+            "max_retries": max_retries,
             "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
             "etag_cache": (self._etag is not None) if isinstance(etag_cache, NotGiven) else etag_cache,
             "default_headers": self._default_headers if default_headers is None else default_headers,
             "allow_insecure_http": self._allow_insecure_http,
-            "max_retry_wait": self.max_retry_wait if isinstance(max_retry_wait, NotGiven) else max_retry_wait,
+            "max_retry_wait": max_retry_wait,
             "total_timeout": self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
             "default_query": self._default_query,
             "strict_response_validation": self._strict_response_validation,

@@ -381,7 +381,7 @@ class BinaryResponse(_Download):
                 # Raised out here: no exception of the stack hangs off ours as __context__.
                 if error is not None:
                     raise error
-                self._sender.sleep(self._sender.backoff(failures))
+                self._sender.sleep(self._sender.backoff(self._prep.policy, failures))
                 self._received_at_open = self._received
                 self._response = self._sender.open(self._resume_prep())
                 try:
@@ -518,7 +518,7 @@ class AsyncBinaryResponse(_Download):
                         error = self._broken(exc, failures)
                 if error is not None:
                     raise error
-                await self._sender.sleep(self._sender.backoff(failures))
+                await self._sender.sleep(self._sender.backoff(self._prep.policy, failures))
                 self._received_at_open = self._received
                 self._response = await self._sender.open(self._resume_prep())
                 try:

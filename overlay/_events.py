@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from typing import Self
 
     from ._prepare import Prepared
+    from ._retry import RetryPolicy
     from ._sender import AsyncSender, SyncSender
 
 __all__ = ["ServerSentEvent", "EventStream", "AsyncEventStream"]
@@ -69,10 +70,10 @@ def _header_safe(event_id: str) -> str:
 class _Stream(Generic[T]):
     """The parts of the sync and async streams that do no I/O."""
 
-    def __init__(self, prep: Prepared, cast: Callable[[Any], T], max_retry_wait: float) -> None:
+    def __init__(self, prep: Prepared, cast: Callable[[Any], T]) -> None:
         self._prep = prep
         self._cast = cast
-        self._max_wait_ms = max_retry_wait * 1000.0
+        self._max_wait_ms = prep.policy.max_retry_wait * 1000.0
         self._closed = False
         self._started = False
         self._retry_ms: float | None = None
@@ -150,10 +151,10 @@ class _Stream(Generic[T]):
             new.url = urlunsplit(parts._replace(query=urlencode(query)))
         return new
 
-    def _wait(self, failures: int, backoff: Callable[[int], float]) -> float:
+    def _wait(self, failures: int, backoff: Callable[[RetryPolicy, int], float]) -> float:
         if self._retry_ms is not None:
             return self._retry_ms / 1000.0
-        return backoff(failures)
+        return backoff(self._prep.policy, failures)
 
     def _give_up(self, exc: TransportFailure, failures: int) -> APIConnectionError | None:
         if exc.broken_body and failures <= self._prep.max_retries:
@@ -184,7 +185,7 @@ class EventStream(_Stream[T]):
     def __init__(
         self, sender: SyncSender, prep: Prepared, cast: Callable[[Any], T], *, connect: bool = True
     ) -> None:
-        super().__init__(prep, cast, sender.max_retry_wait)
+        super().__init__(prep, cast)
         self._sender = sender
         self._response: Streamed | None = None
         if connect:
@@ -268,7 +269,7 @@ class AsyncEventStream(_Stream[T]):
     and returns the stream). ``async with`` or ``await close()`` ends it."""
 
     def __init__(self, sender: AsyncSender, prep: Prepared, cast: Callable[[Any], T]) -> None:
-        super().__init__(prep, cast, sender.max_retry_wait)
+        super().__init__(prep, cast)
         self._sender = sender
         self._response: AsyncStreamed | None = None
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
+from urllib.parse import urlsplit
 
 from ._auth import Credential
 from ._constants import USER_AGENT
@@ -19,7 +21,7 @@ from ._operation import Operation
 from ._options import check_max_retries, check_timeout
 from ._redact import REDACTED, SECRET_HEADERS
 from ._request_options import RequestOptions
-from ._retry import method_is_retry_safe
+from ._retry import RetryPolicy, method_is_retry_safe
 from ._types import NotGiven, TimeoutTypes, Unset
 from ._urls import format_path
 
@@ -89,7 +91,7 @@ class Prepared:
         "headers",
         "content",
         "timeout",
-        "max_retries",
+        "policy",
         "retry_safe",
         "cache_key",
         "cache_entry",
@@ -104,7 +106,7 @@ class Prepared:
         headers: dict[str, str],
         content: bytes | Upload | None,
         timeout: TimeoutTypes,
-        max_retries: int,
+        policy: RetryPolicy,
         retry_safe: bool,
         cache_key: str | None,
         cache_entry: CacheEntry | None,
@@ -116,10 +118,14 @@ class Prepared:
         self.headers: dict[str, str] = headers
         self.content: bytes | Upload | None = content
         self.timeout: TimeoutTypes = timeout
-        self.max_retries: int = max_retries
+        self.policy: RetryPolicy = policy
         self.retry_safe: bool = retry_safe
         self.cache_key: str | None = cache_key
         self.cache_entry: CacheEntry | None = cache_entry
+
+    @property
+    def max_retries(self) -> int:
+        return self.policy.max_retries
 
 
 def _with_default_query(query: Mapping[str, object], defaults: Mapping[str, object]) -> Mapping[str, object]:
@@ -150,7 +156,7 @@ class RequestPreparation:
     # Set by the client's constructor (`BaseClient`, `SyncAPIClient`, `AsyncAPIClient`).
     base_url: str
     timeout: TimeoutTypes
-    max_retries: int
+    retry_policy: RetryPolicy
     _closed: bool
     _credential: Credential
     _default_headers: dict[str, str]
@@ -176,6 +182,17 @@ class RequestPreparation:
             "block), or on a with_options copy of a closed client, are refused; create a new client"
         )
 
+    def _policy_for(self, options: RequestOptions) -> RetryPolicy:
+        """This call's retry policy: its own ``retry=`` or the client's, with its ``max_retries=`` on top."""
+        policy = self.retry_policy
+        if not isinstance(options.retry, NotGiven):
+            if not isinstance(options.retry, RetryPolicy):
+                raise TypeError(f"retry must be a sendmux.RetryPolicy, got {type(options.retry).__name__}")
+            policy = options.retry
+        if not isinstance(options.max_retries, NotGiven):
+            policy = replace(policy, max_retries=check_max_retries(options.max_retries))
+        return policy
+
     def _prepare(self, op: Operation, options: RequestOptions) -> Prepared:
         if self._closed:
             raise self._closed_error()  # nothing is prepared, sent or left open
@@ -186,7 +203,13 @@ class RequestPreparation:
         if query and self._default_query:
             query = _with_default_query(query, self._default_query)
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
-        url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
+        if path[0] == "/":
+            url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
+        else:
+            # An absolute URL (client.download(url)): as given, with any extra query added; logs and
+            # errors name its path only (its query holds the download token).
+            url = f"{path}{'&' if '?' in path else '?'}{qs}" if qs else path
+            path = urlsplit(path).path
 
         h = dict(self._static_headers)
         kind = op.response
@@ -276,9 +299,7 @@ class RequestPreparation:
             h,
             payload,
             self.timeout if isinstance(options.timeout, NotGiven) else check_timeout(options.timeout),
-            self.max_retries
-            if isinstance(options.max_retries, NotGiven)
-            else check_max_retries(options.max_retries),
+            self._policy_for(options),
             method_is_retry_safe(method, has_key),
             cache_key,
             cache_entry,

@@ -14,6 +14,7 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ._files import FileInput
+    from ._retry import RetryPolicy
 
 __all__ = ["RequestOptions"]
 
@@ -37,6 +38,7 @@ class RequestOptions:
         "extra_query",
         "timeout",
         "max_retries",
+        "retry",
     )
 
     def __init__(
@@ -52,6 +54,7 @@ class RequestOptions:
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> None:
         self.path_params = path_params
         self.query = query
@@ -65,6 +68,8 @@ class RequestOptions:
         self.extra_query = extra_query
         self.timeout = timeout
         self.max_retries = max_retries
+        self.retry = retry
+        """This call's retry policy instead of the client's (``max_retries`` still overrides its count)."""
 
     def with_query(self, query: Mapping[str, object] | None) -> RequestOptions:
         """A copy asking with another query (the next page, the next feed step)."""

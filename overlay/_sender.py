@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._prepare import Prepared
+    from ._retry import RetryPolicy
     from ._wire_response import AsyncStreamed, Streamed
 
 __all__ = ["SyncSender", "AsyncSender"]
@@ -25,11 +26,9 @@ class SyncSender:
     """Send with the client's retry policy until a 2xx answer opens; its body unread."""
     sleep: Callable[[float], None]
     """Wait (ended early, with ClientClosedError, when the client closes)."""
-    backoff: Callable[[int], float]
-    """The wait before the n-th reconnection in a row (1-based), with jitter."""
+    backoff: Callable[[RetryPolicy, int], float]
+    """The wait before the n-th reconnection in a row (1-based) under a policy, with jitter."""
     clock: Callable[[], float]
-    max_retry_wait: float
-    """The longest wait a server may ask for (``retry:``), in seconds."""
     max_event_bytes: int | None
     """The largest server-sent event line or event the client reads into memory."""
 
@@ -38,7 +37,6 @@ class SyncSender:
 class AsyncSender:
     open: Callable[[Prepared], Awaitable[AsyncStreamed]]
     sleep: Callable[[float], Awaitable[None]]
-    backoff: Callable[[int], float]
+    backoff: Callable[[RetryPolicy, int], float]
     clock: Callable[[], float]
-    max_retry_wait: float
     max_event_bytes: int | None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._attempt import Result
 from ._auth import CredentialSource
 from ._client_config import BaseClient
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import DEFAULT_TIMEOUT
 from ._deadline import attempt_deadline
 from ._downloads import BinaryResponse, raw_stream_response
 from ._events import EventStream
@@ -30,15 +30,16 @@ from ._operation import Operation
 from ._options import check_timeout, timeout_phases
 from ._pagination import SyncCursorPage
 from ._prepare import Prepared, next_query
+from ._raw_request import download_operation, request_operation, request_result
 from ._raw_response import RAW_RESPONSE
 from ._request_options import RequestOptions
-from ._retry import backoff_delay
+from ._retry import RetryPolicy
 from ._sender import SyncSender
 from ._sse import DEFAULT_MAX_EVENT_BYTES
 from ._stack import DEFAULT_STACK, stack_named, stack_of_client
 from ._tracing import CallSpan
 from ._transport import DEFAULT_MAX_CONNECTIONS, SyncWire, WireRequest, transport_for
-from ._types import SyncHTTPClient, TimeoutTypes
+from ._types import NOT_GIVEN, NotGiven, SyncHTTPClient, TimeoutTypes
 from ._wire_errors import TransportFailure, WireClosed
 from ._wire_response import DEFAULT_MAX_RESPONSE_BYTES, Buffered, Streamed
 
@@ -60,17 +61,18 @@ class SyncAPIClient(BaseClient):
         *,
         access_token: CredentialSource | None = None,
         base_url: str | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retries: int | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         etag_cache: bool = True,
         etag_cache_size: int = 256,
         http_client: SyncHTTPClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
-        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
         total_timeout: float | None = None,
         default_query: Mapping[str, object] | None = None,
         strict_response_validation: bool = False,
+        retry: RetryPolicy | None = None,
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
@@ -92,6 +94,7 @@ class SyncAPIClient(BaseClient):
             total_timeout=total_timeout,
             strict_response_validation=strict_response_validation,
             default_query=default_query,
+            retry=retry,
             max_connections=max_connections,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
@@ -170,6 +173,48 @@ class SyncAPIClient(BaseClient):
             return self._raw(result, lambda: self._parse(result, cast))
         return self._parse(result, cast)
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        headers: Mapping[str, str | None] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Call a route the generated methods do not know yet, with this client's base URL, credential,
+        idempotency (a POST gets an Idempotency-Key, reused on every retry), retries and typed errors.
+
+        ``path`` is relative to the base URL (``"/domains"``); returns the envelope's ``data`` as plain
+        JSON (for a list: that page's items). Downloads and event streams are out of its scope: use the
+        generated methods, or `download` for a ``download_url``.
+        """
+        op = request_operation(method, path, self._surface.name)
+        options = RequestOptions(
+            query=query,
+            body=body,
+            extra_headers=headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+        )
+        return request_result(self._send(self._prepare(op, options)))
+
+    def download(
+        self,
+        url: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse:
+        """Fetch a presigned URL (an attachment's ``download_url``) without sending the credential: a
+        streamed, resumable `BinaryResponse` like any download."""
+        op = download_operation(url, self.base_url, self._surface.name, self._allow_insecure_http)
+        return self._download(op, RequestOptions(timeout=timeout, max_retries=max_retries))
+
     # -- the one loop ---------------------------------------------------------------------------------
 
     def _send(self, prep: Prepared) -> Result:
@@ -183,18 +228,20 @@ class SyncAPIClient(BaseClient):
     def _loop(self, prep: Prepared, stream: bool) -> Result | Streamed:
         wire = self._wire
         rate = self._rate
-        retries_left = prep.max_retries
+        policy = prep.policy
+        retries_left = policy.max_retries
         attempt = 0
         # total_timeout: the monotonic time by which the whole call (for a streamed one: until its
         # answer starts), retries and waits included, is over.
-        end = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        began = time.monotonic()
+        end = None if self.total_timeout is None else began + self.total_timeout
         span = CallSpan.start(self._tracer, prep)
         try:
             while True:
                 attempt += 1
                 if self._closed:
                     raise self._closed_error()
-                delay = rate.reserve(self._clock(), self.max_retry_wait)
+                delay = rate.reserve(self._clock(), policy.max_retry_wait)
                 try:
                     if delay > 0:
                         if end is not None and time.monotonic() + delay >= end:
@@ -225,7 +272,7 @@ class SyncAPIClient(BaseClient):
                 finally:
                     rate.release()
                 # Raised here, outside the except block, so no exception of the stack hangs off ours.
-                if wait is None or retries_left <= 0 or (end is not None and time.monotonic() + wait >= end):
+                if wait is None or retries_left <= 0 or self._past(policy, began, end, wait):
                     raise error  # (past total_timeout: the last error is the one worth seeing)
                 retries_left -= 1
                 self._log_retry(prep, error, wait, attempt)
@@ -251,9 +298,8 @@ class SyncAPIClient(BaseClient):
         return SyncSender(
             open=self._open_stream,
             sleep=self._sleep,
-            backoff=lambda failures: backoff_delay(failures - 1, self._random),
+            backoff=lambda policy, failures: policy.delay(failures - 1, self._random),
             clock=self._clock,
-            max_retry_wait=self.max_retry_wait,
             max_event_bytes=self.max_event_bytes,
         )
 

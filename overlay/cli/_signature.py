@@ -32,7 +32,7 @@ __all__ = [
 
 ValueKind = Literal["str", "int", "float", "bool", "choice", "json", "file", "address"]
 
-RUNTIME_PARAMS = frozenset({"self", "extra_headers", "extra_query", "timeout", "max_retries"})
+RUNTIME_PARAMS = frozenset({"self", "extra_headers", "extra_query", "timeout", "max_retries", "retry"})
 """Per-call knobs of every generated method; the CLI sets them once, as global options."""
 
 

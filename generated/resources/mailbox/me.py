@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
+from ...._retry import RetryPolicy
 from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
@@ -32,6 +33,7 @@ class MailboxMeResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxMe:
         """Self-introspect the calling mailbox
 
@@ -55,6 +57,7 @@ class MailboxMeResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -76,6 +79,7 @@ class AsyncMailboxMeResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxMe:
         """Self-introspect the calling mailbox
 
@@ -99,6 +103,7 @@ class AsyncMailboxMeResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 

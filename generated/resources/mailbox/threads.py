@@ -10,6 +10,7 @@ from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
+from ...._retry import RetryPolicy
 from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
@@ -44,6 +45,7 @@ class MailboxThreadsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxThread:
         """Get a mailbox thread
 
@@ -67,6 +69,7 @@ class MailboxThreadsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -95,6 +98,7 @@ class MailboxThreadsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[MailboxMessageContent]:
         """Get clean thread content
 
@@ -137,6 +141,7 @@ class MailboxThreadsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -158,6 +163,7 @@ class MailboxThreadsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[MailboxThreadSummary]:
         """List mailbox threads
 
@@ -199,6 +205,7 @@ class MailboxThreadsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -214,6 +221,7 @@ class MailboxThreadsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[MailboxMessageSummary]:
         """List thread messages
 
@@ -238,6 +246,7 @@ class MailboxThreadsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -260,6 +269,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxThread:
         """Get a mailbox thread
 
@@ -283,6 +293,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -311,6 +322,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[MailboxMessageContent]:
         """Get clean thread content
 
@@ -353,6 +365,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -374,6 +387,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[MailboxThreadSummary]:
         """List mailbox threads
 
@@ -415,6 +429,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -430,6 +445,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[MailboxMessageSummary]:
         """List thread messages
 
@@ -454,6 +470,7 @@ class AsyncMailboxThreadsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 

@@ -11,6 +11,7 @@ from ...._pagination import AsyncPaginator, SyncCursorPage
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
+from ...._retry import RetryPolicy
 from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomain:
         """Add a mailbox domain
 
@@ -78,6 +80,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -89,6 +92,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> DomainDeleted:
         """Delete a mailbox domain
 
@@ -108,6 +112,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -120,6 +125,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomain:
         """Get a mailbox domain
 
@@ -141,6 +147,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -152,6 +159,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> str:
         """Download a domain as a zone file
 
@@ -171,6 +179,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -183,6 +192,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[MailboxDomain]:
         """List mailbox domains
 
@@ -203,6 +213,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -216,6 +227,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomain:
         """Update a mailbox domain
 
@@ -239,6 +251,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -250,6 +263,7 @@ class DomainsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomainVerifyResult:
         """Verify a mailbox domain
 
@@ -269,6 +283,7 @@ class DomainsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -290,6 +305,7 @@ class DomainsFiltersResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> FilterState:
         """Get domain-wide sender filters
 
@@ -313,6 +329,7 @@ class DomainsFiltersResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -327,6 +344,7 @@ class DomainsFiltersResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> FilterState:
         """Replace domain-wide sender filters
 
@@ -352,6 +370,7 @@ class DomainsFiltersResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -379,6 +398,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomain:
         """Add a mailbox domain
 
@@ -403,6 +423,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -414,6 +435,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> DomainDeleted:
         """Delete a mailbox domain
 
@@ -433,6 +455,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -445,6 +468,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomain:
         """Get a mailbox domain
 
@@ -466,6 +490,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -477,6 +502,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> str:
         """Download a domain as a zone file
 
@@ -496,6 +522,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -508,6 +535,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[MailboxDomain]:
         """List mailbox domains
 
@@ -528,6 +556,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -541,6 +570,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomain:
         """Update a mailbox domain
 
@@ -564,6 +594,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -575,6 +606,7 @@ class AsyncDomainsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> MailboxDomainVerifyResult:
         """Verify a mailbox domain
 
@@ -594,6 +626,7 @@ class AsyncDomainsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -615,6 +648,7 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> FilterState:
         """Get domain-wide sender filters
 
@@ -638,6 +672,7 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -652,6 +687,7 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> FilterState:
         """Replace domain-wide sender filters
 
@@ -677,6 +713,7 @@ class AsyncDomainsFiltersResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 

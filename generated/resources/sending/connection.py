@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
+from ...._retry import RetryPolicy
 from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ... import operations as _ops
 from ...models import (
@@ -31,6 +32,7 @@ class SendingConnectionResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SendingConnection:
         """Get Sending connection
 
@@ -50,6 +52,7 @@ class SendingConnectionResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -70,6 +73,7 @@ class AsyncSendingConnectionResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SendingConnection:
         """Get Sending connection
 
@@ -89,6 +93,7 @@ class AsyncSendingConnectionResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 

@@ -10,6 +10,7 @@ from ...._encoding import omit_none
 from ...._raw_response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
+from ...._retry import RetryPolicy
 from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class SendingEmailsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SendSuccessData:
         """Send a single email
 
@@ -108,6 +110,7 @@ class SendingEmailsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -120,6 +123,7 @@ class SendingEmailsResource(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> BatchSendSuccessData:
         """Send a batch of emails
 
@@ -141,6 +145,7 @@ class SendingEmailsResource(SyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -173,6 +178,7 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> SendSuccessData:
         """Send a single email
 
@@ -218,6 +224,7 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
@@ -230,6 +237,7 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> BatchSendSuccessData:
         """Send a batch of emails
 
@@ -251,6 +259,7 @@ class AsyncSendingEmailsResource(AsyncAPIResource):
                 extra_query=extra_query,
                 timeout=timeout,
                 max_retries=max_retries,
+                retry=retry,
             ),
         )
 
