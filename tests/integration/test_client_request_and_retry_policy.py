@@ -12,11 +12,11 @@ from sendmux import (
     APIResponseValidationError,
     AsyncSendmux,
     AsyncSendmuxMailbox,
+    InternalServerError,
     NotFoundError,
     RetryPolicy,
     Sendmux,
     SendmuxMailbox,
-    InternalServerError,
 )
 from sendmux.testing import FakeSendmux
 
