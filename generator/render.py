@@ -25,6 +25,7 @@ from openapi_python_client.parser.properties import (
 
 from . import codegen
 from . import config as _config
+from .decoders import decoder_views
 from .operation_view import OperationView, RenderError, header_argument, operation_view
 from .surface import iter_operations
 
@@ -45,11 +46,18 @@ class Field:
     required: bool
     nullable: bool
     description: str
+    secret: bool = False
+    """Masked in the model's repr: named `secret`, or marked `x-sendmux-secret: true` (an overlay)."""
 
     @property
     def renamed(self) -> bool:
         """The attribute differs from the JSON name (a keyword): the model keeps the JSON name in metadata."""
         return self.py_name != self.wire_name
+
+    @property
+    def customised(self) -> bool:
+        """Declared with attrs `field(...)`: renamed or secret."""
+        return self.renamed or self.secret
 
 
 @dataclass
@@ -139,6 +147,7 @@ def model_view(model: ModelProperty) -> ModelView:
                 required=bool(prop.required),
                 nullable=codegen.is_nullable(prop),
                 description=codegen.docstring_text(prop.description),
+                secret=codegen.is_secret(model, prop),
             )
         )
     return ModelView(
@@ -296,6 +305,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     ops: list[OperationView] = []
     warnings: list[str] = []
     model_texts: dict[str, str] = {}
+    decoder_texts: dict[str, str] = {}
     spec_names: list[str] = []
     for spec in prepared:
         spec_names.append(str(spec.get("x-sendmux-spec") or _config.recognise(spec, config).name))
@@ -308,6 +318,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
         _merge_named("enum", enums, spec_enums, model_texts, texts)
         for name, text in texts.items():
             model_texts.setdefault(name, text)
+        decoder_texts.update(_render_decoders(env, list(data.models), decoder_texts))
         ops.extend(spec_ops)
     models.sort(key=lambda m: m.name)
     enums.sort(key=lambda e: e.name)
@@ -319,6 +330,9 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
         files[f"models/{view.module}.py"] = model_texts[view.name]
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
+    for model in models:
+        files[f"decoders/{model.module}.py"] = decoder_texts[model.name]
+    files["decoders/__init__.py"] = env.get_template("decoders_init.py.jinja").render()
     resource_t = env.get_template("resource.py.jinja")
     for sv in surfaces:
         for module in sv.modules:
@@ -334,6 +348,12 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)
     )
+
+
+def _render_decoders(env: Environment, models: list[ModelProperty], done: dict[str, str]) -> dict[str, str]:
+    """One decoder module per model not rendered yet (a model both specs define is decoded alike)."""
+    template = env.get_template("decoder.py.jinja")
+    return {view.model: template.render(d=view) for view in decoder_views(models) if view.model not in done}
 
 
 def write(rendered: Rendered, out: Path) -> None:
