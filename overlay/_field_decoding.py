@@ -31,15 +31,18 @@ __all__ = ["checked", "complete", "lenient_decoding"]
 _T = TypeVar("_T")
 _NoneType = type(None)
 
-# Set while a client re-decodes a response leniently: the request id to name in warnings.
-_lenient: ContextVar[tuple[str | None] | None] = ContextVar("sendmux_lenient_decoding", default=None)
+# Set while a client re-decodes a response leniently: what to name in warnings (the request id).
+_lenient: ContextVar[tuple[str] | None] = ContextVar("sendmux_lenient_decoding", default=None)
 _warned: set[tuple[str, str]] = set()
 
 
 @contextlib.contextmanager
-def lenient_decoding(request_id: str | None = None) -> Iterator[None]:
-    """Within this block a field that does not match its type keeps its raw value instead of failing."""
-    token = _lenient.set((request_id,))
+def lenient_decoding(request_id: str | None = None, *, source: str | None = None) -> Iterator[None]:
+    """Within this block a field that does not match its type keeps its raw value instead of failing.
+
+    Warnings name the response's `request_id`, or `source` (e.g. "webhook event evt_1") when given.
+    """
+    token = _lenient.set((source or f"request id {request_id}",))
     try:
         yield
     finally:
@@ -118,16 +121,16 @@ def _field_by_field(cls: type) -> Callable[[Any], Any]:
     return decode
 
 
-def _warn(model: str, attr: str, request_id: str | None, reason: str) -> None:
+def _warn(model: str, attr: str, source: str, reason: str) -> None:
     if (model, attr) in _warned:
         return
     _warned.add((model, attr))
     logger.warning(
-        "%s.%s does not match the documented type (%s); kept the raw value (request id %s)",
+        "%s.%s does not match the documented type (%s); kept the raw value (%s)",
         model,
         attr,
         reason,
-        request_id,
+        source,
     )
 
 
