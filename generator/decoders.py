@@ -30,7 +30,7 @@ from openapi_python_client.parser.properties.uuid import UuidProperty
 
 from . import codegen
 
-__all__ = ["DecoderView", "decoder_views"]
+__all__ = ["DecoderView", "decoder_views", "reference_cycles"]
 
 # Names a decoder module uses itself: a field's local variable never takes one of them (`type_`).
 _RESERVED = frozenset(
@@ -91,7 +91,7 @@ def _indent(lines: list[str], by: int = 1) -> list[str]:
     return [("    " * by) + line for line in lines]
 
 
-def _cycles(models: list[ModelProperty]) -> set[tuple[str, str]]:
+def reference_cycles(models: list[ModelProperty]) -> set[tuple[str, str]]:
     """Edges (model, nested model) inside a reference cycle: decoders that would import each other."""
     edges: dict[str, set[str]] = {}
     for model in models:
@@ -332,6 +332,6 @@ def _json_kind(prop: Any, var: str) -> str | None:
 
 
 def decoder_views(models: list[ModelProperty]) -> list[DecoderView]:
-    cyclic = _cycles(models)
+    cyclic = reference_cycles(models)
     by_name = {codegen.class_name(m): m for m in models}
     return sorted((_Writer(m, cyclic, by_name).view() for m in models), key=lambda v: v.model)

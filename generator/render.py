@@ -25,7 +25,7 @@ from openapi_python_client.parser.properties import (
 
 from . import codegen
 from . import config as _config
-from .decoders import decoder_views
+from .decoders import decoder_views, reference_cycles
 from .operation_view import OperationView, RenderError, header_argument, operation_view
 from .surface import iter_operations
 
@@ -68,6 +68,8 @@ class ModelView:
     fields: list[Field]
     imports: list[tuple[str, str]]
     uses_datetime: bool
+    late_imports: list[tuple[str, str]] = field(default_factory=list)
+    """Models this one refers to in a reference cycle: imported after the class (see the template)."""
 
     @property
     def uses_any(self) -> bool:
@@ -129,14 +131,17 @@ def _class_module(prop: Any) -> tuple[str, str]:
     return codegen.module_name(prop), codegen.class_name(prop)
 
 
-def model_view(model: ModelProperty) -> ModelView:
+def model_view(model: ModelProperty, cyclic: set[tuple[str, str]] | None = None) -> ModelView:
     fields: list[Field] = []
     imports: set[tuple[str, str]] = set()
+    late: set[tuple[str, str]] = set()
     uses_dt = False
+    name = codegen.class_name(model)
     for prop in codegen.model_fields(model):
         for ref in codegen.referenced_classes(prop):
-            if codegen.class_name(ref) != codegen.class_name(model):
-                imports.add(_class_module(ref))
+            if codegen.class_name(ref) != name:
+                in_cycle = (name, codegen.class_name(ref)) in (cyclic or set())
+                (late if in_cycle else imports).add(_class_module(ref))
         uses_dt = uses_dt or codegen.uses_datetime(prop)
         fields.append(
             Field(
@@ -157,6 +162,7 @@ def model_view(model: ModelProperty) -> ModelView:
         fields=fields,
         imports=sorted(imports),
         uses_datetime=uses_dt,
+        late_imports=sorted(late),
     )
 
 
@@ -246,7 +252,8 @@ def build_views(
             path, method = codegen.raw(endpoint.path), endpoint.method.lower()
             ops.append(operation_view(endpoint, raw_ops[(path, method)], path, method, spec, config))
     ops.sort(key=lambda o: (o.resource, o.method))
-    models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
+    cyclic = reference_cycles(list(data.models))
+    models = sorted((model_view(m, cyclic) for m in data.models), key=lambda m: m.name)
     enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
     return models, enums, ops
 

@@ -9,23 +9,23 @@ from ..._field_decoding import checked, complete
 from ..._fields import ABSENT, new
 from ..models.send_mailbox_message_body import SendMailboxMessageBody
 from .mailbox_address import decode_mailbox_address
-from .send_mailbox_message_body_attachments_item_object import (
-    decode_send_mailbox_message_body_attachments_item_object,
+from .send_mailbox_message_body_attachments_item_with_blob_id import (
+    decode_send_mailbox_message_body_attachments_item_with_blob_id,
 )
-from .send_mailbox_message_body_attachments_item_object_2 import (
-    decode_send_mailbox_message_body_attachments_item_object_2,
+from .send_mailbox_message_body_attachments_item_with_content import (
+    decode_send_mailbox_message_body_attachments_item_with_content,
 )
 from .send_mailbox_message_body_custom_headers import decode_send_mailbox_message_body_custom_headers
 from .send_mailbox_message_body_from import decode_send_mailbox_message_body_from
 
 
-def _send_mailbox_message_body_attachments_item_object_or_send_mailbox_message_body_attachments_item_object_2(
+def _send_mailbox_message_body_attachments_item_with_content_or_send_mailbox_message_body_attachments_item_with_blob_id(
     value: Any,
 ) -> Any:
     if type(value) is dict:
         if "content" in value:
-            return decode_send_mailbox_message_body_attachments_item_object(value)
-        return decode_send_mailbox_message_body_attachments_item_object_2(value)
+            return decode_send_mailbox_message_body_attachments_item_with_content(value)
+        return decode_send_mailbox_message_body_attachments_item_with_blob_id(value)
     raise TypeError
 
 
@@ -57,7 +57,7 @@ def decode_send_mailbox_message_body(d: Any) -> SendMailboxMessageBody:
         to = [decode_mailbox_address(item) for item in to]
         if attachments is not None and attachments is not ABSENT:
             attachments = [
-                _send_mailbox_message_body_attachments_item_object_or_send_mailbox_message_body_attachments_item_object_2(
+                _send_mailbox_message_body_attachments_item_with_content_or_send_mailbox_message_body_attachments_item_with_blob_id(
                     item
                 )
                 for item in attachments

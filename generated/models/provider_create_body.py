@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, field
 
-from ..._model import ABSENT, Model
+from ..._model import ABSENT, Model, masked_repr
 from .provider_create_body_quotas import ProviderCreateBodyQuotas
 from .provider_create_body_smtp_protocol import ProviderCreateBodySmtpProtocol
 from .provider_variables import ProviderVariables
@@ -23,7 +23,7 @@ class ProviderCreateBody(Model):
 
     smtp_host: str
 
-    smtp_password: str
+    smtp_password: str = field(repr=masked_repr)
 
     smtp_port: int
 

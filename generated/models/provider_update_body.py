@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, field
 
-from ..._model import ABSENT, Model
+from ..._model import ABSENT, Model, masked_repr
 from .provider_update_body_quotas import ProviderUpdateBodyQuotas
 from .provider_update_body_smtp_protocol import ProviderUpdateBodySmtpProtocol
 from .provider_variables import ProviderVariables
@@ -36,7 +36,7 @@ class ProviderUpdateBody(Model):
 
     smtp_host: str | None = ABSENT
 
-    smtp_password: str | None = ABSENT
+    smtp_password: str | None = field(default=ABSENT, repr=masked_repr)
 
     smtp_port: int | None = ABSENT
 

@@ -7,8 +7,12 @@ from attrs import define, field
 
 from ..._model import ABSENT, Model
 from .mailbox_address import MailboxAddress
-from .send_mailbox_message_body_attachments_item_object import SendMailboxMessageBodyAttachmentsItemObject
-from .send_mailbox_message_body_attachments_item_object_2 import SendMailboxMessageBodyAttachmentsItemObject2
+from .send_mailbox_message_body_attachments_item_with_blob_id import (
+    SendMailboxMessageBodyAttachmentsItemWithBlobId,
+)
+from .send_mailbox_message_body_attachments_item_with_content import (
+    SendMailboxMessageBodyAttachmentsItemWithContent,
+)
 from .send_mailbox_message_body_custom_headers import SendMailboxMessageBodyCustomHeaders
 from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
 
@@ -35,7 +39,9 @@ class SendMailboxMessageBody(Model):
     """Primary recipients."""
 
     attachments: (
-        list[SendMailboxMessageBodyAttachmentsItemObject | SendMailboxMessageBodyAttachmentsItemObject2]
+        list[
+            SendMailboxMessageBodyAttachmentsItemWithContent | SendMailboxMessageBodyAttachmentsItemWithBlobId
+        ]
         | None
     ) = ABSENT
     """Attachments to send with the message."""

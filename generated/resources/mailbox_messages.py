@@ -44,8 +44,8 @@ from ..models import (
     MailboxRawBody,
     MailboxSearchSnippetsResult,
     PatchMailboxMessageBodyKeywords,
-    SendMailboxMessageBodyAttachmentsItemObject,
-    SendMailboxMessageBodyAttachmentsItemObject2,
+    SendMailboxMessageBodyAttachmentsItemWithBlobId,
+    SendMailboxMessageBodyAttachmentsItemWithContent,
     SendMailboxMessageBodyCustomHeaders,
     SendMailboxMessageBodyFrom,
     SendMailboxMessageResult,
@@ -767,9 +767,9 @@ class MailboxMessagesResource(SyncAPIResource):
         mailbox_id: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         attachments: Sequence[
-            SendMailboxMessageBodyAttachmentsItemObject
+            SendMailboxMessageBodyAttachmentsItemWithContent
             | Mapping[str, Any]
-            | SendMailboxMessageBodyAttachmentsItemObject2
+            | SendMailboxMessageBodyAttachmentsItemWithBlobId
         ]
         | Unset = UNSET,
         bcc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
@@ -1602,9 +1602,9 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         mailbox_id: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         attachments: Sequence[
-            SendMailboxMessageBodyAttachmentsItemObject
+            SendMailboxMessageBodyAttachmentsItemWithContent
             | Mapping[str, Any]
-            | SendMailboxMessageBodyAttachmentsItemObject2
+            | SendMailboxMessageBodyAttachmentsItemWithBlobId
         ]
         | Unset = UNSET,
         bcc: Sequence[MailboxAddress | Mapping[str, Any]] | Unset = UNSET,
