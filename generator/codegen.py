@@ -55,6 +55,16 @@ def docstring_text(value: Any) -> str:
     return text
 
 
+def md_text(text: str) -> str:
+    """Docstring-escaped spec prose back as plain Markdown text (for REFERENCE.md)."""
+    return text.replace('\\"\\"\\"', '"""').replace("\\\\", "\\")
+
+
+def md_cell(text: str) -> str:
+    """Text fit for one Markdown table cell: one line, pipes escaped."""
+    return " ".join(md_text(str(text)).split()).replace("|", "\\|")
+
+
 def doc_block(text: str, indent: int) -> str:
     """`text` with its continuation lines indented to sit inside a docstring at `indent` spaces."""
     pad = " " * indent

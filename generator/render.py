@@ -83,6 +83,8 @@ class EnumView:
     description: str
     base: str
     members: list[tuple[str, str]]
+    values: list[str] = field(default_factory=list)
+    """The plain values, for REFERENCE.md."""
 
 
 @dataclass
@@ -175,6 +177,7 @@ def enum_view(enum: EnumProperty) -> EnumView:
         description=codegen.docstring_text(enum.description),
         base="OpenIntEnum" if is_int else "OpenStrEnum",
         members=members,
+        values=[str(value) for value in enum.values.values()],
     )
 
 
@@ -239,6 +242,8 @@ def environment() -> Environment:
     )
     env.globals.update(header=HEADER.rstrip("\n"), pascal=pascal)
     env.filters["doc"] = codegen.doc_block
+    env.filters["md_cell"] = codegen.md_cell
+    env.filters["md_text"] = codegen.md_text
     return env
 
 
@@ -351,7 +356,9 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     files["client.py"] = env.get_template("client.py.jinja").render(surfaces=surfaces)
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = ""
-    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(surfaces=surfaces)
+    files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(
+        surfaces=surfaces, models=models, enums=enums
+    )
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)
     )

@@ -108,3 +108,24 @@ def test_union_object_shapes_are_named_by_the_key_only_they_have(pinned_spec: di
     assert "SendMailboxMessageBodyAttachmentsItemWithContent" in names
     assert "SendMailboxMessageBodyAttachmentsItemWithBlobId" in names
     assert not [n for n in names if _ARTEFACT.search(n)]
+
+
+def test_reference_documents_every_model_field_with_its_type() -> None:
+    import attrs
+
+    from sendmux import types
+
+    reference = (Path(__file__).resolve().parents[2] / "generated" / "REFERENCE.md").read_text()
+    models = reference.split("\n# Models\n", 1)[1]
+    for name in types.__all__:
+        cls = getattr(types, name)
+        assert f"\n## `{name}`\n" in models or f"| `{name}` |" in models, name  # a model, or an enum row
+        if not attrs.has(cls):
+            continue
+        section = models.split(f"\n## `{name}`\n", 1)[1].split("\n## ", 1)[0]
+        for field in attrs.fields(cls):
+            if field.name.startswith("_") or field.name == "additional_properties":
+                continue
+            optional = "" if field.default is attrs.NOTHING else "?"
+            annotation = " ".join(str(cls.__annotations__[field.name]).split()).replace("|", "\\|")
+            assert f"| `{field.name}{optional}` | `{annotation}` |" in section, (name, field.name)
