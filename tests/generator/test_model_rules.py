@@ -91,6 +91,8 @@ def _schema_names(spec: dict[str, Any]) -> list[str]:
     return sorted(prepared["components"]["schemas"])
 
 
+# Older specs lack some operations the reviewed name patches target: expected, and not what this checks.
+@pytest.mark.filterwarnings("ignore::generator.overlays.OverlayWarning")
 @pytest.mark.parametrize(
     "spec_path",
     [*shared_specs("app"), *shared_specs("sending")],
