@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["streams"],
-        help="run only these scenarios (streams: event and download throughput) and write "
+        choices=["streams", "decode"],
+        help="run only these scenarios (streams: event and download throughput; decode: the 100-item "
+        "page) and write "
         ".bench/benchmarks-<name>.md, leaving docs/benchmarks.md alone",
     )
     parser.add_argument(
@@ -111,7 +112,7 @@ def run_only(name: str, plan: runner.Plan, out: Path) -> int:
     sdk = official.OfficialSDK(None, f"not part of `--only {name}`")
     try:
         sendmux_reason = runner.sendmux_status()
-        results = runner.run_streams(plan, sdk, sendmux_reason)
+        results = runner.run_only(name, plan, sdk, sendmux_reason)
     except runner.BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1

@@ -69,8 +69,8 @@ SCENARIOS: dict[str, ScenarioInfo] = {
 
 DECODE_LABELS = {
     RAW_HTTPX: "`json.loads` only",
-    SENDMUX: "sendmux (compiled `from_dict`, stdlib json)",
-    SENDMUX_SPEEDUPS: "sendmux[speedups] (compiled `from_dict`, orjson)",
+    SENDMUX: "sendmux (generated `from_dict`, stdlib json)",
+    SENDMUX_SPEEDUPS: "sendmux[speedups] (generated `from_dict`, orjson)",
     OFFICIAL: "official sendmux-management (pydantic `from_dict`)",
 }
 

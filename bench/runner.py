@@ -229,8 +229,10 @@ def bench_import(pythons: dict[str, Path], url: str, plan: Plan) -> ScenarioResu
     return ScenarioResult("import", values, errors=errors)
 
 
-def bench_persistent(pythons: dict[str, Path], url: str, plan: Plan) -> list[ScenarioResult]:
-    """get-one, list-100, decode and async, on one long-lived worker per contender."""
+def bench_persistent(
+    pythons: dict[str, Path], url: str, plan: Plan, only: frozenset[str] | None = None
+) -> list[ScenarioResult]:
+    """get-one, list-100, decode and async (or `only` these), on one long-lived worker per contender."""
     workers: dict[str, Worker] = {}
     broken: dict[str, str] = {}
     try:
@@ -247,6 +249,8 @@ def bench_persistent(pythons: dict[str, Path], url: str, plan: Plan) -> list[Sce
             ("decode", plan.decode_n, plan.rounds),
             ("async_get", plan.async_n, plan.async_rounds),
         ):
+            if only is not None and key not in only:
+                continue
             names = [name for name in workers if key in contenders.CONTENDERS[name].scenarios]
             log(f"{key}: {len(names)} contenders × {rounds} rounds × {n}")
             warmup = True
@@ -398,11 +402,14 @@ def contender_pythons(official: OfficialSDK, sendmux_reason: str) -> tuple[dict[
     return dict(sorted(pythons.items(), key=lambda kv: order[kv[0]])), skipped
 
 
-def run_streams(plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[ScenarioResult]:
-    """Only the stream scenarios (events, download): `python -m bench --only streams`."""
+def run_only(name: str, plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[ScenarioResult]:
+    """A subset: `python -m bench --only streams` (events, download) or `--only decode`."""
     pythons, skipped = contender_pythons(official, sendmux_reason)
     with running_server() as server:
-        results = bench_streams(pythons, api_url(server), plan)
+        if name == "decode":
+            results = bench_persistent(pythons, api_url(server), plan, only=frozenset({"decode"}))
+        else:
+            results = bench_streams(pythons, api_url(server), plan)
     for result in results:
         for name, reason in skipped.items():
             result.skipped.setdefault(name, reason)

@@ -55,6 +55,16 @@ def docstring_text(value: Any) -> str:
     return text
 
 
+def md_text(text: str) -> str:
+    """Docstring-escaped spec prose back as plain Markdown text (for REFERENCE.md)."""
+    return text.replace('\\"\\"\\"', '"""').replace("\\\\", "\\")
+
+
+def md_cell(text: str) -> str:
+    """Text fit for one Markdown table cell: one line, pipes escaped."""
+    return " ".join(md_text(str(text)).split()).replace("|", "\\|")
+
+
 def doc_block(text: str, indent: int) -> str:
     """`text` with its continuation lines indented to sit inside a docstring at `indent` spaces."""
     pad = " " * indent
@@ -80,7 +90,23 @@ _TAKEN_NAMES = frozenset(
         "Sequence",
     }
     | {"Unset", "UNSET", "additional_properties", "from_dict", "to_dict", "field", "define", "Model"}
+    | {"ABSENT", "fields_set", "masked_repr"}
 )
+
+
+SECRET_MARK = "x-sendmux-secret"
+
+
+def is_secret(model: ModelProperty, prop: Any) -> bool:
+    """A field whose value is a secret: named `secret`, or marked `x-sendmux-secret: true` by an overlay."""
+    name = raw(prop.name)
+    if name == "secret":
+        return True
+    for key, schema in (model.data.properties or {}).items():
+        if raw(key) == name:
+            extra = getattr(schema, "model_extra", None) or {}
+            return extra.get(SECRET_MARK) is True
+    return False
 
 
 def python_name(prop: Any) -> str:
@@ -168,8 +194,11 @@ def base_type(prop: Any, *, arg: bool = False) -> str:
 
 
 def field_type(prop: Any) -> str:
+    """A model field's annotation: an optional field reads None when absent (one "absent" for users)."""
     text = base_type(prop)
-    return text if prop.required else f"{text} | Unset"
+    if prop.required or text.endswith("| None") or text == "None" or text == "Any":
+        return text
+    return f"{text} | None"
 
 
 def arg_type(prop: Any) -> str:

@@ -152,12 +152,31 @@ def _deserves_name(node: dict[str, Any]) -> bool:
     return _is_object(node) or (isinstance(node.get("enum"), list) and "anyOf" not in node)
 
 
+def _telling_key(branch: Any, shapes: list[dict[str, Any]]) -> str:
+    """`With<Key>` for an object shape of a union: the first key (required ones first) no other shape has.
+
+    Names a union's object shapes for what they are (`...AttachmentsItemWithContent`,
+    `...AttachmentsItemWithBlobId`) instead of by position; "" when no key tells this shape apart.
+    """
+    if not isinstance(branch, dict) or branch not in shapes:
+        return ""
+
+    def keys(shape: dict[str, Any]) -> list[str]:
+        required = [k for k in shape.get("required") or [] if isinstance(k, str)]
+        return required + [k for k in shape.get("properties") or {} if k not in required]
+
+    others = {k for shape in shapes if shape is not branch for k in keys(shape)}
+    own = [k for k in keys(branch) if k not in others]
+    return f"With{pascal(own[0])}" if own else ""
+
+
 class _Namer:
     """Moves every inline object/enum schema into components under a name read from where it sits.
 
     The rule: a property `p` of schema `S` is `S` + `P` (`ProviderQuotas.per_second` -> `ProviderQuotasPerSecond`);
     array items add `Item`; the single non-null branch of a union is named like the union itself (never `Type0`);
-    further branches add their title or JSON type; a request body is the operation's name + `Body`, a parameter
+    further branches add their title, else `With` + the key only that object shape has (`...ItemWithBlobId`),
+    else their JSON type; a request body is the operation's name + `Body`, a parameter
     the operation's name + the parameter (`ListProvidersStatus`), where the operation's name is its operationId
     without the namespace word most ids start with (`managementCreateDomain` -> `CreateDomain`), or the
     client's method and resource where the spec has no operationId.  A nullable
@@ -204,6 +223,7 @@ class _Namer:
                         branches[i] = self.hoist(branch, name, *fallbacks)
                     else:
                         suffix = pascal(str(branch.get("title") or "")) if isinstance(branch, dict) else ""
+                        suffix = suffix or _telling_key(branch, solid)
                         kind = branch.get("type") if isinstance(branch, dict) else None
                         suffix = suffix or (pascal(kind) if isinstance(kind, str) else "") or "Variant"
                         branches[i] = self.hoist(branch, name + suffix, f"{name}{suffix}{i + 1}")

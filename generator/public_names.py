@@ -27,9 +27,13 @@ def dump() -> dict[str, Any]:
     for name in models.__all__:
         obj = getattr(models, name)
         out["models"][name] = [a.name for a in attrs.fields(obj)] if attrs.has(obj) else "enum"
-    client = sendmux.Sendmux(api_key="smx_root_names", base_url="http://127.0.0.1:9/api/v1")
+    url = "http://127.0.0.1:9/api/v1"
+    clients: dict[str, Any] = {"management": sendmux.Sendmux(api_key="smx_root_names", base_url=url)}
+    for surface, cls in (("mailbox", "SendmuxMailbox"), ("sending", "SendmuxSending")):
+        if hasattr(sendmux, cls):  # builds from before these clients had only Management
+            clients[surface] = getattr(sendmux, cls)(api_key="smx_mbx_names", base_url=url)
     for entry in sendmux.OPERATIONS:
-        target: Any = client
+        target: Any = clients[getattr(entry, "surface", "management")]
         for part in entry.resource.split("."):
             target = getattr(target, part)
         params = inspect.signature(getattr(target, entry.method)).parameters

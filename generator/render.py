@@ -25,6 +25,7 @@ from openapi_python_client.parser.properties import (
 
 from . import codegen, operation_table, params, runtime_reference, spec_data
 from . import config as _config
+from .decoders import decoder_views, reference_cycles
 from .operation_view import OperationView, RenderError, header_argument, operation_view
 from .params import RequestTypes
 from .surface import iter_operations
@@ -46,11 +47,18 @@ class Field:
     required: bool
     nullable: bool
     description: str
+    secret: bool = False
+    """Masked in the model's repr: named `secret`, or marked `x-sendmux-secret: true` (an overlay)."""
 
     @property
     def renamed(self) -> bool:
         """The attribute differs from the JSON name (a keyword): the model keeps the JSON name in metadata."""
         return self.py_name != self.wire_name
+
+    @property
+    def customised(self) -> bool:
+        """Declared with attrs `field(...)`: renamed or secret."""
+        return self.renamed or self.secret
 
 
 @dataclass
@@ -61,6 +69,8 @@ class ModelView:
     fields: list[Field]
     imports: list[tuple[str, str]]
     uses_datetime: bool
+    late_imports: list[tuple[str, str]] = field(default_factory=list)
+    """Models this one refers to in a reference cycle: imported after the class (see the template)."""
 
     @property
     def uses_any(self) -> bool:
@@ -74,6 +84,8 @@ class EnumView:
     description: str
     base: str
     members: list[tuple[str, str]]
+    values: list[str] = field(default_factory=list)
+    """The plain values, for REFERENCE.md."""
 
 
 @dataclass
@@ -122,14 +134,17 @@ def _class_module(prop: Any) -> tuple[str, str]:
     return codegen.module_name(prop), codegen.class_name(prop)
 
 
-def model_view(model: ModelProperty) -> ModelView:
+def model_view(model: ModelProperty, cyclic: set[tuple[str, str]] | None = None) -> ModelView:
     fields: list[Field] = []
     imports: set[tuple[str, str]] = set()
+    late: set[tuple[str, str]] = set()
     uses_dt = False
+    name = codegen.class_name(model)
     for prop in codegen.model_fields(model):
         for ref in codegen.referenced_classes(prop):
-            if codegen.class_name(ref) != codegen.class_name(model):
-                imports.add(_class_module(ref))
+            if codegen.class_name(ref) != name:
+                in_cycle = (name, codegen.class_name(ref)) in (cyclic or set())
+                (late if in_cycle else imports).add(_class_module(ref))
         uses_dt = uses_dt or codegen.uses_datetime(prop)
         fields.append(
             Field(
@@ -140,6 +155,7 @@ def model_view(model: ModelProperty) -> ModelView:
                 required=bool(prop.required),
                 nullable=codegen.is_nullable(prop),
                 description=codegen.docstring_text(prop.description),
+                secret=codegen.is_secret(model, prop),
             )
         )
     return ModelView(
@@ -149,6 +165,7 @@ def model_view(model: ModelProperty) -> ModelView:
         fields=fields,
         imports=sorted(imports),
         uses_datetime=uses_dt,
+        late_imports=sorted(late),
     )
 
 
@@ -161,6 +178,7 @@ def enum_view(enum: EnumProperty) -> EnumView:
         description=codegen.docstring_text(enum.description),
         base="OpenIntEnum" if is_int else "OpenStrEnum",
         members=members,
+        values=[str(value) for value in enum.values.values()],
     )
 
 
@@ -232,6 +250,8 @@ def environment() -> Environment:
     env.filters["doc"] = codegen.doc_block
     env.filters["comment"] = params.comment_block
     env.filters["cell"] = params.table_cell
+    env.filters["md_cell"] = codegen.md_cell
+    env.filters["md_text"] = codegen.md_text
     return env
 
 
@@ -240,7 +260,8 @@ def build_views(
 ) -> tuple[list[ModelView], list[EnumView], list[OperationView], RequestTypes]:
     raw_ops = {(path, method): op for path, method, op in iter_operations(spec)}
     table = operation_table.extract(spec)
-    models = sorted((model_view(m) for m in data.models), key=lambda m: m.name)
+    cyclic = reference_cycles(list(data.models))
+    models = sorted((model_view(m, cyclic) for m in data.models), key=lambda m: m.name)
     enums = sorted((enum_view(e) for e in data.enums if isinstance(e, EnumProperty)), key=lambda e: e.name)
     types = RequestTypes(spec, list(data.models), {m.name for m in models} | {e.name for e in enums})
     ops: list[OperationView] = []
@@ -300,6 +321,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     ops: list[OperationView] = []
     warnings: list[str] = []
     model_texts: dict[str, str] = {}
+    decoder_texts: dict[str, str] = {}
     spec_names: list[str] = []
     request_types: list[RequestTypes] = []
     for spec in prepared:
@@ -314,6 +336,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
         _merge_named("enum", enums, spec_enums, model_texts, texts)
         for name, text in texts.items():
             model_texts.setdefault(name, text)
+        decoder_texts.update(_render_decoders(env, list(data.models), decoder_texts))
         ops.extend(spec_ops)
     models.sort(key=lambda m: m.name)
     enums.sort(key=lambda e: e.name)
@@ -326,6 +349,9 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
     files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
     files.update(params.render_files(env, request_types))
+    for model in models:
+        files[f"decoders/{model.module}.py"] = decoder_texts[model.name]
+    files["decoders/__init__.py"] = env.get_template("decoders_init.py.jinja").render()
     resource_t = env.get_template("resource.py.jinja")
     resources_init = env.get_template("resources_init.py.jinja")
     files["resources/__init__.py"] = resources_init.render(surfaces=surfaces, surface=None)
@@ -339,11 +365,17 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = ""
     files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(
-        surfaces=surfaces, results=runtime_reference.result_classes()
+        surfaces=surfaces, results=runtime_reference.result_classes(), models=models, enums=enums
     )
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)
     )
+
+
+def _render_decoders(env: Environment, models: list[ModelProperty], done: dict[str, str]) -> dict[str, str]:
+    """One decoder module per model not rendered yet (a model both specs define is decoded alike)."""
+    template = env.get_template("decoder.py.jinja")
+    return {view.model: template.render(d=view) for view in decoder_views(models) if view.model not in done}
 
 
 def write(rendered: Rendered, out: Path) -> None:

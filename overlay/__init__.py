@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     )
     from ._generated.operations import OPERATIONS
     from ._headers import Headers
+    from ._model import present_fields
     from ._operation import Operation
     from ._pagination import AsyncCursorPage, AsyncPaginator, PageMeta, SyncCursorPage
     from ._rate_limit import RateLimit
@@ -114,6 +115,7 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookPayloadError",
     "ModelDecodeError",
+    "present_fields",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -181,6 +183,7 @@ _LAZY: dict[str, str] = {
     "WebhookSignatureError": "._errors",
     "WebhookPayloadError": ".webhooks",
     "ModelDecodeError": "._decoding",
+    "present_fields": "._model",
     "APIConnectionError": "._errors",
     "APITimeoutError": "._errors",
     "APIResponseValidationError": "._errors",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from enum import IntEnum, StrEnum
-from typing import Any
+from enum import Enum, IntEnum, StrEnum
+from typing import Any, TypeVar, cast
 
 from ._errors import SendmuxError
 
@@ -53,6 +53,17 @@ class OpenStrEnum(_OpenEnumMixin, StrEnum):
 
 class OpenIntEnum(_OpenEnumMixin, IntEnum):
     """An integer enum that accepts values added to the API after this client was generated."""
+
+
+_E = TypeVar("_E", bound=Enum)
+
+
+def known_values(enum: type[_E]) -> dict[Any, _E]:
+    """The enum's value -> member table itself (typed), for a decoder's direct lookup.
+
+    The very dict the enum keeps, so an unknown value an open enum has met once is found there too.
+    """
+    return cast("dict[Any, _E]", enum._value2member_map_)
 
 
 def parse_datetime(value: Any) -> _dt.datetime:

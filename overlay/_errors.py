@@ -7,12 +7,15 @@ method and URL (token query values redacted), never the `httpx.Request` (whose h
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ._headers import Headers
+from ._rate_limit import RateLimit, parse_rate_limit
 from ._redact import REDACTED, SECRET_HEADERS, redact_url
+from ._retry import server_requested_wait
 
 __all__ = [
     "SendmuxError",
@@ -255,7 +258,21 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: rate limit hit (see ``headers['retry-after']``)."""
+    """429: rate limit hit.  ``retry_after`` says how long to wait, ``rate_limit`` what the response reported."""
+
+    retry_after: float | None
+    """Seconds to wait before trying again: the ``Retry-After`` header (delta-seconds or an HTTP-date), else
+    the time until ``X-RateLimit-Reset``; None when the response carried neither (or only garbage)."""
+    rate_limit: RateLimit | None
+    """The ``X-RateLimit-*`` headers of this response, parsed (None when it had none)."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        # Read when the error is made, which is when the response arrived: waits are relative to now.
+        now = time.time()
+        headers = self.headers
+        self.retry_after = None if headers is None else server_requested_wait(429, headers, now)
+        self.rate_limit = None if headers is None else parse_rate_limit(headers, now)
 
 
 class InternalServerError(APIStatusError):

@@ -15,11 +15,16 @@ Decisions (documented in the README, "Webhooks"):
 - A ``str`` payload is refused with ``TypeError``: decoded or re-serialised JSON is not the signed bytes.
 - Secrets are a configuration matter: an empty secret (or an empty list of them) is a ``ConfigurationError``
   (a ``ValueError``), not a signature failure, so a misconfigured receiver fails loudly instead of rejecting every delivery as forged.
-- A correctly signed body that cannot become an event (not JSON, wrong shape, headers that disagree with the
-  body) raises ``WebhookPayloadError``.  Both it and ``WebhookSignatureError`` are ``SendmuxError`` and
-  ``ValueError``, so ``except ValueError`` (or both names) rejects every bad delivery with a 400.
+- A correctly signed body decodes as leniently as an API response: a field that does not match its documented
+  type keeps its raw value, a missing one reads None, and the first occurrence per (model, field) is logged at
+  WARNING (naming the event id, never a value).  Refusing such a delivery would only make Sendmux retry it
+  forever.  ``construct_event(..., strict=True)`` raises ``WebhookPayloadError`` instead.
+- A correctly signed body that cannot become an event at all (not JSON, not an object, no usable ``id`` or
+  ``type``, headers that disagree with the body) raises ``WebhookPayloadError``.  Both it and
+  ``WebhookSignatureError`` are ``SendmuxError`` and ``ValueError``, so ``except ValueError`` (or both names)
+  rejects every bad delivery with a 400.
 
-Nothing here logs, and no repr contains a secret or a payload.  The generated event model is imported lazily,
+No repr contains a secret or a payload; the only log lines are lenient decoding's (model and field names).  The generated event model is imported lazily,
 so ``import sendmux.webhooks`` stays light.
 """
 
@@ -81,8 +86,9 @@ Headers: TypeAlias = Mapping[str, str] | SupportsHeaderItems
 class WebhookPayloadError(SendmuxError, ValueError):
     """A delivery whose signature is valid but which cannot be turned into a :class:`WebhookEvent`.
 
-    The body is not a JSON object of the ``WebhookEventPayload`` shape, or the ``X-Sendmux-Event-Id`` /
-    ``X-Sendmux-Event-Type`` / ``X-Sendmux-Delivery-Attempt`` headers disagree with the body or are malformed.
+    The body is not a JSON object, has no usable ``id`` or ``type``, or (with ``strict=True``) does not match
+    the ``WebhookEventPayload`` schema; or the ``X-Sendmux-Event-Id`` / ``X-Sendmux-Event-Type`` /
+    ``X-Sendmux-Delivery-Attempt`` headers disagree with the body or are malformed.
     """
 
 
@@ -235,11 +241,15 @@ def _type_value(value: object) -> str | None:
     return inner if isinstance(inner, str) else None
 
 
-def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> WebhookEvent:
+def construct_event(
+    payload: BytesLike, headers: Headers, secret: Secrets, *, strict: bool = False
+) -> WebhookEvent:
     """Verify a delivery and parse it into a :class:`WebhookEvent`.
 
     ``headers`` is the request's header mapping (looked up case-insensitively); ``payload`` the raw body bytes.
-    The signature is checked before anything in the body is parsed.
+    The signature is checked before anything in the body is parsed.  The body decodes leniently, like an API
+    response (see the module docstring); ``strict=True`` raises :class:`WebhookPayloadError` for any field
+    that does not match the schema.
 
     Raises :class:`WebhookSignatureError` (bad or missing signature), :class:`WebhookPayloadError` (signed body
     that is not a valid event, or headers that disagree with it), ``TypeError`` for a ``str`` payload and
@@ -250,26 +260,13 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
         raise TypeError(f"headers must be a mapping, not {type(headers).__name__}")
     verify_signature(body, _header(headers, SIGNATURE_HEADER), secret)
 
-    # Lazy: the generated models are only needed once a delivery is actually verified.
-    from ._generated.models.webhook_event_payload import WebhookEventPayload
-
     try:
         decoded: Any = json.loads(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise WebhookPayloadError("webhook body is not valid JSON") from exc
     if not isinstance(decoded, dict):
         raise WebhookPayloadError(f"webhook body must be a JSON object, not {type(decoded).__name__}")
-    try:
-        event = WebhookEventPayload.from_dict(decoded)
-    except (SendmuxError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        # Name the field, never echo its value: the body may hold personal data.
-        where = type(exc).__name__
-        model, path = getattr(exc, "model", None), getattr(exc, "field", None)
-        if isinstance(model, str) and isinstance(path, str):  # sendmux._decoding.ModelDecodeError
-            where = f"{model}.{path}" if path else model
-        raise WebhookPayloadError(
-            f"webhook body does not match the WebhookEventPayload schema ({where})"
-        ) from exc
+    event = _decode_payload(decoded, strict)
 
     # Checked here, not trusted to the model: these become the str fields of WebhookEvent.
     body_id: object = event.id
@@ -292,6 +289,41 @@ def construct_event(payload: BytesLike, headers: Headers, secret: Secrets) -> We
         payload=event,
         raw=body,
     )
+
+
+# What a generated decoder raises for a body of the wrong shape (see sendmux._parse).
+_DECODE_ERRORS = (SendmuxError, LookupError, TypeError, ValueError, AttributeError, RecursionError)
+
+
+def _decode_payload(decoded: dict[str, Any], strict: bool) -> WebhookEventPayload:
+    # Lazy: the generated models are only needed once a delivery is actually verified.
+    from ._generated.models.webhook_event_payload import WebhookEventPayload
+
+    try:
+        return WebhookEventPayload.from_dict(decoded)
+    except _DECODE_ERRORS as exc:
+        if strict:
+            raise _payload_error(exc) from exc
+    from ._model import lenient_decoding
+
+    event_id = decoded.get("id")
+    source = (
+        f"webhook event {event_id[:64]!r}" if isinstance(event_id, str) else "webhook event without an id"
+    )
+    try:
+        with lenient_decoding(source=source):
+            return WebhookEventPayload.from_dict(decoded)
+    except _DECODE_ERRORS as exc:  # not reached for a JSON object; kept so nothing escapes raw
+        raise _payload_error(exc) from exc
+
+
+def _payload_error(exc: BaseException) -> WebhookPayloadError:
+    # Name the field, never echo its value: the body may hold personal data.
+    where = type(exc).__name__
+    model, path = getattr(exc, "model", None), getattr(exc, "field", None)
+    if isinstance(model, str) and isinstance(path, str):  # sendmux._decoding.ModelDecodeError
+        where = f"{model}.{path}" if path else model
+    return WebhookPayloadError(f"webhook body does not match the WebhookEventPayload schema ({where})")
 
 
 def _delivery_attempt(value: str | None) -> int | None:

@@ -245,9 +245,11 @@ if TYPE_CHECKING:
     from .recipient import Recipient
     from .resource_limit_snapshot import ResourceLimitSnapshot
     from .send_mailbox_message_body import SendMailboxMessageBody
-    from .send_mailbox_message_body_attachments_item_object import SendMailboxMessageBodyAttachmentsItemObject
-    from .send_mailbox_message_body_attachments_item_object_2 import (
-        SendMailboxMessageBodyAttachmentsItemObject2,
+    from .send_mailbox_message_body_attachments_item_with_blob_id import (
+        SendMailboxMessageBodyAttachmentsItemWithBlobId,
+    )
+    from .send_mailbox_message_body_attachments_item_with_content import (
+        SendMailboxMessageBodyAttachmentsItemWithContent,
     )
     from .send_mailbox_message_body_custom_headers import SendMailboxMessageBodyCustomHeaders
     from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
@@ -539,8 +541,8 @@ _MODULES: dict[str, str] = {
     "Recipient": "recipient",
     "ResourceLimitSnapshot": "resource_limit_snapshot",
     "SendMailboxMessageBody": "send_mailbox_message_body",
-    "SendMailboxMessageBodyAttachmentsItemObject": "send_mailbox_message_body_attachments_item_object",
-    "SendMailboxMessageBodyAttachmentsItemObject2": "send_mailbox_message_body_attachments_item_object_2",
+    "SendMailboxMessageBodyAttachmentsItemWithBlobId": "send_mailbox_message_body_attachments_item_with_blob_id",
+    "SendMailboxMessageBodyAttachmentsItemWithContent": "send_mailbox_message_body_attachments_item_with_content",
     "SendMailboxMessageBodyCustomHeaders": "send_mailbox_message_body_custom_headers",
     "SendMailboxMessageBodyFrom": "send_mailbox_message_body_from",
     "SendMailboxMessageResult": "send_mailbox_message_result",
@@ -832,8 +834,8 @@ __all__ = [
     "Recipient",
     "ResourceLimitSnapshot",
     "SendMailboxMessageBody",
-    "SendMailboxMessageBodyAttachmentsItemObject",
-    "SendMailboxMessageBodyAttachmentsItemObject2",
+    "SendMailboxMessageBodyAttachmentsItemWithBlobId",
+    "SendMailboxMessageBodyAttachmentsItemWithContent",
     "SendMailboxMessageBodyCustomHeaders",
     "SendMailboxMessageBodyFrom",
     "SendMailboxMessageResult",
@@ -889,6 +891,10 @@ __all__ = [
     "WebhookUpdateBodyEventTypesItem",
     "WebhookUpdateBodyFilters",
 ]
+
+
+#: Where `Cls.from_dict` of a model in this package finds its decoder (`decode_<module>` in `<it>.<module>`).
+_DECODERS = "..decoders"
 
 
 def __getattr__(name: str) -> Any:

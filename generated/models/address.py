@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
@@ -21,5 +20,5 @@ class Address(Model):
     email: str
     """Email address"""
 
-    name: str | Unset = UNSET
+    name: str | None = ABSENT
     """Display name"""

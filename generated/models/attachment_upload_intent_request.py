@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
@@ -25,8 +24,8 @@ class AttachmentUploadIntentRequest(Model):
     size_bytes: int
     """Exact byte size that will be uploaded."""
 
-    content_type: str | Unset = UNSET
+    content_type: str | None = ABSENT
     """MIME type expected for the upload."""
 
-    sha256: str | Unset = UNSET
+    sha256: str | None = ABSENT
     """Optional SHA-256 hex digest for the upload bytes."""

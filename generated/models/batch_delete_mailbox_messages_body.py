@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
@@ -21,8 +20,8 @@ class BatchDeleteMailboxMessagesBody(Model):
     ids: list[str]
     """Message IDs to delete, maximum 100."""
 
-    if_in_state: str | Unset = UNSET
+    if_in_state: str | None = ABSENT
     """Optional message state token for stale-write protection."""
 
-    permanent: bool | Unset = UNSET
+    permanent: bool | None = ABSENT
     """When true, permanently deletes instead of moving to Trash."""

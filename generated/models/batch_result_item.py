@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .batch_result_item_error import BatchResultItemError
 from .batch_result_item_status import BatchResultItemStatus
 
@@ -29,4 +28,4 @@ class BatchResultItem(Model):
     status: BatchResultItemStatus
     """Result status"""
 
-    error: BatchResultItemError | Unset = UNSET
+    error: BatchResultItemError | None = ABSENT

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .batch_update_mailbox_messages_body_keywords import BatchUpdateMailboxMessagesBodyKeywords
 
 
@@ -24,14 +23,14 @@ class BatchUpdateMailboxMessagesBody(Model):
     ids: list[str]
     """Message IDs to update, maximum 100."""
 
-    flagged: bool | Unset = UNSET
+    flagged: bool | None = ABSENT
     """Set or clear the flagged marker."""
 
-    if_in_state: str | Unset = UNSET
+    if_in_state: str | None = ABSENT
     """Optional message state token for stale-write protection."""
 
-    keywords: BatchUpdateMailboxMessagesBodyKeywords | Unset = UNSET
+    keywords: BatchUpdateMailboxMessagesBodyKeywords | None = ABSENT
     """Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only."""
 
-    seen: bool | Unset = UNSET
+    seen: bool | None = ABSENT
     """Set or clear the seen flag."""

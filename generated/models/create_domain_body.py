@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .create_domain_body_mode import CreateDomainBodyMode
 
 
@@ -21,5 +20,5 @@ class CreateDomainBody(Model):
     domain: str
     """Fully qualified domain name. Must be lowercased and domain-only (no scheme)."""
 
-    mode: CreateDomainBodyMode | Unset = UNSET
+    mode: CreateDomainBodyMode | None = ABSENT
     """Domain usage mode. Defaults to `send_receive` when omitted."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .create_mailbox_body_send_scope import CreateMailboxBodySendScope
 
 
@@ -23,11 +22,11 @@ class CreateMailboxBody(Model):
     email: str
     """Mailbox email address to create."""
 
-    display_name: str | Unset = UNSET
+    display_name: str | None = ABSENT
     """Optional display name shown in outbound From headers."""
 
-    quota_bytes: int | Unset = UNSET
+    quota_bytes: int | None = ABSENT
     """Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB)."""
 
-    send_scope: CreateMailboxBodySendScope | Unset = UNSET
+    send_scope: CreateMailboxBodySendScope | None = ABSENT
     """Optional outbound routing restrictions."""

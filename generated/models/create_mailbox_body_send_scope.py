@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .create_mailbox_body_send_scope_type import CreateMailboxBodySendScopeType
 
 
@@ -23,8 +22,8 @@ class CreateMailboxBodySendScope(Model):
     type: CreateMailboxBodySendScopeType
     """Outbound routing strategy. Use `providers` with provider_public_ids, or `group` with group_public_ids."""
 
-    group_public_ids: list[str] | Unset = UNSET
+    group_public_ids: list[str] | None = ABSENT
     """Delivery group public IDs allowed for sending when type is `group`."""
 
-    provider_public_ids: list[str] | Unset = UNSET
+    provider_public_ids: list[str] | None = ABSENT
     """Provider public IDs allowed for sending when type is `providers`."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .address import Address
 from .email_send_request_custom_headers import EmailSendRequestCustomHeaders
 from .email_send_request_reply_to import EmailSendRequestReplyTo
@@ -43,25 +42,25 @@ class EmailSendRequest(Model):
 
     to: EmailSendRequestTo
 
-    attachments: list[InlineAttachment | UploadedAttachmentRef] | Unset = UNSET
+    attachments: list[InlineAttachment | UploadedAttachmentRef] | None = ABSENT
     """File attachments (max 10). Use attachment_id refs for uploaded files."""
 
-    bcc: list[Recipient] | Unset = UNSET
+    bcc: list[Recipient] | None = ABSENT
     """BCC recipients (subject to 50 total To, CC, and BCC recipients)"""
 
-    cc: list[Recipient] | Unset = UNSET
+    cc: list[Recipient] | None = ABSENT
     """CC recipients (subject to 50 total To, CC, and BCC recipients)"""
 
-    custom_headers: EmailSendRequestCustomHeaders | Unset = UNSET
+    custom_headers: EmailSendRequestCustomHeaders | None = ABSENT
     """Custom X-* headers to include in the email"""
 
-    delivery_group: str | list[str] | Unset = UNSET
+    delivery_group: str | list[str] | None = ABSENT
     """One delivery group public ID or a non-empty array of up to 50 IDs"""
 
-    reply_to: EmailSendRequestReplyTo | Unset = UNSET
+    reply_to: EmailSendRequestReplyTo | None = ABSENT
 
-    return_path: str | Unset = UNSET
+    return_path: str | None = ABSENT
     """Envelope sender for VERP support"""
 
-    text_body: str | Unset = UNSET
+    text_body: str | None = ABSENT
     """Plain text alternative (max 25MB)"""

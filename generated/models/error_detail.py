@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .error_issue import ErrorIssue
 
 
@@ -31,11 +30,11 @@ class ErrorDetail(Model):
     retryable: bool
     """True when the client may safely retry the same request. 429 and 5xx default true; 4xx default false."""
 
-    doc_url: str | Unset = UNSET
+    doc_url: str | None = ABSENT
     """Link to error documentation"""
 
-    errors: list[ErrorIssue] | Unset = UNSET
+    errors: list[ErrorIssue] | None = ABSENT
     """Accumulated per-field issues (validation errors)"""
 
-    param: str | Unset = UNSET
+    param: str | None = ABSENT
     """Parameter that caused the error"""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .filter_rule_type import FilterRuleType
 
 
@@ -25,5 +24,5 @@ class FilterRule(Model):
     type: FilterRuleType
     """Rule type"""
 
-    note: str | None | Unset = UNSET
+    note: str | None = ABSENT
     """Free-form caption for the rule (≤255 chars). UI-only metadata — never consulted at match time. `null` when absent."""

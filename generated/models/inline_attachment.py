@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .inline_attachment_encoding import InlineAttachmentEncoding
 
 
@@ -25,7 +24,7 @@ class InlineAttachment(Model):
     filename: str
     """Filename with allowed extension"""
 
-    encoding: InlineAttachmentEncoding | Unset = UNSET
+    encoding: InlineAttachmentEncoding | None = ABSENT
 
-    type: str | Unset = UNSET
+    type: str | None = ABSENT
     """MIME type override"""

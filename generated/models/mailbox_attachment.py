@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
@@ -32,5 +31,5 @@ class MailboxAttachment(Model):
 
     size_bytes: int | None
 
-    download_url: str | Unset = UNSET
+    download_url: str | None = ABSENT
     """Short-lived URL for this exact attachment. Fetch it promptly; if it expires, call the message or attachment metadata endpoint again to receive a fresh URL."""

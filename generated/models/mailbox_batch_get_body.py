@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .mailbox_batch_get_body_body_mode import MailboxBatchGetBodyBodyMode
 from .mailbox_batch_get_body_include_attachments import MailboxBatchGetBodyIncludeAttachments
 from .mailbox_batch_get_body_include_headers import MailboxBatchGetBodyIncludeHeaders
@@ -32,29 +31,29 @@ class MailboxBatchGetBody(Model):
     ids: list[str]
     """Message IDs to fetch, maximum 100."""
 
-    body_mode: MailboxBatchGetBodyBodyMode | Unset = UNSET
+    body_mode: MailboxBatchGetBodyBodyMode | None = ABSENT
     """Body shape to include for each message."""
 
-    include_attachments: MailboxBatchGetBodyIncludeAttachments | Unset = UNSET
+    include_attachments: MailboxBatchGetBodyIncludeAttachments | None = ABSENT
     """Attachment detail to include. Contents are not returned."""
 
-    include_headers: MailboxBatchGetBodyIncludeHeaders | Unset = UNSET
+    include_headers: MailboxBatchGetBodyIncludeHeaders | None = ABSENT
     """Header detail to include in each message."""
 
-    include_html: bool | Unset = UNSET
+    include_html: bool | None = ABSENT
     """When true, include HTML content when available."""
 
-    include_links: bool | Unset = UNSET
+    include_links: bool | None = ABSENT
     """When true, include links extracted from the body."""
 
-    max_body_chars: int | Unset = UNSET
+    max_body_chars: int | None = ABSENT
     """Maximum body characters per message before truncation."""
 
-    part: MailboxBatchGetBodyPart | Unset = UNSET
+    part: MailboxBatchGetBodyPart | None = ABSENT
     """Body part to return when body_mode is not `none`."""
 
-    strip_quotes: bool | Unset = UNSET
+    strip_quotes: bool | None = ABSENT
     """When true, remove quoted reply text."""
 
-    strip_signature: bool | Unset = UNSET
+    strip_signature: bool | None = ABSENT
     """When true, remove detected email signatures."""

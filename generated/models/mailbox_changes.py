@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
@@ -28,7 +27,7 @@ class MailboxChanges(Model):
 
     updated: list[str]
 
-    sync_required: bool | Unset = UNSET
+    sync_required: bool | None = ABSENT
     """When true, refetch this resource list instead of applying the incremental arrays."""
 
-    updated_properties: list[str] | Unset = UNSET
+    updated_properties: list[str] | None = ABSENT

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, field
 
-from ..._model import Model
+from ..._model import Model, masked_repr
 
 
 @define
@@ -30,7 +30,7 @@ class MailboxCredential(Model):
     public_id: str
     """Credential public ID"""
 
-    secret: str
+    secret: str = field(repr=masked_repr)
     """Mailbox credential — shown exactly once. Use as a Bearer token on the HTTP API and as the password for IMAP retrieval and SMTP submission."""
 
     server: str

@@ -7,8 +7,7 @@ import datetime
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .mailbox_send_scope import MailboxSendScope
 
 
@@ -45,5 +44,5 @@ class MailboxMe(Model):
     status: str
     """active | suspended | deleted"""
 
-    quota_used_bytes: int | Unset = UNSET
+    quota_used_bytes: int | None = ABSENT
     """Live storage usage in bytes. Omitted when usage is temporarily unavailable."""

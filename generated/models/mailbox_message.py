@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .mailbox_address import MailboxAddress
 from .mailbox_attachment import MailboxAttachment
 from .mailbox_message_flags import MailboxMessageFlags
@@ -73,5 +72,5 @@ class MailboxMessage(Model):
 
     to: list[MailboxAddress]
 
-    attachments: list[MailboxAttachment] | Unset = UNSET
+    attachments: list[MailboxAttachment] | None = ABSENT
     """Attachment metadata for this message. Each item includes a short-lived `download_url`; if it expires, fetch message metadata again."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .mailbox_send_scope_type import MailboxSendScopeType
 
 
@@ -22,8 +21,8 @@ class MailboxSendScope(Model):
     type: MailboxSendScopeType
     """Outbound routing strategy. `all` lets the mailbox use any team-configured provider; `providers` restricts to the listed provider IDs; `group` routes via a delivery group."""
 
-    group_public_ids: list[str] | Unset = UNSET
+    group_public_ids: list[str] | None = ABSENT
     """Delivery group public IDs (only when type=group)"""
 
-    provider_public_ids: list[str] | Unset = UNSET
+    provider_public_ids: list[str] | None = ABSENT
     """Provider public IDs (only when type=providers)"""

@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .mailbox_changes import MailboxChanges
 
 
 @define
 class MailboxTypedChangesTypes(Model):
-    folders: MailboxChanges | Unset = UNSET
+    folders: MailboxChanges | None = ABSENT
 
-    identities: MailboxChanges | Unset = UNSET
+    identities: MailboxChanges | None = ABSENT
 
-    messages: MailboxChanges | Unset = UNSET
+    messages: MailboxChanges | None = ABSENT
 
-    quotas: MailboxChanges | Unset = UNSET
+    quotas: MailboxChanges | None = ABSENT
 
-    submissions: MailboxChanges | Unset = UNSET
+    submissions: MailboxChanges | None = ABSENT
 
-    threads: MailboxChanges | Unset = UNSET
+    threads: MailboxChanges | None = ABSENT

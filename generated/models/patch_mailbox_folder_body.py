@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
 class PatchMailboxFolderBody(Model):
-    name: str | Unset = UNSET
+    name: str | None = ABSENT
 
-    parent_id: str | None | Unset = UNSET
+    parent_id: str | None = ABSENT
 
-    sort_order: int | Unset = UNSET
+    sort_order: int | None = ABSENT

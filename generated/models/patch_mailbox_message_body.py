@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .patch_mailbox_message_body_keywords import PatchMailboxMessageBodyKeywords
 
 
@@ -17,9 +16,9 @@ class PatchMailboxMessageBody(Model):
         keywords: Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only.
     """
 
-    flagged: bool | Unset = UNSET
+    flagged: bool | None = ABSENT
 
-    keywords: PatchMailboxMessageBodyKeywords | Unset = UNSET
+    keywords: PatchMailboxMessageBodyKeywords | None = ABSENT
     """Map of message keyword names to booleans. `true` sets the keyword; `false` clears it. Keyword names are normalised to lowercase. Lifecycle keywords such as `$draft` are read-only."""
 
-    seen: bool | Unset = UNSET
+    seen: bool | None = ABSENT

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, field
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model, masked_repr
 from .provider_create_body_quotas import ProviderCreateBodyQuotas
 from .provider_create_body_smtp_protocol import ProviderCreateBodySmtpProtocol
 from .provider_variables import ProviderVariables
@@ -24,7 +23,7 @@ class ProviderCreateBody(Model):
 
     smtp_host: str
 
-    smtp_password: str
+    smtp_password: str = field(repr=masked_repr)
 
     smtp_port: int
 
@@ -32,20 +31,20 @@ class ProviderCreateBody(Model):
 
     smtp_username: str
 
-    from_email: str | None | Unset = UNSET
+    from_email: str | None = ABSENT
     """Default From email address for an SMTP account."""
 
-    from_name: str | None | Unset = UNSET
+    from_name: str | None = ABSENT
 
-    percentage: int | Unset = UNSET
+    percentage: int | None = ABSENT
 
-    quotas: ProviderCreateBodyQuotas | Unset = UNSET
+    quotas: ProviderCreateBodyQuotas | None = ABSENT
 
-    reply_to_email: str | None | Unset = UNSET
+    reply_to_email: str | None = ABSENT
 
-    reply_to_name: str | None | Unset = UNSET
+    reply_to_name: str | None = ABSENT
 
-    tracking_domain: str | None | Unset = UNSET
+    tracking_domain: str | None = ABSENT
 
-    variables: ProviderVariables | Unset = UNSET
+    variables: ProviderVariables | None = ABSENT
     """Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set."""

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, field
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model, masked_repr
 from .provider_update_body_quotas import ProviderUpdateBodyQuotas
 from .provider_update_body_smtp_protocol import ProviderUpdateBodySmtpProtocol
 from .provider_variables import ProviderVariables
@@ -20,32 +19,32 @@ class ProviderUpdateBody(Model):
         variables: Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set.
     """
 
-    from_email: str | None | Unset = UNSET
+    from_email: str | None = ABSENT
     """Default From email address for an SMTP account. Connected Google and Microsoft accounts keep their authorised account address."""
 
-    from_name: str | None | Unset = UNSET
+    from_name: str | None = ABSENT
 
-    name: str | Unset = UNSET
+    name: str | None = ABSENT
 
-    percentage: int | Unset = UNSET
+    percentage: int | None = ABSENT
 
-    quotas: ProviderUpdateBodyQuotas | Unset = UNSET
+    quotas: ProviderUpdateBodyQuotas | None = ABSENT
 
-    reply_to_email: str | None | Unset = UNSET
+    reply_to_email: str | None = ABSENT
 
-    reply_to_name: str | None | Unset = UNSET
+    reply_to_name: str | None = ABSENT
 
-    smtp_host: str | Unset = UNSET
+    smtp_host: str | None = ABSENT
 
-    smtp_password: str | Unset = UNSET
+    smtp_password: str | None = field(default=ABSENT, repr=masked_repr)
 
-    smtp_port: int | Unset = UNSET
+    smtp_port: int | None = ABSENT
 
-    smtp_protocol: ProviderUpdateBodySmtpProtocol | Unset = UNSET
+    smtp_protocol: ProviderUpdateBodySmtpProtocol | None = ABSENT
 
-    smtp_username: str | Unset = UNSET
+    smtp_username: str | None = ABSENT
 
-    tracking_domain: str | None | Unset = UNSET
+    tracking_domain: str | None = ABSENT
 
-    variables: ProviderVariables | Unset = UNSET
+    variables: ProviderVariables | None = ABSENT
     """Per-account string variables. PATCH omission preserves the current map, a supplied map replaces it, and an empty map clears it. Detail responses return an empty map when no variables are set."""

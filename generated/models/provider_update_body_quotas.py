@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .provider_quota_range import ProviderQuotaRange
 
 
@@ -20,14 +19,14 @@ class ProviderUpdateBodyQuotas(Model):
         per_second: Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH.
     """
 
-    per_day: int | ProviderQuotaRange | None | Unset = UNSET
+    per_day: int | ProviderQuotaRange | None = ABSENT
     """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""
 
-    per_hour: int | ProviderQuotaRange | None | Unset = UNSET
+    per_hour: int | ProviderQuotaRange | None = ABSENT
     """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""
 
-    per_minute: int | ProviderQuotaRange | None | Unset = UNSET
+    per_minute: int | ProviderQuotaRange | None = ABSENT
     """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""
 
-    per_second: int | ProviderQuotaRange | None | Unset = UNSET
+    per_second: int | ProviderQuotaRange | None = ABSENT
     """Quota value. Use a number for a fixed cap, a min/max range, or null to clear on PATCH."""

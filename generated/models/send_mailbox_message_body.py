@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from attrs import define, field
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .mailbox_address import MailboxAddress
-from .send_mailbox_message_body_attachments_item_object import SendMailboxMessageBodyAttachmentsItemObject
-from .send_mailbox_message_body_attachments_item_object_2 import SendMailboxMessageBodyAttachmentsItemObject2
+from .send_mailbox_message_body_attachments_item_with_blob_id import (
+    SendMailboxMessageBodyAttachmentsItemWithBlobId,
+)
+from .send_mailbox_message_body_attachments_item_with_content import (
+    SendMailboxMessageBodyAttachmentsItemWithContent,
+)
 from .send_mailbox_message_body_custom_headers import SendMailboxMessageBodyCustomHeaders
 from .send_mailbox_message_body_from import SendMailboxMessageBodyFrom
 
@@ -36,27 +39,29 @@ class SendMailboxMessageBody(Model):
     """Primary recipients."""
 
     attachments: (
-        list[SendMailboxMessageBodyAttachmentsItemObject | SendMailboxMessageBodyAttachmentsItemObject2]
-        | Unset
-    ) = UNSET
+        list[
+            SendMailboxMessageBodyAttachmentsItemWithContent | SendMailboxMessageBodyAttachmentsItemWithBlobId
+        ]
+        | None
+    ) = ABSENT
     """Attachments to send with the message."""
 
-    bcc: list[MailboxAddress] | Unset = UNSET
+    bcc: list[MailboxAddress] | None = ABSENT
     """BCC recipients."""
 
-    cc: list[MailboxAddress] | Unset = UNSET
+    cc: list[MailboxAddress] | None = ABSENT
     """CC recipients."""
 
-    custom_headers: SendMailboxMessageBodyCustomHeaders | Unset = UNSET
+    custom_headers: SendMailboxMessageBodyCustomHeaders | None = ABSENT
     """Custom headers to include."""
 
-    from_: SendMailboxMessageBodyFrom | Unset = field(default=UNSET, metadata={"json": "from"})
+    from_: SendMailboxMessageBodyFrom | None = field(default=ABSENT, metadata={"json": "from"})
 
-    html_body: str | Unset = UNSET
+    html_body: str | None = ABSENT
     """HTML body."""
 
-    reply_to: list[MailboxAddress] | Unset = UNSET
+    reply_to: list[MailboxAddress] | None = ABSENT
     """Reply-To recipients."""
 
-    text_body: str | Unset = UNSET
+    text_body: str | None = ABSENT
     """Plain text body."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .update_mailbox_body_send_scope import UpdateMailboxBodySendScope
 
 
@@ -19,11 +18,11 @@ class UpdateMailboxBody(Model):
         send_scope: Replace outbound routing restrictions.
     """
 
-    display_name: str | None | Unset = UNSET
+    display_name: str | None = ABSENT
     """Replace the display name; send null to clear it."""
 
-    quota_bytes: int | Unset = UNSET
+    quota_bytes: int | None = ABSENT
     """Storage quota in bytes. Allowed values: 1073741824 (1 GB), 5368709120 (5 GB), 53687091200 (50 GB)."""
 
-    send_scope: UpdateMailboxBodySendScope | Unset = UNSET
+    send_scope: UpdateMailboxBodySendScope | None = ABSENT
     """Replace outbound routing restrictions."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 
 
 @define
@@ -18,11 +17,11 @@ class UpdateMailboxIdentityBody(Model):
         text_signature: Plain text signature appended to Mailbox API sends that include text_body.
     """
 
-    html_signature: str | None | Unset = UNSET
+    html_signature: str | None = ABSENT
     """HTML signature appended to Mailbox API sends that include html_body."""
 
-    name: str | None | Unset = UNSET
+    name: str | None = ABSENT
     """Default sender name. Send null or an empty string to clear it."""
 
-    text_signature: str | None | Unset = UNSET
+    text_signature: str | None = ABSENT
     """Plain text signature appended to Mailbox API sends that include text_body."""

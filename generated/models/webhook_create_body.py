@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .webhook_create_body_event_types_item import WebhookCreateBodyEventTypesItem
 from .webhook_create_body_filters import WebhookCreateBodyFilters
 
@@ -27,10 +26,10 @@ class WebhookCreateBody(Model):
     url: str
     """HTTPS endpoint that will receive event POSTs. Must be https:// — plain HTTP is rejected."""
 
-    enabled: bool | Unset = UNSET
+    enabled: bool | None = ABSENT
     """Defaults to true."""
 
-    filters: WebhookCreateBodyFilters | Unset = UNSET
+    filters: WebhookCreateBodyFilters | None = ABSENT
 
-    name: str | Unset = UNSET
+    name: str | None = ABSENT
     """Optional human-friendly label (max 255 chars). Surfaced in dashboard list/detail views."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from attrs import define
+from attrs import define, field
 
-from ..._model import Model
+from ..._model import Model, masked_repr
 from .webhook_filters import WebhookFilters
 from .webhook_subscription_with_secret_event_types_item import WebhookSubscriptionWithSecretEventTypesItem
 
@@ -49,7 +49,7 @@ class WebhookSubscriptionWithSecret(Model):
     name: str | None
     """Optional human-friendly label used in dashboard list/detail pages. May be `null` for subscriptions created without a name."""
 
-    secret: str
+    secret: str = field(repr=masked_repr)
     """Signing secret used to verify the HMAC-SHA256 signature on every event POST. This is the ONLY response containing the raw secret — store it securely; it cannot be retrieved later. Use POST /webhooks/{id}/rotate-secret to issue a new one."""
 
     updated_at: datetime.datetime

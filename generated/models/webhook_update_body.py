@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ..._model import Model
-from ..._types import UNSET, Unset
+from ..._model import ABSENT, Model
 from .webhook_update_body_event_types_item import WebhookUpdateBodyEventTypesItem
 from .webhook_update_body_filters import WebhookUpdateBodyFilters
 
@@ -21,16 +20,16 @@ class WebhookUpdateBody(Model):
         url: New HTTPS endpoint. Must be https://.
     """
 
-    enabled: bool | Unset = UNSET
+    enabled: bool | None = ABSENT
     """When toggled from false to true, also clears the `failing` flag — retry deliveries resume on the next matching event."""
 
-    event_types: list[WebhookUpdateBodyEventTypesItem] | Unset = UNSET
+    event_types: list[WebhookUpdateBodyEventTypesItem] | None = ABSENT
     """Replaces the full event-type list. At least one must be provided."""
 
-    filters: WebhookUpdateBodyFilters | Unset = UNSET
+    filters: WebhookUpdateBodyFilters | None = ABSENT
 
-    name: str | None | Unset = UNSET
+    name: str | None = ABSENT
     """Replace the human-friendly label. Send `null` to clear it; omit to leave unchanged."""
 
-    url: str | Unset = UNSET
+    url: str | None = ABSENT
     """New HTTPS endpoint. Must be https://."""

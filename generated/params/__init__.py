@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from .provider_update_body_quotas_param import ProviderUpdateBodyQuotasParam
     from .recipient_param import RecipientParam
     from .send_mailbox_message_attachment_param import SendMailboxMessageAttachmentParam
-    from .send_mailbox_message_body_attachments_item_object_2_param import (
-        SendMailboxMessageBodyAttachmentsItemObject2Param,
+    from .send_mailbox_message_body_attachments_item_with_blob_id_param import (
+        SendMailboxMessageBodyAttachmentsItemWithBlobIdParam,
     )
-    from .send_mailbox_message_body_attachments_item_object_param import (
-        SendMailboxMessageBodyAttachmentsItemObjectParam,
+    from .send_mailbox_message_body_attachments_item_with_content_param import (
+        SendMailboxMessageBodyAttachmentsItemWithContentParam,
     )
     from .send_mailbox_message_body_from_param import SendMailboxMessageBodyFromParam
     from .update_mailbox_body_send_scope_param import UpdateMailboxBodySendScopeParam
@@ -48,8 +48,8 @@ _MODULES: dict[str, str] = {
     "ProviderUpdateBodyQuotasParam": "provider_update_body_quotas_param",
     "RecipientParam": "recipient_param",
     "SendMailboxMessageAttachmentParam": "send_mailbox_message_attachment_param",
-    "SendMailboxMessageBodyAttachmentsItemObject2Param": "send_mailbox_message_body_attachments_item_object_2_param",
-    "SendMailboxMessageBodyAttachmentsItemObjectParam": "send_mailbox_message_body_attachments_item_object_param",
+    "SendMailboxMessageBodyAttachmentsItemWithBlobIdParam": "send_mailbox_message_body_attachments_item_with_blob_id_param",
+    "SendMailboxMessageBodyAttachmentsItemWithContentParam": "send_mailbox_message_body_attachments_item_with_content_param",
     "SendMailboxMessageBodyFromParam": "send_mailbox_message_body_from_param",
     "UpdateMailboxBodySendScopeParam": "update_mailbox_body_send_scope_param",
     "UploadedAttachmentRefParam": "uploaded_attachment_ref_param",
@@ -72,14 +72,18 @@ __all__ = [
     "ProviderUpdateBodyQuotasParam",
     "RecipientParam",
     "SendMailboxMessageAttachmentParam",
-    "SendMailboxMessageBodyAttachmentsItemObject2Param",
-    "SendMailboxMessageBodyAttachmentsItemObjectParam",
+    "SendMailboxMessageBodyAttachmentsItemWithBlobIdParam",
+    "SendMailboxMessageBodyAttachmentsItemWithContentParam",
     "SendMailboxMessageBodyFromParam",
     "UpdateMailboxBodySendScopeParam",
     "UploadedAttachmentRefParam",
     "WebhookCreateBodyFiltersParam",
     "WebhookUpdateBodyFiltersParam",
 ]
+
+
+#: Where `Cls.from_dict` of a model in this package finds its decoder (`decode_<module>` in `<it>.<module>`).
+_DECODERS = "..decoders"
 
 
 def __getattr__(name: str) -> Any:

@@ -437,7 +437,7 @@ def test_inline_schemas_get_names_from_where_they_sit() -> None:
     assert quota["either"]["anyOf"][0] == {"$ref": "#/components/schemas/QuotaEither"}  # one object branch
     assert [b["$ref"].rsplit("/", 1)[1] for b in quota["both"]["oneOf"]] == [
         "QuotaBothById",
-        "QuotaBothObject",
+        "QuotaBothWithName",  # no title: named by the key only that shape has
     ]
     assert not [n for n in schemas if re.search(r"Type\d|Body\d|^Management", n)]
 

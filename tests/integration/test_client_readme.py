@@ -73,6 +73,7 @@ SHOWS = {
         r"^DEBUG sendmux: GET /me -> 200 request_id=req_"
     ],
     "print(raw.status_code, raw.request_id, raw.etag, raw.rate_limit)": [r'^200 req_\w+ W/"'],
+    'print(billing.display_name, "display_name" in billing.fields_set)': [r"^Helpdesk True$"],
 }
 
 RUN = [b for b in readme_blocks() if b.section not in ELSEWHERE]

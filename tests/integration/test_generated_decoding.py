@@ -6,6 +6,7 @@ open enums, unknown fields kept, odd fields kept raw (lenient, the default) or a
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections.abc import Iterator
 
@@ -178,3 +179,24 @@ def test_strictness_is_kept_by_with_options_and_checked(fake: FakeSendmux) -> No
             copy.sending_accounts.get(account["id"])
     with pytest.raises((TypeError, sendmux.ConfigurationError), match="strict_response_validation"):
         Sendmux(api_key=fake.api_key, base_url=fake.url, strict_response_validation="yes")  # type: ignore[arg-type]
+
+
+def test_present_fields_copies_into_an_update_without_clearing_what_was_absent(
+    fake: FakeSendmux, client: Sendmux
+) -> None:
+    (source,) = fake.seed("mailboxes", 1, display_name="Support", quota_bytes=1073741824)
+    (target,) = fake.seed("mailboxes", 1, display_name="Sales")
+    fake.faults.add("missing_field", route="managementGetMailbox", field="display_name")
+    got = client.mailboxes.get(source["id"])
+    assert got.display_name is None and "display_name" not in got.fields_set  # absent, not null
+    assert "quota_bytes" in got.fields_set
+
+    client.mailboxes.update(target["id"], **sendmux.present_fields(got, "display_name", "quota_bytes"))
+    sent = json.loads(fake.requests[-1].body)
+    assert sent == {"quota_bytes": 1073741824}  # the absent field is left out, so left alone
+    assert fake.get("mailboxes", target["id"])["display_name"] == "Sales"
+
+    # The trap present_fields avoids: the attribute reads None, and None sends JSON null, which clears.
+    client.mailboxes.update(target["id"], display_name=got.display_name)
+    assert json.loads(fake.requests[-1].body) == {"display_name": None}
+    assert fake.get("mailboxes", target["id"])["display_name"] is None

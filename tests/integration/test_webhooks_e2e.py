@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import re
@@ -19,8 +20,15 @@ import httpx
 import pytest
 
 from sendmux import Sendmux
+from sendmux._field_decoding import _warned
 from sendmux.testing import FakeSendmux
-from sendmux.webhooks import WebhookSignatureError, construct_event, sign, verify_signature
+from sendmux.webhooks import (
+    WebhookPayloadError,
+    WebhookSignatureError,
+    construct_event,
+    sign,
+    verify_signature,
+)
 
 T = TypeVar("T")
 WAIT = 10.0  # generous: deliveries may be sent from a background thread
@@ -256,6 +264,24 @@ def test_a_real_event_reaches_only_matching_subscriptions(
         other.server.server_close()
 
 
+def test_a_delivery_with_an_odd_field_decodes_leniently_unless_strict(
+    fake: FakeSendmux, client: Sendmux, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    _warned.clear()
+    sub = client.webhooks.create(url=receiver.url, event_types=["message.delivered"])
+    event_id = fake.emit_event("message.delivered", {"recipients": ["a@example.com"], "is_spam": "no"})
+    d = receiver.next()
+    with caplog.at_level(logging.WARNING, logger="sendmux"):
+        event = construct_event(d.body, d.headers, sub.secret)
+    assert event.event_id == event_id and event.data.recipients == ["a@example.com"]
+    assert event.data.is_spam == "no"  # type: ignore[comparison-overlap]  # kept raw, like a response field
+    (record,) = [r for r in caplog.records if "WebhookEventData.is_spam" in r.getMessage()]
+    assert event_id in record.getMessage()
+    with pytest.raises(WebhookPayloadError, match=r"WebhookEventData\.is_spam"):
+        construct_event(d.body, d.headers, sub.secret, strict=True)
+    assert fake.wait_for_deliveries()
+
+
 def test_rotation_between_attempts_needs_both_secrets(receiver: Receiver) -> None:
     # The fake signs every attempt with the subscription's current secret, as the API does after
     # rotate_secret: a retry of an event first signed with the old secret arrives signed with the new one.
@@ -330,7 +356,15 @@ def test_readme_receiver_accepts_signed_deliveries_and_rejects_forgeries(
             assert (
                 http.post(url, content=body, headers={"Content-Type": "application/json"}).status_code == 400
             )
-        assert namespace["seen"] == {"evt_readme"}
+            # A signed delivery that omits a nullable field is accepted (lenient), not answered 400 forever.
+            partial = body.replace(b'"evt_readme"', b'"evt_partial"').replace(b'"reject_reason":null,', b"")
+            signed = {
+                **headers,
+                "X-Sendmux-Signature": sign(partial, secret),
+                "X-Sendmux-Event-Id": "evt_partial",
+            }
+            assert http.post(url, content=partial, headers=signed).status_code == 204
+        assert namespace["seen"] == {"evt_readme", "evt_partial"}
     finally:
         server.shutdown()
         server.server_close()

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -347,30 +348,81 @@ def test_signed_body_that_is_not_a_json_object(payload: bytes) -> None:
         construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        pytest.param({k: v for k, v in event_body().items() if k != "data"}, id="missing-data"),
-        pytest.param({k: v for k, v in event_body().items() if k != "id"}, id="missing-id"),
-        pytest.param(event_body(occurred_at="yesterday"), id="bad-timestamp"),
-        pytest.param(event_body(data="nope"), id="data-not-object"),
-        pytest.param(event_body(data={"recipients": 5}), id="data-wrong-shape"),
-        pytest.param({}, id="empty-object"),
-    ],
-)
-def test_signed_body_of_the_wrong_shape(body: dict[str, Any]) -> None:
+WRONG_SHAPES = [
+    pytest.param({k: v for k, v in event_body().items() if k != "data"}, id="missing-data"),
+    pytest.param(event_body(occurred_at="yesterday"), id="bad-timestamp"),
+    pytest.param(event_body(data="nope"), id="data-not-object"),
+    pytest.param(event_body(data={"recipients": 5}), id="data-wrong-shape"),
+    pytest.param(event_body(type=7), id="type-not-a-string"),
+]
+UNUSABLE = [
+    pytest.param({k: v for k, v in event_body().items() if k != "id"}, id="missing-id"),
+    pytest.param(event_body(id=""), id="empty-id"),
+    pytest.param(event_body(type=7), id="type-not-a-string"),
+    pytest.param({}, id="empty-object"),
+]
+
+
+@pytest.mark.parametrize("body", WRONG_SHAPES + UNUSABLE)
+def test_strict_refuses_a_signed_body_of_the_wrong_shape(body: dict[str, Any]) -> None:
     payload = raw(body)
     with pytest.raises(WebhookPayloadError) as info:
-        construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET)
+        construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET, strict=True)
     assert isinstance(info.value, SendmuxError) and isinstance(info.value, ValueError)
     assert not isinstance(info.value, WebhookSignatureError)
+
+
+@pytest.mark.parametrize("body", UNUSABLE)
+def test_a_body_without_a_usable_id_or_type_is_refused_even_leniently(body: dict[str, Any]) -> None:
+    payload = raw(body)
+    with pytest.raises(WebhookPayloadError):
+        construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET)
+
+
+@pytest.fixture
+def fresh_warnings() -> None:
+    from sendmux._field_decoding import _warned
+
+    _warned.clear()  # once per (model, field) per process: each test starts from none
+
+
+def test_a_signed_body_missing_a_nullable_field_decodes_leniently(
+    fresh_warnings: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = event_body()
+    del body["data"]["bounce_subtype"]
+    payload = raw(body)
+    with caplog.at_level(logging.WARNING, logger="sendmux"):
+        event = construct_event(payload, headers_for(payload), SECRET)
+        again = construct_event(payload, headers_for(payload), SECRET)
+    assert event.data.bounce_subtype is None and "bounce_subtype" not in event.data.fields_set
+    assert event.data.bounce_type == "Permanent" and again.event_id == "evt_clabc123"
+    (record,) = caplog.records  # logged once, not per delivery
+    assert "WebhookEventData.bounce_subtype" in record.getMessage() and "evt_clabc123" in record.getMessage()
+    with pytest.raises(WebhookPayloadError, match=r"WebhookEventData\.bounce_subtype"):
+        construct_event(payload, headers_for(payload), SECRET, strict=True)
+
+
+def test_a_signed_body_with_an_odd_field_keeps_the_raw_value(
+    fresh_warnings: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = event_body(occurred_at="yesterday", data={**event_body()["data"], "recipients": "x@example.com"})
+    payload = raw(body)
+    with caplog.at_level(logging.WARNING, logger="sendmux"):
+        event = construct_event(payload, headers_for(payload), SECRET)
+    assert event.occurred_at == "yesterday"  # type: ignore[comparison-overlap]
+    assert event.data.recipients == "x@example.com"  # type: ignore[comparison-overlap]
+    assert event.data.sender == "sender@example.com"  # the rest decodes as usual
+    messages = " ".join(r.getMessage() for r in caplog.records)
+    assert "WebhookEventPayload.occurred_at" in messages and "WebhookEventData.recipients" in messages
+    assert "x@example.com" not in messages  # names fields, never values
 
 
 def test_payload_error_message_does_not_echo_the_body() -> None:
     body = event_body(data={"recipients": "secret-person@example.com"})
     payload = raw(body)
     with pytest.raises(WebhookPayloadError) as info:
-        construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET)
+        construct_event(payload, {"X-Sendmux-Signature": signature(payload)}, SECRET, strict=True)
     assert "secret-person" not in str(info.value)
 
 
