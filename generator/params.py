@@ -298,6 +298,15 @@ def argument_type(value: str, *, required: bool, nullable: bool, body: bool) -> 
     return (value if has_none else f"{value} | None"), "None"
 
 
+def reference_views(typesets: list[RequestTypes]) -> list[TypedDictView | UnionView]:
+    """Every request type of every spec once, by name: what REFERENCE.md documents."""
+    views: dict[str, TypedDictView | UnionView] = {}
+    for types in typesets:
+        for view in [*types.typed_dicts.values(), *types.unions.values()]:
+            views.setdefault(view.name, view)
+    return [views[name] for name in sorted(views)]
+
+
 def render_files(env: Environment, typesets: list[RequestTypes]) -> dict[str, str]:
     """`params/<module>.py` per TypedDict or union of every spec, and `params/__init__.py`.
 

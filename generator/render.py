@@ -347,7 +347,7 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     for view in named:
         files[f"models/{view.module}.py"] = model_texts[view.name]
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
-    files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports)
+    files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports, decoders=True)
     files.update(params.render_files(env, request_types))
     for model in models:
         files[f"decoders/{model.module}.py"] = decoder_texts[model.name]
@@ -365,7 +365,11 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     files["__init__.py"] = env.get_template("package_init.py.jinja").render()
     files["py.typed"] = ""
     files["REFERENCE.md"] = env.get_template("reference.md.jinja").render(
-        surfaces=surfaces, results=runtime_reference.result_classes(), models=models, enums=enums
+        surfaces=surfaces,
+        results=runtime_reference.result_classes(),
+        models=models,
+        enums=enums,
+        request_types=params.reference_views(request_types),
     )
     return Rendered(
         files=files, warnings=warnings, model_count=len(models) + len(enums), operation_count=len(ops)

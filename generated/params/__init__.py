@@ -82,10 +82,6 @@ __all__ = [
 ]
 
 
-#: Where `Cls.from_dict` of a model in this package finds its decoder (`decode_<module>` in `<it>.<module>`).
-_DECODERS = "..decoders"
-
-
 def __getattr__(name: str) -> Any:
     module = _MODULES.get(name)
     if module is None:
