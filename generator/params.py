@@ -302,7 +302,8 @@ def reference_views(typesets: list[RequestTypes]) -> list[TypedDictView | UnionV
     """Every request type of every spec once, by name: what REFERENCE.md documents."""
     views: dict[str, TypedDictView | UnionView] = {}
     for types in typesets:
-        for view in [*types.typed_dicts.values(), *types.unions.values()]:
+        found: list[TypedDictView | UnionView] = [*types.typed_dicts.values(), *types.unions.values()]
+        for view in found:
             views.setdefault(view.name, view)
     return [views[name] for name in sorted(views)]
 
