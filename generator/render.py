@@ -347,7 +347,9 @@ def render(specs: dict[str, Any] | list[dict[str, Any]]) -> Rendered:
     for view in named:
         files[f"models/{view.module}.py"] = model_texts[view.name]
     exports = sorted([(v.module, v.name) for v in named], key=lambda x: x[1])
-    files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(exports=exports, decoders=True)
+    files["models/__init__.py"] = env.get_template("models_init.py.jinja").render(
+        exports=exports, decoders=True
+    )
     files.update(params.render_files(env, request_types))
     for model in models:
         files[f"decoders/{model.module}.py"] = decoder_texts[model.name]

@@ -41,7 +41,11 @@ def test_every_method_is_documented_with_the_type_of_every_argument() -> None:
         method = getattr(resource, op.method)
         block = section.split(f"### `{op.resource}.{op.method}`", 1)[1].split("\n### ", 1)[0]
         args = [p for p in inspect.signature(method).parameters.values() if p.name != "self"]
-        args = [p for p in args if p.name not in ("extra_headers", "extra_query", "timeout", "max_retries", "retry")]
+        args = [
+            p
+            for p in args
+            if p.name not in ("extra_headers", "extra_query", "timeout", "max_retries", "retry")
+        ]
         if not args:
             assert "No arguments." in block, op
         for param in args:
