@@ -25,6 +25,7 @@ from contextvars import ContextVar
 from types import ModuleType
 from typing import Any
 
+from ._framing import ResponseFraming
 from ._options import attempt_budget
 from ._types import TimeoutTypes
 
@@ -62,18 +63,46 @@ def _left(timeout: float | None, error: type[Exception]) -> float | None:
 # timeout classes they raise, as the real backend would.
 
 
-class _Stream:
+class _Guarded:
+    """A connection's response framing (`_framing.py`): bytes past a response's end are held back, and
+    the connection then reads as readable, so httpcore's pool never reuses it."""
+
+    __slots__ = ("_framing", "_held")
+
+    def __init__(self) -> None:
+        self._framing = ResponseFraming()
+        self._held = False
+
+    def _guard(self, data: bytes) -> bytes:
+        if self._held:
+            return b""  # never hand over bytes from past a response's end
+        used = self._framing.take(data)
+        if used < len(data):
+            self._held = True
+            return data[:used]
+        return data
+
+    def _sent(self, buffer: bytes) -> None:
+        self._framing.request(buffer)
+
+    def _readable(self, info: str) -> bool:
+        return info == "is_readable" and self._held
+
+
+class _Stream(_Guarded):
     __slots__ = ("_stream", "_core")
 
     def __init__(self, stream: Any, core: ModuleType) -> None:
+        super().__init__()
         self._stream = stream
         self._core = core
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data: bytes = self._stream.read(max_bytes, _left(timeout, self._core.ReadTimeout))
-        return data
+        return self._guard(data)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._sent(buffer)
         self._stream.write(buffer, _left(timeout, self._core.WriteTimeout))
 
     def close(self) -> None:
@@ -92,7 +121,7 @@ class _Stream:
         return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout), self._core)
 
     def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
+        return True if self._readable(info) else self._stream.get_extra_info(info)
 
 
 class DeadlineBackend:
@@ -127,18 +156,20 @@ class DeadlineBackend:
         self._backend.sleep(seconds)
 
 
-class _AsyncStream:
+class _AsyncStream(_Guarded):
     __slots__ = ("_stream", "_core")
 
     def __init__(self, stream: Any, core: ModuleType) -> None:
+        super().__init__()
         self._stream = stream
         self._core = core
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data: bytes = await self._stream.read(max_bytes, _left(timeout, self._core.ReadTimeout))
-        return data
+        return self._guard(data)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._sent(buffer)
         await self._stream.write(buffer, _left(timeout, self._core.WriteTimeout))
 
     async def aclose(self) -> None:
@@ -151,7 +182,7 @@ class _AsyncStream:
         return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout), self._core)
 
     def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
+        return True if self._readable(info) else self._stream.get_extra_info(info)
 
 
 class AsyncDeadlineBackend:

@@ -60,11 +60,7 @@ class ServerSentEvent(Generic[T]):
 
 def _header_safe(event_id: str) -> str:
     """An id as a header value: its UTF-8 bytes (the WHATWG rule), spelled as the latin-1 text we send."""
-    try:
-        event_id.encode("latin-1")
-    except UnicodeEncodeError:
-        return event_id.encode("utf-8").decode("latin-1")
-    return event_id
+    return event_id if event_id.isascii() else event_id.encode("utf-8").decode("latin-1")
 
 
 class _Stream(Generic[T]):
