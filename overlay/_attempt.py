@@ -23,7 +23,7 @@ from ._logging import logger
 from ._options import attempt_budget
 from ._prepare import WRITE_METHODS, Prepared
 from ._rate_limit import RateLimitState
-from ._redact import scrub
+from ._redact import scrub, secrets_of
 from ._retry import RetryPolicy, server_requested_wait
 from ._wire_errors import TransportFailure
 from ._wire_response import AsyncStreamed, Buffered, Streamed
@@ -130,6 +130,7 @@ class AttemptOutcomes:
             method=prep.method,
             url=prep.url,
             reason=response.reason_phrase,
+            secrets=secrets_of(prep.headers, prep.url),
         )
         wait: float | None = None
         policy = prep.policy

@@ -14,6 +14,7 @@ from ._attempt import AttemptOutcomes
 from ._auth import Credential, CredentialSource, resolve_credential
 from ._constants import DEFAULT_TIMEOUT
 from ._etag_cache import ETagCache
+from ._files import DEFAULT_MAX_UPLOAD_BYTES
 from ._logging import setup_from_env
 from ._options import (
     check_cache_size,
@@ -70,6 +71,7 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        max_upload_bytes: int | None = DEFAULT_MAX_UPLOAD_BYTES,
         tracing: bool | None = None,
         _copy_of: BaseClient | None = None,
     ) -> None:
@@ -103,6 +105,8 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
         self.max_response_bytes: int | None = check_limit(max_response_bytes, "max_response_bytes")
         # The largest server-sent event (and line) an event stream reads into memory.
         self.max_event_bytes: int | None = check_limit(max_event_bytes, "max_event_bytes")
+        # The largest upload sent, or spooled to learn its length (a pipe must not fill the disk).
+        self.max_upload_bytes: int | None = check_limit(max_upload_bytes, "max_upload_bytes")
         # None: spans when OpenTelemetry is installed (see _tracing.py); a copy keeps the original's.
         if tracing is not None:
             check_flag(tracing, "tracing")
@@ -208,6 +212,7 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
             "max_connections": self.max_connections,
             "max_response_bytes": self.max_response_bytes,
             "max_event_bytes": self.max_event_bytes,
+            "max_upload_bytes": self.max_upload_bytes,
             "tracing": self._tracing,
             "_copy_of": self,
         }

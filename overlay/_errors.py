@@ -14,7 +14,7 @@ from typing import Any
 
 from ._headers import Headers
 from ._rate_limit import RateLimit, parse_rate_limit
-from ._redact import REDACTED, SECRET_HEADERS, redact_url
+from ._redact import REDACTED, SECRET_HEADERS, redact_url, scrub_bytes
 from ._retry import server_requested_wait
 
 __all__ = [
@@ -112,11 +112,21 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, method=method, url=url)
 
 
+def _pairs(headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    return headers.multi_items() if isinstance(headers, Headers) else list(headers.items())
+
+
+def _without(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
 def _safe_headers(headers: Mapping[str, str] | None) -> Headers | None:
     """The response headers an error keeps, with any credential-bearing one redacted."""
     if headers is None:
         return None
-    pairs = headers.multi_items() if isinstance(headers, Headers) else list(headers.items())
+    pairs = _pairs(headers)
     return Headers([(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in pairs])
 
 
@@ -328,8 +338,17 @@ def make_status_error(
     method: str | None = None,
     url: str | None = None,
     reason: str = "",
+    secrets: Sequence[str] = (),
 ) -> APIStatusError:
-    """Build the typed error for a non-success response; any body (HTML, empty, garbage) is accepted."""
+    """Build the typed error for a non-success response; any body (HTML, empty, garbage) is accepted.
+
+    ``secrets`` (the credentials the request carried) are scrubbed first: a server that echoes the key in
+    its message puts it in no attribute of the error (message, body, errors, headers).
+    """
+    if secrets:
+        content = scrub_bytes(content, list(secrets))
+        reason = _without(reason, secrets)
+        headers = Headers([(k, _without(v, secrets)) for k, v in _pairs(headers)])
     body: object
     err: Mapping[str, Any] = {}
     request_id: str | None = None

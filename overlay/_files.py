@@ -17,13 +17,30 @@ from typing import IO, BinaryIO, TypeAlias
 from ._errors import APIConnectionError
 from ._types import UNSET, Unset
 
-__all__ = ["FileInput", "Upload", "prepare_upload", "upload_filename", "CHUNK_SIZE"]
+__all__ = [
+    "FileInput",
+    "Upload",
+    "prepare_upload",
+    "upload_filename",
+    "CHUNK_SIZE",
+    "DEFAULT_MAX_UPLOAD_BYTES",
+]
 
 FileInput: TypeAlias = bytes | str | os.PathLike[str] | BinaryIO
 """What ``file=`` takes: the bytes themselves, a path (``str`` is a path) or a binary file object."""
 
 CHUNK_SIZE = 256 * 1024
 SPOOL_MAX_MEMORY = 8 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+"""The largest upload a client sends unless told otherwise: the Sending API's documented 25 MB. The Mailbox
+API states its own in ``GET /mailbox/session`` (``limits.attachment_upload_bytes_max``)."""
+
+
+def _too_large(size: str, limit: int) -> ValueError:
+    return ValueError(
+        f"file: {size} is larger than the client's max_upload_bytes ({limit:,} bytes); raise it on the "
+        "client if the API accepts more (the Mailbox API states its limit in GET /mailbox/session)"
+    )
 
 
 class Upload:
@@ -89,8 +106,17 @@ def _bad_type(file: object) -> TypeError:
     )
 
 
-def prepare_upload(file: object) -> bytes | Upload:
-    """Check ``file=`` and measure it, before anything is sent; TypeError/OSError name the argument."""
+def prepare_upload(file: object, limit: int | None = None) -> bytes | Upload:
+    """Check ``file=`` and measure it, before anything is sent; TypeError/OSError/ValueError name the
+    argument. Nothing larger than ``limit`` bytes is sent, or spooled (a pipe could fill the disk)."""
+    upload = _measure(file, limit)
+    size = len(upload) if isinstance(upload, bytes) else upload.length
+    if limit is not None and size > limit:
+        raise _too_large(f"the upload ({size:,} bytes)", limit)
+    return upload
+
+
+def _measure(file: object, limit: int | None) -> bytes | Upload:
     if isinstance(file, bytes):
         return file
     if isinstance(file, (bytearray, memoryview)):
@@ -120,15 +146,19 @@ def prepare_upload(file: object) -> bytes | Upload:
         end = f.seek(0, io.SEEK_END)
         f.seek(start)
         return Upload(end - start, file=f)
-    import shutil
     import tempfile
 
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_MEMORY)  # noqa: SIM115 - lives with the Upload
     first = f.read(0)
     if not isinstance(first, bytes):
         raise TypeError("file: read() does not return bytes; open it in binary mode")
-    shutil.copyfileobj(f, spool, CHUNK_SIZE)
-    length = spool.tell()
+    length = 0
+    while chunk := f.read(CHUNK_SIZE):
+        length += len(chunk)
+        if limit is not None and length > limit:
+            spool.close()
+            raise _too_large("the stream", limit)
+        spool.write(chunk)
     spool.seek(0)
     return Upload(length, file=spool)
 

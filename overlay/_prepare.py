@@ -157,6 +157,7 @@ class RequestPreparation:
     base_url: str
     timeout: TimeoutTypes
     retry_policy: RetryPolicy
+    max_upload_bytes: int | None
     _closed: bool
     _credential: Credential
     _default_headers: dict[str, str]
@@ -265,7 +266,7 @@ class RequestPreparation:
         content = options.content
         body = options.body
         if op.request_body == "binary" or content is not None:
-            payload = prepare_upload(content)
+            payload = prepare_upload(content, self.max_upload_bytes)
             if _find_header(h, "content-type") is None:
                 h["Content-Type"] = "application/octet-stream"
             # Computed, never asked of the caller: an exact length lets the body stream from disk.

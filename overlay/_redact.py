@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote_plus
 
-__all__ = ["REDACTED", "SECRET_HEADERS", "redact_url", "scrub"]
+__all__ = ["REDACTED", "SECRET_HEADERS", "redact_url", "scrub", "scrub_bytes", "secrets_of"]
 
 REDACTED = "[redacted]"
 
@@ -29,6 +29,23 @@ def redact_url(url: str | None) -> str | None:
 
 def scrub(text: str, headers: Mapping[str, str], url: str) -> str:
     """``text`` (say, a transport error's message) without any credential this request carried."""
+    for secret in secrets_of(headers, url):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def scrub_bytes(content: bytes, secrets: list[str]) -> bytes:
+    """A response body without any of ``secrets`` (a server that echoes the key in an error message)."""
+    for secret in secrets:
+        encoded = secret.encode("utf-8", "replace")
+        if encoded in content:
+            content = content.replace(encoded, REDACTED.encode())
+    return content
+
+
+def secrets_of(headers: Mapping[str, str], url: str) -> list[str]:
+    """Every credential this request carried (header values, the key inside `Bearer <key>`, token
+    query values raw and decoded), longest first, so a whole value goes before a part of it."""
     secrets: list[str] = []
     for name, value in headers.items():
         if name.lower() in SECRET_HEADERS and value:
@@ -40,7 +57,4 @@ def scrub(text: str, headers: Mapping[str, str], url: str) -> str:
         for match in _SECRET_QUERY.finditer(url):
             if match[2]:
                 secrets.extend((match[2], unquote_plus(match[2])))
-    # Longest first, so a whole header value goes before the key inside it.
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
+    return sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)

@@ -24,7 +24,7 @@ from ._deadline import attempt_deadline
 from ._downloads import BinaryResponse, raw_stream_response
 from ._events import EventStream
 from ._feeds import ChangeFeed
-from ._files import Upload
+from ._files import DEFAULT_MAX_UPLOAD_BYTES, Upload
 from ._logging import logger
 from ._operation import Operation
 from ._options import check_timeout, timeout_phases
@@ -76,6 +76,7 @@ class SyncAPIClient(BaseClient):
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        max_upload_bytes: int | None = DEFAULT_MAX_UPLOAD_BYTES,
         http_stack: str | None = None,
         tracing: bool | None = None,
         _copy_of: BaseClient | None = None,
@@ -98,6 +99,7 @@ class SyncAPIClient(BaseClient):
             max_connections=max_connections,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            max_upload_bytes=max_upload_bytes,
             tracing=tracing,
             _copy_of=_copy_of,
         )

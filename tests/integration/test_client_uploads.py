@@ -228,7 +228,7 @@ from sendmux._base_client import SyncAPIClient
 from sendmux._operation import Operation
 from sendmux._request_options import RequestOptions
 op = Operation("up", "POST", "/upload", "files", "upload", None, request_body="binary")
-client = SyncAPIClient(api_key="sk_probe", base_url=sys.argv[1])
+client = SyncAPIClient(api_key="sk_probe", base_url=sys.argv[1], max_upload_bytes=None)  # 48 MiB > 25 MiB
 client._request(op, RequestOptions(content=b"warm-up", cast=dict))
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()

@@ -28,6 +28,7 @@ from support.raw_server import RawRequest, RawServer, head
 
 from sendmux import (
     APIConnectionError,
+    APIStatusError,
     AsyncAPIClient,
     ResponseTooLargeError,
     StreamConsumedError,
@@ -508,3 +509,70 @@ def test_bytes_after_a_download_never_answer_the_next_call(flavour: str) -> None
                     assert await client._request(GET, RequestOptions(cast=dict)) == {"id": "real"}
 
             anyio.run(run)
+
+
+# -- secrets and bounded uploads ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_server_echoing_the_key_in_an_error_leaks_it_nowhere(flavour: str) -> None:
+    key = "smx_root_hostile"
+
+    def answer(n: int, request: RawRequest) -> tuple[bytes, bool]:
+        echoed = request.headers["authorization"]  # "Bearer smx_root_hostile"
+        body = json.dumps(
+            {
+                "ok": False,
+                "error": {
+                    "code": "invalid_parameter",
+                    "message": f"bad key {echoed}",
+                    "errors": [{"field": "key", "code": "bad", "message": f"{key} is wrong"}],
+                },
+                "meta": {"request_id": "req_echo"},
+            }
+        ).encode()
+        return head(
+            "400 Bad Request",
+            ("Content-Type", "application/json"),
+            ("X-Echo", echoed),
+            ("Content-Length", str(len(body))),
+        ) + body, False
+
+    with RawServer(answer) as server, pytest.raises(APIStatusError) as info:
+        get(flavour, server.url)
+    error = info.value
+    seen = [
+        str(error),
+        repr(error),
+        error.message,
+        json.dumps(error.body),
+        repr(error.errors),
+        repr(error.headers),
+    ]
+    assert all(key not in text for text in seen), seen
+    assert error.message == "bad key [redacted]" and error.request_id == "req_echo"
+
+
+def test_a_pipe_upload_is_spooled_no_further_than_max_upload_bytes(tmp_path: Path) -> None:
+    upload = Operation("up", "POST", "/upload", "files", "upload", None, request_body="binary")
+    read_fd, write_fd = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_fd, "wb") as w:
+            try:
+                for _ in range(64):
+                    w.write(b"z" * 65536)  # 4 MiB in all, more than the limit below
+            except BrokenPipeError:
+                pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    with (
+        os.fdopen(read_fd, "rb") as pipe,
+        _sync("http://127.0.0.1:9/api/v1", max_upload_bytes=1024 * 1024) as client,
+    ):
+        with pytest.raises(
+            ValueError, match=r"file: the stream is larger than the client's max_upload_bytes"
+        ):
+            client._request(upload, RequestOptions(content=pipe, cast=dict))
+    writer.join(5)
