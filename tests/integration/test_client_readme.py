@@ -74,6 +74,16 @@ SHOWS = {
     ],
     "print(raw.status_code, raw.request_id, raw.etag, raw.rate_limit)": [r'^200 req_\w+ W/"'],
     'print(billing.display_name, "display_name" in billing.fields_set)': [r"^Helpdesk True$"],
+    "print(sorted(span.name for span in exporter.get_finished_spans()))": [
+        r"^\['GET', 'sendmux managementListDomains'\]$"
+    ],
+    """print(client.request("GET", f"/domains/{created['id']}")["domain"])""": [
+        r"^raw.example.com$",
+        r"^not found: req_\w+$",
+    ],
+    "print(client.retry_policy.max_retries, client.with_options(max_retries=1).retry_policy.max_retries)": [
+        r"^5 1$"
+    ],
 }
 
 RUN = [b for b in readme_blocks() if b.section not in ELSEWHERE]

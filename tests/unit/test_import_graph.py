@@ -21,6 +21,7 @@ WIRE = {
     "_stack",
     "_headers",
     "_redact",
+    "_framing",
 }
 CLIENTS = {"_sync_client", "_async_client", "_client_config", "_base_client"}
 RESULTS = {"_pagination", "_feeds", "_events", "_downloads", "_sse"}
