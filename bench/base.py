@@ -16,6 +16,7 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 RAW_HTTPX = "raw_httpx"
 RAW_HTTPX2 = "raw_httpx2"
 RAW_HTTPX2_SSE = "raw_httpx2_sse"
+RAW_HTTPX_SPAN = "raw_httpx_span"
 RAW_URLLIB3 = "raw_urllib3"
 SENDMUX = "sendmux"
 SENDMUX_SPEEDUPS = "sendmux_speedups"

@@ -15,6 +15,7 @@ from bench.contenders import (
     RAW_HTTPX,
     RAW_HTTPX2,
     RAW_HTTPX2_SSE,
+    RAW_HTTPX_SPAN,
     SENDMUX,
     SENDMUX_BASELINE,
     SENDMUX_HTTPX2,
@@ -147,9 +148,10 @@ def verdict(c: Comparison, limit: float = SLOWER) -> str:
         return "—"
     pct = (c.ratio - 1.0) * 100.0
     if c.ratio > limit:
-        return f"⚠️ {pct:.1f} % slower"
+        return f"⚠️ {c.ratio:.1f}× slower" if c.ratio >= 2.0 else f"⚠️ {pct:.1f} % slower"
     if c.ratio < 2.0 - limit:
-        return f"{-pct:.1f} % faster"
+        # "97 % faster" hides a 30× difference; past 2× say how many times.
+        return f"{1.0 / c.ratio:.1f}× faster" if c.ratio <= 0.5 else f"{-pct:.1f} % faster"
     return "within 5 %"
 
 
@@ -310,6 +312,13 @@ def spans_section(results: Mapping[str, ScenarioResult]) -> str:
         f"- Spans off against OpenTelemetry not installed: {off.text()} (goal ≤ {SPANS_OFF_LIMIT:.2f}×).",
         f"- Spans on, recorded and exported to nowhere, against spans off: {on.text()} (goal ≤ {SPANS_ON_LIMIT:.2f}×).",
     ]
+    if result.values.get(RAW_HTTPX_SPAN) and result.values.get(RAW_HTTPX):
+        goals.append(
+            f"- For scale, the same span (same attributes, current during the call, same exporter) around a raw "
+            f"httpx get: {_per_call_delta(result, RAW_HTTPX_SPAN, RAW_HTTPX)} per call "
+            f"({compare(result, RAW_HTTPX_SPAN, RAW_HTTPX).text()} raw httpx); sendmux's spans: "
+            f"{_per_call_delta(result, SENDMUX_SPANS, SENDMUX)} per call."
+        )
     imp = results.get("import")
     if imp is not None and imp.values.get(SENDMUX_OTEL_API) and imp.values.get(SENDMUX):
         goals.append(

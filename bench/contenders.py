@@ -17,6 +17,7 @@ from bench.base import (
     RAW_HTTPX,
     RAW_HTTPX2,
     RAW_HTTPX2_SSE,
+    RAW_HTTPX_SPAN,
     RAW_URLLIB3,
     SENDMUX,
     SENDMUX_BASELINE,
@@ -27,7 +28,7 @@ from bench.base import (
     SENDMUX_SPEEDUPS,
     Contender,
 )
-from bench.floors import RawHttpx, RawHttpx2, RawHttpx2Sse, RawUrllib3
+from bench.floors import RawHttpx, RawHttpx2, RawHttpx2Sse, RawHttpxSpan, RawUrllib3
 from bench.ours import (
     Sendmux,
     SendmuxBaseline,
@@ -50,6 +51,7 @@ __all__ = [
     "RAW_HTTPX",
     "RAW_HTTPX2",
     "RAW_HTTPX2_SSE",
+    "RAW_HTTPX_SPAN",
     "RAW_URLLIB3",
     "SENDMUX",
     "SENDMUX_BASELINE",
@@ -79,6 +81,7 @@ CONTENDERS: dict[str, type[Contender]] = {
         SendmuxNoOtel,
         SendmuxOtelApi,
         SendmuxSpans,
+        RawHttpxSpan,
         Official,
     )
 }
@@ -89,6 +92,7 @@ LABELS = {
     RAW_HTTPX: "raw httpx + json.loads",
     RAW_HTTPX2: "raw httpx2 + json.loads",
     RAW_HTTPX2_SSE: "raw httpx2 `EventSource` + json.loads",
+    RAW_HTTPX_SPAN: "raw httpx + json.loads inside one SDK span (sendmux's shape)",
     RAW_URLLIB3: "raw urllib3 + json.loads",
     SENDMUX: "sendmux",
     SENDMUX_BASELINE: "sendmux @ {baseline} (baseline)",

@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from bench import canned
-from bench.base import AUTH, RAW_HTTPX, RAW_HTTPX2, RAW_HTTPX2_SSE, RAW_URLLIB3, Contender, check
+from bench.base import (
+    AUTH,
+    RAW_HTTPX,
+    RAW_HTTPX2,
+    RAW_HTTPX2_SSE,
+    RAW_HTTPX_SPAN,
+    RAW_URLLIB3,
+    Contender,
+    check,
+)
 
 
 class RawHttpx(Contender):
@@ -114,6 +123,54 @@ class RawHttpx2Sse(RawHttpx2):
                 json.loads(event.data)
                 count += 1
         return count
+
+
+class RawHttpxSpan(RawHttpx):
+    """The raw httpx get inside one OpenTelemetry SDK span shaped like sendmux's: what a span costs anyway.
+
+    Same attributes, current while the call runs, the same dropping exporter as sendmux's spans row, so
+    the spans section can set sendmux's cost per span beside the SDK's own.
+    """
+
+    name = RAW_HTTPX_SPAN
+    scenarios = frozenset({"get_one"})
+    import_snippet = ""
+    requires = ("opentelemetry.sdk.trace",)
+
+    def __init__(self, url: str) -> None:
+        from opentelemetry import context, trace
+
+        from bench.spans import install_dropping_provider
+
+        install_dropping_provider()
+        super().__init__(url)
+        self._tracer = trace.get_tracer("bench")
+        self._context = context
+        self._in_context = trace.set_span_in_context
+        self._path = f"/providers/{canned.PROVIDER_ID}"
+
+    def get_one(self) -> Any:
+        span = self._tracer.start_span(
+            "sendmux managementGetProvider",
+            attributes={
+                "sendmux.operation": "managementGetProvider",
+                "sendmux.surface": "management",
+                "http.request.method": "GET",
+                "http.route": "/providers/{public_id}",
+            },
+        )
+        token = self._context.attach(self._in_context(span))
+        try:
+            r = self.client.get(self._path)
+            check(r.status_code)
+            data = json.loads(r.content)["data"]
+            span.set_attribute("http.response.status_code", r.status_code)
+            span.set_attribute("sendmux.request_id", r.headers.get("x-request-id") or "")
+        finally:
+            span.set_attribute("sendmux.attempts", 1)
+            self._context.detach(token)
+            span.end()
+        return data
 
 
 class RawUrllib3(Contender):

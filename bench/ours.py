@@ -30,6 +30,7 @@ from bench.base import (
     SPANS_OFF,
     Contender,
 )
+from bench.spans import install_dropping_provider
 
 _CONSTRUCT = "import sendmux\nc = sendmux.Sendmux(api_key={key!r}, base_url={url!r}"
 
@@ -224,32 +225,9 @@ class SendmuxSpans(Sendmux):
     requires = ("opentelemetry.sdk.trace",)
 
     def __init__(self, url: str) -> None:
-        self._exported = _install_dropping_provider()
+        self._exported = install_dropping_provider()
         super().__init__(url)
         before = self._exported()
         self.get_one()
         if self._exported() != before + 1:
             raise RuntimeError("tracing=True made no span: the spans row would measure nothing")
-
-
-def _install_dropping_provider() -> Callable[[], int]:
-    """Set a global SDK `TracerProvider` whose exporter drops spans; returns a count of spans it saw.
-
-    `SimpleSpanProcessor` exports each span as it ends, on the caller's thread, so the row carries the
-    whole cost of a recorded span (attributes, events, processor, export call) and no background thread.
-    """
-    from opentelemetry import trace
-    from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
-
-    class Dropping(SpanExporter):
-        seen = 0
-
-        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-            Dropping.seen += len(spans)
-            return SpanExportResult.SUCCESS
-
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(Dropping()))
-    trace.set_tracer_provider(provider)
-    return lambda: Dropping.seen

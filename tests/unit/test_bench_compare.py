@@ -19,6 +19,7 @@ from bench.contenders import (
     RAW_HTTPX,
     RAW_HTTPX2,
     RAW_HTTPX2_SSE,
+    RAW_HTTPX_SPAN,
     SENDMUX,
     SENDMUX_BASELINE,
     SENDMUX_HTTPX2,
@@ -124,6 +125,8 @@ def test_spans_section_reads_every_variant_against_spans_off() -> None:
                 SENDMUX_NO_OTEL: [0.001, 0.001],
                 SENDMUX_OTEL_API: [0.00102, 0.00102],
                 SENDMUX_SPANS: [0.00104, 0.00104],
+                RAW_HTTPX: [0.002, 0.002],
+                RAW_HTTPX_SPAN: [0.00203, 0.00203],
             },
         )
     }
@@ -132,4 +135,8 @@ def test_spans_section_reads_every_variant_against_spans_off() -> None:
     text = spans_section(results)
     assert "| `tracing=False` (spans off) | 1.00 ms | reference | — |" in text
     assert "| `tracing=True`, SDK + dropping exporter | 1.04 ms | 1.040× (1.04–1.04) | +40.0 µs |" in text
+    assert (
+        "around a raw httpx get: +30.0 µs per call (1.015× (1.02–1.02) raw httpx); sendmux's spans: +40.0 µs"
+        in text
+    )
     assert "Not measured" in spans_section({})
