@@ -285,8 +285,8 @@ def method_notes(plan: Plan) -> list[str]:
     return [
         "## Method notes",
         "",
-        f"- Plan `{plan.name}`: {plan.rounds} rounds of {plan.get_n} gets / {plan.list_n} lists / "
-        f"{plan.decode_n} decodes per contender, {plan.import_rounds} import processes, "
+        f"- Plan `{plan.name}`: {plan.get_one_rounds} rounds of {plan.get_n} gets, {plan.rounds} rounds of "
+        f"{plan.list_n} lists / {plan.decode_n} decodes per contender, {plan.import_rounds} import processes, "
         f"{plan.async_rounds} async rounds of {plan.async_n}, {plan.paginate_rounds} fresh processes per "
         f"pagination size, {plan.stream_rounds} stream rounds, {plan.generate_runs} generator runs; one "
         "unrecorded warm-up batch each.",

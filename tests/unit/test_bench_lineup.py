@@ -88,3 +88,10 @@ def test_open_call_uses_the_entry_point_the_runtime_has(response: str) -> None:
     new = _Recorder(old=False)
     open_call(new, op, ("7",), cast)
     assert new.calls[0][0] == "_request" and new.calls[0][2]["path_params"] == ("7",)
+
+
+def test_get_one_runs_more_rounds_in_the_full_plan_only() -> None:
+    from bench.runner import FULL, QUICK
+
+    assert FULL.get_one_rounds > FULL.rounds
+    assert QUICK.get_one_rounds == QUICK.rounds
