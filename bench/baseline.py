@@ -22,6 +22,8 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from bench.installer import pip_install
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REV = "00f3c1f"
 """main before the issue 17 work (`make bench BASELINE=<rev>` for another)."""
@@ -128,29 +130,8 @@ def _build(sha: str, dest: Path, deps: Path, timeout: float) -> str:
         )
         # Only what is missing, without its dependencies: the rest of the baseline's needs are in our venv,
         # and a second copy of httpx on its path would measure another httpx.
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--retries",
-                "1",
-                "--timeout",
-                "15",
-                "--no-deps",
-                "--target",
-                str(deps),
-                *missing,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or ["pip install failed"])[-1]
-            return f"baseline {sha[:7]}: could not install {', '.join(missing)} ({tail})"
+        failed = pip_install(sys.executable, ["--no-deps", "--target", str(deps), *missing], timeout)
+        if failed:
+            return f"baseline {sha[:7]}: could not install {', '.join(missing)} ({failed})"
     (dest / _DONE).write_text(sha + "\n")
     return ""
