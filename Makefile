@@ -75,14 +75,18 @@ verifytypes: venv prism
 demo: venv check-generated
 	$(PYTHON) examples/quickstart.py
 
+# The A/B baseline: a revision whose overlay/ + generated/ run as one more contender (`none`: no baseline).
+# Default: main before issue 17's request pipeline. Built once into .bench/baseline-<sha>/.
+BASELINE ?= 00f3c1f
+
 bench: venv
-	$(PYTHON) -m bench
+	$(PYTHON) -m bench --baseline $(BASELINE)
 
 bench-quick: venv
-	$(PYTHON) -m bench --quick
+	$(PYTHON) -m bench --quick --baseline $(BASELINE)
 
 bench-streams: venv
-	$(PYTHON) -m bench --only streams
+	$(PYTHON) -m bench --only streams --baseline $(BASELINE)
 
 spec-update: venv
 	$(PYTHON) -m generator.spec_update $(if $(SPEC),--spec $(SPEC),)

@@ -1,17 +1,20 @@
-"""`python -m bench [--quick]`: run every scenario, print the table, write docs/benchmarks.md.
+"""`python -m bench [--quick] [--baseline REV]`: run every scenario, print the table, write docs/benchmarks.md.
 
 `--quick` (CI smoke) runs a few iterations of everything and writes `.bench/benchmarks-quick.md`
 instead, so a smoke run never overwrites the committed real run.  Nothing here asserts speed.
+`--baseline REV` (default: the main before issue 17) adds that revision's runtime as a contender, for
+the A/B table; `--baseline none` leaves it out.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
 
-from bench import canned, environment, official, report, runner
+from bench import baseline, canned, environment, official, report, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,10 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["streams", "decode"],
-        help="run only these scenarios (streams: event and download throughput; decode: the 100-item "
-        "page) and write "
+        choices=["streams"],
+        help="run only these scenarios (streams: event and download throughput) and write "
         ".bench/benchmarks-<name>.md, leaving docs/benchmarks.md alone",
+    )
+    parser.add_argument(
+        "--baseline",
+        default=baseline.DEFAULT_REV,
+        metavar="REV",
+        help=f"revision whose overlay/ + generated/ run as the A/B baseline (default {baseline.DEFAULT_REV}; "
+        "'none' for no baseline)",
     )
     parser.add_argument(
         "--render", type=Path, metavar="RUN_JSON", help="only re-render the table from a saved run's numbers"
@@ -62,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         return 0
 
+    base = baseline.prepare(args.baseline)
+    runner.log(base.reason or f"baseline {base.short}: {base.path[0]}")
+    plan = dataclasses.replace(plan, baseline=base.short if base.available else "")
     if args.only:
-        return run_only(args.only, plan, args.out or ROOT / ".bench" / f"benchmarks-{args.only}.md")
+        return run_only(args.only, plan, base, args.out or ROOT / ".bench" / f"benchmarks-{args.only}.md")
 
     started = time.perf_counter()
     load_at_start = environment.load_average()
@@ -75,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         sendmux_reason = runner.sendmux_status()
         if sendmux_reason:
             runner.log(sendmux_reason)
-        results = runner.run_all(plan, sdk, sendmux_reason)
+        results = runner.run_all(plan, sdk, sendmux_reason, base)
     except runner.BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    env = environment.describe(sdk, load_at_start, revision)
+    env = environment.describe(sdk, load_at_start, revision, base)
     _publish(env, plan, results, out, f"last-{plan.name}-run.json")
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     runner.log(f"wrote {shown} in {time.perf_counter() - started:.0f} s")
@@ -105,18 +117,18 @@ def _publish(
     print(text)
 
 
-def run_only(name: str, plan: runner.Plan, out: Path) -> int:
+def run_only(name: str, plan: runner.Plan, base: baseline.Baseline, out: Path) -> int:
     """A subset of the scenarios, against the floors only (the official SDK venv is not set up)."""
     load_at_start = environment.load_average()
     revision = environment.git_revision()
     sdk = official.OfficialSDK(None, f"not part of `--only {name}`")
     try:
         sendmux_reason = runner.sendmux_status()
-        results = runner.run_only(name, plan, sdk, sendmux_reason)
+        results = runner.run_streams(plan, sdk, sendmux_reason, base)
     except runner.BenchError as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
-    env = environment.describe(sdk, load_at_start, revision)
+    env = environment.describe(sdk, load_at_start, revision, base)
     _publish(env, plan, results, out, f"last-{plan.name}-{name}-run.json")
     failures = [f"{r.key}/{n}" for r in results for n in r.errors]
     return 1 if failures else 0

@@ -10,10 +10,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.baseline import Baseline
 from bench.official import OfficialSDK
 
 ROOT = Path(__file__).resolve().parent.parent
-OUR_PACKAGES = ("sendmux", "httpx", "httpcore", "h11", "urllib3", "attrs", "python-dateutil")
+OUR_PACKAGES = (
+    "sendmux",
+    "httpx",
+    "httpcore",
+    "httpx2",
+    "httpcore2",
+    "h11",
+    "urllib3",
+    "attrs",
+    "python-dateutil",
+    "orjson",
+    "opentelemetry-api",
+    "opentelemetry-sdk",
+)
 
 
 def cpu_model() -> str:
@@ -62,7 +76,11 @@ def load_average() -> str:
 
 
 def describe(
-    official: OfficialSDK, load_at_start: str = "", revision: str = "", now: dt.datetime | None = None
+    official: OfficialSDK,
+    load_at_start: str = "",
+    revision: str = "",
+    baseline: Baseline | None = None,
+    now: dt.datetime | None = None,
 ) -> list[tuple[str, str]]:
     now = now or dt.datetime.now(dt.UTC)
     ours = ", ".join(f"{name} {version(name)}" for name in OUR_PACKAGES)
@@ -78,8 +96,25 @@ def describe(
         ("OS", f"{platform.system()} {platform.release()}"),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
         ("Commit", revision or git_revision()),
+        ("A/B baseline", _baseline_row(baseline)),
+        ("sendmux's default HTTP stack", _default_stack()),
         ("Our venv", ours),
         ("Official SDK venv", theirs),
         # Other work on the machine widens min/max; interleaving keeps the ratios fair regardless.
         ("Load average (1/5/15 min)", f"start {load_at_start or '?'}; end {load_average()}"),
     ]
+
+
+def _baseline_row(baseline: Baseline | None) -> str:
+    if baseline is None or not baseline.available:
+        return baseline.reason if baseline else "none"
+    # The baseline runs on our venv: same httpx, same interpreter; only its overlay/ + generated/ differ.
+    return f"{baseline.short} (its overlay/ + generated/ as `sendmux`, on our venv)"
+
+
+def _default_stack() -> str:
+    try:
+        from sendmux._stack import DEFAULT_STACK
+    except ImportError:  # a tree before the httpx2 option
+        return "httpx (no other)"
+    return f"{DEFAULT_STACK} (`sendmux._stack.DEFAULT_STACK`)"

@@ -7,6 +7,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.installer import pip_install
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".bench" / "venv-official"
 PACKAGE = "sendmux-management"
@@ -70,30 +72,11 @@ def ensure(venv: Path = VENV, timeout: float = 300.0, log: bool = True) -> Offic
                 text=True,
                 timeout=timeout,
             )
-            proc = subprocess.run(
-                [
-                    str(python),
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    # Fail fast when offline: CI must still pass without the registry.
-                    "--retries",
-                    "1",
-                    "--timeout",
-                    "15",
-                    f"{PACKAGE}=={VERSION}",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
         except (OSError, subprocess.SubprocessError) as exc:
             return OfficialSDK(None, f"official SDK unavailable: {exc}")
-        if proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or ["pip install failed"])[-1]
-            return OfficialSDK(None, f"official SDK unavailable: pip install failed ({tail})")
+        failed = pip_install(python, [f"{PACKAGE}=={VERSION}"], timeout)
+        if failed:
+            return OfficialSDK(None, f"official SDK unavailable: pip install failed ({failed})")
         found = _probe(python)
         if found is None:
             return OfficialSDK(

@@ -7,8 +7,8 @@ Contenders take turns batch by batch (A B C D, A B C D …) so machine drift hit
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from bench import contenders
+from bench.baseline import Baseline
+from bench.lineup import Launch, lineup
 from bench.official import OfficialSDK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,12 +46,21 @@ class Plan:
     """Events in one stream of the event-throughput scenario."""
     download_bytes: int = 64 * 1024 * 1024
     stream_rounds: int = 11
+    baseline: str = ""
+    """The A/B baseline's short revision ("" when the run had none); set by `run_all`."""
+    get_rounds: int = 0
+    """Rounds of get-one (0: `rounds`). More than the others: the spans goals are 1 % and 5 % of one get,
+    finer than 41 rounds resolve on a shared machine, and a get-one round is cheap (~15 ms)."""
+
+    @property
+    def get_one_rounds(self) -> int:
+        return self.get_rounds or self.rounds
 
 
 # Many short rounds rather than a few long ones: on a shared machine, load comes and goes in seconds,
 # and short interleaved batches spread it evenly over the contenders.
 # Async rounds are few: a batch of 1,000 concurrent calls on httpx costs seconds of CPU (see bench_persistent).
-FULL = Plan("full", 41, 21, 50, 10, 10, 1000, 5, (1_000, 10_000), 7, 3)
+FULL = Plan("full", 41, 21, 50, 10, 10, 1000, 5, (1_000, 10_000), 7, 3, get_rounds=161)
 # The smoke test keeps the async batch small so CI stays well under its 3-minute budget on a busy machine.
 QUICK = Plan("quick", 2, 2, 20, 3, 3, 200, 1, (1_000, 10_000), 1, 1, 2_000, 8 * 1024 * 1024, 2)
 
@@ -132,12 +143,13 @@ def api_url(server: str, total: int | None = None) -> str:
 class Worker:
     """A persistent `bench.worker` process for one contender."""
 
-    def __init__(self, name: str, python: Path, url: str) -> None:
+    def __init__(self, name: str, launch: Launch, url: str) -> None:
         self.name = name
         self._stderr: IO[str] = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen(
-            [str(python), "-m", "bench.worker", name, url],
+            [str(launch.python), "-m", "bench.worker", name, url],
             cwd=ROOT,
+            env=launch.environ(os.environ),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -180,8 +192,9 @@ class Worker:
         self._stderr.close()
 
 
-def run_oneshot(cmd: list[str], timeout: float = 600) -> str:
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+def run_oneshot(cmd: list[str], launch: Launch, timeout: float = 600) -> str:
+    env = launch.environ(os.environ)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         raise BenchError(f"{' '.join(cmd[:4])} … failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return proc.stdout
@@ -219,38 +232,41 @@ def interleave(
     return {k: v for k, v in values.items() if k not in errors}, errors
 
 
-def bench_import(pythons: dict[str, Path], url: str, plan: Plan) -> ScenarioResult:
+def bench_import(launches: dict[str, Launch], url: str, plan: Plan) -> ScenarioResult:
     def measure(name: str) -> float:
-        out = run_oneshot([str(pythons[name]), "-I", "-c", contenders.import_program(name, url)])
+        launch = launches[name]
+        program = contenders.import_program(name, url, launch.path)
+        out = run_oneshot([str(launch.python), "-I", "-c", program], launch)
         return float(out.strip().splitlines()[-1])
 
+    names = [name for name in launches if contenders.CONTENDERS[name].import_snippet]
+    log(f"import: {len(names)} contenders × {plan.import_rounds} fresh processes")
     # The warm-up pass also compiles any missing .pyc, which a user pays once, not per process.
-    values, errors = interleave(list(pythons), plan.import_rounds, measure)
+    values, errors = interleave(names, plan.import_rounds, measure)
     return ScenarioResult("import", values, errors=errors)
 
 
-def bench_persistent(
-    pythons: dict[str, Path], url: str, plan: Plan, only: frozenset[str] | None = None
-) -> list[ScenarioResult]:
-    """get-one, list-100, decode and async (or `only` these), on one long-lived worker per contender."""
+def bench_persistent(launches: dict[str, Launch], url: str, plan: Plan) -> list[ScenarioResult]:
+    """get-one, list-100, decode and async, on one long-lived worker per contender."""
     workers: dict[str, Worker] = {}
     broken: dict[str, str] = {}
+    persistent = {"get_one", "list_100", "decode", "async_get"}
     try:
-        for name, python in pythons.items():
+        for name, launch in launches.items():
+            if not persistent & contenders.CONTENDERS[name].scenarios:
+                continue
             try:
-                workers[name] = Worker(name, python, url)
+                workers[name] = Worker(name, launch, url)
             except BenchError as exc:
                 broken[name] = str(exc)
                 log(f"{name} failed to start: {exc}")
         results = []
         for key, n, rounds in (
-            ("get_one", plan.get_n, plan.rounds),
+            ("get_one", plan.get_n, plan.get_one_rounds),
             ("list_100", plan.list_n, plan.rounds),
             ("decode", plan.decode_n, plan.rounds),
             ("async_get", plan.async_n, plan.async_rounds),
         ):
-            if only is not None and key not in only:
-                continue
             names = [name for name in workers if key in contenders.CONTENDERS[name].scenarios]
             log(f"{key}: {len(names)} contenders × {rounds} rounds × {n}")
             warmup = True
@@ -266,7 +282,11 @@ def bench_persistent(
                 warmup = plan.name != "quick"
             # Per-call seconds; for async the batch is n concurrent calls, reported per call as well.
             values, errors = interleave(names, rounds, measure, warmup)
-            results.append(ScenarioResult(key, values, errors={**broken, **errors}))
+            result = ScenarioResult(key, values, errors={**errors})
+            result.errors.update(
+                {k: v for k, v in broken.items() if key in contenders.CONTENDERS[k].scenarios}
+            )
+            results.append(result)
         return results
     finally:
         for w in workers.values():
@@ -279,30 +299,35 @@ _NO_STREAMS = {
 }
 
 
-def bench_streams(pythons: dict[str, Path], url: str, plan: Plan) -> list[ScenarioResult]:
+def bench_streams(launches: dict[str, Launch], url: str, plan: Plan) -> list[ScenarioResult]:
     """Event throughput (events/s) and download throughput (bytes/s), one stream per round per contender."""
-    names = [name for name in pythons if "events" in contenders.CONTENDERS[name].scenarios]
+    keys = {"events", "download"}
+    names = [name for name in launches if keys & contenders.CONTENDERS[name].scenarios]
     workers: dict[str, Worker] = {}
     broken: dict[str, str] = {}
     try:
         for name in names:
             try:
-                workers[name] = Worker(name, pythons[name], url)
+                workers[name] = Worker(name, launches[name], url)
             except BenchError as exc:
                 broken[name] = str(exc)
                 log(f"{name} failed to start: {exc}")
         results = []
         for key, n in (("events", plan.events_n), ("download", plan.download_bytes)):
-            log(f"{key}: {len(workers)} contenders × {plan.stream_rounds} rounds × {n:,}")
+            taking_part = [name for name in workers if key in contenders.CONTENDERS[name].scenarios]
+            log(f"{key}: {len(taking_part)} contenders × {plan.stream_rounds} rounds × {n:,}")
 
             def measure(name: str, key: str = key, n: int = n) -> float:
                 return n / workers[name].batch(key, n)
 
-            values, errors = interleave(list(workers), plan.stream_rounds, measure)
-            result = ScenarioResult(key, values, errors={**broken, **errors})
-            for name in pythons:
-                if name not in names:
-                    result.skipped[name] = "not measured: " + _NO_STREAMS.get(name, "no such scenario")
+            values, errors = interleave(taking_part, plan.stream_rounds, measure)
+            result = ScenarioResult(key, values, errors={**errors})
+            result.errors.update(
+                {k: v for k, v in broken.items() if key in contenders.CONTENDERS[k].scenarios}
+            )
+            for name in launches:
+                if name in _NO_STREAMS:
+                    result.skipped[name] = "not measured: " + _NO_STREAMS[name]
             results.append(result)
         return results
     finally:
@@ -310,19 +335,20 @@ def bench_streams(pythons: dict[str, Path], url: str, plan: Plan) -> list[Scenar
             w.close()
 
 
-def bench_paginate(pythons: dict[str, Path], server: str, plan: Plan) -> list[ScenarioResult]:
+def bench_paginate(launches: dict[str, Launch], server: str, plan: Plan) -> list[ScenarioResult]:
     results = []
     for total in plan.paginate_sizes:
         result = ScenarioResult(f"paginate_{total}")
-        names = [name for name in pythons if "paginate" in contenders.CONTENDERS[name].scenarios]
+        names = [name for name in launches if "paginate" in contenders.CONTENDERS[name].scenarios]
         extra: dict[str, dict[str, list[float]]] = {n: {"rss": [], "traced": []} for n in names}
         log(f"paginate {total}: {len(names)} contenders × {plan.paginate_rounds} fresh processes")
 
         def measure(name: str, total: int = total, extra: dict[str, dict[str, list[float]]] = extra) -> float:
             passes = max(1, min(10, 20_000 // total))  # ~20k items timed per process, whatever the size
             url = api_url(server, total)
-            cmd = [str(pythons[name]), "-m", "bench.worker", name, url, "--paginate", "--passes", str(passes)]
-            out = json.loads(run_oneshot(cmd).strip().splitlines()[-1])
+            launch = launches[name]
+            cmd = [str(launch.python), "-m", "bench.worker", name, url, "--paginate", "--passes", str(passes)]
+            out = json.loads(run_oneshot(cmd, launch).strip().splitlines()[-1])
             if out["items"] != total:
                 raise BenchError(f"{name} iterated {out['items']} of {total} items")
             extra[name]["rss"].append(out["rss_peak_kib"] * 1024.0)
@@ -381,55 +407,44 @@ def sendmux_status() -> str:
     return ""
 
 
-def contender_pythons(official: OfficialSDK, sendmux_reason: str) -> tuple[dict[str, Path], dict[str, str]]:
-    ours = Path(sys.executable)
-    pythons: dict[str, Path] = {contenders.RAW_HTTPX: ours, contenders.RAW_URLLIB3: ours}
-    skipped: dict[str, str] = {}
-    if sendmux_reason:
-        skipped[contenders.SENDMUX] = sendmux_reason
-        skipped[contenders.SENDMUX_SPEEDUPS] = sendmux_reason
-    else:
-        pythons[contenders.SENDMUX] = ours
-        if importlib.util.find_spec("orjson") is not None:
-            pythons[contenders.SENDMUX_SPEEDUPS] = ours
-        else:
-            skipped[contenders.SENDMUX_SPEEDUPS] = "orjson is not installed (pip install -e '.[speedups]')"
-    if official.python is not None:
-        pythons[contenders.OFFICIAL] = official.python
-    else:
-        skipped[contenders.OFFICIAL] = official.reason
-    order = {name: i for i, name in enumerate(contenders.ORDER)}
-    return dict(sorted(pythons.items(), key=lambda kv: order[kv[0]])), skipped
-
-
-def run_only(name: str, plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[ScenarioResult]:
-    """A subset: `python -m bench --only streams` (events, download) or `--only decode`."""
-    pythons, skipped = contender_pythons(official, sendmux_reason)
+def run_streams(
+    plan: Plan, official: OfficialSDK, sendmux_reason: str, baseline: Baseline
+) -> list[ScenarioResult]:
+    """Only the stream scenarios (events, download): `python -m bench --only streams`."""
+    launches, skipped = lineup(official, sendmux_reason, baseline)
     with running_server() as server:
-        if name == "decode":
-            results = bench_persistent(pythons, api_url(server), plan, only=frozenset({"decode"}))
-        else:
-            results = bench_streams(pythons, api_url(server), plan)
-    for result in results:
-        for name, reason in skipped.items():
-            result.skipped.setdefault(name, reason)
-    return results
+        results = bench_streams(launches, api_url(server), plan)
+    return _with_skipped(results, skipped)
 
 
-def run_all(plan: Plan, official: OfficialSDK, sendmux_reason: str) -> list[ScenarioResult]:
-    pythons, skipped = contender_pythons(official, sendmux_reason)
+def run_all(
+    plan: Plan, official: OfficialSDK, sendmux_reason: str, baseline: Baseline
+) -> list[ScenarioResult]:
+    launches, skipped = lineup(official, sendmux_reason, baseline)
     results: list[ScenarioResult] = []
     with running_server() as server:
         url = api_url(server)
-        log(f"server at {server}; contenders: {', '.join(pythons)}")
-        log(f"import: {len(pythons)} contenders × {plan.import_rounds} fresh processes")
-        results.append(bench_import(pythons, url, plan))
-        results.extend(bench_persistent(pythons, url, plan))
-        results.extend(bench_paginate(pythons, server, plan))
-        results.extend(bench_streams(pythons, url, plan))
+        log(f"server at {server}; contenders: {', '.join(launches)}")
+        for name, reason in skipped.items():
+            log(f"{name} left out: {reason}")
+        results.append(bench_import(launches, url, plan))
+        results.extend(bench_persistent(launches, url, plan))
+        results.extend(bench_paginate(launches, server, plan))
+        results.extend(bench_streams(launches, url, plan))
     log(f"generate: {plan.generate_runs} runs")
     results.append(bench_generate(plan))
+    return _with_skipped(results, skipped)
+
+
+def _with_skipped(results: list[ScenarioResult], skipped: dict[str, str]) -> list[ScenarioResult]:
+    """Note every left-out contender under the scenarios it would have taken part in."""
     for result in results:
         for name, reason in skipped.items():
-            result.skipped.setdefault(name, reason)
+            cls = contenders.CONTENDERS[name]
+            if (
+                result.key in cls.scenarios
+                or (result.key == "import" and cls.import_snippet)
+                or (result.key.startswith("paginate_") and "paginate" in cls.scenarios)
+            ):
+                result.skipped.setdefault(name, reason)
     return results

@@ -79,3 +79,18 @@ def _sig3(x: float) -> str:
     if x >= 10:
         return f"{x:.1f}"
     return f"{x:.2f}"
+
+
+def round_ratios(values: Sequence[float], reference: Sequence[float]) -> list[float]:
+    """values[i] / reference[i] for rounds that pair up; [] when they do not (a contender dropped out)."""
+    if not values or len(values) != len(reference) or any(r == 0 for r in reference):
+        return []
+    return [v / r for v, r in zip(values, reference, strict=True)]
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float] | None:
+    """The 25th and 75th percentiles (how wide the per-round ratios spread); None for fewer than two."""
+    if len(values) < 2:
+        return None
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return q[0], q[2]

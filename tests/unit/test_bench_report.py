@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from bench.contenders import OFFICIAL, RAW_HTTPX, RAW_URLLIB3, SENDMUX
-from bench.report import evaluate_targets, memory_flat_row, render, scenario_table, time_ratio
+import dataclasses
+
+from bench.contenders import (
+    OFFICIAL,
+    RAW_HTTPX,
+    RAW_URLLIB3,
+    SENDMUX,
+    SENDMUX_BASELINE,
+    SENDMUX_NO_OTEL,
+    SENDMUX_SPANS,
+)
+from bench.report import (
+    ab_target_row,
+    evaluate_targets,
+    memory_flat_row,
+    render,
+    scenario_table,
+    targets_table,
+    time_ratio,
+)
 from bench.runner import QUICK, ScenarioResult
 
 
@@ -30,7 +48,7 @@ def test_targets_met_missed_and_not_measured() -> None:
     assert rows["get-one ≤ 1.0× raw urllib3 + json.loads"].status == "met"
     assert rows["[speedups] get-one ≤ 1.0× raw urllib3 + json.loads"].status == "missed"
     assert rows["get-one ≤ 1.00× official SDK (no slower)"].status == "missed"
-    assert rows["list-100 typed ≤ 1.1× raw httpx + json.loads"].measured == "1.500×"
+    assert rows["list-100 typed ≤ 1.10× raw httpx + json.loads"].measured == "1.500×"
     assert rows["list-100 typed ≤ 0.65× official SDK"].status == "met"
     assert rows["decode ≤ 1.5× json.loads"].status == "n/a"
 
@@ -74,7 +92,7 @@ def test_render_has_environment_targets_and_every_scenario_given() -> None:
     text = render([("Date", "2026-11-26 17:00 UTC"), ("CPU", "Test CPU")], QUICK, results)
     assert text.startswith("# Benchmarks\n")
     assert "| CPU | Test CPU |" in text
-    assert "## Targets (from issues 5 and 10)" in text
+    assert "## Targets (issues 5, 10 and 17)" in text
     assert "| decode ≤ 1.5× json.loads | 1.400× | ✅ met |" in text
     assert "### 7. `make generate`" in text
     assert "### 2. Get one provider" not in text
@@ -94,3 +112,70 @@ def test_stream_tables_are_rates_with_their_sizes_and_labels() -> None:
     table = scenario_table(download, download_bytes=64 << 20)
     assert "one 64 MiB download" in table and "| raw httpx `iter_bytes` | 500 M/s |" in table
     assert "1.25×" in table
+
+
+def test_targets_are_also_evaluated_for_the_baseline() -> None:
+    results = {
+        "list_100": _result(
+            "list_100", raw_httpx=[1.0, 1.0], sendmux=[1.05, 1.0], sendmux_baseline=[1.3, 1.2]
+        ),
+        "events": _result("events", raw_httpx=[100.0], sendmux=[90.0], sendmux_baseline=[50.0]),
+    }
+    rows = {row.label: row for row in evaluate_targets(results)}
+    listed = rows["list-100 typed ≤ 1.10× raw httpx + json.loads"]
+    assert (listed.status, listed.before, listed.before_status) == ("met", "1.250×", "missed")
+    events = rows["events ≤ 1.2× httpx iter_lines + json.loads"]
+    assert (events.measured, events.before, events.before_status) == ("1.111×", "2.000×", "missed")
+    # The speedups contender has no baseline twin: not measured there.
+    assert rows["[speedups] decode ≤ 1.5× json.loads"].before == "—"
+
+
+def test_spans_targets_compare_against_spans_off_and_have_no_baseline() -> None:
+    results = {
+        "get_one": _result(
+            "get_one",
+            **{
+                SENDMUX: [1.0, 1.0],
+                SENDMUX_NO_OTEL: [0.995, 1.0],
+                SENDMUX_SPANS: [1.08, 1.06],
+                SENDMUX_BASELINE: [0.9, 0.9],
+            },
+        )
+    }
+    rows = {row.label.split(" ≤")[0]: row for row in evaluate_targets(results)}
+    assert rows["native spans off"].status == "met" and rows["native spans off"].before == "—"
+    assert rows["native spans on (SDK, dropping exporter)"].status == "missed"
+    assert rows["native spans on (SDK, dropping exporter)"].measured == "1.070×"
+
+
+def test_ab_target_names_the_worst_row() -> None:
+    results = {
+        "get_one": _result("get_one", sendmux=[1.02, 1.01], sendmux_baseline=[1.0, 1.0]),
+        "list_100": _result("list_100", sendmux=[1.2, 1.1], sendmux_baseline=[1.0, 1.0]),
+    }
+    row = ab_target_row(results)
+    assert row.status == "missed"
+    assert row.measured == "worst: list-100 1.150×; 1 of 2 flagged"
+    assert ab_target_row({}).status == "n/a"
+
+
+def test_targets_table_has_baseline_columns_only_with_a_baseline() -> None:
+    rows = evaluate_targets(
+        {"list_100": _result("list_100", raw_httpx=[1.0], sendmux=[1.0], sendmux_baseline=[2.0])}
+    )
+    with_baseline = targets_table(rows, "00f3c1f")
+    assert "| Target | This tree | Result | Baseline 00f3c1f | Result |" in with_baseline
+    assert (
+        "| list-100 typed ≤ 1.10× raw httpx + json.loads | 1.000× | ✅ met | 2.000× | ❌ missed |"
+        in with_baseline
+    )
+    assert "Baseline" not in targets_table(rows)
+
+
+def test_render_labels_the_baseline_with_its_revision() -> None:
+    plan = dataclasses.replace(QUICK, baseline="00f3c1f")
+    results = [_result("get_one", raw_httpx=[1.0], sendmux=[0.5], sendmux_baseline=[0.6])]
+    text = render([], plan, results)
+    assert "| sendmux @ 00f3c1f (baseline) | 600 ms |" in text
+    assert "## A/B: this tree against 00f3c1f" in text
+    assert "## httpx or httpx2" in text and "## Native spans (get-one)" in text
