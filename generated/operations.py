@@ -973,6 +973,7 @@ OP_MAILBOX_UPLOAD_ATTACHMENT = Operation(
     surface="mailbox",
     auth=True,
     request_body="binary",
+    filename_param="filename",
 )
 OP_MAILBOX_GET_CHANGES = Operation(
     operation_id="mailboxGetChanges",
@@ -1438,6 +1439,14 @@ OP_MAILBOX_SEND_MESSAGE = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    address_fields=(
+        ("bcc[]", True),
+        ("cc[]", True),
+        ("from", True),
+        ("reply_to[]", True),
+        ("to[]", True),
+    ),
+    attachment_fields=("attachments",),
 )
 OP_MAILBOX_UPDATE_MESSAGE = Operation(
     operation_id="mailboxUpdateMessage",
@@ -1714,6 +1723,7 @@ OP_SENDING_UPLOAD_ATTACHMENT = Operation(
     surface="sending",
     auth=True,
     request_body="binary",
+    filename_param="filename",
 )
 OP_SENDING_GET_CONNECTION = Operation(
     operation_id="sendingGetConnection",
@@ -1748,6 +1758,14 @@ OP_SENDING_SEND_EMAIL = Operation(
     surface="sending",
     auth=True,
     request_body="json",
+    address_fields=(
+        ("bcc[]", False),
+        ("cc[]", False),
+        ("from", False),
+        ("reply_to", False),
+        ("to", False),
+    ),
+    attachment_fields=("attachments",),
 )
 OP_SENDING_SEND_EMAIL_BATCH = Operation(
     operation_id="sendingSendEmailBatch",
@@ -1765,6 +1783,14 @@ OP_SENDING_SEND_EMAIL_BATCH = Operation(
     surface="sending",
     auth=True,
     request_body="json",
+    address_fields=(
+        ("messages[].bcc[]", False),
+        ("messages[].cc[]", False),
+        ("messages[].from", False),
+        ("messages[].reply_to", False),
+        ("messages[].to", False),
+    ),
+    attachment_fields=("messages[].attachments",),
 )
 OP_SENDING_GET_OPEN_API_SPEC = Operation(
     operation_id="sendingGetOpenApiSpec",

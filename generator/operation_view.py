@@ -23,6 +23,7 @@ from openapi_python_client.parser.properties.union import UnionProperty
 
 from . import codegen
 from . import config as _config
+from .body_shapes import address_fields, attachment_fields
 from .naming import METHOD_KEY, RESOURCE_KEY, snake
 from .normalise import ENVELOPE_MARK
 from .operation_table import OperationFacts
@@ -90,6 +91,10 @@ class OperationView:
     """The query parameter a binary upload's name goes in (defaulted from `file`)."""
     state_param: str | None = None
     state_field: str | None = None
+    address_fields: list[tuple[str, bool]] = field(default_factory=list)
+    """Body positions taking address objects, which the runtime also fills from strings (`body_shapes`)."""
+    attachment_fields: list[str] = field(default_factory=list)
+    """Body lists of attachments, which the runtime also fills from files (`body_shapes`)."""
     union: list[tuple[str, list[str]]] = field(default_factory=list)
     """For a response that is one of several models: (model, wire keys that identify it)."""
     const: str = ""
@@ -401,6 +406,8 @@ def operation_view(
         filename_param=filename_param,
         state_param=state[0] if state and response == "feed" else None,
         state_field=state[1] if state and response == "feed" else None,
+        address_fields=address_fields(facts.body),
+        attachment_fields=attachment_fields(facts.body),
         union=union,
         plain_json=plain_json,
         const=f"OP_{snake(operation_id).upper()}",

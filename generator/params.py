@@ -38,6 +38,15 @@ from . import codegen
 from .naming import pascal, snake
 
 SUFFIX = "Param"
+ATTACHMENT_FILE = "AttachmentFile"
+ATTACHMENT_FILE_MODULE = "attachment_file"
+"""The runtime's type of a file given as an attachment, re-exported by `params/attachment_file.py`."""
+
+
+def _is_address(fields: list[Any]) -> bool:
+    """An object of `email` (required) and at most `name`: the API's address shape."""
+    names = {codegen.raw(f.name): bool(f.required) for f in fields}
+    return names.get("email") is True and set(names) <= {"email", "name"}
 
 
 class ParamsError(Exception):
@@ -170,6 +179,10 @@ class RequestTypes:
             return self._object(prop, uses)
         if isinstance(prop, ListProperty):
             item = self.value_type(prop.inner_property, owner, singular(name), uses)
+            if name == "attachments":
+                # A file may stand for an attachment: the runtime sends it inline or uploads it first.
+                uses.params.add(ATTACHMENT_FILE)
+                item += f" | {ATTACHMENT_FILE}"
             return f"Sequence[{item}]"
         if isinstance(prop, UnionProperty):
             return self._union(prop, owner, name, uses)
@@ -196,6 +209,9 @@ class RequestTypes:
                 value = self.value_type(extra, cls, "value", uses)
             return f"{cls} | Mapping[str, {value}]"
         uses.params.add(self._typed_dict(model))
+        if _is_address(fields):
+            # The runtime parses "addr" and "Name <addr>" where an address object goes (`_addresses`).
+            return f"{cls} | {cls}{SUFFIX} | str"
         return f"{cls} | {cls}{SUFFIX}"
 
     def _union(self, prop: UnionProperty, owner: str, name: str, uses: Uses) -> str:
@@ -319,6 +335,7 @@ def render_files(env: Environment, typesets: list[RequestTypes]) -> dict[str, st
     for types in typesets:
         modules = {v.name: v.module for v in types.typed_dicts.values()}
         modules.update({u.name: u.module for u in types.unions.values()})
+        modules[ATTACHMENT_FILE] = ATTACHMENT_FILE_MODULE
         views: list[tuple[TypedDictView | UnionView, str]] = [
             *((v, param_t.render(param=v, modules=modules)) for v in types.typed_dicts.values()),
             *((u, union_t.render(union=u, modules=modules)) for u in types.unions.values()),
@@ -328,6 +345,10 @@ def render_files(env: Environment, typesets: list[RequestTypes]) -> dict[str, st
             if files.setdefault(path, text) != text:
                 raise ParamsError(f"two specs need different request types named {view.name}")
             names[view.name] = view.module
+    files[f"params/{ATTACHMENT_FILE_MODULE}.py"] = env.get_template("param_runtime.py.jinja").render(
+        name=ATTACHMENT_FILE
+    )
+    names[ATTACHMENT_FILE] = ATTACHMENT_FILE_MODULE
     exports = sorted(((module, name) for name, module in names.items()), key=lambda x: x[1])
     files["params/__init__.py"] = env.get_template("models_init.py.jinja").render(
         exports=exports,

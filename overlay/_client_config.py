@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._attaching import AttachmentState
 from ._attempt import AttemptOutcomes
 from ._auth import Credential, CredentialSource, resolve_credential
 from ._constants import DEFAULT_TIMEOUT
@@ -135,12 +136,14 @@ class BaseClient(RequestPreparation, AttemptOutcomes, ResponseParsing):
             # Injectable for tests: no test needs to really sleep or read the wall clock.
             self._clock: Callable[[], float] = time.time
             self._random: Callable[[], float] = random.random
+            self._attachment_state = AttachmentState()
         else:
             # A with_options copy shares the original's cache, rate-limit state and test hooks.
             self._etag = (_copy_of._etag or ETagCache(etag_cache_size)) if etag_cache else None
             self._rate = _copy_of._rate
             self._clock = _copy_of._clock
             self._random = _copy_of._random
+            self._attachment_state = _copy_of._attachment_state
 
     # -- public state -------------------------------------------------------------------------------------
 

@@ -75,6 +75,14 @@ class Upload:
             )
         return chunk
 
+    def source(self) -> str | IO[bytes]:
+        """What ``file=`` takes to send these bytes again: the path, or the file rewound to its start."""
+        if self._path is not None:
+            return self._path
+        assert self._file is not None
+        self._file.seek(self._start)
+        return self._file
+
     def chunks(self) -> Generator[bytes, None, None]:
         f, owned = self._open()
         try:

@@ -41,6 +41,14 @@ class Operation:
     """A change feed's query parameter taking the state token (``since_state``); None for other kinds."""
     state_field: str | None = None
     """A change feed's response field holding the next state token (``new_state``)."""
+    filename_param: str | None = None
+    """An upload's query parameter naming the file; its type is guessed from that name unless given."""
+    address_fields: tuple[tuple[str, bool], ...] = ()
+    """Body positions taking address objects, as ``(path, name required)``: a string there is parsed
+    (``"Bob <bob@example.com>"``). Paths join keys with ``.``; ``[]`` marks a list (``messages[].to``)."""
+    attachment_fields: tuple[str, ...] = ()
+    """Body lists of attachments, where a file (path, ``(name, bytes)``, binary file) may stand for one:
+    the client sends it inline or uploads it first, by the API's limits."""
 
     @property
     def qualified_name(self) -> str:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from ._addresses import coerce_addresses
+from ._attachment_files import guess_content_type
 from ._auth import Credential
 from ._constants import USER_AGENT
 from ._encoding import _query_scalar, encode_body, encode_query
@@ -203,6 +205,10 @@ class RequestPreparation:
         extra_query = options.extra_query
         if query and self._default_query:
             query = _with_default_query(query, self._default_query)
+        if op.filename_param and query and "content_type" in query and not _has_value(query["content_type"]):
+            # An upload that names its type in the query (Sending): guessed from the file's name, as the
+            # body's Content-Type is below.
+            query = {**query, "content_type": guess_content_type(query.get(op.filename_param))}
         qs = encode_query(query, extra_query) if (query or extra_query) else ""
         if path[0] == "/":
             url = f"{self.base_url}{path}?{qs}" if qs else self.base_url + path
@@ -268,10 +274,15 @@ class RequestPreparation:
         if op.request_body == "binary" or content is not None:
             payload = prepare_upload(content, self.max_upload_bytes)
             if _find_header(h, "content-type") is None:
-                h["Content-Type"] = "application/octet-stream"
+                # Typed by its name, so the file does not arrive as a typeless octet-stream.
+                h["Content-Type"] = guess_content_type(
+                    query.get(op.filename_param) if query and op.filename_param else None
+                )
             # Computed, never asked of the caller: an exact length lets the body stream from disk.
             h["Content-Length"] = str(len(payload) if type(payload) is bytes else payload.length)  # type: ignore[union-attr]
         elif body is not None:
+            if op.address_fields:
+                body = coerce_addresses(body, op.address_fields)
             payload = encode_body(body)
             h["Content-Type"] = "application/json"
 

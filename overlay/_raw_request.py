@@ -13,7 +13,7 @@ from ._errors import APIResponseValidationError, ConfigurationError
 from ._operation import Operation
 from ._urls import check_base_url
 
-__all__ = ["request_operation", "download_operation", "request_result"]
+__all__ = ["request_operation", "download_operation", "presigned_upload_operation", "request_result"]
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
@@ -46,9 +46,9 @@ def request_operation(method: object, path: object, surface: str) -> Operation:
     )
 
 
-def download_operation(url: object, base_url: str, surface: str, allow_insecure_http: bool) -> Operation:
-    """The operation for ``client.download(url)``: a credential-less GET of an absolute URL (a path
-    starting with ``/`` is on the base URL's host)."""
+def _presigned_url(url: object, base_url: str, allow_insecure_http: bool) -> str:
+    """An absolute URL the API handed out (a path starting with ``/`` is on the base URL's host), held to
+    the rules of a base URL: https, or http on loopback; no userinfo."""
     if not isinstance(url, str):
         raise TypeError(f"url must be a str, got {type(url).__name__}")
     if url.startswith("/") and not url.startswith("//"):
@@ -60,16 +60,38 @@ def download_operation(url: object, base_url: str, surface: str, allow_insecure_
         check_base_url(parts._replace(query="", fragment="").geturl(), allow_insecure_http)
     except ConfigurationError as exc:
         raise ValueError(f"url: {str(exc).replace('base_url', 'the URL')}") from None
+    return url
+
+
+def download_operation(url: object, base_url: str, surface: str, allow_insecure_http: bool) -> Operation:
+    """The operation for ``client.download(url)``: a credential-less GET of a presigned URL."""
     return Operation(
         operation_id="download",
         http_method="GET",
-        path=url,
+        path=_presigned_url(url, base_url, allow_insecure_http),
         resource="",
         method="download",
         permission=None,
         response="binary",
         surface=surface,
         auth=False,  # a presigned URL authenticates itself; our key must not travel with it
+    )
+
+
+def presigned_upload_operation(
+    url: object, base_url: str, surface: str, allow_insecure_http: bool
+) -> Operation:
+    """The PUT of an upload intent's ``upload_url``: the file's bytes, no credential (the URL is signed)."""
+    return Operation(
+        operation_id="presigned_upload",
+        http_method="PUT",
+        path=_presigned_url(url, base_url, allow_insecure_http),
+        resource="",
+        method="presigned_upload",
+        permission=None,
+        surface=surface,
+        auth=False,
+        request_body="binary",
     )
 
 

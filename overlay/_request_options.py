@@ -73,10 +73,13 @@ class RequestOptions:
 
     def with_query(self, query: Mapping[str, object] | None) -> RequestOptions:
         """A copy asking with another query (the next page, the next feed step)."""
+        return self.replace(query=query)
+
+    def replace(self, **changes: Any) -> RequestOptions:
+        """A copy with some parts changed (``body=``, ``headers=``, …)."""
         copy = RequestOptions.__new__(RequestOptions)
         for name in RequestOptions.__slots__:
-            object.__setattr__(copy, name, getattr(self, name))
-        copy.query = query
+            object.__setattr__(copy, name, changes[name] if name in changes else getattr(self, name))
         return copy
 
     def __repr__(self) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .address_param import AddressParam
+    from .attachment_file import AttachmentFile
     from .attachment_param import AttachmentParam
     from .create_mailbox_body_send_scope_param import CreateMailboxBodySendScopeParam
     from .email_send_request_param import EmailSendRequestParam
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 _MODULES: dict[str, str] = {
     "AddressParam": "address_param",
+    "AttachmentFile": "attachment_file",
     "AttachmentParam": "attachment_param",
     "CreateMailboxBodySendScopeParam": "create_mailbox_body_send_scope_param",
     "EmailSendRequestParam": "email_send_request_param",
@@ -59,6 +61,7 @@ _MODULES: dict[str, str] = {
 
 __all__ = [
     "AddressParam",
+    "AttachmentFile",
     "AttachmentParam",
     "CreateMailboxBodySendScopeParam",
     "EmailSendRequestParam",

@@ -10,6 +10,7 @@ from ..models.email_send_request_reply_to import EmailSendRequestReplyTo
 from ..models.email_send_request_to import EmailSendRequestTo
 from ..models.recipient import Recipient
 from .address_param import AddressParam
+from .attachment_file import AttachmentFile
 from .attachment_param import AttachmentParam
 from .email_send_request_reply_to_param import EmailSendRequestReplyToParam
 from .email_send_request_to_param import EmailSendRequestToParam
@@ -23,7 +24,7 @@ _EmailSendRequestParamKeys = TypedDict(
     "_EmailSendRequestParamKeys",
     {
         # Sender address
-        "from": Required[Address | AddressParam],
+        "from": Required[Address | AddressParam | str],
     },
     total=False,
 )
@@ -38,15 +39,15 @@ class EmailSendRequestParam(_EmailSendRequestParamKeys, total=False):
     subject: Required[str]
     """Email subject line (max 998 chars, RFC 5322)"""
 
-    to: Required[EmailSendRequestTo | EmailSendRequestToParam]
+    to: Required[EmailSendRequestTo | EmailSendRequestToParam | str]
 
-    attachments: Sequence[AttachmentParam]
+    attachments: Sequence[AttachmentParam | AttachmentFile]
     """File attachments (max 10). Use attachment_id refs for uploaded files."""
 
-    bcc: Sequence[Recipient | RecipientParam]
+    bcc: Sequence[Recipient | RecipientParam | str]
     """BCC recipients (subject to 50 total To, CC, and BCC recipients)"""
 
-    cc: Sequence[Recipient | RecipientParam]
+    cc: Sequence[Recipient | RecipientParam | str]
     """CC recipients (subject to 50 total To, CC, and BCC recipients)"""
 
     custom_headers: EmailSendRequestCustomHeaders | Mapping[str, str]
@@ -55,7 +56,7 @@ class EmailSendRequestParam(_EmailSendRequestParamKeys, total=False):
     delivery_group: str | Sequence[str]
     """One delivery group public ID or a non-empty array of up to 50 IDs"""
 
-    reply_to: EmailSendRequestReplyTo | EmailSendRequestReplyToParam
+    reply_to: EmailSendRequestReplyTo | EmailSendRequestReplyToParam | str
 
     return_path: str
     """Envelope sender for VERP support"""

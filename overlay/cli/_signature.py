@@ -106,6 +106,7 @@ def _address_union(args: list[Any]) -> bool | None:
     is required; None for any other union."""
     # The argument's TypedDict (imported for type checkers only, so it resolves to _Unknown here) takes
     # the same keys as the model: it neither makes nor breaks an address.
+    # `str` is address text, which the runtime parses: it too takes the same address.
     found = [
         _address_model(a)
         for a in args
@@ -113,6 +114,7 @@ def _address_union(args: list[Any]) -> bool | None:
             _is_plain_mapping(a)
             or (isinstance(a, type) and issubclass(a, _Unknown))
             or typing.is_typeddict(a)
+            or a is str
         )
     ]
     if not found or None in found:

@@ -44,6 +44,18 @@ API_PREFIX = "/api/v1"
 SENDING_PREFIX = "/sending/api/v1"
 MAX_BODY = 1_048_576
 MAX_UPLOAD = 26_214_400  # binary uploads (the Sending API's attachment limit: 25 MiB)
+MAILBOX_LIMITS: dict[str, int] = {  # GET /mailbox/session's `limits`, as the real API states them
+    "list_limit_max": 100,
+    "changes_limit_max": 500,
+    "batch_ids_max": 100,
+    "message_body_chars_default": 100_000,
+    "thread_body_chars_default": 20_000,
+    "body_chars_max": 1_000_000,
+    "inline_attachment_bytes_max": 5_242_880,
+    "attachment_upload_bytes_max": 26_214_400,
+    "outbound_raw_message_bytes_max": 36_700_160,
+    "keywords_per_update_max": 50,
+}
 # Which key kinds each API takes; tokens with none of these prefixes are OAuth tokens, taken everywhere.
 KEY_PREFIXES = {
     "management": ("smx_root_",),
@@ -124,8 +136,9 @@ class App:
         self.mail_changed = threading.Condition(self.lock)
         self.sse_ping: float | None = None  # seconds between `: ping` comments (None: the request's `ping`)
         self.sse_retry_ms = 1000  # the `retry:` an event stream announces
-        self.rejected_recipients: set[str] = set()
-        self.max_upload = MAX_UPLOAD  # largest binary upload / attachment, in bytes  # the Sending API refuses these (lower-cased) addresses
+        self.rejected_recipients: set[str] = set()  # the Sending API refuses these (lower-cased) addresses
+        self.max_upload = MAX_UPLOAD  # largest binary upload / attachment, in bytes
+        self.mailbox_limits: dict[str, int] = dict(MAILBOX_LIMITS)  # what GET /mailbox/session states
         self.deliverer: Deliverer  # set by FakeSendmux
 
     # ---- entry point --------------------------------------------------------------------------------

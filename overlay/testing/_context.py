@@ -49,6 +49,9 @@ class Server(Protocol):
     def max_upload(self) -> int: ...
 
     @property
+    def mailbox_limits(self) -> dict[str, int]: ...
+
+    @property
     def rejected_recipients(self) -> set[str]: ...
 
     @property

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from . import _objects as obj
-from ._app import App, Counters, RecordedRequest
+from ._app import MAILBOX_LIMITS, App, Counters, RecordedRequest
 from ._fake_mail import MailHelpers
 from ._faults import Faults
 from ._server import FakeHTTPServer
@@ -61,7 +61,9 @@ class FakeSendmux(MailHelpers):
     probabilistic faults repeatable.  `record_requests` bounds `fake.requests`.  The Sending API allows
     `sending_rate_limit` requests per window and key.  Mailbox event streams send a `: ping` comment after
     `sse_ping` idle seconds (None: the request's `ping`) and announce `retry:` `sse_retry` seconds.
-    Binary uploads and attachments are limited to `max_upload_bytes` (413 beyond).
+    Binary uploads and attachments are limited to `max_upload_bytes` (413 beyond).  `mailbox_limits`
+    overrides what `GET /mailbox/session` states and the Mailbox routes enforce (e.g.
+    `{"inline_attachment_bytes_max": 1024, "batch_ids_max": 50}`).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class FakeSendmux(MailHelpers):
         sse_ping: float | None = None,
         sse_retry: float = 1.0,
         max_upload_bytes: int = 26_214_400,
+        mailbox_limits: Mapping[str, int] | None = None,
     ) -> None:
         self._host, self._port = host, port
         self._app = App(
@@ -95,6 +98,12 @@ class FakeSendmux(MailHelpers):
         self._app.sse_ping = sse_ping
         self._app.sse_retry_ms = int(sse_retry * 1000)
         self._app.max_upload = max_upload_bytes
+        unknown = set(mailbox_limits or {}) - set(MAILBOX_LIMITS)
+        if unknown:
+            raise ValueError(
+                f"mailbox_limits: unknown limits {sorted(unknown)}; known: {sorted(MAILBOX_LIMITS)}"
+            )
+        self._app.mailbox_limits = {**MAILBOX_LIMITS, **(mailbox_limits or {})}
         self._app.deliverer = Deliverer(
             self._app,
             max_attempts=webhook_max_attempts,

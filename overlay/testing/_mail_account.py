@@ -12,19 +12,6 @@ from ._mail_store import MailStore, resolve
 from ._protocol import ApiError, Result, semantic_error
 from ._state import ApiKey, Record, Team
 
-LIMITS = {
-    "list_limit_max": 100,
-    "changes_limit_max": 500,
-    "batch_ids_max": 100,
-    "message_body_chars_default": 100_000,
-    "thread_body_chars_default": 20_000,
-    "body_chars_max": 1_000_000,
-    "inline_attachment_bytes_max": 5_242_880,
-    "attachment_upload_bytes_max": 26_214_400,
-    "outbound_raw_message_bytes_max": 36_700_160,
-    "keywords_per_update_max": 50,
-}
-
 
 def _all(*names: str) -> dict[str, bool]:
     return dict.fromkeys(names, True)
@@ -275,7 +262,7 @@ def session(ctx: Ctx) -> Result:
         "mailbox": {"id": store.id, "email": mailbox["email"], "display_name": mailbox.get("display_name")},
         "states": {kind: store.state for kind in ms.KINDS},
         "capabilities": capabilities,
-        "limits": LIMITS,
+        "limits": dict(ctx.app.mailbox_limits),
         "gated": gated,
         "endpoints": endpoints,
     }

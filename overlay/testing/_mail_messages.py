@@ -441,6 +441,13 @@ def send_message(ctx: Ctx) -> Result:
                     "Attachment content must be base64.",
                     param=f"attachments[{i}].content",
                 ) from None
+            limit = ctx.app.mailbox_limits["inline_attachment_bytes_max"]
+            if len(blobs[att["filename"]]) > limit:
+                raise ApiError(
+                    "payload_too_large",
+                    f"Inline attachments are limited to {limit} bytes; upload larger files.",
+                    param=f"attachments[{i}].content",
+                )
     mailbox = store.mailbox.data
     sender = body.get("from") or ms.address(mailbox["email"], mailbox.get("display_name"))
     data, att_bytes = ms.message(
@@ -495,6 +502,9 @@ def upload_attachment(ctx: Ctx) -> Result:
     store = resolve(ctx)
     if not ctx.raw_body:
         raise ApiError("invalid_parameter", "The upload is empty.", param="body")
+    limit = ctx.app.mailbox_limits["attachment_upload_bytes_max"]
+    if len(ctx.raw_body) > limit:
+        raise ApiError("payload_too_large", f"Attachments are limited to {limit} bytes.", param="body")
     filename = str(ctx.query["filename"])
     given = ctx.headers.get("content-type", "application/octet-stream")
     kind = ms.guess_type(filename) if given == "application/octet-stream" else given
@@ -504,10 +514,9 @@ def upload_attachment(ctx: Ctx) -> Result:
 def create_upload(ctx: Ctx) -> Result:
     store = resolve(ctx)
     size = int(ctx.body["size_bytes"])
-    if size > ctx.app.max_upload:
-        raise ApiError(
-            "payload_too_large", f"Attachments are limited to {ctx.app.max_upload} bytes.", param="size_bytes"
-        )
+    limit = min(ctx.app.max_upload, ctx.app.mailbox_limits["attachment_upload_bytes_max"])
+    if size > limit:
+        raise ApiError("payload_too_large", f"Attachments are limited to {limit} bytes.", param="size_bytes")
     upload_id = new_id("mupl")
     token = secrets.token_urlsafe(24)
     store.uploads[upload_id] = {**ctx.body, "token": token, "used": False}
@@ -519,7 +528,7 @@ def create_upload(ctx: Ctx) -> Result:
             "method": "PUT",
             "expires_at": iso(time.time() + 900),
             "headers": {"Content-Type": ctx.body["content_type"], "Content-Length": str(size)},
-            "max_size_bytes": ctx.app.max_upload,
+            "max_size_bytes": limit,
         }
     )
 

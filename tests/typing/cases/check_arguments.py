@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import assert_type
+from pathlib import Path
+from typing import BinaryIO, assert_type
 
 from sendmux import AsyncSendmux, Sendmux, SendmuxMailbox, SendmuxSending, SyncCursorPage
 from sendmux.types import (
@@ -42,6 +43,19 @@ def good(c: Sendmux, s: SendmuxSending) -> None:
     assert_type(sent, SendSuccessData)
 
 
+def files_and_address_strings(s: SendmuxSending, mb: SendmuxMailbox, f: BinaryIO) -> None:
+    # Addresses as text, files where attachments go: the runtime parses and uploads them.
+    s.emails.send(
+        from_="Me <me@example.com>",
+        to="bob@example.com",
+        cc=["Ann <ann@example.com>", {"email": "x@example.com"}],
+        subject="Chart",
+        html_body="<p>see</p>",
+        attachments=[Path("chart.png"), ("notes.txt", b"hi", "text/plain"), f, {"attachment_id": "att_1"}],
+    )
+    mb.messages.send(subject="Hi", to=["Bob <bob@example.com>"], attachments=["report.pdf", ("a.csv", f)])
+
+
 def nullable(c: Sendmux, mb: SendmuxMailbox) -> None:
     # A field the API lets be null takes None (sent as null); left out, nothing is sent.
     c.mailboxes.update("mbx_1", display_name=None)
@@ -64,3 +78,16 @@ def typos(c: Sendmux, s: SendmuxSending) -> None:
     )
     c.domains.filters.set("mdom_1", mode="denylist", rules=[{"type": "deny", "patern": "x"}])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
     c.domains.create(domain=None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    s.emails.send(
+        from_="me@example.com",
+        to=42,  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        subject="s",
+        html_body="h",
+    )
+    s.emails.send(
+        from_="me@example.com",
+        to="a@example.com",
+        subject="s",
+        html_body="h",
+        attachments=[b"no name"],  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
+    )
