@@ -1,7 +1,7 @@
-"""Inline attachments: a file carried in the message itself, base64-encoded, ready for `attachments=[...]`.
+"""Inline attachments built by hand: a file carried in the message itself, base64-encoded.
 
-For files of any size prefer the upload methods (`attachments.upload(file=...)`), which stream from disk;
-an inline attachment is read whole and sent inside the JSON body, whose size the API caps.
+Usually not needed: `attachments=[Path(...)]` takes the file itself and the client chooses inline or upload
+by the API's limits (`_attachment_files`). These helpers force inline, e.g. to build a body stored for later.
 """
 
 from __future__ import annotations
