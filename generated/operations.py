@@ -1249,6 +1249,8 @@ OP_MAILBOX_BATCH_DELETE_MESSAGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    batch_field="ids",
+    batch_max=100,
 )
 OP_MAILBOX_BATCH_GET_MESSAGES = Operation(
     operation_id="mailboxBatchGetMessages",
@@ -1266,6 +1268,8 @@ OP_MAILBOX_BATCH_GET_MESSAGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    batch_field="ids",
+    batch_max=100,
 )
 OP_MAILBOX_BATCH_UPDATE_MESSAGES = Operation(
     operation_id="mailboxBatchUpdateMessages",
@@ -1283,6 +1287,8 @@ OP_MAILBOX_BATCH_UPDATE_MESSAGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    batch_field="ids",
+    batch_max=100,
 )
 OP_MAILBOX_COUNT_MESSAGES = Operation(
     operation_id="mailboxCountMessages",

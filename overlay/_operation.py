@@ -41,6 +41,11 @@ class Operation:
     """A change feed's query parameter taking the state token (``since_state``); None for other kinds."""
     state_field: str | None = None
     """A change feed's response field holding the next state token (``new_state``)."""
+    batch_field: str | None = None
+    """A batch over ids: the body field holding them (``ids``), which the client chunks when longer than
+    ``batch_max`` (`sendmux._chunking`); None for every other operation."""
+    batch_max: int | None = None
+    """The spec's ``maxItems`` for ``batch_field``: the most ids one request takes."""
 
     @property
     def qualified_name(self) -> str:
