@@ -73,10 +73,28 @@ class RequestOptions:
 
     def with_query(self, query: Mapping[str, object] | None) -> RequestOptions:
         """A copy asking with another query (the next page, the next feed step)."""
+        copy = self._copy()
+        copy.query = query
+        return copy
+
+    def with_parts(
+        self,
+        *,
+        body: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        extra_headers: Mapping[str, str | None] | None,
+    ) -> RequestOptions:
+        """A copy with another body and headers (one chunk of a batch, `sendmux._chunking`)."""
+        copy = self._copy()
+        copy.body = body
+        copy.headers = headers
+        copy.extra_headers = extra_headers
+        return copy
+
+    def _copy(self) -> RequestOptions:
         copy = RequestOptions.__new__(RequestOptions)
         for name in RequestOptions.__slots__:
             object.__setattr__(copy, name, getattr(self, name))
-        copy.query = query
         return copy
 
     def __repr__(self) -> str:
