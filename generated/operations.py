@@ -1250,6 +1250,8 @@ OP_MAILBOX_BATCH_DELETE_MESSAGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    batch_field="ids",
+    batch_max=100,
 )
 OP_MAILBOX_BATCH_GET_MESSAGES = Operation(
     operation_id="mailboxBatchGetMessages",
@@ -1267,6 +1269,8 @@ OP_MAILBOX_BATCH_GET_MESSAGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    batch_field="ids",
+    batch_max=100,
 )
 OP_MAILBOX_BATCH_UPDATE_MESSAGES = Operation(
     operation_id="mailboxBatchUpdateMessages",
@@ -1284,6 +1288,8 @@ OP_MAILBOX_BATCH_UPDATE_MESSAGES = Operation(
     surface="mailbox",
     auth=True,
     request_body="json",
+    batch_field="ids",
+    batch_max=100,
 )
 OP_MAILBOX_COUNT_MESSAGES = Operation(
     operation_id="mailboxCountMessages",

@@ -13,6 +13,10 @@ The rules:
   credential at all (a presigned upload, a public document).
 - **request body**: `json` for a JSON media type, `binary` for any other, `none` without a body.
 - **success**: the lowest 2xx status the operation documents.
+- **batch**: a JSON body whose top-level, required array property `ids` has `maxItems` is a batch over
+  ids; the client may split a longer list into chunks of at most `maxItems` (`sendmux._chunking`).  Only
+  `ids`: other bounded arrays (a send batch's `messages`, a filter's `rules`) are one unit the server
+  must see whole (one Idempotency-Key, one replacement), never chunks.
 """
 
 from __future__ import annotations
@@ -46,6 +50,26 @@ class OperationFacts:
     """Each parameter's name, location, required flag and schema (`$ref`s inlined, annotations dropped)."""
     body: dict[str, Any] | None
     """The JSON request body's schema (inlined like the parameters'), None for other bodies."""
+    batch_field: str | None = None
+    """The body's array of ids a longer list may be chunked over (see **batch**), None for other bodies."""
+    batch_max: int | None = None
+    """That array's `maxItems`: the most ids one request takes."""
+
+
+BATCH_FIELD = "ids"
+
+
+def batch_limit(body: dict[str, Any] | None) -> tuple[str, int] | None:
+    """(field, maxItems) of a body that is a batch over ids (see **batch**), else None."""
+    if not body or BATCH_FIELD not in (body.get("required") or []):
+        return None
+    prop = (body.get("properties") or {}).get(BATCH_FIELD)
+    if not isinstance(prop, dict) or prop.get("type") != "array":
+        return None
+    limit = prop.get("maxItems")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        return None
+    return BATCH_FIELD, limit
 
 
 def oauth_schemes(spec: dict[str, Any]) -> set[str]:
@@ -137,6 +161,7 @@ def facts(spec: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> O
         content = resolve(spec, op["requestBody"]).get("content") or {}
         media = next(m for m in content if "json" in m)
         body = resolve(spec, content[media].get("schema", {}))
+    batch = batch_limit(body)
     return OperationFacts(
         operation_id=str(op.get("operationId") or f"{method} {path}"),
         surface=str(op.get(SURFACE_KEY) or "management"),
@@ -148,6 +173,8 @@ def facts(spec: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> O
         request_body=kind,
         params=params,
         body=body,
+        batch_field=batch[0] if batch else None,
+        batch_max=batch[1] if batch else None,
     )
 
 

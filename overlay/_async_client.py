@@ -23,10 +23,12 @@ from ._attachment_files import (
 )
 from ._attempt import Result
 from ._auth import CredentialSource
+from ._chunking import Chunk, chunk_error, plan_chunks
 from ._client_config import BaseClient
 from ._constants import DEFAULT_TIMEOUT
 from ._deadline import attempt_deadline
 from ._downloads import AsyncBinaryResponse
+from ._errors import SendmuxError
 from ._events import AsyncEventStream
 from ._feeds import AsyncChangeFeed
 from ._files import DEFAULT_MAX_UPLOAD_BYTES, Upload
@@ -191,10 +193,13 @@ class AsyncAPIClient(BaseClient):
     async def _json(self, op: Operation, options: RequestOptions) -> Any:
         if op.attachment_fields and options.body is not None:
             options = await self._attach_files(op, options)
+        raw = RAW_RESPONSE.get()
+        if op.batch_field is not None and (chunks := plan_chunks(op, options, raw=raw)) is not None:
+            return await self._chunked(op, options, chunks)
         prep = self._prepare(op, options)
         result = await self._send(prep)
         cast = options.cast
-        if RAW_RESPONSE.get():
+        if raw:
             return self._raw(result, lambda: self._parse(result, cast))
         return self._parse(result, cast)
 
@@ -273,6 +278,28 @@ class AsyncAPIClient(BaseClient):
     def _resource(self, name: str) -> Any:
         """One of this client's generated resources (the helpers here are built on the generated calls)."""
         return getattr(self, name)
+
+    async def _chunked(self, op: Operation, options: RequestOptions, chunks: list[Chunk]) -> Any:
+        """A batch with more ids than one request takes: its chunks in order, each through the one loop
+        (its own retries and rate-limit pacing), their data merged and decoded once (`sendmux._chunking`)."""
+        parts: list[Any] = []
+        last: tuple[Result, str | None] | None = None
+        for chunk in chunks:
+            try:
+                result = await self._send(self._prepare(op, chunk.options))
+                data, request_id = self._chunk_data(result)
+            except SendmuxError as error:
+                completed = None
+                if last is not None:
+                    try:
+                        completed = self._parse_chunks(*last, parts, options.cast)
+                    except SendmuxError:
+                        pass  # the applied chunks' ids are still known: those before failed_ids
+                raise chunk_error(op, chunks, chunk, error, completed) from error
+            parts.append(data)
+            last = (result, request_id)
+        assert last is not None
+        return self._parse_chunks(*last, parts, options.cast)
 
     async def request(
         self,

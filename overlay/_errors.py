@@ -28,6 +28,7 @@ __all__ = [
     "APITimeoutError",
     "APIResponseValidationError",
     "ResponseTooLargeError",
+    "BatchChunkError",
     "ErrorDetail",
     "APIStatusError",
     "BadRequestError",
@@ -161,6 +162,38 @@ class APIResponseValidationError(SendmuxError):
         self.body = body
         self.headers: Headers | None = _safe_headers(headers)
         super().__init__(f"{status_code} invalid response: {message} (request_id={request_id})")
+
+
+class BatchChunkError(SendmuxError):
+    """A batch call the client split into chunks (more ids than one request takes) failed part-way.
+
+    The chunks before the failed one were applied and stay applied: nothing is rolled back.
+    ``failed_ids`` are the failed chunk's ids (for an API error the server refused them; for a connection
+    error their outcome is unknown), ``pending_ids`` the ids never sent, ``completed`` the merged result
+    of the chunks that succeeded (the operation's own result type; None when none did) and ``error`` the
+    chunk's own error (also ``__cause__``). Retrying ``failed_ids + pending_ids`` finishes the batch.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: SendmuxError,
+        failed_ids: list[Any],
+        pending_ids: list[Any],
+        completed: Any,
+        chunk: int,
+        chunks: int,
+    ) -> None:
+        self.error = error
+        self.failed_ids = failed_ids
+        self.pending_ids = pending_ids
+        self.completed = completed
+        self.chunk = chunk
+        """The failed chunk's number, from 1."""
+        self.chunks = chunks
+        """How many chunks the call was split into."""
+        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,11 @@ class Operation:
     attachment_fields: tuple[str, ...] = ()
     """Body lists of attachments, where a file (path, ``(name, bytes)``, binary file) may stand for one:
     the client sends it inline or uploads it first, by the API's limits."""
+    batch_field: str | None = None
+    """A batch over ids: the body field holding them (``ids``), which the client chunks when longer than
+    ``batch_max`` (`sendmux._chunking`); None for every other operation."""
+    batch_max: int | None = None
+    """The spec's ``maxItems`` for ``batch_field``: the most ids one request takes."""
 
     @property
     def qualified_name(self) -> str:

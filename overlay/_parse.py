@@ -80,6 +80,22 @@ class ResponseParsing:
         _attach_request_id(value, request_id)
         return value
 
+    def _chunk_data(self, result: Result) -> tuple[Any, str | None]:
+        """One chunk's envelope `data`, undecoded (chunks merge before decoding), and its request id."""
+        envelope = parse_envelope(result.content, result.status_code, result.headers)
+        return envelope["data"], _result_request_id(result, envelope)
+
+    def _parse_chunks(
+        self, last: Result, request_id: str | None, parts: list[Any], cast_to: Callable[[Any], T]
+    ) -> T:
+        """Chunks' `data` merged (`sendmux._chunking.merge_data`) and decoded once, like one response's;
+        the value carries the last chunk's request id."""
+        from ._chunking import merge_data
+
+        value = self._cast(last, cast_to, merge_data(parts), request_id)
+        _attach_request_id(value, request_id)
+        return value
+
     def _parse_feed(self, result: Result, cast_to: Callable[[Any], T]) -> tuple[T, Mapping[str, Any]]:
         """A feed step's typed value and its raw `data` (where the state token and has_more are read)."""
         envelope = parse_envelope(result.content, result.status_code, result.headers)

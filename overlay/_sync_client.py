@@ -27,10 +27,12 @@ from ._attachment_files import (
 )
 from ._attempt import Result
 from ._auth import CredentialSource
+from ._chunking import Chunk, chunk_error, plan_chunks
 from ._client_config import BaseClient
 from ._constants import DEFAULT_TIMEOUT
 from ._deadline import attempt_deadline
 from ._downloads import BinaryResponse, raw_stream_response
+from ._errors import SendmuxError
 from ._events import EventStream
 from ._feeds import ChangeFeed
 from ._files import DEFAULT_MAX_UPLOAD_BYTES, Upload
@@ -179,10 +181,13 @@ class SyncAPIClient(BaseClient):
             return self._feed(op, options)
         if op.attachment_fields and options.body is not None:
             options = self._attach_files(op, options)
+        raw = RAW_RESPONSE.get()
+        if op.batch_field is not None and (chunks := plan_chunks(op, options, raw=raw)) is not None:
+            return self._chunked(op, options, chunks)
         prep = self._prepare(op, options)
         result = self._send(prep)
         cast = options.cast
-        if RAW_RESPONSE.get():
+        if raw:
             return self._raw(result, lambda: self._parse(result, cast))
         return self._parse(result, cast)
 
@@ -393,6 +398,28 @@ class SyncAPIClient(BaseClient):
         )
 
     # -- the kinds of call ----------------------------------------------------------------------------
+
+    def _chunked(self, op: Operation, options: RequestOptions, chunks: list[Chunk]) -> Any:
+        """A batch with more ids than one request takes: its chunks in order, each through the one loop
+        (its own retries and rate-limit pacing), their data merged and decoded once (`sendmux._chunking`)."""
+        parts: list[Any] = []
+        last: tuple[Result, str | None] | None = None
+        for chunk in chunks:
+            try:
+                result = self._send(self._prepare(op, chunk.options))
+                data, request_id = self._chunk_data(result)
+            except SendmuxError as error:
+                completed = None
+                if last is not None:
+                    try:
+                        completed = self._parse_chunks(*last, parts, options.cast)
+                    except SendmuxError:
+                        pass  # the applied chunks' ids are still known: those before failed_ids
+                raise chunk_error(op, chunks, chunk, error, completed) from error
+            parts.append(data)
+            last = (result, request_id)
+        assert last is not None
+        return self._parse_chunks(*last, parts, options.cast)
 
     def _first_page(self, op: Operation, options: RequestOptions) -> SyncCursorPage[Any]:
         cast = options.cast

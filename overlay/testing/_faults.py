@@ -45,7 +45,10 @@ class Fault:
     delay: float = 5.0
     field: str | None = None
     after: int | None = None
+    skip: int = 0
+    """Matching requests let through untouched before the rule starts spoiling (the 2nd chunk of a batch)."""
     hits: int = 0
+    skipped: int = 0
 
     @property
     def exhausted(self) -> bool:
@@ -77,6 +80,7 @@ class Faults:
         delay: float = 5.0,
         field: str | None = None,
         after: int | None = None,
+        skip: int = 0,
     ) -> Fault:
         """Spoil matching requests.
 
@@ -86,10 +90,13 @@ class Faults:
         `retry_after` (seconds, sent as written) applies to 429/503, `body` to 500/502, `delay` to
         `"delay"`, `field` to `"missing_field"`/`"unknown_enum"`, `after` to `"drop_mid_stream"`: the
         events (SSE: then half of the next event) or bytes (downloads; default half) sent before the drop.
+        `skip` lets that many matching requests through first (`skip=1`: spoil the second one on).
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}")
-        rule = Fault(kind, route, times, probability, retry_after, body, delay, field, after)
+        if skip < 0:
+            raise ValueError(f"skip must be 0 or more, got {skip}")
+        rule = Fault(kind, route, times, probability, retry_after, body, delay, field, after, skip)
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -118,6 +125,9 @@ class Faults:
         with self._lock:
             for rule in self._rules:
                 if rule.exhausted or not rule.matches(operation_id, route, target):
+                    continue
+                if rule.skipped < rule.skip:
+                    rule.skipped += 1
                     continue
                 if rule.probability < 1.0 and self._random.random() >= rule.probability:
                     continue

@@ -98,3 +98,31 @@ def test_request_body_kind_success_status_and_inlined_schemas() -> None:
     binary = doc({"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}})
     assert (facts(binary).request_body, facts(binary).body) == ("binary", None)
     assert facts(doc({})).request_body == "none"
+
+
+def _array(max_items: int | None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+    if max_items is not None:
+        schema["maxItems"] = max_items
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("properties", "required", "batch"),
+    [
+        # A required `ids` array with maxItems: a batch the client may chunk.
+        ({"ids": _array(100), "seen": {"type": "boolean"}}, ["ids"], ("ids", 100)),
+        # Optional ids, no bound, or another name (a send batch's `messages`): one request, never chunked.
+        ({"ids": _array(100)}, [], None),
+        ({"ids": _array(None)}, ["ids"], None),
+        ({"messages": _array(100)}, ["messages"], None),
+        ({"ids": {"type": "string", "maxItems": 3}}, ["ids"], None),
+    ],
+)
+def test_batch_over_ids_by_rule(
+    properties: dict[str, Any], required: list[str], batch: tuple[str, int] | None
+) -> None:
+    schema = {"type": "object", "properties": properties, "required": required}
+    got = facts(doc({"requestBody": {"content": {"application/json": {"schema": schema}}}}))
+    assert ((got.batch_field, got.batch_max) if got.batch_field else None) == batch
+    assert facts(doc({})).batch_field is None

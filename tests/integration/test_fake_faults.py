@@ -208,3 +208,13 @@ def test_a_fault_for_one_concrete_path(fake: FakeSendmux, client: httpx.Client) 
     fake.faults.add("server_error", route=f"GET /domains/{first}", times=None)
     assert client.get(f"/domains/{second}").status_code == 200
     assert client.get(f"/domains/{first}").status_code == 500
+
+
+def test_skip_lets_the_first_matching_requests_through(fake: FakeSendmux, client: httpx.Client) -> None:
+    rule = fake.faults.add("unavailable", route="POST /domains", skip=1, retry_after=0)
+    assert client.get("/domains").status_code == 200  # another route: neither skipped nor spoiled
+    assert create(client, "k-1").status_code == 201
+    second = client.post("/domains", json={"domain": "two.example.com"}, headers={"Idempotency-Key": "k-2"})
+    assert second.status_code == 503 and (rule.skipped, rule.hits) == (1, 1)
+    with pytest.raises(ValueError, match="skip"):
+        fake.faults.add("unavailable", skip=-1)

@@ -84,6 +84,10 @@ class MailboxMessagesResource(SyncAPIResource):
 
         `POST /mailbox/messages:batch-delete` · permission: `mailbox.settings.update`
 
+        Any number of `ids`: more than 100 are sent in chunks of 100, in order, and
+        merged into one result (`states`: before the first chunk, after the last); a failed chunk raises
+        `sendmux.BatchChunkError`. With `if_in_state`, or under `with_raw_response`: at most 100 (one request).
+
         Args:
             ids: Message IDs to delete, maximum 100.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
@@ -133,6 +137,10 @@ class MailboxMessagesResource(SyncAPIResource):
         Returns exact messages by ID. Use `body_mode` to choose summary-only output, raw body output, or clean JSON content. Attachment output remains metadata only; attachment contents are not parsed.
 
         `POST /mailbox/messages:batch-get` · permission: `mailbox.read`
+
+        Any number of `ids`: more than 100 are sent in chunks of 100, in order, and
+        merged into one result (`states`: before the first chunk, after the last); a failed chunk raises
+        `sendmux.BatchChunkError`. With `if_in_state`, or under `with_raw_response`: at most 100 (one request).
 
         Args:
             ids: Message IDs to fetch, maximum 100.
@@ -194,6 +202,10 @@ class MailboxMessagesResource(SyncAPIResource):
         Updates allowed message flags and keywords for up to 100 messages with state-safe conflict handling.
 
         `POST /mailbox/messages:batch-update` · permission: `mailbox.settings.update`
+
+        Any number of `ids`: more than 100 are sent in chunks of 100, in order, and
+        merged into one result (`states`: before the first chunk, after the last); a failed chunk raises
+        `sendmux.BatchChunkError`. With `if_in_state`, or under `with_raw_response`: at most 100 (one request).
 
         Args:
             ids: Message IDs to update, maximum 100.
@@ -935,6 +947,10 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
 
         `POST /mailbox/messages:batch-delete` · permission: `mailbox.settings.update`
 
+        Any number of `ids`: more than 100 are sent in chunks of 100, in order, and
+        merged into one result (`states`: before the first chunk, after the last); a failed chunk raises
+        `sendmux.BatchChunkError`. With `if_in_state`, or under `with_raw_response`: at most 100 (one request).
+
         Args:
             ids: Message IDs to delete, maximum 100.
             mailbox_id: Mailbox public ID to target when the credential grants access to more than one mailbox. Omit when the credential is scoped to exactly one mailbox.
@@ -984,6 +1000,10 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         Returns exact messages by ID. Use `body_mode` to choose summary-only output, raw body output, or clean JSON content. Attachment output remains metadata only; attachment contents are not parsed.
 
         `POST /mailbox/messages:batch-get` · permission: `mailbox.read`
+
+        Any number of `ids`: more than 100 are sent in chunks of 100, in order, and
+        merged into one result (`states`: before the first chunk, after the last); a failed chunk raises
+        `sendmux.BatchChunkError`. With `if_in_state`, or under `with_raw_response`: at most 100 (one request).
 
         Args:
             ids: Message IDs to fetch, maximum 100.
@@ -1045,6 +1065,10 @@ class AsyncMailboxMessagesResource(AsyncAPIResource):
         Updates allowed message flags and keywords for up to 100 messages with state-safe conflict handling.
 
         `POST /mailbox/messages:batch-update` · permission: `mailbox.settings.update`
+
+        Any number of `ids`: more than 100 are sent in chunks of 100, in order, and
+        merged into one result (`states`: before the first chunk, after the last); a failed chunk raises
+        `sendmux.BatchChunkError`. With `if_in_state`, or under `with_raw_response`: at most 100 (one request).
 
         Args:
             ids: Message IDs to update, maximum 100.
