@@ -134,7 +134,12 @@ class AttemptOutcomes:
         )
         wait: float | None = None
         policy = prep.policy
-        if status in policy.retry_statuses and error.retryable is not False and prep.retry_safe:
+        # A 429 is refused before anything is applied, so resending it is safe even for a POST without a key.
+        if (
+            status in policy.retry_statuses
+            and error.retryable is not False
+            and (prep.retry_safe or status == 429)
+        ):
             wait = server_requested_wait(status, headers, now)
             if wait is None:
                 wait = policy.delay(attempt - 1, self._random)

@@ -13,8 +13,8 @@ from sendmux import (
     BadRequestError,
     BatchChunkError,
     InternalServerError,
-    RateLimitError,
     SendmuxMailbox,
+    ServiceUnavailableError,
 )
 from sendmux._generated.operations import OP_MAILBOX_BATCH_UPDATE_MESSAGES
 from sendmux.testing import FakeSendmux
@@ -146,14 +146,19 @@ def test_a_rate_limited_chunk_is_retried_and_the_call_succeeds(
     assert keys == ["unread-all:1", "unread-all:2", "unread-all:2", "unread-all:3"]
 
 
-def test_without_a_key_a_rate_limited_chunk_is_not_resent(
+def test_without_a_key_a_rate_limited_chunk_is_resent_but_a_failed_one_is_not(
     fake: FakeSendmux, mb: SendmuxMailbox, ids: list[str]
 ) -> None:
-    # No Idempotency-Key: a POST is never repeated (the README's rule), so the chunk fails by name.
-    fake.faults.add("rate_limit", route=UPDATE, skip=1, retry_after=0)
+    # A 429 applied nothing: resent even without a key. A 503 may have been applied: a POST without a
+    # key is not repeated (the README's rule), so that chunk fails by name.
+    fake.faults.add("rate_limit", route=UPDATE, skip=1, retry_after=0, times=1)
+    since = len(fake.requests)
+    assert mb.messages.batch_update(ids=ids, seen=False).updated == ids
+    assert [len(c) for c in sent_ids(fake, UPDATE, since)] == [100, 100, 100, 50]
+    fake.faults.add("unavailable", route=UPDATE, skip=1, retry_after=0, times=1)
     with pytest.raises(BatchChunkError) as caught:
         mb.messages.batch_update(ids=ids, seen=False)
-    assert isinstance(caught.value.error, RateLimitError) and caught.value.failed_ids == ids[100:200]
+    assert isinstance(caught.value.error, ServiceUnavailableError) and caught.value.failed_ids == ids[100:200]
 
 
 def test_chunks_wait_out_an_exhausted_rate_limit_window() -> None:

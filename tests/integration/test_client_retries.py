@@ -223,3 +223,10 @@ async def test_async_connect_error_and_timeout(scripted: ScriptedServer, fake_ti
         with pytest.raises(APITimeoutError):
             scripted.on("GET", "/things/t3", Reply(json=envelope(thing()), delay=0.3))
             await c2.things.get("t3", timeout=0.05, max_retries=0)
+
+
+def test_post_without_key_is_retried_after_429(scripted: ScriptedServer, mini: Mini) -> None:
+    # A rate limit refuses the request before acting on it: resending cannot act twice.
+    scripted.on("POST", "/things/t1/verify", Reply(429, headers={"Retry-After": "0"}), OK)
+    mini.things.verify("t1")
+    assert len(scripted.requests) == 2

@@ -105,7 +105,7 @@ INVALID = APIResponseValidationError
 
 # fault                  GET                                POST + Idempotency-Key          PATCH + If-Match (no key)                    DELETE
 MATRIX: dict[str, tuple[Expect, Expect, Expect, Expect]] = {
-    "rate_limit":         (retried(applied=None),           retried(),                      fails(RateLimitError, applied=False),          retried()),
+    "rate_limit":         (retried(applied=None),           retried(),                      retried(),                                     retried()),
     "unavailable":        (retried(applied=None),           retried(),                      fails(ServiceUnavailableError, applied=False), retried()),
     "server_error":       (retried(applied=None),           retried(),                      fails(InternalServerError, applied=False),     retried()),
     "bad_gateway":        (retried(applied=None),           retried(),                      fails(InternalServerError, applied=False),     retried()),
