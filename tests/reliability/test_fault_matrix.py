@@ -39,7 +39,6 @@ from sendmux import (
     APITimeoutError,
     InternalServerError,
     NotFoundError,
-    RateLimitError,
     Sendmux,
     SendmuxError,
     ServiceUnavailableError,
