@@ -12,15 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._attaching import mailbox_limits, mailbox_of, presigned_headers, with_send_key
-from ._attachment_files import (
-    SENDING_LIMITS,
-    AttachmentLimits,
-    AttachmentPlan,
-    LocalFile,
-    inline_item,
-    uploaded_item,
-)
+from ._attaching import Put, attach_files
 from ._attempt import Result
 from ._auth import CredentialSource
 from ._chunking import Chunk, chunk_error, plan_chunks
@@ -37,7 +29,7 @@ from ._operation import Operation
 from ._options import check_timeout, timeout_phases
 from ._pagination import AsyncCursorPage, AsyncPaginator
 from ._prepare import Prepared, next_query
-from ._raw_request import download_operation, presigned_upload_operation, request_operation, request_result
+from ._raw_request import download_operation, request_operation, request_result
 from ._raw_response import RAW_RESPONSE
 from ._request_options import RequestOptions
 from ._retry import RetryPolicy
@@ -207,73 +199,29 @@ class AsyncAPIClient(BaseClient):
 
     async def _attach_files(self, op: Operation, options: RequestOptions) -> RequestOptions:
         """The call's body with every file as an attachment object: inline, or uploaded first."""
-        plan = AttachmentPlan(options.body or {}, op.attachment_fields, self.max_upload_bytes)
-        if not plan.files:
-            return options
-        options, key, given = with_send_key(options)
-        mailbox_id = mailbox_of(options)
+        steps = attach_files(
+            op,
+            options,
+            max_bytes=self.max_upload_bytes,
+            state=self._attachment_state,
+            base_url=self.base_url,
+            allow_insecure_http=self._allow_insecure_http,
+        )
         token = RAW_RESPONSE.set(False)  # the uploads answer plainly, whatever the send is asked for
         try:
-            inline, uploads = plan.split(await self._attachment_limits(op, mailbox_id, options))
-            items = {f.index: inline_item(op.surface, f) for f in inline}
-            state = self._attachment_state
-            for f in uploads:
-                cache_key = state.ref_key(op.surface, key, mailbox_id, f) if given else None
-                ref = state.ref(cache_key) if cache_key else None
-                if ref is None:
-                    ref = await self._upload_attachment(op.surface, f, key, mailbox_id, options)
-                    if cache_key:
-                        state.remember(cache_key, ref)
-                items[f.index] = uploaded_item(op.surface, f, ref)
+            answer: Any = None
+            while True:
+                step = steps.send(answer)
+                if isinstance(step, Put):
+                    answer = request_result(await self._send(self._prepare(step.op, step.options)))
+                else:
+                    answer = await getattr(self._resource(step.resource), step.method)(**step.arguments)
+        except StopIteration as done:
+            result: RequestOptions = done.value
+            return result
         finally:
+            steps.close()
             RAW_RESPONSE.reset(token)
-        return options.replace(body=plan.body(items))
-
-    async def _attachment_limits(
-        self, op: Operation, mailbox_id: str | None, options: RequestOptions
-    ) -> AttachmentLimits:
-        if op.surface != "mailbox":
-            return SENDING_LIMITS
-        cached = self._attachment_state.limits.get(mailbox_id)
-        if cached is None:
-            # The Mailbox API states its limits at run time; asked once per mailbox and client.
-            session = await self._resource("session").get(mailbox_id=mailbox_id, timeout=options.timeout)
-            cached = self._attachment_state.limits[mailbox_id] = mailbox_limits(session)
-        return cached
-
-    async def _upload_attachment(
-        self, surface: str, f: LocalFile, key: str, mailbox_id: str | None, options: RequestOptions
-    ) -> str:
-        attachments = self._resource("attachments")
-        per_call: dict[str, Any] = {
-            "timeout": options.timeout,
-            "retry": options.retry,
-            "max_retries": options.max_retries,
-        }
-        if surface == "sending":
-            # Its own key derived from the send's: the same call retried replays the same upload.
-            data = await attachments.upload(
-                file=f.source(),
-                filename=f.filename,
-                content_type=f.content_type,
-                idempotency_key=f"{key}:attachment:{f.index}",
-                **per_call,
-            )
-            return str(data.attachment_id)
-        intent = await attachments.create_upload(
-            content_type=f.content_type,
-            filename=f.filename,
-            size_bytes=f.size,
-            mailbox_id=mailbox_id,
-            **per_call,
-        )
-        put = presigned_upload_operation(intent.upload_url, self.base_url, surface, self._allow_insecure_http)
-        answer = await self._send(
-            self._prepare(
-                put, RequestOptions(content=f.source(), extra_headers=presigned_headers(intent), **per_call)
-            )
-        )
-        return str(request_result(answer)["blob_id"])
 
     def _resource(self, name: str) -> Any:
         """One of this client's generated resources (the helpers here are built on the generated calls)."""

@@ -1,8 +1,8 @@
-"""The half of a call with files that both clients share: its idempotency key, the API's limits, the
-uploads it already made (`AttachmentState`), and how an upload intent becomes a presigned PUT.
-
-The clients (`_sync_client`, `_async_client`) run the I/O: ``GET /mailbox/session`` for the Mailbox API's
-limits, the uploads through the generated calls, then the send itself, all on the one request path.
+"""A call with files, written once for both clients: `attach_files` is a generator of the steps it needs
+(`Call` a generated method: the session, an upload, an upload intent; `Put` the presigned upload) that
+ends with the call's options, every file replaced by an attachment object. Each client drives it
+(`_sync_client`, `_async_client`), sending every step on the one request path and the answer back in.
+`AttachmentState` keeps the API's limits per mailbox and the uploads of calls that named their own key.
 """
 
 from __future__ import annotations
@@ -10,13 +10,24 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
-from ._attachment_files import AttachmentLimits, LocalFile
+from ._attachment_files import (
+    SENDING_LIMITS,
+    AttachmentLimits,
+    AttachmentPlan,
+    LocalFile,
+    inline_item,
+    uploaded_item,
+)
+from ._operation import Operation
+from ._raw_request import presigned_upload_operation
 from ._request_options import RequestOptions
 from ._types import Unset
 
-__all__ = ["AttachmentState", "mailbox_limits", "mailbox_of", "presigned_headers", "with_send_key"]
+__all__ = ["AttachmentState", "Call", "Put", "attach_files"]
 
 _KEY = "idempotency-key"
 
@@ -90,3 +101,86 @@ class AttachmentState:
             self._refs[key] = ref
             while len(self._refs) > self._MAX_REFS:
                 self._refs.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Call this client's generated ``resource.method(**arguments)``; its return value is sent back."""
+
+    resource: str
+    method: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Put:
+    """Send the presigned upload (no credential) on the request path; its envelope's ``data`` is sent back."""
+
+    op: Operation
+    options: RequestOptions
+
+
+def attach_files(
+    op: Operation,
+    options: RequestOptions,
+    *,
+    max_bytes: int | None,
+    state: AttachmentState,
+    base_url: str,
+    allow_insecure_http: bool,
+) -> Generator[Call | Put, Any, RequestOptions]:
+    """The steps of one call with files; returns its options with every file as an attachment object."""
+    plan = AttachmentPlan(options.body or {}, op.attachment_fields, max_bytes)
+    if not plan.files:
+        return options
+    options, key, given = with_send_key(options)
+    mailbox_id = mailbox_of(options)
+    per_call: dict[str, Any] = {
+        "timeout": options.timeout,
+        "retry": options.retry,
+        "max_retries": options.max_retries,
+    }
+    limits = SENDING_LIMITS
+    if op.surface == "mailbox":
+        known = state.limits.get(mailbox_id)
+        if known is None:
+            # The Mailbox API states its limits at run time; asked once per mailbox and client.
+            session = yield Call("session", "get", {"mailbox_id": mailbox_id, "timeout": options.timeout})
+            known = state.limits[mailbox_id] = mailbox_limits(session)
+        limits = known
+    inline, uploads = plan.split(limits)  # every size checked before the first upload
+    items = {f.index: inline_item(op.surface, f) for f in inline}
+    for f in uploads:
+        cache_key = state.ref_key(op.surface, key, mailbox_id, f) if given else None
+        ref = state.ref(cache_key) if cache_key else None
+        if ref is None:
+            if op.surface == "sending":
+                # Its own key derived from the send's: the same call retried replays the same upload.
+                arguments = {"file": f.source(), "filename": f.filename, "content_type": f.content_type}
+                data = yield Call(
+                    "attachments",
+                    "upload",
+                    {**arguments, "idempotency_key": f"{key}:attachment:{f.index}", **per_call},
+                )
+                ref = str(data.attachment_id)
+            else:
+                intent = yield Call(
+                    "attachments",
+                    "create_upload",
+                    {
+                        "content_type": f.content_type,
+                        "filename": f.filename,
+                        "size_bytes": f.size,
+                        "mailbox_id": mailbox_id,
+                        **per_call,
+                    },
+                )
+                put = presigned_upload_operation(intent.upload_url, base_url, op.surface, allow_insecure_http)
+                upload = RequestOptions(
+                    content=f.source(), extra_headers=presigned_headers(intent), **per_call
+                )
+                ref = str((yield Put(put, upload))["blob_id"])
+            if cache_key:
+                state.remember(cache_key, ref)
+        items[f.index] = uploaded_item(op.surface, f, ref)
+    return options.replace(body=plan.body(items))
