@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         SendmuxError,
         ServiceUnavailableError,
         UnprocessableEntityError,
+        WaitTimeoutError,
         WebhookSignatureError,
     )
     from ._events import AsyncEventStream, EventStream, ServerSentEvent
@@ -113,6 +114,7 @@ __all__ = [
     "PaginationError",
     "NotModifiedError",
     "WebhookSignatureError",
+    "WaitTimeoutError",
     "WebhookPayloadError",
     "ModelDecodeError",
     "present_fields",
@@ -181,6 +183,7 @@ _LAZY: dict[str, str] = {
     "PaginationError": "._errors",
     "NotModifiedError": "._errors",
     "WebhookSignatureError": "._errors",
+    "WaitTimeoutError": "._errors",
     "WebhookPayloadError": ".webhooks",
     "ModelDecodeError": "._decoding",
     "present_fields": "._model",
