@@ -29,6 +29,8 @@ from ._errors import (
 from ._logging import logger
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from ._async_client import AsyncAPIClient
     from ._events import AsyncEventStream, EventStream
     from ._generated.models import MailboxMessageSummary, MailboxRealtimeEvent
@@ -343,6 +345,7 @@ async def _async_wait_on_stream(
     stream: AsyncEventStream[MailboxRealtimeEvent] = AsyncMailboxEventsResource(client).stream(
         mailbox_id=mailbox_id
     )
+    events: AsyncIterator[object] | None = None
     try:
         try:
             await stream.connect()
@@ -363,4 +366,8 @@ async def _async_wait_on_stream(
         return found
     finally:
         with anyio.CancelScope(shield=True):  # released even when the deadline cancelled us
+            # The stream's generator is finished here, not left for the garbage collector's event loop hook.
+            aclose = getattr(events, "aclose", None)
+            if aclose is not None:
+                await aclose()
             await stream.close()
