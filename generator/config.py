@@ -7,6 +7,7 @@ credential kinds).  `recognise` tells which configured API an arbitrary document
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,26 @@ class SpecConfig:
 
 
 @dataclass(frozen=True)
+class MixinRef:
+    """A hand-written class of the runtime package, as `module.Class` (`_waiting.MessagesWaitMixin`)."""
+
+    module: str
+    name: str
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Mixins:
+    """The extra base classes of one resource: one for its sync class, one for its async class."""
+
+    sync: MixinRef
+    async_: MixinRef
+
+
+@dataclass(frozen=True)
 class SurfaceConfig:
     name: str
     spec: str
@@ -52,6 +73,8 @@ class SurfaceConfig:
     path_prefix: str = ""
     class_prefix: str = ""
     default_query: tuple[str, ...] = ()
+    mixins: dict[str, Mixins] = field(default_factory=dict)
+    """Resource path (dotted) -> the hand-written classes its generated sync and async classes inherit."""
 
     def selects(self, op: dict[str, Any]) -> bool:
         """Whether an operation of this surface's spec belongs to this surface (by its tags)."""
@@ -82,6 +105,32 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{CONFIG_FILE.name}: {where} must be a list of strings")
     return tuple(value)
+
+
+_MIXIN_REF = re.compile(r"^(_?[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)\.([A-Z][A-Za-z0-9]*)$")
+
+
+def _mixin_ref(value: Any, where: str) -> MixinRef:
+    match = _MIXIN_REF.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(f"{CONFIG_FILE.name}: {where} must be `module.Class`, got {value!r}")
+    return MixinRef(module=match.group(1), name=match.group(2))
+
+
+def _mixins(value: Any, where: str) -> dict[str, Mixins]:
+    """`{resource: [SyncClass, AsyncClass]}`, each as `module.Class` of the runtime package."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{CONFIG_FILE.name}: {where} must map resource paths to [sync, async] classes")
+    out: dict[str, Mixins] = {}
+    for resource, pair in value.items():
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ConfigError(f"{CONFIG_FILE.name}: {where}.{resource} must be [sync class, async class]")
+        out[str(resource)] = Mixins(
+            sync=_mixin_ref(pair[0], f"{where}.{resource}"), async_=_mixin_ref(pair[1], f"{where}.{resource}")
+        )
+    return out
 
 
 def parse_config(doc: Any, base: Path = OPENAPI_DIR) -> Config:
@@ -124,6 +173,7 @@ def parse_config(doc: Any, base: Path = OPENAPI_DIR) -> Config:
                 path_prefix=str(raw.get("path_prefix") or ""),
                 class_prefix=str(raw.get("class_prefix") or ""),
                 default_query=_strings(raw.get("default_query"), f"{where}.default_query"),
+                mixins=_mixins(raw.get("mixins"), f"{where}.mixins"),
             )
         except KeyError as exc:
             raise ConfigError(f"{CONFIG_FILE.name}: {where} lacks {exc.args[0]!r}") from None

@@ -94,6 +94,10 @@ class ResourceView:
     class_name: str
     operations: list[OperationView] = field(default_factory=list)
     children: list[ResourceView] = field(default_factory=list)
+    mixins: _config.Mixins | None = None
+    """Hand-written classes (configured in surfaces.yaml) the resource's classes inherit besides the base."""
+    helpers: list[runtime_reference.Member] = field(default_factory=list)
+    """The public methods those classes add, for REFERENCE.md."""
 
     @property
     def attr(self) -> str:
@@ -238,6 +242,17 @@ def resource_tree(ops: list[OperationView], class_prefix: str = "") -> list[Reso
     return sorted((v for v in nodes.values() if "." not in v.path), key=lambda v: v.path)
 
 
+def attach_mixins(tree: list[ResourceView], surface: _config.SurfaceConfig) -> None:
+    """Give each resource the hand-written classes `surface.mixins` names for it (and their methods)."""
+    nodes = {n.path: n for top in tree for n in top.walk()}
+    for path, mixins in surface.mixins.items():
+        node = nodes.get(path)
+        if node is None:
+            continue  # a spec without that resource (a trimmed test spec): nothing to add the helpers to
+        node.mixins = mixins
+        node.helpers = runtime_reference.helper_methods(mixins.sync.module, mixins.sync.name)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES)), PackageLoader("openapi_python_client")]),
@@ -305,6 +320,7 @@ def surface_views(ops: list[OperationView], config: _config.Config, specs: list[
                 op.const = f"OP_{surface.name.upper()}_{op.const[3:]}"
             consts[op.const] = surface.name
         tree = resource_tree(mine, surface.class_prefix)
+        attach_mixins(tree, surface)
         modules = [ResourceModule(top=top, module=f"{surface.name}.{top.attr}") for top in tree]
         out.append(SurfaceView(config=surface, ops=mine, tree=tree, modules=modules))
     return out

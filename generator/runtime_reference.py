@@ -96,3 +96,10 @@ def result_class(cls: type[Any], package: str) -> ResultClass:
 def result_classes(package: str = "sendmux") -> list[ResultClass]:
     runtime = importlib.import_module(package)
     return [result_class(getattr(runtime, name), runtime.__name__) for name in RESULT_CLASSES]
+
+
+def helper_methods(module: str, name: str, package: str = "sendmux") -> list[Member]:
+    """The public methods a hand-written mixin class (`module.name` of the runtime) defines itself."""
+    cls = getattr(importlib.import_module(f"{package}.{module}"), name)
+    members = (_member(cls, n, package) for n in sorted(vars(cls)) if not n.startswith("_"))
+    return [m for m in members if m is not None]

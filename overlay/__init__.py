@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         SendmuxError,
         ServiceUnavailableError,
         UnprocessableEntityError,
+        WaitTimeoutError,
         WebhookSignatureError,
     )
     from ._events import AsyncEventStream, EventStream, ServerSentEvent
@@ -115,6 +116,7 @@ __all__ = [
     "PaginationError",
     "NotModifiedError",
     "WebhookSignatureError",
+    "WaitTimeoutError",
     "WebhookPayloadError",
     "ModelDecodeError",
     "present_fields",
@@ -184,6 +186,7 @@ _LAZY: dict[str, str] = {
     "PaginationError": "._errors",
     "NotModifiedError": "._errors",
     "WebhookSignatureError": "._errors",
+    "WaitTimeoutError": "._errors",
     "WebhookPayloadError": ".webhooks",
     "ModelDecodeError": "._decoding",
     "present_fields": "._model",

@@ -24,6 +24,7 @@ __all__ = [
     "PaginationError",
     "NotModifiedError",
     "WebhookSignatureError",
+    "WaitTimeoutError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -90,6 +91,20 @@ class NotModifiedError(SendmuxError):
         self.request_id = request_id
         self.headers = headers
         super().__init__(f"304 not modified (etag={etag}, request_id={request_id})")
+
+
+class WaitTimeoutError(SendmuxError, TimeoutError):
+    """A wait (``messages.wait_for``) reached its ``timeout`` with nothing matching; also a `TimeoutError`.
+
+    ``timeout`` is the seconds waited and ``filters`` the filters as given (names as ``messages.list``
+    spells them): what the message says, never a credential.
+    """
+
+    def __init__(self, *, timeout: float, filters: Mapping[str, object]):
+        self.timeout = timeout
+        self.filters = dict(filters)
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.filters.items()) or "no filters"
+        super().__init__(f"no matching message within {timeout:g} s ({shown})")
 
 
 class APIConnectionError(SendmuxError):

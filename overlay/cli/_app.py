@@ -30,6 +30,7 @@ from ._profile_commands import profiles_group
 from ._settings import CONTEXT_SETTINGS, FORMATS, OUTPUT_HELP, Settings, default_format
 from ._signature import ParamInfo, describe_method, parse_docstring
 from ._tree import SURFACE_CLIENTS, Node, build_tree, surface_of
+from ._wait_command import wait_command
 from ._words import cli_words
 
 if TYPE_CHECKING:
@@ -631,9 +632,26 @@ def completion_command(shell: str) -> None:
     click.echo(comp_cls(cli, {}, "sendmux", "_SENDMUX_COMPLETE").source())
 
 
+def _mailbox_client(ctx: click.Context, values: dict[str, Any]) -> tuple[Any, Settings]:
+    """A Mailbox client for a hand-written command, its credential resolved as `messages list`'s would be."""
+    settings = _settings(ctx, values)
+    node = command_tree().find(("mailbox", "messages"))
+    op = node.ops.get("list") if node is not None else None
+    cls = client_class("mailbox")
+    if op is None or cls is None:
+        raise CLIError("this version of sendmux has no client for the mailbox API")
+    credentials = credentials_for(cls, op, settings)
+    if settings.verbose:
+        _verbose_setup(op, credentials)
+    return make_client(cls, credentials, settings), settings
+
+
 EXTRAS: dict[tuple[str, ...], dict[str, click.Command]] = {
     (): {"fake": fake_command, "completion": completion_command, "profiles": profiles_group},
     ("webhooks",): {"verify": verify_command},
+    ("mailbox", "messages"): {
+        "wait": wait_command(_mailbox_client, _connection_options(), OperationCommand),
+    },
 }
 """Hand-written commands by the group path they sit in; a name here hides a generated command of that name,
 so `command_clashes` (run by the tests) must find none."""
@@ -686,7 +704,7 @@ SENDMUX_MAILBOX_API_KEY, SENDMUX_SENDING_API_KEY), SENDMUX_PROFILE, the default 
 the API's own. On/off options take --x / --no-x or --x true|false.
 
 Exit status: 0 ok, 2 usage, 3 configuration, 4 connection, 5 timeout, 6 webhook verification, 10-22 one per
-API error class (see the README), 1 anything else.
+API error class (see the README), 23 `mailbox messages wait` saw nothing match in time, 1 anything else.
 """
 
 

@@ -36,6 +36,7 @@ EXIT_CODES: dict[str, int] = {
     "RateLimitError": 20,  # 429
     "InternalServerError": 21,  # 5xx
     "ServiceUnavailableError": 22,  # 503
+    "WaitTimeoutError": 23,  # `mailbox messages wait`: nothing matched within --timeout
 }
 
 

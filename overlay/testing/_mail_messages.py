@@ -10,6 +10,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -56,7 +57,22 @@ def _matches(data: dict[str, Any], query: dict[str, Any]) -> bool:
         return False
     if "keyword" in query and query["keyword"] not in data["keywords"]:
         return False
+    if "after" in query and not _moment(data["received_at"]) > _moment(query["after"], "after"):
+        return False
+    if "before" in query and not _moment(data["received_at"]) < _moment(query["before"], "before"):
+        return False
     return not ("not_keyword" in query and query["not_keyword"] in data["keywords"])
+
+
+def _moment(text: Any, param: str | None = None) -> datetime:
+    """An ISO 8601 timestamp (a `Z` or an offset; naive ones read as UTC), or a 400 naming `param`."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise ApiError(
+            "invalid_parameter", f"`{param}` must be an ISO 8601 timestamp.", param=param
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _filtered(ctx: Ctx, store: MailStore) -> list[Record]:

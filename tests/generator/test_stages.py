@@ -467,3 +467,46 @@ def test_a_later_spec_s_clashing_schema_names_get_its_surface_prefix() -> None:
     assert set(second["components"]["schemas"]) == {"SendingAttachment"}
     ref = second["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ref == {"$ref": "#/components/schemas/SendingAttachment"}
+
+
+def test_mixins_config_names_a_sync_and_an_async_class_per_resource() -> None:
+    from generator import config
+
+    loaded = config.load()
+    mixins = loaded.surfaces["mailbox"].mixins["messages"]
+    assert (mixins.sync.dotted, mixins.async_.dotted) == (
+        "_waiting.MessagesWaitMixin",
+        "_waiting.AsyncMessagesWaitMixin",
+    )
+    doc = yaml_doc(loaded_surfaces_with={"mixins": {"messages": ["_waiting.MessagesWaitMixin"]}})
+    with pytest.raises(config.ConfigError, match="sync class, async class"):
+        config.parse_config(doc)
+    doc = yaml_doc(loaded_surfaces_with={"mixins": {"messages": ["waiting", "_waiting.Async"]}})
+    with pytest.raises(config.ConfigError, match="module.Class"):
+        config.parse_config(doc)
+
+
+def yaml_doc(*, loaded_surfaces_with: dict[str, Any]) -> dict[str, Any]:
+    """openapi/surfaces.yaml as data, with the mailbox surface's keys replaced by ``loaded_surfaces_with``."""
+    import yaml
+
+    from generator import config
+
+    doc: dict[str, Any] = yaml.safe_load(config.CONFIG_FILE.read_text())
+    doc["surfaces"]["mailbox"].update(loaded_surfaces_with)
+    return doc
+
+
+def test_a_resource_with_mixins_inherits_them_and_lists_their_methods() -> None:
+    from generator import config, render
+
+    surface_config = config.load().surfaces["mailbox"]
+    tree = [render.ResourceView(path="messages", class_name="MailboxMessagesResource")]
+    render.attach_mixins(tree, surface_config)
+    assert tree[0].mixins is surface_config.mixins["messages"]
+    assert [h.name.split("(")[0] for h in tree[0].helpers] == ["wait_for"]
+    assert tree[0].helpers[0].doc.startswith("Wait for the first message matching the filters")
+    # A spec without the resource (a trimmed test spec) renders without the helpers.
+    other = [render.ResourceView(path="threads", class_name="MailboxThreadsResource")]
+    render.attach_mixins(other, surface_config)
+    assert other[0].mixins is None

@@ -66,9 +66,14 @@ def test_hand_written_commands_clash_with_no_generated_command() -> None:
 
 
 def test_the_clash_guard_finds_a_clash() -> None:
-    # A table where an API grew a `profiles` resource and a `webhooks verify` operation.
+    # A table where an API grew a `profiles` resource, a `webhooks verify` and a `mailbox messages wait`.
     ops = [
         SimpleNamespace(resource="profiles", method="list", surface="management"),
         SimpleNamespace(resource="webhooks", method="verify", surface="management"),
+        SimpleNamespace(resource="messages", method="wait", surface="mailbox"),
     ]
-    assert command_clashes(build_tree(ops), EXTRAS) == ["profiles", "webhooks verify"]  # type: ignore[arg-type]
+    assert command_clashes(build_tree(ops), EXTRAS) == [  # type: ignore[arg-type]
+        "profiles",
+        "webhooks verify",
+        "mailbox messages wait",
+    ]

@@ -84,6 +84,10 @@ SHOWS = {
     "print(client.retry_policy.max_retries, client.with_options(max_retries=1).retry_policy.max_retries)": [
         r"^5 1$"
     ],
+    "print(message.subject)  # Your code is 123456": [r"^Your code is 123456$"],
+    "print(exc)  # no matching message within 0.5 s (subject='Never sent', since='…')": [
+        r"^no matching message within 0\.5 s \(subject='Never sent', since='\d{4}-"
+    ],
 }
 
 RUN = [b for b in readme_blocks() if b.section not in ELSEWHERE]

@@ -324,3 +324,17 @@ def test_a_message_created_and_destroyed_between_two_states_is_not_reported(
     assert (data["created"], data["updated"], data["destroyed"]) == ([kept], [], [])
     future = mb.get("/mailbox/changes", params={"since_state": "s99999"})
     assert future.status_code == 400 and future.json()["error"]["param"] == "since_state"
+
+
+def test_list_filters_by_received_at_after_and_before(fake: FakeSendmux, mb: httpx.Client) -> None:
+    old = fake.seed_mail("messages", subject="Old", received_at="2026-01-01T09:00:00.000Z")[0]
+    new = fake.seed_mail("messages", subject="New", received_at="2026-01-02T09:00:00.000Z")[0]
+
+    def ids(**params: str) -> list[str]:
+        return [m["id"] for m in mb.get("/mailbox/messages", params=params).json()["data"]]
+
+    assert ids(after="2026-01-01T09:00:00.000Z") == [new["id"]]  # exclusive
+    assert ids(after="2026-01-01T08:59:59.999Z", sort_direction="asc") == [old["id"], new["id"]]
+    assert ids(before="2026-01-02T09:00:00+00:00") == [old["id"]]
+    bad = mb.get("/mailbox/messages", params={"after": "yesterday"})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "after"

@@ -13,6 +13,7 @@ from ...._request_options import RequestOptions
 from ...._resource import AsyncAPIResource, SyncAPIResource, resource_property
 from ...._retry import RetryPolicy
 from ...._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ...._waiting import AsyncMessagesWaitMixin, MessagesWaitMixin
 
 if TYPE_CHECKING:
     from ...._feeds import AsyncChangeFeed, ChangeFeed
@@ -57,8 +58,8 @@ from ...models import (
 )
 
 
-class MailboxMessagesResource(SyncAPIResource):
-    """`SendmuxMailbox().messages`: `batch_delete`, `batch_get`, `batch_update`, `count`, `delete`, `get`, `get_body`, `get_content`, `list`, `query_changes`, `search_snippets`, `send`, `update`."""
+class MailboxMessagesResource(MessagesWaitMixin, SyncAPIResource):
+    """`SendmuxMailbox().messages`: `batch_delete`, `batch_get`, `batch_update`, `count`, `delete`, `get`, `get_body`, `get_content`, `list`, `query_changes`, `search_snippets`, `send`, `update`; built on them: `wait_for`."""
 
     @resource_property
     def with_raw_response(self) -> type[MailboxMessagesResourceWithRawResponse]:
@@ -920,8 +921,8 @@ class MailboxMessagesResource(SyncAPIResource):
         )
 
 
-class AsyncMailboxMessagesResource(AsyncAPIResource):
-    """`AsyncSendmuxMailbox().messages`: `batch_delete`, `batch_get`, `batch_update`, `count`, `delete`, `get`, `get_body`, `get_content`, `list`, `query_changes`, `search_snippets`, `send`, `update`."""
+class AsyncMailboxMessagesResource(AsyncMessagesWaitMixin, AsyncAPIResource):
+    """`AsyncSendmuxMailbox().messages`: `batch_delete`, `batch_get`, `batch_update`, `count`, `delete`, `get`, `get_body`, `get_content`, `list`, `query_changes`, `search_snippets`, `send`, `update`; built on them: `wait_for`."""
 
     @resource_property
     def with_raw_response(self) -> type[AsyncMailboxMessagesResourceWithRawResponse]:

@@ -3,6 +3,7 @@ takes it (`str | None` in, `str | None` out: None means "leave it out")."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import assert_type
 
@@ -61,6 +62,12 @@ def round_trips(c: Sendmux, mb: SendmuxMailbox) -> None:
     assert_type(page, SyncCursorPage[MailboxDomain])
     c.domains.list(cursor=page.next_cursor)
 
+    # `wait_for` (a helper on the generated resource) returns what `list` does, and takes its filters.
+    arrived = mb.messages.wait_for(timeout=30, subject="Your code", from_="login@example.org")
+    assert_type(arrived, MailboxMessageSummary)
+    mb.messages.wait_for(timeout=30, since=datetime.now(UTC), has_attachment=None)
+    mb.messages.get(arrived.id)
+
 
 async def async_results(mb: AsyncSendmuxMailbox) -> None:
     messages = mb.messages.list(limit=5)
@@ -76,3 +83,5 @@ async def async_results(mb: AsyncSendmuxMailbox) -> None:
     async for changes in feed:
         assert_type(changes, MailboxChanges)
     mb.folders.changes(since_state=feed.state)
+    arrived = await mb.messages.wait_for(timeout=30, is_unread=True, folder_id=None)
+    assert_type(arrived, MailboxMessageSummary)
