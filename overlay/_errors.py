@@ -101,8 +101,8 @@ class WaitTimeoutError(SendmuxError, TimeoutError):
     """
 
     def __init__(self, *, timeout: float, filters: Mapping[str, object]):
-        self.timeout = timeout
-        self.filters = dict(filters)
+        self.timeout: float = timeout
+        self.filters: dict[str, object] = dict(filters)
         shown = ", ".join(f"{k}={v!r}" for k, v in self.filters.items()) or "no filters"
         super().__init__(f"no matching message within {timeout:g} s ({shown})")
 
