@@ -274,10 +274,9 @@ class RequestPreparation:
         if op.request_body == "binary" or content is not None:
             payload = prepare_upload(content, self.max_upload_bytes)
             if _find_header(h, "content-type") is None:
-                # Typed by its name, so the file does not arrive as a typeless octet-stream.
-                h["Content-Type"] = guess_content_type(
-                    query.get(op.filename_param) if query and op.filename_param else None
-                )
+                # The media type the spec gives upload bodies; the file's own type travels in the query
+                # (Sending's `content_type`, guessed above from its name) or the server infers it from the name.
+                h["Content-Type"] = "application/octet-stream"
             # Computed, never asked of the caller: an exact length lets the body stream from disk.
             h["Content-Length"] = str(len(payload) if type(payload) is bytes else payload.length)  # type: ignore[union-attr]
         elif body is not None:
