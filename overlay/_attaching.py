@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._attachment_files import (
+    MAILBOX_LIMITS,
     SENDING_LIMITS,
     AttachmentLimits,
     AttachmentPlan,
@@ -22,6 +23,7 @@ from ._attachment_files import (
     inline_item,
     uploaded_item,
 )
+from ._errors import APIResponseValidationError
 from ._operation import Operation
 from ._raw_request import presigned_upload_operation
 from ._request_options import RequestOptions
@@ -59,11 +61,28 @@ def mailbox_of(options: RequestOptions) -> str | None:
 
 
 def mailbox_limits(session: Any) -> AttachmentLimits:
-    """The Mailbox API's attachment limits from its ``GET /mailbox/session`` answer."""
-    limits = session.limits
+    """The Mailbox API's attachment limits from its ``GET /mailbox/session`` answer; a limit the answer
+    lacks or garbles (decoded leniently) is the API's documented default."""
+    limits = getattr(session, "limits", None)
+
+    def limit(name: str, default: int) -> int:
+        value = getattr(limits, name, None)
+        return value if type(value) is int and value >= 0 else default
+
     return AttachmentLimits(
-        inline_max=int(limits.inline_attachment_bytes_max),
-        upload_max=int(limits.attachment_upload_bytes_max),
+        inline_max=limit("inline_attachment_bytes_max", MAILBOX_LIMITS.inline_max),
+        upload_max=limit("attachment_upload_bytes_max", MAILBOX_LIMITS.upload_max),
+    )
+
+
+def _ref(value: object, field: str, route: str) -> str:
+    """An upload's id from its answer; an answer without one is the server's fault, said as such."""
+    if isinstance(value, str) and value:
+        return value
+    raise APIResponseValidationError(
+        f"{route} succeeded but its answer has no usable `{field}` (got {type(value).__name__}); the file "
+        "cannot be referenced in the message",
+        status_code=200,
     )
 
 
@@ -162,7 +181,7 @@ def attach_files(
                     "upload",
                     {**arguments, "idempotency_key": f"{key}:attachment:{f.index}", **per_call},
                 )
-                ref = str(data.attachment_id)
+                ref = _ref(getattr(data, "attachment_id", None), "attachment_id", "POST /emails/attachments")
             else:
                 intent = yield Call(
                     "attachments",
@@ -179,7 +198,9 @@ def attach_files(
                 upload = RequestOptions(
                     content=f.source(), extra_headers=presigned_headers(intent), **per_call
                 )
-                ref = str((yield Put(put, upload))["blob_id"])
+                answer = yield Put(put, upload)
+                blob_id = answer.get("blob_id") if isinstance(answer, dict) else None
+                ref = _ref(blob_id, "blob_id", "the presigned upload PUT")
             if cache_key:
                 state.remember(cache_key, ref)
         items[f.index] = uploaded_item(op.surface, f, ref)

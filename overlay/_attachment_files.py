@@ -26,6 +26,7 @@ __all__ = [
     "AttachmentLimits",
     "AttachmentPlan",
     "LocalFile",
+    "MAILBOX_LIMITS",
     "SENDING_LIMITS",
     "guess_content_type",
     "is_attachment_file",
@@ -57,6 +58,9 @@ class AttachmentLimits:
 SENDING_LIMITS = AttachmentLimits(inline_max=5 * 1024 * 1024, upload_max=25 * 1024 * 1024)
 """The Sending API documents 25 MB per upload and per request body; inline files are kept to 5 MiB (the
 Mailbox API's own inline limit) so a message with several still fits one request."""
+
+MAILBOX_LIMITS = AttachmentLimits(inline_max=5_242_880, upload_max=26_214_400)
+"""The Mailbox API's defaults, used where its ``GET /mailbox/session`` answer lacks a limit."""
 
 INLINE_BUDGET = 18 * 1024 * 1024
 """Raw bytes of all inline files of one request at most: their base64 (4/3) stays under the 25 MB body."""

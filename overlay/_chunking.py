@@ -75,18 +75,18 @@ def plan_chunks(op: Operation, options: RequestOptions, *, raw: bool) -> list[Ch
             f"state, so every later one would be refused as stale. Pass at most {limit} ids with "
             f"{PRECONDITION_FIELD}, or leave {PRECONDITION_FIELD} out to have the ids sent in chunks"
         )
+    total = -(-len(ids) // limit)
     if raw:
         raise ValueError(
             f"{many}: with_raw_response returns one HTTP response, and this call would take "
-            f"{-(-len(ids) // limit)}. Pass at most {limit} ids per raw call, or call without "
+            f"{total}. Pass at most {limit} ids per raw call, or call without "
             "with_raw_response to have the ids sent in chunks and the results merged"
         )
-    total = -(-len(ids) // limit)
     chunks = []
     for n in range(total):
         part = ids[n * limit : (n + 1) * limit]
         body = {**options.body, op.batch_field: part}
-        chunk_options = options.with_parts(
+        chunk_options = options.replace(
             body=body,
             headers=_keyed(options.headers, n + 1),
             extra_headers=_keyed(options.extra_headers, n + 1),

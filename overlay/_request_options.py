@@ -75,16 +75,6 @@ class RequestOptions:
         """A copy asking with another query (the next page, the next feed step)."""
         return self.replace(query=query)
 
-    def with_parts(
-        self,
-        *,
-        body: Mapping[str, object] | None,
-        headers: Mapping[str, object] | None,
-        extra_headers: Mapping[str, str | None] | None,
-    ) -> RequestOptions:
-        """A copy with another body and headers (one chunk of a batch, `sendmux._chunking`)."""
-        return self.replace(body=body, headers=headers, extra_headers=extra_headers)
-
     def replace(self, **changes: Any) -> RequestOptions:
         """A copy with some parts changed (``body=``, ``headers=``, …)."""
         copy = RequestOptions.__new__(RequestOptions)

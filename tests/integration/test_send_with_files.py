@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from sendmux import AsyncSendmuxMailbox, AsyncSendmuxSending, SendmuxMailbox, SendmuxSending
+from sendmux import (
+    APIResponseValidationError,
+    AsyncSendmuxMailbox,
+    AsyncSendmuxSending,
+    SendmuxMailbox,
+    SendmuxSending,
+)
 from sendmux.testing import FakeSendmux
 
 # A real 1x1 PNG: the API would take any bytes, a reader checks the signature.
@@ -223,3 +229,29 @@ async def test_async_mailbox_and_sending_journeys(fake: FakeSendmux, png: Path, 
     (email,) = fake.sent_emails()
     assert email["to"] == {"email": "bob@example.com", "name": "Bob"}
     assert email["attachments"][0]["type"] == "text/plain"
+
+
+# -- odd answers -----------------------------------------------------------------------------------
+
+
+def test_a_session_without_limits_falls_back_to_the_documented_ones(fake: FakeSendmux, png: Path) -> None:
+    fake.faults.add("missing_field", route="mailboxGetSession", field="limits")
+    with mailbox(fake) as mb:
+        sent = mb.messages.send(subject="Chart", to="bob@example.com", attachments=[png])
+        assert sent_attachments(mb, sent.message_id) == {"chart.png": ("image/png", PNG)}
+
+
+def test_an_upload_answer_without_its_id_is_an_error_not_a_bad_send(
+    fake: FakeSendmux, tmp_path: Path
+) -> None:
+    fake.faults.add("missing_field", route="sendingUploadAttachment", field="attachment_id")
+    with sending(fake) as s:
+        with pytest.raises(APIResponseValidationError, match="no usable `attachment_id`"):
+            s.emails.send(
+                from_="me@example.com",
+                to="bob@example.com",
+                subject="s",
+                html_body="h",
+                attachments=[big(tmp_path, 6 << 20)],
+            )
+    assert fake.sent_emails() == []
